@@ -1,0 +1,103 @@
+package dev.sparsecf.kernels;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Locale;
+
+/**
+ * One tier of kernel implementations ({@code scalar} or {@code panama}), chosen once by
+ * {@code -Dsparsecf.kernels=auto|scalar|panama}.
+ *
+ * <p>The Panama tier lives in {@code dev.sparsecf.kernels.panama} and is instantiated by name only after
+ * {@code jdk.incubator.vector} was found in the boot layer, so no class touching the Vector API is loaded
+ * on a JVM started without {@code --add-modules jdk.incubator.vector}.
+ */
+public abstract class KernelProvider {
+
+    /** System property selecting the implementation: {@code auto} (default), {@code scalar} or {@code panama}. */
+    public static final String IMPL_PROPERTY = "sparsecf.kernels";
+
+    /** The fix printed whenever the Vector API module is missing. */
+    public static final String VECTOR_MODULE_FIX = "start the JVM with --add-modules jdk.incubator.vector";
+
+    private static final String PANAMA_PROVIDER = "dev.sparsecf.kernels.panama.PanamaKernelProvider";
+
+    /** The implementation id: {@code scalar} or {@code panama} (the flag's values). */
+    public abstract String name();
+
+    /** Float vector width used by the kernels in bits; 32 for the scalar tier. */
+    public abstract int vectorBitSize();
+
+    /** A one-line description for the start-up log. */
+    public abstract String describe();
+
+    public abstract SpmmKernel spmm();
+
+    public abstract SpmmTransposeKernel spmmTranspose();
+
+    public abstract LogSoftmaxKernel logSoftmax();
+
+    public abstract TopKKernel topK();
+
+    /** The scalar tier (always available). */
+    public static KernelProvider scalar() {
+        return ScalarKernelProvider.INSTANCE;
+    }
+
+    /** Whether the JVM resolved {@code jdk.incubator.vector} at start-up. */
+    public static boolean vectorModulePresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /**
+     * Resolves a flag value to a provider. {@code auto} falls back to scalar (with a warning through
+     * {@code onFallback}) when Panama cannot load; a forced {@code panama} that cannot load throws
+     * {@link IllegalStateException}; any other value throws {@link IllegalArgumentException}.
+     */
+    public static KernelProvider forName(String value, java.util.function.Consumer<String> onFallback) {
+        String v = value == null ? "auto" : value.trim().toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "scalar":
+                return scalar();
+            case "panama":
+                return loadPanama(vectorModulePresent());
+            case "auto":
+            case "":
+                try {
+                    return loadPanama(vectorModulePresent());
+                } catch (IllegalStateException e) {
+                    onFallback.accept("sparsecf kernels fall back to the slow scalar implementation: " + e.getMessage());
+                    return scalar();
+                }
+            default:
+                throw new IllegalArgumentException("unknown kernel implementation '" + value + "' for -D" + IMPL_PROPERTY
+                        + "; expected auto, scalar or panama");
+        }
+    }
+
+    /** Loads the Panama tier, or throws {@link IllegalStateException} saying why it cannot run here. */
+    static KernelProvider loadPanama(boolean vectorModulePresent) {
+        if (!vectorModulePresent) {
+            throw new IllegalStateException("the Vector API module jdk.incubator.vector is not loaded; " + VECTOR_MODULE_FIX);
+        }
+        try {
+            Class<?> cls = MethodHandles.lookup().findClass(PANAMA_PROVIDER);
+            return (KernelProvider) MethodHandles.lookup()
+                    .findConstructor(cls, MethodType.methodType(void.class))
+                    .invoke();
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalStateException("the Panama kernels cannot run on this JVM/CPU: " + e.getMessage(), e);
+        } catch (ReflectiveOperationException e) {
+            throw new LinkageError("the Panama kernel classes are missing from the build: " + e, e);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("the Panama kernels failed to initialise: " + t, t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

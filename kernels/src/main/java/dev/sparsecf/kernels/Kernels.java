@@ -1,0 +1,209 @@
+package dev.sparsecf.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The checking facade over one {@link KernelProvider}: validates shapes and aliasing once, then splits the
+ * work across {@link KernelThreads} and calls kernels that trust their input (netlib's pattern).
+ *
+ * <p>{@link #get()} is the process-wide instance chosen from {@code -Dsparsecf.kernels} and
+ * {@code -Dsparsecf.threads}; it logs one INFO line when first used. {@link #create} builds an explicit one
+ * (benchmarks, tests).
+ */
+public final class Kernels {
+
+    private static final System.Logger LOG = System.getLogger("dev.sparsecf.kernels");
+
+    private final KernelProvider provider;
+    private final KernelThreads pool;
+
+    private Kernels(KernelProvider provider, KernelThreads pool) {
+        this.provider = provider;
+        this.pool = pool;
+    }
+
+    /** Holder idiom: the default instance is resolved on first use, and class initialisation cannot deadlock. */
+    private static final class Holder {
+        static final Kernels DEFAULT = createDefault();
+    }
+
+    /** The process-wide kernels selected by {@code -Dsparsecf.kernels} (default auto) and {@code -Dsparsecf.threads}. */
+    public static Kernels get() {
+        return Holder.DEFAULT;
+    }
+
+    private static Kernels createDefault() {
+        String flag = System.getProperty(KernelProvider.IMPL_PROPERTY, "auto");
+        KernelProvider provider = KernelProvider.forName(flag, msg -> LOG.log(System.Logger.Level.WARNING, msg));
+        Kernels k = new Kernels(provider, KernelThreads.of(KernelThreads.configuredThreads()));
+        LOG.log(System.Logger.Level.INFO, k.startupLine());
+        return k;
+    }
+
+    /**
+     * Kernels of an explicit implementation ({@code auto}, {@code scalar} or {@code panama}) and thread count;
+     * a forced implementation that cannot load throws {@link IllegalStateException}.
+     */
+    public static Kernels create(String impl, int threads) {
+        KernelProvider provider = KernelProvider.forName(impl, msg -> LOG.log(System.Logger.Level.WARNING, msg));
+        return new Kernels(provider, KernelThreads.of(threads));
+    }
+
+    /** The start-up line: implementation, vector width and threads. */
+    public String startupLine() {
+        return String.format(Locale.ROOT, "sparsecf kernels: %s; %d-bit float vectors; %d thread%s (-D%s, -D%s)",
+                provider.describe(), provider.vectorBitSize(), pool.threads(), pool.threads() == 1 ? "" : "s",
+                KernelProvider.IMPL_PROPERTY, KernelThreads.THREADS_PROPERTY);
+    }
+
+    /** The implementation id: {@code scalar} or {@code panama}. */
+    public String implementationName() {
+        return provider.name();
+    }
+
+    public KernelProvider provider() {
+        return provider;
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    /** The thread pool the kernels split their work on (models use it for their own row-parallel loops). */
+    public KernelThreads pool() {
+        return pool;
+    }
+
+    /**
+     * {@code C[m x n] = diag(rowScale) * A[m x k] * B[k x n] + bias}, overwriting {@code C}; {@code rowScale}
+     * (m floats) and {@code bias} (n floats) may be null. Rows are split across threads.
+     */
+    public void spmm(CsrMatrix a, DenseMatrix b, float[] rowScale, MemorySegment bias, DenseMatrix c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        requireShape("spmm: B", b, a.cols(), c.cols());
+        requireShape("spmm: C", c, a.rows(), b.cols());
+        if (rowScale != null && rowScale.length < a.rows()) {
+            throw new IllegalArgumentException("spmm: rowScale has " + rowScale.length + " floats, A has " + a.rows() + " rows");
+        }
+        if (bias != null && bias.byteSize() < (long) c.cols() * Float.BYTES) {
+            throw new IllegalArgumentException("spmm: bias has " + bias.byteSize() / Float.BYTES + " floats, C has "
+                    + c.cols() + " columns");
+        }
+        requireDisjoint("spmm: C and B", c.segment(), b.segment());
+        SpmmKernel kernel = provider.spmm();
+        pool.forRange(a.rows(), 1, (from, to) -> kernel.spmm(a, b, rowScale, bias, c, from, to));
+    }
+
+    /**
+     * {@code G[k x n] += A[m x k]^T * D[m x n]}; deterministic: bit-identical for every thread count (threads
+     * split the columns of {@code G}, and each element sums its terms in row order of {@code A}).
+     */
+    public void spmmTransposeAccumulate(CsrMatrix a, DenseMatrix d, DenseMatrix g) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(d, "d");
+        Objects.requireNonNull(g, "g");
+        requireShape("spmmTranspose: D", d, a.rows(), g.cols());
+        requireShape("spmmTranspose: G", g, a.cols(), d.cols());
+        requireDisjoint("spmmTranspose: G and D", g.segment(), d.segment());
+        SpmmTransposeKernel kernel = provider.spmmTranspose();
+        pool.forRange(g.cols(), DenseMatrix.ROW_ALIGN_FLOATS,
+                (from, to) -> kernel.spmmTransposeAccumulate(a, d, g, from, to));
+    }
+
+    /**
+     * Multinomial negative log-likelihood of sparse targets under {@code softmax(logits)}, per row into
+     * {@code rowLoss} (m doubles), and its gradient into {@code grad} ({@code grad == logits} for in place).
+     * Returns the sum of the row losses (summed in row order).
+     */
+    public double multinomialLikelihood(DenseMatrix logits, CsrMatrix targets, DenseMatrix grad, double[] rowLoss) {
+        Objects.requireNonNull(targets, "targets");
+        checkLikelihood(logits, grad, rowLoss);
+        if (targets.rows() != logits.rows() || targets.cols() != logits.cols()) {
+            throw new IllegalArgumentException("multinomialLikelihood: targets are " + targets.rows() + "x" + targets.cols()
+                    + ", logits are " + logits.rows() + "x" + logits.cols());
+        }
+        LogSoftmaxKernel kernel = provider.logSoftmax();
+        pool.forRange(logits.rows(), 1, (from, to) -> kernel.sparseTargets(logits, targets, grad, rowLoss, from, to));
+        return sum(rowLoss, logits.rows());
+    }
+
+    /** As {@link #multinomialLikelihood(DenseMatrix, CsrMatrix, DenseMatrix, double[])} with dense target weights. */
+    public double multinomialLikelihood(DenseMatrix logits, DenseMatrix targets, DenseMatrix grad, double[] rowLoss) {
+        Objects.requireNonNull(targets, "targets");
+        checkLikelihood(logits, grad, rowLoss);
+        requireShape("multinomialLikelihood: targets", targets, logits.rows(), logits.cols());
+        requireDisjoint("multinomialLikelihood: grad and targets", grad.segment(), targets.segment());
+        LogSoftmaxKernel kernel = provider.logSoftmax();
+        pool.forRange(logits.rows(), 1, (from, to) -> kernel.denseTargets(logits, targets, grad, rowLoss, from, to));
+        return sum(rowLoss, logits.rows());
+    }
+
+    private static void checkLikelihood(DenseMatrix logits, DenseMatrix grad, double[] rowLoss) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(grad, "grad");
+        Objects.requireNonNull(rowLoss, "rowLoss");
+        if (logits.cols() == 0) {
+            throw new IllegalArgumentException("multinomialLikelihood: logits have no columns (softmax over zero items)");
+        }
+        requireShape("multinomialLikelihood: grad", grad, logits.rows(), logits.cols());
+        if (rowLoss.length < logits.rows()) {
+            throw new IllegalArgumentException("multinomialLikelihood: rowLoss has " + rowLoss.length + " entries, logits have "
+                    + logits.rows() + " rows");
+        }
+        boolean inPlace = grad.segment().address() == logits.segment().address() && grad.ld() == logits.ld();
+        if (!inPlace) {
+            requireDisjoint("multinomialLikelihood: grad and logits (pass the same matrix for in place)",
+                    grad.segment(), logits.segment());
+        }
+    }
+
+    /**
+     * Writes the top {@code k} columns of each row of {@code scores}, skipping the row's columns in
+     * {@code exclude} (may be null), to {@code out} (m*k ints, row-major); see {@link TopKKernel}.
+     */
+    public void topK(DenseMatrix scores, CsrMatrix exclude, int k, int[] out) {
+        Objects.requireNonNull(scores, "scores");
+        Objects.requireNonNull(out, "out");
+        if (k < 1) {
+            throw new IllegalArgumentException("topK: k must be >= 1, got " + k);
+        }
+        if (exclude != null && (exclude.rows() != scores.rows() || exclude.cols() != scores.cols())) {
+            throw new IllegalArgumentException("topK: exclude is " + exclude.rows() + "x" + exclude.cols() + ", scores are "
+                    + scores.rows() + "x" + scores.cols());
+        }
+        if (out.length < (long) scores.rows() * k) {
+            throw new IllegalArgumentException("topK: out has " + out.length + " ints, needs rows*k = " + (long) scores.rows() * k);
+        }
+        TopKKernel kernel = provider.topK();
+        pool.forRange(scores.rows(), 1, (from, to) -> kernel.topK(scores, exclude, k, out, from, to));
+    }
+
+    private static double sum(double[] values, int n) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            total += values[i];
+        }
+        return total;
+    }
+
+    private static void requireShape(String what, DenseMatrix m, int rows, int cols) {
+        if (m.rows() != rows || m.cols() != cols) {
+            throw new IllegalArgumentException(what + " is " + m.rows() + "x" + m.cols() + ", expected " + rows + "x" + cols);
+        }
+    }
+
+    private static void requireDisjoint(String what, MemorySegment x, MemorySegment y) {
+        if (x.asOverlappingSlice(y).isPresent()) {
+            throw new IllegalArgumentException(what + " share memory; the kernel needs separate buffers");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Kernels[" + provider.name() + ", threads=" + pool.threads() + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package dev.sparsecf.kernels.panama;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API constants, kept out of {@link PanamaKernelProvider} so that nothing touches
+ * {@code jdk.incubator.vector} before the provider's checks have run (Lucene's pattern).
+ */
+final class PanamaVectorConstants {
+
+    /** Float species of the CPU's preferred width; static final so C2 can intrinsify every vector op. */
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+
+    /** Lanes of {@link #FLOATS}. */
+    static final int LANES = FLOATS.length();
+
+    private PanamaVectorConstants() {
+    }
+}
