@@ -1,0 +1,380 @@
+package dev.sparsecf.data;
+
+import dev.sparsecf.kernels.CsrMatrix;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntPredicate;
+
+/**
+ * User-item pairs with dense user and item indices, the id maps back to the original ids, and an optional
+ * value per pair (a rating or play count; {@code NaN} when a pair's value is unknown).
+ *
+ * <p>Stored on the heap row by row (one row per user, items strictly increasing), like a CSR matrix; a user
+ * may have no items. Immutable. {@link #toCsr()} gives the binary off-heap matrix the kernels take.
+ */
+public final class Interactions {
+
+    private final String source;
+    private final IdMap users;
+    private final IdMap items;
+    private final int[] rowPtr;
+    private final int[] itemIdx;
+    private final float[] values; // null: no values
+    private final int duplicatesMerged;
+
+    private Interactions(String source, IdMap users, IdMap items, int[] rowPtr, int[] itemIdx, float[] values,
+                         int duplicatesMerged) {
+        this.source = source;
+        this.users = users;
+        this.items = items;
+        this.rowPtr = rowPtr;
+        this.itemIdx = itemIdx;
+        this.values = values;
+        this.duplicatesMerged = duplicatesMerged;
+    }
+
+    /**
+     * Wraps row arrays (copied): {@code rowPtr} has {@code users.size() + 1} non-decreasing entries from 0,
+     * items are in range and strictly increasing within each row, {@code values} is null or one per pair.
+     *
+     * @throws IllegalArgumentException naming the user, position and item that break the structure
+     */
+    public static Interactions of(String source, IdMap users, IdMap items, int[] rowPtr, int[] itemIdx, float[] values) {
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(items, "items");
+        if (rowPtr.length != users.size() + 1 || rowPtr[0] != 0) {
+            throw new IllegalArgumentException("rowPtr must have users + 1 = " + (users.size() + 1)
+                    + " entries starting at 0, got " + rowPtr.length + " starting at " + (rowPtr.length == 0 ? "-" : rowPtr[0]));
+        }
+        int nnz = rowPtr[users.size()];
+        if (itemIdx.length < nnz || (values != null && values.length < nnz)) {
+            throw new IllegalArgumentException("rowPtr says " + nnz + " pairs but itemIdx has " + itemIdx.length
+                    + (values == null ? "" : " and values " + values.length));
+        }
+        for (int u = 0; u < users.size(); u++) {
+            if (rowPtr[u + 1] < rowPtr[u]) {
+                throw new IllegalArgumentException("user " + u + ": rowPtr decreases from " + rowPtr[u] + " to " + rowPtr[u + 1]);
+            }
+            for (int p = rowPtr[u]; p < rowPtr[u + 1]; p++) {
+                int i = itemIdx[p];
+                if (i < 0 || i >= items.size() || (p > rowPtr[u] && i <= itemIdx[p - 1])) {
+                    throw new IllegalArgumentException("user " + u + " ('" + users.id(u) + "'): item " + i + " at position " + p
+                            + " is out of range [0, " + items.size() + ") or not above the previous item of the row");
+                }
+            }
+        }
+        return new Interactions(source, users, items, rowPtr.clone(), Arrays.copyOf(itemIdx, nnz),
+                values == null ? null : Arrays.copyOf(values, nnz), 0);
+    }
+
+    /** The entries of a CSR matrix as binary interactions with ids {@code "0".."rows-1"} and {@code "0".."cols-1"}. */
+    public static Interactions fromCsr(String source, CsrMatrix m) {
+        int[] rowPtr = new int[m.rows() + 1];
+        int[] itemIdx = new int[Math.toIntExact(m.nnz())];
+        int base = m.rows() == 0 ? 0 : m.rowStart(0);
+        for (int u = 0; u < m.rows(); u++) {
+            for (int p = m.rowStart(u); p < m.rowEnd(u); p++) {
+                itemIdx[p - base] = m.col(p);
+            }
+            rowPtr[u + 1] = m.rowEnd(u) - base;
+        }
+        return new Interactions(source, IdMap.range(m.rows()), IdMap.range(m.cols()), rowPtr, itemIdx, null, 0);
+    }
+
+    /** Starts collecting pairs by original id; {@code source} names the data (file or dataset) in messages. */
+    public static Builder builder(String source) {
+        return new Builder(source);
+    }
+
+    /** Where these interactions came from (a file, a dataset name and its binarisation rule). */
+    public String source() {
+        return source;
+    }
+
+    /** The same pairs under another source description. */
+    public Interactions withSource(String newSource) {
+        return new Interactions(newSource, users, items, rowPtr, itemIdx, values, duplicatesMerged);
+    }
+
+    public IdMap users() {
+        return users;
+    }
+
+    public IdMap items() {
+        return items;
+    }
+
+    public int numUsers() {
+        return users.size();
+    }
+
+    public int numItems() {
+        return items.size();
+    }
+
+    /** Number of distinct (user, item) pairs. */
+    public int size() {
+        return rowPtr[users.size()];
+    }
+
+    /** Input lines that repeated an earlier (user, item) pair and were merged into it (the later value kept). */
+    public int duplicatesMerged() {
+        return duplicatesMerged;
+    }
+
+    /** Whether pairs carry values ({@link #value(int)}); otherwise every pair is a plain positive. */
+    public boolean hasValues() {
+        return values != null;
+    }
+
+    /** Position of user {@code u}'s first pair. */
+    public int rowStart(int u) {
+        return rowPtr[u];
+    }
+
+    /** One past the position of user {@code u}'s last pair. */
+    public int rowEnd(int u) {
+        return rowPtr[u + 1];
+    }
+
+    /** Number of items of user {@code u}. */
+    public int count(int u) {
+        return rowPtr[u + 1] - rowPtr[u];
+    }
+
+    /** Item index of the pair at position {@code p}. */
+    public int item(int p) {
+        return itemIdx[p];
+    }
+
+    /** Value of the pair at position {@code p}: NaN if unknown, 1 when the interactions have no values. */
+    public float value(int p) {
+        return values == null ? 1f : values[p];
+    }
+
+    /** User {@code u}'s item indices, ascending (a copy). */
+    public int[] itemsOf(int u) {
+        return Arrays.copyOfRange(itemIdx, rowPtr[u], rowPtr[u + 1]);
+    }
+
+    /** Whether user {@code u} has item {@code item} (binary search in the row). */
+    public boolean contains(int u, int item) {
+        return Arrays.binarySearch(itemIdx, rowPtr[u], rowPtr[u + 1], item) >= 0;
+    }
+
+    /** Number of users per item (item popularity), indexed by item. */
+    public int[] itemCounts() {
+        int[] counts = new int[items.size()];
+        for (int p = 0; p < size(); p++) {
+            counts[itemIdx[p]]++;
+        }
+        return counts;
+    }
+
+    /**
+     * The binary interactions of the pairs whose value is {@code >= minValue} (unknown values never pass);
+     * users and items left without pairs are dropped and the rest re-indexed in their original order.
+     */
+    public Interactions positives(float minValue, String newSource) {
+        if (values == null) {
+            throw new IllegalStateException(source + " has no values to binarise; every pair is already a positive");
+        }
+        boolean[] keep = new boolean[size()];
+        for (int p = 0; p < keep.length; p++) {
+            keep[p] = values[p] >= minValue; // false for NaN
+        }
+        return retain(keep, newSource);
+    }
+
+    /** The kept pairs (by position) without values, dropping users and items left empty. */
+    private Interactions retain(boolean[] keep, String newSource) {
+        int[] itemNew = new int[items.size()];
+        Arrays.fill(itemNew, -1);
+        int[] userCounts = new int[users.size()];
+        for (int u = 0; u < users.size(); u++) {
+            for (int p = rowPtr[u]; p < rowPtr[u + 1]; p++) {
+                if (keep[p]) {
+                    userCounts[u]++;
+                    itemNew[itemIdx[p]] = 0;
+                }
+            }
+        }
+        int[] keptItems = indicesWhere(itemNew, c -> c == 0);
+        for (int t = 0; t < keptItems.length; t++) {
+            itemNew[keptItems[t]] = t; // ascending, so rows stay sorted
+        }
+        int[] keptUsers = indicesWhere(userCounts, c -> c > 0);
+        int[] newRowPtr = new int[keptUsers.length + 1];
+        int[] newItems = new int[Arrays.stream(userCounts).sum()];
+        int q = 0;
+        for (int t = 0; t < keptUsers.length; t++) {
+            int u = keptUsers[t];
+            for (int p = rowPtr[u]; p < rowPtr[u + 1]; p++) {
+                if (keep[p]) {
+                    newItems[q++] = itemNew[itemIdx[p]];
+                }
+            }
+            newRowPtr[t + 1] = q;
+        }
+        return new Interactions(newSource, users.select(keptUsers), items.select(keptItems), newRowPtr, newItems, null, 0);
+    }
+
+    private static int[] indicesWhere(int[] a, IntPredicate test) {
+        int n = 0;
+        for (int x : a) {
+            if (test.test(x)) {
+                n++;
+            }
+        }
+        int[] out = new int[n];
+        n = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (test.test(a[i])) {
+                out[n++] = i;
+            }
+        }
+        return out;
+    }
+
+    /** The binary {@code numUsers x numItems} CSR matrix of the pairs (off-heap; the caller closes it). */
+    public CsrMatrix toCsr() {
+        return CsrMatrix.binary(users.size(), items.size(), rowPtr, itemIdx);
+    }
+
+    @Override
+    public String toString() {
+        return "Interactions[" + source + ": " + users.size() + " users, " + items.size() + " items, " + size() + " pairs"
+                + (values == null ? "" : ", valued") + "]";
+    }
+
+    /**
+     * Collects (user, item[, value]) pairs by original id. {@link #build()} puts users and items in canonical
+     * id order ({@link IdMap}) and merges repeated pairs, keeping the value added last.
+     */
+    public static final class Builder {
+        private final String source;
+        private final Map<String, Integer> userIndex = new HashMap<>();
+        private final Map<String, Integer> itemIndex = new HashMap<>();
+        private int[] pairUser = new int[1024];
+        private int[] pairItem = new int[1024];
+        private float[] pairValue; // allocated at the first valued pair; NaN for pairs added without value
+        private int n;
+
+        private Builder(String source) {
+            this.source = source;
+        }
+
+        /** Registers a user, who may end up with no pairs; returns its provisional index. */
+        public int addUser(String user) {
+            return intern(userIndex, user);
+        }
+
+        /** Adds a pair without a value (NaN if other pairs have values). */
+        public Builder add(String user, String item) {
+            return add(user, item, Float.NaN, false);
+        }
+
+        /** Adds a pair with a value. */
+        public Builder add(String user, String item, float value) {
+            return add(user, item, value, true);
+        }
+
+        private Builder add(String user, String item, float value, boolean valued) {
+            int u = intern(userIndex, user);
+            int i = intern(itemIndex, item);
+            if (n == pairUser.length) {
+                int cap = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, 2L * n));
+                pairUser = Arrays.copyOf(pairUser, cap);
+                pairItem = Arrays.copyOf(pairItem, cap);
+                if (pairValue != null) {
+                    pairValue = Arrays.copyOf(pairValue, cap);
+                }
+            }
+            if (valued && pairValue == null) {
+                pairValue = new float[pairUser.length];
+                Arrays.fill(pairValue, 0, n, Float.NaN);
+            }
+            pairUser[n] = u;
+            pairItem[n] = i;
+            if (pairValue != null) {
+                pairValue[n] = valued ? value : Float.NaN;
+            }
+            n++;
+            return this;
+        }
+
+        private static int intern(Map<String, Integer> map, String id) {
+            Objects.requireNonNull(id, "id");
+            Integer idx = map.putIfAbsent(id, map.size());
+            return idx == null ? map.size() - 1 : idx;
+        }
+
+        /** Number of pairs added so far (repeats included). */
+        public int pairsAdded() {
+            return n;
+        }
+
+        /** Sorts users and items into canonical id order, groups pairs by user and merges repeats. */
+        public Interactions build() {
+            String[] userIds = canonicalIds(userIndex);
+            String[] itemIds = canonicalIds(itemIndex);
+            int[] userNew = newIndex(userIndex, userIds);
+            int[] itemNew = newIndex(itemIndex, itemIds);
+            // counting sort by user keeps the input order within a user, so "last added" is well defined
+            int[] rowPtr = new int[userIds.length + 1];
+            for (int t = 0; t < n; t++) {
+                rowPtr[userNew[pairUser[t]] + 1]++;
+            }
+            for (int u = 0; u < userIds.length; u++) {
+                rowPtr[u + 1] += rowPtr[u];
+            }
+            int[] fill = Arrays.copyOf(rowPtr, userIds.length);
+            long[] keys = new long[n]; // item << 32 | input sequence: sorts by item, repeats in input order
+            for (int t = 0; t < n; t++) {
+                keys[fill[userNew[pairUser[t]]]++] = (long) itemNew[pairItem[t]] << 32 | t;
+            }
+            int[] items = new int[n];
+            float[] values = pairValue == null ? null : new float[n];
+            int q = 0;
+            int merged = 0;
+            int start = 0;
+            for (int u = 0; u < userIds.length; u++) {
+                int end = rowPtr[u + 1];
+                Arrays.sort(keys, start, end);
+                for (int p = start; p < end; p++) {
+                    int item = (int) (keys[p] >>> 32);
+                    int seq = (int) keys[p];
+                    if (p + 1 < end && (int) (keys[p + 1] >>> 32) == item) {
+                        merged++; // a later line repeats this pair; keep that one
+                        continue;
+                    }
+                    items[q] = item;
+                    if (values != null) {
+                        values[q] = pairValue[seq];
+                    }
+                    q++;
+                }
+                start = end;
+                rowPtr[u + 1] = q;
+            }
+            return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, Arrays.copyOf(items, q),
+                    values == null ? null : Arrays.copyOf(values, q), merged);
+        }
+
+        private static String[] canonicalIds(Map<String, Integer> map) {
+            String[] ids = new String[map.size()];
+            map.forEach((id, idx) -> ids[idx] = id);
+            return IdMap.canonicalOrder(ids);
+        }
+
+        private static int[] newIndex(Map<String, Integer> map, String[] canonical) {
+            int[] out = new int[canonical.length];
+            for (int t = 0; t < canonical.length; t++) {
+                out[map.get(canonical[t])] = t;
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sparsecf.data;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a text file line by line with exact 1-based line numbers for error messages. Lines end at LF or
+ * CRLF; bytes are decoded as strict UTF-8 one line at a time, so a bad byte is reported on its own line.
+ * A {@code .gz} file is decompressed on the fly.
+ */
+final class LineReader implements Closeable {
+
+    private final Path file;
+    private final InputStream in;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final byte[] chunk = new byte[1 << 16];
+    private int chunkPos;
+    private int chunkEnd;
+    private byte[] line = new byte[256];
+    private long lineNumber;
+
+    private LineReader(Path file, InputStream in) {
+        this.file = file;
+        this.in = in;
+    }
+
+    static LineReader open(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        try {
+            return new LineReader(file, file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw);
+        } catch (IOException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The next line without its terminator, or null at the end of the file. */
+    String next() throws IOException {
+        int len = 0;
+        boolean terminated = false;
+        while (!terminated) {
+            if (chunkPos == chunkEnd && !refill()) {
+                if (len == 0) {
+                    return null;
+                }
+                break;
+            }
+            int stop = chunkPos;
+            while (stop < chunkEnd && chunk[stop] != '\n') {
+                stop++;
+            }
+            int n = stop - chunkPos;
+            if (len + n > line.length) {
+                line = Arrays.copyOf(line, Math.max(len + n, line.length * 2));
+            }
+            System.arraycopy(chunk, chunkPos, line, len, n);
+            len += n;
+            terminated = stop < chunkEnd;
+            chunkPos = terminated ? stop + 1 : stop;
+        }
+        lineNumber++;
+        if (len > 0 && line[len - 1] == '\r') {
+            len--;
+        }
+        try {
+            CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, 0, len));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw error(new String(line, 0, len, StandardCharsets.ISO_8859_1), "not valid UTF-8 text");
+        }
+    }
+
+    private boolean refill() throws IOException {
+        int n = in.read(chunk);
+        chunkPos = 0;
+        chunkEnd = Math.max(n, 0);
+        return n > 0;
+    }
+
+    /** The 1-based number of the line last returned by {@link #next()}. */
+    long lineNumber() {
+        return lineNumber;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** An exception naming this file, the current line, its text and the problem. */
+    MalformedDataException error(String text, String problem) {
+        return new MalformedDataException(file, lineNumber, text, problem);
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

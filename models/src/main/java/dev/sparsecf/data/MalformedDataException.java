@@ -1,0 +1,42 @@
+package dev.sparsecf.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A data file line that cannot be parsed; the message names the file, the 1-based line number and the text. */
+public final class MalformedDataException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+    /** Longer lines are cut in the message so a binary file does not flood the log. */
+    private static final int MAX_TEXT = 200;
+
+    private final transient Path file;
+    private final long line;
+    private final String text;
+
+    /** {@code problem} says what is wrong with {@code text}, the content of line {@code line} of {@code file}. */
+    public MalformedDataException(Path file, long line, String text, String problem) {
+        super(file + ":" + line + ": " + problem + ": \"" + abbreviate(text) + "\"");
+        this.file = file;
+        this.line = line;
+        this.text = text;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The 1-based line number. */
+    public long line() {
+        return line;
+    }
+
+    /** The offending line, in full. */
+    public String text() {
+        return text;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sparsecf.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsecf.kernels.CsrMatrix;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InteractionsTest {
+
+    /** Ratings of three users; "carol" has only a rating of unknown value. */
+    private static Interactions ratings() {
+        return Interactions.builder("test")
+                .add("alice", "m1", 5f)
+                .add("alice", "m2", 2f)
+                .add("bob", "m2", 4f)
+                .add("bob", "m3", 3.5f)
+                .add("carol", "m4")
+                .build();
+    }
+
+    @Test
+    void pairsWithoutValueGetNaNWhenOthersHaveValues() {
+        Interactions x = ratings();
+        assertTrue(x.hasValues());
+        int carol = x.users().index("carol");
+        assertTrue(Float.isNaN(x.value(x.rowStart(carol))));
+    }
+
+    @Test
+    void positivesKeepValuesAtLeastTheThresholdAndDropEmptyRowsAndColumns() {
+        Interactions pos = ratings().positives(4f, "rating >= 4");
+        // alice keeps m1 (5), bob keeps m2 (4); m3 (3.5), m2 for alice (2) and carol's unknown rating are dropped
+        assertEquals(List.of("alice", "bob"), pos.users().ids());
+        assertEquals(List.of("m1", "m2"), pos.items().ids());
+        assertArrayEquals(new int[] {0}, pos.itemsOf(0));
+        assertArrayEquals(new int[] {1}, pos.itemsOf(1));
+        assertEquals(2, pos.size());
+        assertEquals("rating >= 4", pos.source());
+        assertEquals(false, pos.hasValues());
+        assertThrows(IllegalStateException.class, () -> pos.positives(1f, "again"));
+    }
+
+    @Test
+    void toCsrIsTheBinaryMatrixOfThePairs() {
+        Interactions x = ratings();
+        try (CsrMatrix m = x.toCsr()) {
+            assertEquals(3, m.rows());
+            assertEquals(4, m.cols());
+            assertTrue(m.isBinary());
+            assertEquals(x.size(), m.nnz());
+            for (int u = 0; u < x.numUsers(); u++) {
+                assertEquals(x.rowStart(u), m.rowStart(u));
+                for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                    assertEquals(x.item(p), m.col(p), "user " + u + " position " + p);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fromCsrUsesIndicesAsIds() {
+        try (CsrMatrix m = CsrMatrix.binary(2, 3, new int[] {0, 2, 3}, new int[] {0, 2, 1})) {
+            Interactions x = Interactions.fromCsr("m", m);
+            assertEquals(List.of("0", "1"), x.users().ids());
+            assertEquals(List.of("0", "1", "2"), x.items().ids());
+            assertArrayEquals(new int[] {0, 2}, x.itemsOf(0));
+            assertArrayEquals(new int[] {1}, x.itemsOf(1));
+            assertArrayEquals(new int[] {1, 1, 1}, x.itemCounts());
+        }
+        // a row view: positions start past 0
+        try (CsrMatrix m = CsrMatrix.binary(2, 3, new int[] {0, 2, 3}, new int[] {0, 2, 1})) {
+            Interactions x = Interactions.fromCsr("view", m.rows(1, 2));
+            assertArrayEquals(new int[] {1}, x.itemsOf(0));
+        }
+    }
+
+    @Test
+    void ofValidatesTheRows() {
+        IdMap users = IdMap.of("a", "b");
+        IdMap items = IdMap.of("x", "y");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Interactions.of("t", users, items, new int[] {0, 2, 2}, new int[] {1, 0}, null));
+        assertTrue(e.getMessage().contains("user 0 ('a')"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Interactions.of("t", users, items, new int[] {0, 1, 2}, new int[] {0, 2}, null));
+        assertThrows(IllegalArgumentException.class, () -> Interactions.of("t", users, items, new int[] {0, 1}, new int[] {0}, null));
+        assertThrows(IllegalArgumentException.class, () -> IdMap.of("a", "a"));
+    }
+
+    @Test
+    void containsSearchesTheRow() {
+        Interactions x = ratings();
+        int alice = x.users().index("alice");
+        assertTrue(x.contains(alice, x.items().index("m2")));
+        assertEquals(false, x.contains(alice, x.items().index("m3")));
+    }
+}
