@@ -3,7 +3,9 @@ package dev.sparsecf.kernels;
 import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,6 +70,38 @@ class SpmmTransposeTest {
                             + THREADS[0] + " thread but " + other[e] + " with " + THREADS[t] + " threads");
                 }
             }
+        }
+    }
+
+    /**
+     * The kernel contract is stronger than the facade's thread split (which cuts at multiples of 16 columns): any
+     * column range gives the same bits, so splits at odd columns, inside a vector, must agree with one call.
+     */
+    @ParameterizedTest(name = "{0}, {1}, {2}")
+    @MethodSource("determinismCases")
+    void kernelIsBitIdenticalForAnyColumnSplit(String impl, int n, boolean weighted) {
+        Problem pb = new Problem(n, weighted);
+        SpmmTransposeKernel kernel = KernelImpls.kernels(impl, 1).provider().spmmTranspose();
+        int lanes = KernelImpls.LANES;
+        int[] cuts = IntStream.of(0, 1, lanes - 1, lanes + 3, 2 * lanes + 5, n / 2 + 1, n)
+                .filter(c -> c >= 0 && c <= n).distinct().sorted().toArray();
+        try (CsrMatrix a = TestMatrices.csr(K, pb.rows, pb.weights);
+             DenseMatrix d = TestMatrices.dense(pb.rows.length, n, pb.d);
+             DenseMatrix whole = TestMatrices.dense(K, n, pb.g0);
+             DenseMatrix split = TestMatrices.dense(K, n, pb.g0)) {
+            kernel.spmmTransposeAccumulate(a, d, whole, 0, n);
+            for (int c = 0; c + 1 < cuts.length; c++) {
+                kernel.spmmTransposeAccumulate(a, d, split, cuts[c], cuts[c + 1]);
+            }
+            float[] w = whole.toArray();
+            float[] s = split.toArray();
+            for (int e = 0; e < w.length; e++) {
+                if (Float.floatToRawIntBits(w[e]) != Float.floatToRawIntBits(s[e])) {
+                    fail(impl + " spmmTranspose kernel, n=" + n + ": G[" + e / n + "][" + e % n + "] is " + w[e]
+                            + " in one call but " + s[e] + " with column cuts " + Arrays.toString(cuts));
+                }
+            }
+            assertPaddingIntact(split, impl + " spmmTranspose G (split)");
         }
     }
 

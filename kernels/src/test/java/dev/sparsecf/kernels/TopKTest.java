@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TopKTest {
 
     /** Score rows; each names what it exercises. */
-    enum ScoreRow { TIES_AND_SIGNED_ZEROS, NANS, ALL_NAN, ALL_EQUAL, ASCENDING, INFINITIES }
+    enum ScoreRow { TIES_AND_SIGNED_ZEROS, NANS, LEADING_NANS, ALL_NAN, ALL_EQUAL, ASCENDING, INFINITIES }
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
@@ -73,6 +73,8 @@ class TopKTest {
                     yield v == 0f && rnd.nextBoolean() ? -0f : v;
                 }
                 case NANS -> rnd.nextInt(10) == 0 ? Float.NaN : (float) rnd.nextDouble();
+                // the first columns fill the heap with NaNs; every later number must displace them
+                case LEADING_NANS -> j < n / 2 ? Float.NaN : (float) rnd.nextDouble();
                 case ALL_NAN -> Float.NaN;
                 case ALL_EQUAL -> 1f;
                 case ASCENDING -> j; // every column beats the current worst: the heap changes at each one
@@ -85,7 +87,7 @@ class TopKTest {
         }
     }
 
-    /** Exclusion row {@code i}: the row edges, lane boundaries, nothing, all but one, a random half, everything. */
+    /** Exclusion row {@code i % 6}: the row edges, lane boundaries, nothing, all but one, a random half, everything. */
     private static int[] exclusions(int i, SplittableRandom rnd, int n) {
         int lanes = KernelImpls.LANES;
         TreeSet<Integer> cols = new TreeSet<>();
