@@ -37,13 +37,16 @@ class CsrMatrixTest {
                         "row 1", "column 1", "follows column 3"))),
                 Arguments.of(Named.of("duplicate column", new Malformed(2, 4, new int[] {0, 2, 3}, new int[] {2, 2, 1}, null,
                         "row 0", "duplicate column 2", "position 1"))),
-                Arguments.of(Named.of("NaN value", new Malformed(2, 4, new int[] {0, 1, 2}, new int[] {0, 3}, new float[] {1f, Float.NaN},
+                Arguments.of(Named.of("NaN value", new Malformed(2, 4, new int[] {0, 1, 2}, new int[] {0, 3},
+                        new float[] {1f, Float.NaN},
                         "row 1", "column 3", "value NaN"))),
-                Arguments.of(Named.of("infinite value", new Malformed(1, 4, new int[] {0, 1}, new int[] {2}, new float[] {Float.POSITIVE_INFINITY},
+                Arguments.of(Named.of("infinite value", new Malformed(1, 4, new int[] {0, 1}, new int[] {2},
+                        new float[] {Float.POSITIVE_INFINITY},
                         "row 0", "value Infinity"))),
                 Arguments.of(Named.of("colIdx shorter than nnz", new Malformed(1, 4, new int[] {0, 3}, new int[] {0, 1}, null,
                         "colIdx has 2 entries", "says 3"))),
-                Arguments.of(Named.of("values shorter than nnz", new Malformed(1, 4, new int[] {0, 2}, new int[] {0, 1}, new float[] {1f},
+                Arguments.of(Named.of("values shorter than nnz", new Malformed(1, 4, new int[] {0, 2}, new int[] {0, 1},
+                        new float[] {1f},
                         "values has 1 entries", "says 2"))),
                 Arguments.of(Named.of("negative shape", new Malformed(-1, 4, new int[] {0}, new int[0], null,
                         "negative CSR shape -1x4"))));
@@ -83,7 +86,8 @@ class CsrMatrixTest {
 
     @Test
     void builderSortsRowsKeepingWeightsWithTheirColumns() {
-        try (CsrMatrix a = CsrMatrix.builder(6).addRow(new int[] {5, 0, 3}, new float[] {5f, 0.5f, 3f}).addRow().addRow(2, 1).build()) {
+        CsrMatrix.Builder b = CsrMatrix.builder(6).addRow(new int[] {5, 0, 3}, new float[] {5f, 0.5f, 3f}).addRow().addRow(2, 1);
+        try (CsrMatrix a = b.build()) {
             assertEquals(3, a.rows());
             assertFalse(a.isBinary());
             assertArrayEquals(new int[] {0, 3, 5}, columns(a, 0));

@@ -16,7 +16,8 @@ class KernelProviderTest {
 
     @Test
     void unknownImplementationIsRejectedNamingTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KernelProvider.forName("bogus", warnings::add));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KernelProvider.forName("bogus", warnings::add));
         assertTrue(e.getMessage().contains("'bogus'") && e.getMessage().contains("-Dsparsecf.kernels")
                 && e.getMessage().contains("auto, scalar or panama"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Kernels.create("bogus", 1));
@@ -41,7 +42,8 @@ class KernelProviderTest {
 
     @Test
     void forcedPanamaWithoutTheModuleFails() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelProvider.forName("panama", warnings::add, false));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> KernelProvider.forName("panama", warnings::add, false));
         assertTrue(e.getMessage().contains("--add-modules jdk.incubator.vector"), e.getMessage());
         assertTrue(warnings.isEmpty(), "a forced choice throws instead of warning");
     }

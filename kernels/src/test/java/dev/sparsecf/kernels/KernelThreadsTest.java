@@ -30,11 +30,12 @@ class KernelThreadsTest {
 
     @Test
     void rethrowsTheFirstFailure() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelThreads.of(3).forRange(1000, 1, (from, to) -> {
+        KernelThreads.RangeTask failing = (from, to) -> {
             if (from <= 500 && 500 < to) {
                 throw new IllegalStateException("chunk with 500");
             }
-        }));
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KernelThreads.of(3).forRange(1000, 1, failing));
         assertEquals("chunk with 500", e.getMessage());
         assertSame(KernelThreads.of(3), KernelThreads.of(3), "pools are shared per thread count");
         assertThrows(IllegalArgumentException.class, () -> KernelThreads.of(0));

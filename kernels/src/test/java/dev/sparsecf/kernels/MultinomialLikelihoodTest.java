@@ -222,8 +222,9 @@ class MultinomialLikelihoodTest {
             }
         }
         // sparse targets: sum(x) and x.z in double over the row's entries; dense: in the kernel's arithmetic over n
-        double sumXError = targets == Targets.DENSE ? arith.sum(n) * sumX : ErrorBounds.gamma(nnz + 1, ErrorBounds.U_DOUBLE) * sumX;
-        double dotError = targets == Targets.DENSE ? arith.sum(n) * sumAbsXZ : ErrorBounds.gamma(nnz + 1, ErrorBounds.U_DOUBLE) * sumAbsXZ;
+        double accumulation = targets == Targets.DENSE ? arith.sum(n) : ErrorBounds.gamma(nnz + 1, ErrorBounds.U_DOUBLE);
+        double sumXError = accumulation * sumX;
+        double dotError = accumulation * sumAbsXZ;
 
         double wantLoss = DoubleReference.multinomialLoss(z, x, off, n, row);
         double lossBound = ErrorBounds.loss(sumX, sumXError, dotError, sumAbsXZ, lse, lseError);
