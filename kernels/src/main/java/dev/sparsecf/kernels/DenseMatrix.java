@@ -141,9 +141,11 @@ public final class DenseMatrix implements AutoCloseable {
     /** A view of rows {@code [from, to)} sharing this matrix's memory. */
     public DenseMatrix rows(int from, int to) {
         Objects.checkFromToIndex(from, to, rows);
-        long bytes = to == from ? 0 : ((long) (to - from - 1) * ld + ld) * Float.BYTES;
-        bytes = Math.min(bytes, segment.byteSize() - offset(from, 0));
-        return new DenseMatrix(to - from, cols, ld, segment.asSlice(offset(from, 0), bytes), null);
+        // a wrapped segment may end right after the last row's cols floats: clamp, or an empty view at the end
+        // (from == rows) would start past it
+        long start = Math.min(offset(from, 0), segment.byteSize());
+        long bytes = Math.min((long) (to - from) * ld * Float.BYTES, segment.byteSize() - start);
+        return new DenseMatrix(to - from, cols, ld, segment.asSlice(start, bytes), null);
     }
 
     /** Sets every element in the valid columns to {@code value}; the row padding is left as it is. */

@@ -55,16 +55,21 @@ public abstract class KernelProvider {
      * {@link IllegalStateException}; any other value throws {@link IllegalArgumentException}.
      */
     public static KernelProvider forName(String value, java.util.function.Consumer<String> onFallback) {
+        return forName(value, onFallback, vectorModulePresent());
+    }
+
+    /** {@link #forName(String, java.util.function.Consumer)} with the module check given (tests simulate its absence). */
+    static KernelProvider forName(String value, java.util.function.Consumer<String> onFallback, boolean vectorModulePresent) {
         String v = value == null ? "auto" : value.trim().toLowerCase(Locale.ROOT);
         switch (v) {
             case "scalar":
                 return scalar();
             case "panama":
-                return loadPanama(vectorModulePresent());
+                return loadPanama(vectorModulePresent);
             case "auto":
             case "":
                 try {
-                    return loadPanama(vectorModulePresent());
+                    return loadPanama(vectorModulePresent);
                 } catch (IllegalStateException e) {
                     onFallback.accept("sparsecf kernels fall back to the slow scalar implementation: " + e.getMessage());
                     return scalar();

@@ -25,7 +25,9 @@ final class ScalarLogSoftmax implements LogSoftmaxKernel {
             for (int p = targets.rowStart(i); p < targets.rowEnd(i); p++) {
                 double x = targets.value(p);
                 sumX += x;
-                dot += x * zs.getAtIndex(F, zRow + targets.col(p));
+                if (x != 0) { // 0 * log 0 = 0: a zero weight on a masked (-inf) logit adds nothing, not NaN
+                    dot += x * zs.getAtIndex(F, zRow + targets.col(p));
+                }
             }
             rowLoss[i] = sumX * logSumExp - dot;
             for (int j = 0; j < n; j++) {
@@ -54,7 +56,9 @@ final class ScalarLogSoftmax implements LogSoftmaxKernel {
             for (int j = 0; j < n; j++) {
                 double x = xs.getAtIndex(F, xRow + j);
                 sumX += x;
-                dot += x * zs.getAtIndex(F, zRow + j);
+                if (x != 0) { // skip non-targets: 0 * -inf (a masked logit) would make the loss NaN
+                    dot += x * zs.getAtIndex(F, zRow + j);
+                }
             }
             rowLoss[i] = sumX * logSumExp - dot;
             for (int j = 0; j < n; j++) {

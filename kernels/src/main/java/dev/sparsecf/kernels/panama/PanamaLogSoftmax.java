@@ -43,10 +43,12 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
             for (int p = targets.rowStart(i); p < targets.rowEnd(i); p++) {
                 double x = targets.value(p);
                 sumX += x;
-                dot += x * zs.get(F, zRow + (long) targets.col(p) * Float.BYTES);
+                if (x != 0) { // 0 * log 0 = 0: a zero weight on a masked (-inf) logit adds nothing, not NaN
+                    dot += x * zs.get(F, zRow + (long) targets.col(p) * Float.BYTES);
+                }
             }
             rowLoss[i] = sumX * logSumExp - dot;
-            writeSoftmaxTimes(zs, zRow, gs, gRow, n, (float) logSumExp, (float) sumX, null, 0);
+            writeSoftmaxTimes(zs, zRow, gs, gRow, n, logSumExp, sumX, null, 0);
             for (int p = targets.rowStart(i); p < targets.rowEnd(i); p++) {
                 long at = gRow + (long) targets.col(p) * Float.BYTES;
                 gs.set(F, at, gs.get(F, at) - targets.value(p));
@@ -76,7 +78,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 FloatVector z = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER);
                 FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER);
                 sumX = sumX.add(x);
-                dot = x.fma(z, dot);
+                dot = x.fma(zeroWhereNoTarget(z, x), dot);
                 if (z.compare(VectorOperators.GT, max).anyTrue()) {
                     FloatVector newMax = max.max(z);
                     sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP));
@@ -90,7 +92,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 FloatVector z = tailLogits(zs, zRow + o, m);
                 FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m);
                 sumX = sumX.add(x);
-                dot = x.fma(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m), dot);
+                dot = x.fma(zeroWhereNoTarget(z, x), dot); // also zeroes the -inf of the inactive lanes
                 FloatVector newMax = max.max(z);
                 sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP)).add(z.sub(newMax).lanewise(VectorOperators.EXP));
                 max = newMax;
@@ -98,8 +100,13 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
             double logSumExp = combineLanes(max, sum);
             double totalX = sumX.reduceLanes(VectorOperators.ADD);
             rowLoss[i] = totalX * logSumExp - dot.reduceLanes(VectorOperators.ADD);
-            writeSoftmaxTimes(zs, zRow, gs, gRow, n, (float) logSumExp, (float) totalX, xs, xRow);
+            writeSoftmaxTimes(zs, zRow, gs, gRow, n, logSumExp, totalX, xs, xRow);
         }
+    }
+
+    /** {@code z} with 0 where {@code x} is 0, so that {@code x * z} is 0 rather than NaN for masked (-inf) logits. */
+    private static FloatVector zeroWhereNoTarget(FloatVector z, FloatVector x) {
+        return z.blend(0f, x.compare(VectorOperators.EQ, 0f));
     }
 
     /** Sweep 1: {@code log(sum_j exp(z_j))} by per-lane online max and rescaled sums. */
@@ -140,15 +147,23 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
         return rowMax + Math.log(total);
     }
 
-    /** Sweep 2: {@code grad = exp(z - logSumExp) * sumX - x} ({@code x} dense, or null when handled sparsely). */
+    /**
+     * Sweep 2: {@code grad = exp(z - logSumExp) * sumX - x} ({@code x} dense, or null when handled sparsely).
+     * Computed as {@code exp(z - shift) * scale} with {@code shift} the float nearest {@code logSumExp} and
+     * {@code scale = sumX * exp(shift - logSumExp)} in double: subtracting a rounded {@code logSumExp} directly
+     * would scale every probability by up to {@code 1 + ulp(logSumExp) / 2} (1 + 5e-4 at logits of 1e4), an
+     * error that grows with the logits' offset although softmax is shift invariant.
+     */
     private static void writeSoftmaxTimes(MemorySegment zs, long zRow, MemorySegment gs, long gRow, int n,
-                                          float logSumExp, float sumX, MemorySegment xs, long xRow) {
+                                          double logSumExp, double sumX, MemorySegment xs, long xRow) {
+        float shift = (float) logSumExp;
+        float scale = (float) (sumX * Math.exp(shift - logSumExp));
         int bound = FLOATS.loopBound(n);
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
             long o = (long) j * Float.BYTES;
             FloatVector g = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER)
-                    .sub(logSumExp).lanewise(VectorOperators.EXP).mul(sumX);
+                    .sub(shift).lanewise(VectorOperators.EXP).mul(scale);
             if (xs != null) {
                 g = g.sub(FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER));
             }
@@ -158,7 +173,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
             VectorMask<Float> m = FLOATS.indexInRange(j, n);
             long o = (long) j * Float.BYTES;
             FloatVector g = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m)
-                    .sub(logSumExp).lanewise(VectorOperators.EXP).mul(sumX);
+                    .sub(shift).lanewise(VectorOperators.EXP).mul(scale);
             if (xs != null) {
                 g = g.sub(FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m));
             }

@@ -1,0 +1,132 @@
+package dev.sparsecf.kernels;
+
+/**
+ * Error bounds for the kernels, derived from the standard model of floating-point arithmetic,
+ * {@code fl(a op b) = (a op b)(1 + d)}, {@code |d| <= u}, with unit roundoff {@code u = 2^-24} (float) and
+ * {@code 2^-53} (double); {@code gamma(k) = k u / (1 - k u)} bounds the relative error of {@code k} chained
+ * roundings (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., Lemma 3.1). Every test compares
+ * against the double oracle, whose own error ({@code gamma_double}) is added to the bound.
+ */
+final class ErrorBounds {
+
+    static final double U_FLOAT = 0x1p-24;
+    static final double U_DOUBLE = 0x1p-53;
+
+    private ErrorBounds() {
+    }
+
+    static double gamma(long k, double u) {
+        double ku = k * u;
+        if (ku >= 0.5) {
+            throw new IllegalArgumentException("gamma(" + k + ") is useless at u = " + u);
+        }
+        return ku / (1 - ku);
+    }
+
+    /**
+     * One element of SpMM or SpMM^T: a sum of {@code r} products, plus (SpMM) a row scale and a bias add, or
+     * (SpMM^T) the previous value of G. A dot product of {@code r} terms, with or without FMA, errs by at most
+     * {@code gamma(r) * sum|terms|} (Higham Eq. 3.5), in any summation order; the scale and the bias (or G's old
+     * value) add at most two more roundings. So {@code |c' - c| <= gamma(r + 2) * magnitude} with
+     * {@code magnitude = |s| * sum_p |a_ip * b_pj| + |bias_j|} (SpMM) or {@code |g0| + sum |a_ik * d_ij|} (SpMM^T).
+     * Gradual underflow adds at most half a {@link Float#MIN_VALUE} per operation.
+     */
+    static double linear(int r, double magnitude) {
+        return (gamma(r + 2, U_FLOAT) + gamma(r + 2, U_DOUBLE)) * magnitude + (r + 2) * (double) Float.MIN_VALUE;
+    }
+
+    /**
+     * How a log-softmax implementation computes: the unit roundoff {@code u} of its accumulators, the relative
+     * error of its exp, and how many lanes its sums are split across.
+     *
+     * <p>The scalar kernel works in double: {@code u = 2^-53}, {@code Math.exp} is within 1 ulp ({@code <= 2u}
+     * relative), one lane. The Panama kernel keeps per-lane float accumulators: {@code u = 2^-24}; lanewise EXP on
+     * floats is specified as {@code (float) Math.exp((double) a)} (VectorOperators, "Operations on floating point
+     * vectors"), i.e. half a float ulp plus one double ulp, {@code <= 2u} relative.
+     */
+    record Arithmetic(String name, double u, double expError, int lanes) {
+
+        static Arithmetic of(String impl) {
+            return switch (impl) {
+                case "scalar" -> new Arithmetic(impl, U_DOUBLE, 2 * U_DOUBLE, 1);
+                case "panama" -> new Arithmetic(impl, U_FLOAT, 2 * U_FLOAT, KernelImpls.LANES);
+                default -> throw new IllegalArgumentException("no error model for '" + impl + "'");
+            };
+        }
+
+        /** Elements each lane accumulates in a row of {@code n}: {@code ceil(n / lanes)}. */
+        int chunks(int n) {
+            return (n + lanes - 1) / lanes;
+        }
+
+        /**
+         * Relative bound for a length-{@code n} sum of non-negative terms (or {@code sum |terms|} scaled): every lane
+         * chains {@code chunks(n)} additions, then {@code lanes - 1} more combine the lanes (the reduction order is
+         * unspecified, so take the longest chain).
+         */
+        double sum(int n) {
+            return gamma(chunks(n) + lanes, u);
+        }
+
+        /**
+         * Bound on the computed {@code lse = log sum_j exp(z_j)} of one row.
+         *
+         * <p>Derivation (Panama sweep 1; the scalar three-sweep loop is the special case of one lane and no
+         * rescaling, for which this is looser). Each lane keeps a running max {@code m} and {@code s = sum exp(z - m)}.
+         * A chunk either leaves {@code m} alone or rescales {@code s *= exp(m_old - m_new)} (one exp, one multiply),
+         * then adds {@code exp(z - m)} (one exp, one add). The lanes are merged as
+         * {@code sum_l s_l * exp(m_l - max)} (one exp, one multiply, {@code lanes - 1} adds) and
+         * {@code lse = max + log(total)} in double. Following term {@code exp(z_j - max)} through this, it picks up
+         * <ul>
+         *   <li>its own exp and the merge's exp: {@code 2 * expError};</li>
+         *   <li>at most one rescale and one add per later chunk of its lane: {@code chunks(n) * (expError + 2u)};</li>
+         *   <li>the merge's multiply and adds: {@code lanes * u};</li>
+         *   <li>argument rounding: the arguments of its own exp, of every later rescale and of the merge telescope to
+         *       {@code z_j - max}, so their roundings change the term by at most {@code u * |z_j - max|} relatively,
+         *       i.e. {@code u * A} in total with {@code A = sum_j exp(z_j - max) * |z_j - max|} (computed from the
+         *       data by {@link DoubleReference#softmax});</li>
+         *   <li>underflow of a float exp: at most {@code 2^-126} absolute per term.</li>
+         * </ul>
+         * So {@code |S' - S| <= rel * S} with {@code rel} the sum of the above divided by {@code S}, and
+         * {@code |log S' - log S| <= rel / (1 - rel)}; the double log and add add {@code 2^-52 * (|max| + |log S|)}.
+         */
+        double logSumExp(int n, DoubleReference.SoftmaxRow row) {
+            double rel = chunks(n) * (expError + 2 * u) + 2 * expError + lanes * u
+                    + (u * row.sumExpAbsShift() + n * (double) Float.MIN_NORMAL) / row.sumExp();
+            if (rel >= 0.5) {
+                throw new IllegalArgumentException("log-sum-exp bound " + rel + " is useless for n = " + n);
+            }
+            return rel / (1 - rel) + 4 * U_DOUBLE * (Math.abs(row.max()) + Math.abs(Math.log(row.sumExp())));
+        }
+
+        /**
+         * Bound on one computed gradient element {@code g_j = p_j * sumX - x_j}, {@code p_j = exp(z_j - lse)}.
+         *
+         * <p>{@code p_j} is computed as exp of {@code z_j} minus the computed {@code lse}: the lse error
+         * {@code lseError} enters as a relative error of {@code p_j}; the subtraction rounds once, changing the
+         * argument by {@code u * |z_j - lse|}; the exp adds {@code expError}; the product with {@code sumX} and the
+         * float rounding of that factor add {@code 2 * U_FLOAT} (both kernels round {@code p * sumX} to float).
+         * These compound to a relative error of at most {@code expm1(sum)}. A float {@code sumX} accumulated by the
+         * kernel (dense targets) is off by {@code sumXError}, adding {@code p_j * sumXError}. Subtracting
+         * {@code x_j} and storing a float adds {@code U_FLOAT * |g_j|}; underflow adds {@code 2^-126 (sumX + 1)}.
+         * The bound does not depend on the magnitude of {@code lse} itself: softmax is shift invariant, and a
+         * max-shifted kernel must not lose accuracy when every logit is offset by a large constant.
+         */
+        double gradient(double p, double sumX, double sumXError, float z, double lse, double g, double lseError) {
+            double shift = p == 0 ? 0 : Math.abs(z - lse); // masked (-inf) logits have p = 0 exactly
+            double rel = lseError + u * shift + expError + 2 * U_FLOAT;
+            return p * Math.abs(sumX) * Math.expm1(rel) + p * sumXError + U_FLOAT * Math.abs(g)
+                    + (Math.abs(sumX) + 1) * Float.MIN_NORMAL;
+        }
+    }
+
+    /**
+     * Bound on a row loss {@code sumX * lse - dot}, computed in double from {@code sumX} (off by {@code sumXError}),
+     * {@code dot = sum_j x_j z_j} (off by {@code dotError}) and {@code lse} (off by {@code lseError}); the final
+     * multiply and subtract round twice in double.
+     */
+    static double loss(double sumX, double sumXError, double dotError, double sumAbsXZ, double lse, double lseError) {
+        return Math.abs(sumX) * lseError + sumXError * (Math.abs(lse) + lseError) + dotError
+                + 2 * U_DOUBLE * (Math.abs(sumX * lse) + sumAbsXZ);
+    }
+}

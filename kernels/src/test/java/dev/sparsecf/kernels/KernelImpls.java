@@ -1,0 +1,90 @@
+package dev.sparsecf.kernels;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Named;
+
+/**
+ * The implementation legs every kernel test runs over, and the awkward column counts derived from the Panama
+ * tier's lane count. Test code reads the lane count through {@link KernelProvider#vectorBitSize()} so that it
+ * never touches {@code jdk.incubator.vector} itself.
+ */
+final class KernelImpls {
+
+    /** Implementation ids, as accepted by {@link Kernels#create(String, int)}. */
+    static final List<String> IDS = List.of("scalar", "panama");
+
+    /**
+     * Float lanes of the Panama kernels; when they cannot load, {@link DenseMatrix#ROW_ALIGN_FLOATS} (the widest
+     * x86 vector) so that the shape grid stays awkward for any SIMD width. Only shapes depend on it.
+     */
+    static final int LANES = panamaLanes();
+
+    /** Column counts around the lane width, primes, and the ML-20M item count. */
+    static final List<Integer> AWKWARD_COLUMNS = awkwardColumns();
+
+    private KernelImpls() {
+    }
+
+    private static int panamaLanes() {
+        if (!KernelProvider.vectorModulePresent()) {
+            return DenseMatrix.ROW_ALIGN_FLOATS;
+        }
+        try {
+            return KernelProvider.forName("panama", msg -> { }).vectorBitSize() / Float.SIZE;
+        } catch (IllegalStateException e) {
+            return DenseMatrix.ROW_ALIGN_FLOATS;
+        }
+    }
+
+    private static List<Integer> awkwardColumns() {
+        TreeSet<Integer> n = new TreeSet<>(List.of(1, LANES - 1, LANES, LANES + 1, 2 * LANES + 1, 103, 1021, 20_108));
+        n.removeIf(v -> v < 1);
+        return List.copyOf(n);
+    }
+
+    /** Named legs for {@code @MethodSource}: the name shows up in the test report. */
+    static List<Named<String>> legs() {
+        List<Named<String>> legs = new ArrayList<>();
+        for (String id : IDS) {
+            legs.add(Named.of(id, id));
+        }
+        return legs;
+    }
+
+    /** A readable label for a column count, naming its relation to the lane width. */
+    static String columnsLabel(int n) {
+        String rel;
+        if (n == LANES - 1) {
+            rel = " (lanes-1)";
+        } else if (n == LANES) {
+            rel = " (lanes)";
+        } else if (n == LANES + 1) {
+            rel = " (lanes+1)";
+        } else if (n == 2 * LANES + 1) {
+            rel = " (2*lanes+1)";
+        } else {
+            rel = "";
+        }
+        return "n=" + n + rel;
+    }
+
+    /**
+     * Kernels of implementation {@code impl} with {@code threads} threads; the Panama leg is skipped, not failed,
+     * on a JVM started without {@code --add-modules jdk.incubator.vector}.
+     */
+    static Kernels kernels(String impl, int threads) {
+        if (impl.equals("panama")) {
+            assumeTrue(KernelProvider.vectorModulePresent(),
+                    "jdk.incubator.vector is not loaded; the Panama leg needs --add-modules jdk.incubator.vector");
+        }
+        Kernels k = Kernels.create(impl, threads);
+        if (!k.implementationName().equals(impl)) {
+            throw new AssertionError("asked for " + impl + " kernels, got " + k.implementationName());
+        }
+        return k;
+    }
+}

@@ -1,0 +1,114 @@
+package dev.sparsecf.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The {@link Kernels} facade rejects mismatched shapes and aliased buffers before any kernel runs. */
+class KernelsValidationTest {
+
+    private final Kernels kernels = Kernels.create("scalar", 2);
+    private Arena arena;
+    private CsrMatrix a; // 2 x 3
+
+    @BeforeEach
+    void setUp() {
+        arena = Arena.ofShared();
+        a = CsrMatrix.binary(2, 3, new int[] {0, 1, 3}, new int[] {2, 0, 1});
+    }
+
+    @AfterEach
+    void tearDown() {
+        a.close();
+        arena.close();
+    }
+
+    private DenseMatrix dense(int rows, int cols) {
+        return DenseMatrix.allocate(arena, rows, cols);
+    }
+
+    private static void assertRejected(String fragment, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(fragment), () -> "message '" + e.getMessage() + "' should contain '" + fragment + "'");
+    }
+
+    @Test
+    void spmmChecksShapesAndAliasing() {
+        DenseMatrix c = dense(2, 4);
+        assertRejected("spmm: B is 2x4, expected 3x4", () -> kernels.spmm(a, dense(2, 4), null, null, c));
+        assertRejected("spmm: B is 3x5, expected 3x4", () -> kernels.spmm(a, dense(3, 5), null, null, c));
+        assertRejected("spmm: C is 3x4, expected 2x4", () -> kernels.spmm(a, dense(3, 4), null, null, dense(3, 4)));
+        assertRejected("spmm: rowScale has 1 floats, A has 2 rows", () -> kernels.spmm(a, dense(3, 4), new float[1], null, c));
+        MemorySegment shortBias = arena.allocate(ValueLayout.JAVA_FLOAT, 3);
+        assertRejected("spmm: bias has 3 floats, C has 4 columns", () -> kernels.spmm(a, dense(3, 4), null, shortBias, c));
+        // C and B in one allocation: rows 0-1 are C (2 x 4), rows 1-3 are B (3 x 4)
+        DenseMatrix shared = dense(4, 4);
+        assertRejected("spmm: C and B share memory", () -> kernels.spmm(a, shared.rows(1, 4), null, null, shared.rows(0, 2)));
+        assertThrows(NullPointerException.class, () -> kernels.spmm(null, dense(3, 4), null, null, c));
+    }
+
+    @Test
+    void spmmAcceptsDisjointViewsOfOneAllocation() {
+        DenseMatrix shared = dense(5, 4);
+        shared.fill(1f);
+        kernels.spmm(a, shared.rows(2, 5), null, null, shared.rows(0, 2));
+        assertEquals(2f, shared.get(1, 3), "row 1 of A has two entries of 1 times rows of ones");
+    }
+
+    @Test
+    void spmmTransposeChecksShapesAndAliasing() {
+        assertRejected("spmmTranspose: D is 3x4, expected 2x4", () -> kernels.spmmTransposeAccumulate(a, dense(3, 4), dense(3, 4)));
+        assertRejected("spmmTranspose: G is 2x4, expected 3x4", () -> kernels.spmmTransposeAccumulate(a, dense(2, 4), dense(2, 4)));
+        DenseMatrix shared = dense(5, 4);
+        assertRejected("spmmTranspose: G and D share memory",
+                () -> kernels.spmmTransposeAccumulate(a, shared.rows(0, 2), shared.rows(1, 4)));
+    }
+
+    @Test
+    void likelihoodChecksShapesAndAliasing() {
+        DenseMatrix logits = dense(2, 3);
+        double[] rowLoss = new double[2];
+        assertRejected("multinomialLikelihood: grad is 2x4, expected 2x3",
+                () -> kernels.multinomialLikelihood(logits, a, dense(2, 4), rowLoss));
+        assertRejected("multinomialLikelihood: rowLoss has 1 entries, logits have 2 rows",
+                () -> kernels.multinomialLikelihood(logits, a, logits, new double[1]));
+        assertRejected("multinomialLikelihood: targets are 2x3, logits are 2x4",
+                () -> kernels.multinomialLikelihood(dense(2, 4), a, dense(2, 4), rowLoss));
+        assertRejected("multinomialLikelihood: targets is 2x4, expected 2x3",
+                () -> kernels.multinomialLikelihood(logits, dense(2, 4), logits, rowLoss));
+        assertRejected("logits have no columns",
+                () -> kernels.multinomialLikelihood(dense(2, 0), dense(2, 0), dense(2, 0), rowLoss));
+        // a gradient overlapping the logits without being them: a one-row shift would read overwritten logits
+        DenseMatrix shared = dense(3, 3);
+        assertRejected("grad and logits (pass the same matrix for in place) share memory",
+                () -> kernels.multinomialLikelihood(shared.rows(0, 2), a, shared.rows(1, 3), rowLoss));
+        DenseMatrix grad = dense(2, 3);
+        assertRejected("grad and targets share memory", () -> kernels.multinomialLikelihood(logits, grad, grad, rowLoss));
+        // in place is allowed
+        kernels.multinomialLikelihood(logits, a, logits, rowLoss);
+        assertEquals(Math.log(3), rowLoss[0], 1e-6, "one target among three equal logits");
+    }
+
+    @Test
+    void topKChecksArguments() {
+        DenseMatrix scores = dense(2, 3);
+        assertRejected("topK: k must be >= 1, got 0", () -> kernels.topK(scores, null, 0, new int[4]));
+        assertRejected("topK: out has 3 ints, needs rows*k = 4", () -> kernels.topK(scores, null, 2, new int[3]));
+        try (CsrMatrix wrong = CsrMatrix.binary(2, 4, new int[] {0, 0, 0}, new int[0])) {
+            assertRejected("topK: exclude is 2x4, scores are 2x3", () -> kernels.topK(scores, wrong, 2, new int[4]));
+        }
+    }
+
+    @Test
+    void threadCountsMustBePositive() {
+        assertRejected("thread count must be >= 1, got 0", () -> Kernels.create("scalar", 0));
+    }
+}

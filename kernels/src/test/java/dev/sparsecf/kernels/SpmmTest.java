@@ -1,0 +1,93 @@
+package dev.sparsecf.kernels;
+
+import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link Kernels#spmm}: every implementation against the double reference over awkward shapes. */
+class SpmmTest {
+
+    /** Inner dimension: the full row has 9 groups of 4 entries plus a leftover, the other rows 0-7 entries. */
+    private static final int K = 37;
+
+    enum ScaleBias {
+        NONE(false, false), SCALE(true, false), BIAS(false, true), BOTH(true, true);
+
+        final boolean scale;
+        final boolean bias;
+
+        ScaleBias(boolean scale, boolean bias) {
+            this.scale = scale;
+            this.bias = bias;
+        }
+
+        @Override
+        public String toString() {
+            return (scale ? "rowScale" : "no rowScale") + ", " + (bias ? "bias" : "no bias");
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (Named<String> impl : KernelImpls.legs()) {
+            for (int n : KernelImpls.AWKWARD_COLUMNS) {
+                for (boolean weighted : new boolean[] {false, true}) {
+                    for (ScaleBias sb : ScaleBias.values()) {
+                        cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n),
+                                Named.of(weighted ? "weighted A" : "binary A", weighted), sb));
+                    }
+                }
+            }
+        }
+        return cases.build();
+    }
+
+    @ParameterizedTest(name = "{0}, {1}, {2}, {3}")
+    @MethodSource("cases")
+    void agreesWithDoubleReference(String impl, int n, boolean weighted, ScaleBias sb) {
+        Kernels kernels = KernelImpls.kernels(impl, 2);
+        SplittableRandom rnd = new SplittableRandom(31L * n + (weighted ? 7 : 0) + sb.ordinal());
+        int[][] rows = TestMatrices.rowPatterns(rnd, K);
+        int m = rows.length;
+        float[][] w = weighted ? TestMatrices.weights(rnd, rows, -2f, 2f) : null;
+        float[] b = TestMatrices.uniform(rnd, K * n, -1f, 1f);
+        float[] scale = null;
+        if (sb.scale) {
+            scale = TestMatrices.uniform(rnd, m, 0.5f, 2f);
+            scale[1] = -scale[1]; // a negative scale on the full row
+        }
+        float[] bias = sb.bias ? TestMatrices.uniform(rnd, n, -1f, 1f) : null;
+        try (CsrMatrix a = TestMatrices.csr(K, rows, w);
+             DenseMatrix bm = TestMatrices.dense(K, n, b);
+             DenseMatrix c = TestMatrices.output(m, n);
+             Arena arena = Arena.ofShared()) {
+            MemorySegment biasSegment = bias == null ? null : arena.allocateFrom(ValueLayout.JAVA_FLOAT, bias);
+
+            kernels.spmm(a, bm, scale, biasSegment, c);
+
+            double[] expected = DoubleReference.spmm(a, b, n, scale, bias);
+            double[] magnitude = DoubleReference.spmmMagnitude(a, b, n, scale, bias);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double want = expected[i * n + j];
+                    double got = c.get(i, j);
+                    double bound = ErrorBounds.linear(a.rowNnz(i), magnitude[i * n + j]);
+                    if (!(Math.abs(got - want) <= bound)) {
+                        fail(impl + " spmm, n=" + n + ": C[" + i + "][" + j + "] = " + got + ", reference " + want
+                                + ", |error| " + Math.abs(got - want) + " > bound " + bound + " (row nnz " + a.rowNnz(i) + ")");
+                    }
+                }
+            }
+            assertPaddingIntact(c, impl + " spmm C");
+        }
+    }
+}
