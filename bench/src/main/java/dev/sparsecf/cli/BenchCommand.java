@@ -151,13 +151,17 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** JMH's own options from the trailing arguments; result file options are ours to set. */
+    /** JMH's own options from the trailing arguments; forking is not optional and result file options are ours. */
     Options parseJmhArgs() {
         CommandLineOptions user;
         try {
             user = new CommandLineOptions(jmhArgs.toArray(String[]::new));
         } catch (CommandLineOptionException e) {
             throw new ParameterException(spec.commandLine(), "JMH option: " + e.getMessage());
+        }
+        if (user.getForkCount().orElse(1) < 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "-f must be >= 1: without a fork the benchmarks would run in this JVM, without their flags");
         }
         if (user.getResult().hasValue() || user.getResultFormat().hasValue()) {
             throw new ParameterException(spec.commandLine(),

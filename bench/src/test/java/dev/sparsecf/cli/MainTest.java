@@ -74,6 +74,11 @@ class MainTest {
     }
 
     @Test
+    void benchmarksAlwaysFork() {
+        assertOneLineError("-f must be >= 1", "bench", "-f", "0");
+    }
+
+    @Test
     void debugAddsTheStackTrace() {
         Outcome o = run("bench", "--debug", "--threads", "0");
         assertEquals(Main.USAGE_ERROR, o.code());
