@@ -1,0 +1,89 @@
+package dev.sparsecf.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * Runs each benchmark's trial by hand (setup, a few calls, the correctness check) on the small shape, for
+ * both implementations, without JMH.
+ */
+class BenchmarkHarnessTest {
+
+    /** JMH guards direct construction with this phrase; the tests only feed it results. */
+    private static final Blackhole BH =
+            new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+
+    private static <T extends KernelBenchmark> T trial(T b, String impl) {
+        b.impl = impl;
+        b.shape = BenchShape.AWKWARD.name();
+        b.setUpTrial();
+        return b;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "panama"})
+    void everyBenchmarkAgreesWithTheScalarKernels(String impl) throws Exception {
+        BytesCounter bytes = new BytesCounter();
+        FlopsCounter flops = new FlopsCounter();
+
+        SpmmBenchmark spmm = trial(new SpmmBenchmark(), impl);
+        spmm.spmm(BH, bytes, flops);
+        spmm.spmm(BH, bytes, flops);
+        spmm.verifyAndFree();
+
+        SpmmTransposeBenchmark spmmT = trial(new SpmmTransposeBenchmark(), impl);
+        spmmT.zeroGradient();
+        spmmT.spmmTranspose(BH, bytes, flops);
+        spmmT.spmmTranspose(BH, bytes, flops); // G now holds two calls; the check recomputes one
+        spmmT.verifyAndFree();
+
+        LogSoftmaxBenchmark logSoftmax = trial(new LogSoftmaxBenchmark(), impl);
+        assertTrue(logSoftmax.logSoftmax(bytes) > 0, "a negative log-likelihood is positive");
+        logSoftmax.verifyAndFree();
+
+        TopKBenchmark topK = trial(new TopKBenchmark(), impl);
+        topK.topK(bytes);
+        topK.verifyAndFree();
+    }
+
+    @Test
+    void countersAddTheDefinedTrafficPerCall() throws Exception {
+        BenchShape s = BenchShape.AWKWARD;
+        BytesCounter bytes = new BytesCounter();
+        TopKBenchmark topK = trial(new TopKBenchmark(), "scalar");
+        topK.topK(bytes);
+        topK.topK(bytes);
+        topK.verifyAndFree();
+        assertEquals(2L * s.users() * s.items() * Float.BYTES, bytes.bytes, "two reads of the scores");
+        bytes.reset();
+        assertEquals(0, bytes.bytes);
+    }
+
+    @Test
+    void aWrongResultFailsTheTrial() {
+        TopKBenchmark topK = trial(new TopKBenchmark(), "panama");
+        int[] top = topK.topK(new BytesCounter());
+        top[3 * TopKBenchmark.K + 7] = -1;
+        IllegalStateException e = assertThrows(IllegalStateException.class, topK::verifyAndFree);
+        assertTrue(e.getMessage().startsWith("TopKBenchmark[panama, awkward-37x1021x103]: top(3, 7) = -1"),
+                e.getMessage());
+    }
+
+    @Test
+    void unknownParamsAreRejected() {
+        SpmmBenchmark b = new SpmmBenchmark();
+        b.impl = "auto";
+        b.shape = BenchShape.AWKWARD.name();
+        assertThrows(IllegalArgumentException.class, b::setUpTrial);
+        b.impl = "scalar";
+        b.shape = "ml20m";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::setUpTrial);
+        assertTrue(e.getMessage().contains("ml20m-vae"), e.getMessage());
+    }
+}
