@@ -12,13 +12,13 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code sparsecf} command line: one subcommand per task ({@code bench} now; training, evaluation and
- * data preparation register here the same way). Mistakes in the command line print one line and exit 2;
+ * The {@code sparsecf} command line: one subcommand per task ({@code bench}, {@code data}; training and
+ * evaluation register here the same way). Mistakes in the command line print one line and exit 2;
  * failures print one line and exit 1; {@code --debug} adds the stack trace.
  */
 @Command(name = "sparsecf",
         description = "Vectorized sparse kernels, Mult-VAE and EASE on the JVM.",
-        subcommands = {BenchCommand.class},
+        subcommands = {BenchCommand.class, DataCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Callable<Integer> {
 

@@ -19,10 +19,10 @@ import picocli.CommandLine;
 /** Command-line errors (no benchmark runs here: every case fails or stops before JMH starts). */
 class MainTest {
 
-    private record Outcome(int code, String out, String err) {
+    record Outcome(int code, String out, String err) {
     }
 
-    private static Outcome run(String... args) {
+    static Outcome run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
@@ -30,7 +30,7 @@ class MainTest {
     }
 
     /** A user mistake: exit 2 and exactly one line on stderr, which contains {@code expected}. */
-    private static void assertOneLineError(String expected, String... args) {
+    static void assertOneLineError(String expected, String... args) {
         Outcome o = run(args);
         assertEquals(Main.USAGE_ERROR, o.code(), o.err());
         assertEquals(1, o.err().lines().count(), "one line: " + o.err());
@@ -39,7 +39,7 @@ class MainTest {
 
     @Test
     void missingCommand() {
-        assertOneLineError("sparsecf: missing command (one of bench)");
+        assertOneLineError("sparsecf: missing command (one of bench, data");
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.sparsecf.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * One step of a long task on stderr: a line when it starts (so a slow load is not mistaken for a hang) and
+ * one with the elapsed time when it ends. stdout stays the result alone.
+ */
+final class Progress {
+
+    private final PrintWriter err;
+    private final long startNanos;
+
+    private Progress(PrintWriter err) {
+        this.err = err;
+        this.startNanos = System.nanoTime();
+    }
+
+    /** Prints {@code "<what> ..."} and starts the clock. */
+    static Progress start(PrintWriter err, String what) {
+        err.println(what + " ...");
+        err.flush();
+        return new Progress(err);
+    }
+
+    /** Prints {@code "<result> in <seconds> s"}. */
+    void done(String result) {
+        err.printf(Locale.ROOT, "%s in %.2f s%n", result, (System.nanoTime() - startNanos) / 1e9);
+        err.flush();
+    }
+}
