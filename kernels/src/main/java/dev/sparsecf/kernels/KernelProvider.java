@@ -39,6 +39,8 @@ public abstract class KernelProvider {
 
     public abstract TopKKernel topK();
 
+    public abstract GemmKernel gemm();
+
     /** The scalar tier (always available). */
     public static KernelProvider scalar() {
         return ScalarKernelProvider.INSTANCE;

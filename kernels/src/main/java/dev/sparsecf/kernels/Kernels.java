@@ -182,6 +182,56 @@ public final class Kernels {
         pool.forRange(scores.rows(), 1, (from, to) -> kernel.topK(scores, exclude, k, out, from, to));
     }
 
+    /** Below this many flops a product runs on the calling thread: a fork-join costs more than it saves. */
+    private static final long GEMM_PARALLEL_FLOPS = 1L << 24;
+    /** Smallest block edge worth a task of its own: packing a shared operand per task must stay cheap. */
+    private static final int GEMM_MIN_PIECE = 256;
+    /** Most tasks per thread: a few, so a thread slowed by a neighbour on a shared machine can be helped. */
+    private static final int GEMM_PIECES_PER_THREAD = 4;
+
+    /**
+     * {@code C[m x n] = alpha * op(A) * op(B) + beta * C}, op = transpose when the flag is set ({@code op(A)} is
+     * {@code m x k}, {@code op(B)} is {@code k x n}); {@code beta == 0} ignores C's old contents (NaN included).
+     * Threads take blocks of C along its longer side; each element's sum is computed the same way in every block,
+     * so the result is the same for every thread count.
+     */
+    public void gemm(boolean transA, boolean transB, float alpha, DenseMatrix a, DenseMatrix b, float beta, DenseMatrix c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (kb != k) {
+            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "x" + k + " (A is "
+                    + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + ") but op(B) is " + kb + "x" + n
+                    + " (B is " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "") + ")");
+        }
+        requireShape("gemm: C", c, m, n);
+        requireDisjoint("gemm: C and A", c.segment(), a.segment());
+        requireDisjoint("gemm: C and B", c.segment(), b.segment());
+        GemmKernel kernel = provider.gemm();
+        int threads = pool.threads();
+        if (threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
+            kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, 0, n);
+            return;
+        }
+        // Split the longer side: each task packs all of the operand along the other side, so blocks stay wide.
+        boolean byColumns = n >= m;
+        int extent = byColumns ? n : m;
+        int pieces = threads * Math.clamp(extent / ((long) threads * GEMM_MIN_PIECE), 1, GEMM_PIECES_PER_THREAD);
+        int granule = byColumns ? DenseMatrix.ROW_ALIGN_FLOATS : 8; // whole vectors / whole register-tile rows
+        int align = ((extent + pieces - 1) / pieces + granule - 1) / granule * granule;
+        pool.forRange(extent, align, (from, to) -> {
+            if (byColumns) {
+                kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, from, to);
+            } else {
+                kernel.gemm(transA, transB, alpha, a, b, beta, c, from, to, 0, n);
+            }
+        });
+    }
+
     private static double sum(double[] values, int n) {
         double total = 0;
         for (int i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ final class ScalarKernelProvider extends KernelProvider {
     private final SpmmTransposeKernel spmmTranspose = new ScalarSpmmTranspose();
     private final LogSoftmaxKernel logSoftmax = new ScalarLogSoftmax();
     private final TopKKernel topK = new ScalarTopK();
+    private final GemmKernel gemm = new ScalarGemm();
 
     @Override
     public String name() {
@@ -43,5 +44,10 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public TopKKernel topK() {
         return topK;
+    }
+
+    @Override
+    public GemmKernel gemm() {
+        return gemm;
     }
 }

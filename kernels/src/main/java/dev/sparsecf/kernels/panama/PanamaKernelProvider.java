@@ -1,5 +1,6 @@
 package dev.sparsecf.kernels.panama;
 
+import dev.sparsecf.kernels.GemmKernel;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.LogSoftmaxKernel;
 import dev.sparsecf.kernels.SpmmKernel;
@@ -20,6 +21,7 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final SpmmTransposeKernel spmmTranspose;
     private final LogSoftmaxKernel logSoftmax;
     private final TopKKernel topK;
+    private final GemmKernel gemm;
 
     /** @throws UnsupportedOperationException when the CPU's vectors are too narrow to pay off */
     public PanamaKernelProvider() {
@@ -32,6 +34,7 @@ public final class PanamaKernelProvider extends KernelProvider {
         this.spmmTranspose = new PanamaSpmmTranspose();
         this.logSoftmax = new PanamaLogSoftmax();
         this.topK = new PanamaTopK();
+        this.gemm = new PanamaGemm();
     }
 
     @Override
@@ -67,5 +70,10 @@ public final class PanamaKernelProvider extends KernelProvider {
     @Override
     public TopKKernel topK() {
         return topK;
+    }
+
+    @Override
+    public GemmKernel gemm() {
+        return gemm;
     }
 }
