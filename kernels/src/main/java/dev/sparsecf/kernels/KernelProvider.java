@@ -41,6 +41,8 @@ public abstract class KernelProvider {
 
     public abstract GemmKernel gemm();
 
+    public abstract CholeskyInverseKernel choleskyInverse();
+
     /** The scalar tier (always available). */
     public static KernelProvider scalar() {
         return ScalarKernelProvider.INSTANCE;

@@ -1,6 +1,7 @@
 package dev.sparsecf.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -228,6 +229,68 @@ public final class Kernels {
                 kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, from, to);
             } else {
                 kernel.gemm(transA, transB, alpha, a, b, beta, c, from, to, 0, n);
+            }
+        });
+    }
+
+    /**
+     * Replaces the symmetric positive definite {@code A[n x n]} (double, row-major, leading dimension {@code lda};
+     * only the upper triangle is read) by its inverse in place (LAPACK potrf + potri semantics); with
+     * {@code fillLower} the upper triangle of the inverse is also copied to the lower one, otherwise the strict
+     * lower triangle keeps the input. The result does not depend on the thread count.
+     *
+     * @throws IllegalArgumentException "matrix is not positive definite: pivot j is d" (0-based pivot of the
+     *     Cholesky factorisation); A is then partly overwritten
+     */
+    public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower) {
+        Objects.requireNonNull(a, "a");
+        requireSquareDoubles("invertSpd", a, n, lda);
+        requireShared("invertSpd", a);
+        provider.choleskyInverse().invertUpper(a, n, lda, pool);
+        if (fillLower) {
+            mirrorUpper(a, n, lda);
+        }
+    }
+
+    private static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + ": negative order n = " + n);
+        }
+        if (lda < Math.max(1, n)) {
+            throw new IllegalArgumentException(what + ": lda " + lda + " < max(1, n) = " + Math.max(1, n));
+        }
+        long needed = n == 0 ? 0 : ((long) (n - 1) * lda + n) * Double.BYTES;
+        if (a.byteSize() < needed) {
+            throw new IllegalArgumentException(what + ": segment of " + a.byteSize() + " bytes is too small for " + n + "x" + n
+                    + " doubles with lda " + lda + " (" + needed + " bytes)");
+        }
+        if (a.isReadOnly()) {
+            throw new IllegalArgumentException(what + ": the matrix segment is read-only");
+        }
+    }
+
+    /** Worker threads must be able to touch the segment: a confined arena's memory is off limits to them. */
+    private void requireShared(String what, MemorySegment a) {
+        if (pool.threads() > 1 && !a.isAccessibleBy(new Thread(() -> { }))) {
+            throw new IllegalArgumentException(what + ": the segment is confined to one thread but the kernels run on "
+                    + pool.threads() + " threads; allocate it with Arena.ofShared() or Arena.ofAuto()");
+        }
+    }
+
+    /** Copies the upper triangle to the lower one in square tiles, so that both the reads and the writes stay in cache. */
+    private void mirrorUpper(MemorySegment a, int n, long lda) {
+        final int tile = 64;
+        int tiles = (n + tile - 1) / tile;
+        pool.forRange(tiles, 1, (from, to) -> {
+            for (int ti = from; ti < to; ti++) {
+                int i0 = ti * tile;
+                for (int j0 = 0; j0 <= i0; j0 += tile) {
+                    for (int i = i0; i < Math.min(n, i0 + tile); i++) {
+                        for (int j = j0; j < Math.min(i, j0 + tile); j++) {
+                            a.setAtIndex(ValueLayout.JAVA_DOUBLE, i * lda + j, a.getAtIndex(ValueLayout.JAVA_DOUBLE, j * lda + i));
+                        }
+                    }
+                }
             }
         });
     }

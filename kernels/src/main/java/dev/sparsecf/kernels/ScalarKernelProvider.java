@@ -10,6 +10,7 @@ final class ScalarKernelProvider extends KernelProvider {
     private final LogSoftmaxKernel logSoftmax = new ScalarLogSoftmax();
     private final TopKKernel topK = new ScalarTopK();
     private final GemmKernel gemm = new ScalarGemm();
+    private final CholeskyInverseKernel choleskyInverse = new ScalarCholeskyInverse();
 
     @Override
     public String name() {
@@ -49,5 +50,10 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public GemmKernel gemm() {
         return gemm;
+    }
+
+    @Override
+    public CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
     }
 }

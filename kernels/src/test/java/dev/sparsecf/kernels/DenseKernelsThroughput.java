@@ -37,6 +37,20 @@ public final class DenseKernelsThroughput {
             report("dH = dZ W^T            ", 2.0 * batch * hidden * items, reps,
                     () -> kernels.gemm(false, true, 1f, dz, w, 0f, dh));
         }
+        int n = 2000;
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            java.lang.foreign.MemorySegment spd = arena.allocate(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) n * n);
+            java.lang.foreign.MemorySegment work = arena.allocate(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) n * n);
+            for (int i = 0; i < n; i++) {
+                for (int j = i; j < n; j++) { // diagonally dominant, hence SPD
+                    spd.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) i * n + j, (i == j ? n : 0) + rnd.nextDouble() - 0.5);
+                }
+            }
+            report("SPD inverse n=" + n + " (n^3)", (double) n * n * n, Math.max(1, reps / 2), () -> {
+                java.lang.foreign.MemorySegment.copy(spd, 0, work, 0, spd.byteSize());
+                kernels.invertSpd(work, n, n, false);
+            });
+        }
     }
 
     private static DenseMatrix random(SplittableRandom rnd, int rows, int cols) {

@@ -1,5 +1,6 @@
 package dev.sparsecf.kernels.panama;
 
+import dev.sparsecf.kernels.CholeskyInverseKernel;
 import dev.sparsecf.kernels.GemmKernel;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.LogSoftmaxKernel;
@@ -22,6 +23,7 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final LogSoftmaxKernel logSoftmax;
     private final TopKKernel topK;
     private final GemmKernel gemm;
+    private final CholeskyInverseKernel choleskyInverse;
 
     /** @throws UnsupportedOperationException when the CPU's vectors are too narrow to pay off */
     public PanamaKernelProvider() {
@@ -35,6 +37,7 @@ public final class PanamaKernelProvider extends KernelProvider {
         this.logSoftmax = new PanamaLogSoftmax();
         this.topK = new PanamaTopK();
         this.gemm = new PanamaGemm();
+        this.choleskyInverse = new PanamaCholeskyInverse();
     }
 
     @Override
@@ -75,5 +78,10 @@ public final class PanamaKernelProvider extends KernelProvider {
     @Override
     public GemmKernel gemm() {
         return gemm;
+    }
+
+    @Override
+    public CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
     }
 }
