@@ -35,6 +35,11 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
 
     /** Pivot block size: the rank of each update (its flops per element of A) and the depth of the micro-kernel's sum. */
     static final int NB = 256;
+    /**
+     * Depth of one micro-kernel call in the update: its Z slices ({@code KC x mr} broadcast, {@code KC x w}
+     * streamed; 8 + 24 KB at w = 24) fit L1 together, so the broadcast side is reused across a group's panels.
+     */
+    static final int KC = 128;
     /** Column panels per update task: their packed Z (GROUP x 48 KB at b = 256, w = 24) stays in L2 while row tiles sweep. */
     private static final int GROUP = 8;
 
@@ -76,8 +81,9 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         final int leftPanels;
         final int panels;
         final int no;
-        final double[] r;  // R, upper, b x b row-major: P = R^T R
-        final double[] rt; // R^T
+        final double[] r;     // R, upper, b x b row-major: P = R^T R
+        final double[] rinv;  // R^{-1}, upper; mr spare entries so a partial last row tile reads in bounds
+        final double[] rinvT; // (R^{-1})^T, likewise
 
         Sweep(MemorySegment a, int n, int lda, int k, int b, double[] zp) {
             this.a = a;
@@ -89,7 +95,8 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             this.leftPanels = (k + w - 1) / w;
             this.panels = leftPanels + (no - k + w - 1) / w;
             this.r = new double[b * b];
-            this.rt = new double[b * b];
+            this.rinv = new double[b * b + mr];
+            this.rinvT = new double[b * b + mr];
         }
 
         /** Compact index of the first column of panel q. */
@@ -111,8 +118,9 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             pool.forRange(panels, 1, (from, to) -> {
                 double[] x = new double[b * w];
                 double[] stage = new double[b];
+                double[] tile = new double[mr * w];
                 for (int q = from; q < to; q++) {
-                    solvePanel(q, x, stage);
+                    solvePanel(q, x, stage, tile);
                 }
             });
             int groups = (panels + GROUP - 1) / GROUP;
@@ -128,7 +136,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             writePivotBlock();
         }
 
-        /** Cholesky of the pivot block into {@link #r} (and {@link #rt}); throws naming the first failing pivot. */
+        /** Cholesky of the pivot block into {@link #r}, then its inverse; throws naming the first failing pivot. */
         void factorPivot() {
             for (int i = 0; i < b; i++) {
                 MemorySegment.copy(a, D, ((k + i) * lda + k + i) * Double.BYTES, r, i * b + i, b - i);
@@ -151,9 +159,23 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                     }
                 }
             }
+            // R^{-1}, bottom row first: row j = -(sum_{s>j} R[j][s] Rinv[s]) / R[j][j] (rows s > j are done)
+            for (int j = b - 1; j >= 0; j--) {
+                double inv = 1 / r[j * b + j];
+                rinv[j * b + j] = inv;
+                for (int s = j + 1; s < b; s++) {
+                    double rjs = r[j * b + s];
+                    for (int c = s; c < b; c++) {
+                        rinv[j * b + c] -= rjs * rinv[s * b + c];
+                    }
+                }
+                for (int c = j + 1; c < b; c++) {
+                    rinv[j * b + c] *= inv;
+                }
+            }
             for (int i = 0; i < b; i++) {
                 for (int j = i; j < b; j++) {
-                    rt[j * b + i] = r[i * b + j];
+                    rinvT[j * b + i] = rinv[i * b + j];
                 }
             }
         }
@@ -162,7 +184,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
          * Panel q of {@code X = A_PO}: {@code Z = R^{-T} X} into the packed panel, then {@code Y = R^{-1} Z =
          * inv(P) X} back into A's pivot rows (right of the block) or pivot columns (left of it).
          */
-        void solvePanel(int q, double[] x, double[] stage) {
+        void solvePanel(int q, double[] x, double[] stage, double[] tile) {
             int width = width(q);
             int col = orig(q);
             boolean left = q < leftPanels;
@@ -180,31 +202,18 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                     MemorySegment.copy(a, D, ((k + p) * lda + col) * Double.BYTES, x, p * w, width);
                 }
             }
-            // forward substitution, right-looking: Z[s] = X[s] / R[s][s]; X[p] -= R[s][p] Z[s] for p > s
+            // Z = Rinv^T X: rows [p0, p0 + mr) of Z need rows s < p0 + mr of X (Rinv is upper triangular)
             int zBase = q * b * w;
-            for (int s = 0; s < b; s++) {
-                double inv = 1 / r[s * b + s];
-                for (int v = 0; v < w; v += DOUBLE_LANES) {
-                    DoubleVector zs = DoubleVector.fromArray(DOUBLES, x, s * w + v).mul(inv);
-                    zs.intoArray(zp, zBase + s * w + v);
-                    DoubleVector neg = zs.neg();
-                    for (int p = s + 1; p < b; p++) {
-                        neg.fma(DoubleVector.broadcast(DOUBLES, r[s * b + p]), DoubleVector.fromArray(DOUBLES, x, p * w + v)).intoArray(x, p * w + v);
-                    }
-                }
+            for (int p0 = 0; p0 < b; p0 += mr) {
+                int rows = Math.min(mr, b - p0);
+                tile(p0 + rows, rinv, p0, b, x, 0, false, null, null, 0, tile);
+                System.arraycopy(tile, 0, zp, zBase + p0 * w, rows * w);
             }
-            // back substitution into x (now free): Y[s] = Z[s] / R[s][s]; Z[p] -= R[p][s] Y[s] for p < s
-            System.arraycopy(zp, zBase, x, 0, b * w);
-            for (int s = b - 1; s >= 0; s--) {
-                double inv = 1 / r[s * b + s];
-                for (int v = 0; v < w; v += DOUBLE_LANES) {
-                    DoubleVector ys = DoubleVector.fromArray(DOUBLES, x, s * w + v).mul(inv);
-                    ys.intoArray(x, s * w + v);
-                    DoubleVector neg = ys.neg();
-                    for (int p = 0; p < s; p++) {
-                        neg.fma(DoubleVector.broadcast(DOUBLES, rt[s * b + p]), DoubleVector.fromArray(DOUBLES, x, p * w + v)).intoArray(x, p * w + v);
-                    }
-                }
+            // Y = Rinv Z = inv(P) X into x: rows [p0, p0 + mr) need rows s >= p0 of Z, via Rinv^T's rows
+            for (int p0 = 0; p0 < b; p0 += mr) {
+                int rows = Math.min(mr, b - p0);
+                tile(b - p0, rinvT, p0 * b + p0, b, zp, zBase + p0 * w, false, null, null, 0, tile);
+                System.arraycopy(tile, 0, x, p0 * w, rows * w);
             }
             if (left) {
                 for (int c = 0; c < width; c++) {
@@ -235,14 +244,13 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                         int cols = width(qj);
                         long colOff = (long) orig(qj) * Double.BYTES;
                         boolean full = rows == mr && cols == w && qj != qi;
-                        if (mr == 8) {
-                            kernel8x3(b, w, zp, aBase, qj * b * w, full, a, rowOff, colOff, tile);
-                        } else {
-                            kernel4x2(b, w, zp, aBase, qj * b * w, full, a, rowOff, colOff, tile);
-                        }
-                        if (!full) {
-                            // on the diagonal panel, row rr + t starts at its own column: upper triangle only
-                            storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
+                        for (int t0 = 0; t0 < b; t0 += KC) {
+                            int steps = Math.min(KC, b - t0);
+                            tile(steps, zp, aBase + t0 * w, w, zp, qj * b * w + t0 * w, full, a, rowOff, colOff, tile);
+                            if (!full) {
+                                // on the diagonal panel, row rr + t starts at its own column: upper triangle only
+                                storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
+                            }
                         }
                     }
                 }
@@ -265,35 +273,29 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             }
         }
 
-        /** {@code P -> -inv(P) = -R^{-1} R^{-T}}, upper triangle written into A. */
+        /** {@code P -> -inv(P) = -Rinv Rinv^T}, upper triangle written into A. */
         void writePivotBlock() {
-            // R^{-1} in place of rt (upper, row-major), bottom row first: row j = -(sum_{s>j} R[j][s] Rinv[s]) / R[j][j]
-            double[] ri = rt;
-            Arrays.fill(ri, 0);
-            for (int j = b - 1; j >= 0; j--) {
-                double inv = 1 / r[j * b + j];
-                ri[j * b + j] = inv;
-                for (int s = j + 1; s < b; s++) {
-                    double rjs = r[j * b + s];
-                    for (int c = s; c < b; c++) {
-                        ri[j * b + c] -= rjs * ri[s * b + c];
-                    }
-                }
-                for (int c = j + 1; c < b; c++) {
-                    ri[j * b + c] *= inv;
-                }
-            }
             double[] row = r; // R is no longer needed: reuse it for the output rows
             for (int i = 0; i < b; i++) {
                 for (int j = i; j < b; j++) {
                     double sum = 0;
                     for (int s = j; s < b; s++) {
-                        sum += ri[i * b + s] * ri[j * b + s];
+                        sum += rinv[i * b + s] * rinv[j * b + s];
                     }
                     row[j] = -sum;
                 }
                 MemorySegment.copy(row, i, a, D, ((k + i) * lda + k + i) * Double.BYTES, b - i);
             }
+        }
+    }
+
+    /** The register tile of this kernel's shape: see {@link #kernel8x3}. */
+    private void tile(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, boolean subtract, MemorySegment c,
+                      long[] rowOff, long colOff, double[] tile) {
+        if (mr == 8) {
+            kernel8x3(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
+        } else {
+            kernel4x2(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
         }
     }
 
@@ -317,9 +319,13 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         });
     }
 
-    /** 8 x 3-vector tile of {@code Z^T Z} over {@code b} steps; a full tile is subtracted from C directly. */
-    private static void kernel8x3(int b, int w, double[] zp, int aBase, int bBase, boolean full, MemorySegment a,
-                                  long[] rowOff, long colOff, double[] tile) {
+    /**
+     * 8 x 3-vector register tile: {@code T[r][c] = sum_t a[aBase + t aStride + r] * b[bBase + t bStride + c]} over
+     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
+     * it is spilled to {@code tile}.
+     */
+    private static void kernel8x3(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, int bStride,
+                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
         DoubleVector z = DoubleVector.zero(DOUBLES);
         DoubleVector c00 = z, c01 = z, c02 = z;
         DoubleVector c10 = z, c11 = z, c12 = z;
@@ -329,39 +335,39 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         DoubleVector c50 = z, c51 = z, c52 = z;
         DoubleVector c60 = z, c61 = z, c62 = z;
         DoubleVector c70 = z, c71 = z, c72 = z;
-        for (int p = 0; p < b; p++) {
-            int bp = bBase + p * w;
-            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, zp, bp);
-            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, zp, bp + 1 * DOUBLE_LANES);
-            DoubleVector b2 = DoubleVector.fromArray(DOUBLES, zp, bp + 2 * DOUBLE_LANES);
-            int ap = aBase + p * w;
+        for (int t = 0; t < steps; t++) {
+            int bp = bBase + t * bStride;
+            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bp);
+            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bp + 1 * DOUBLE_LANES);
+            DoubleVector b2 = DoubleVector.fromArray(DOUBLES, b, bp + 2 * DOUBLE_LANES);
+            int ap = aBase + t * aStride;
             DoubleVector x;
-            x = DoubleVector.broadcast(DOUBLES, zp[ap]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 1]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 1]);
             c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 2]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 2]);
             c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 3]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 3]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 4]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 4]);
             c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 5]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 5]);
             c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 6]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 6]);
             c60 = b0.fma(x, c60); c61 = b1.fma(x, c61); c62 = b2.fma(x, c62);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 7]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 7]);
             c70 = b0.fma(x, c70); c71 = b1.fma(x, c71); c72 = b2.fma(x, c72);
         }
-        if (full) {
-            subtract(c00, a, rowOff[0] + colOff); subtract(c01, a, rowOff[0] + colOff + 1 * VECTOR_BYTES); subtract(c02, a, rowOff[0] + colOff + 2 * VECTOR_BYTES);
-            subtract(c10, a, rowOff[1] + colOff); subtract(c11, a, rowOff[1] + colOff + 1 * VECTOR_BYTES); subtract(c12, a, rowOff[1] + colOff + 2 * VECTOR_BYTES);
-            subtract(c20, a, rowOff[2] + colOff); subtract(c21, a, rowOff[2] + colOff + 1 * VECTOR_BYTES); subtract(c22, a, rowOff[2] + colOff + 2 * VECTOR_BYTES);
-            subtract(c30, a, rowOff[3] + colOff); subtract(c31, a, rowOff[3] + colOff + 1 * VECTOR_BYTES); subtract(c32, a, rowOff[3] + colOff + 2 * VECTOR_BYTES);
-            subtract(c40, a, rowOff[4] + colOff); subtract(c41, a, rowOff[4] + colOff + 1 * VECTOR_BYTES); subtract(c42, a, rowOff[4] + colOff + 2 * VECTOR_BYTES);
-            subtract(c50, a, rowOff[5] + colOff); subtract(c51, a, rowOff[5] + colOff + 1 * VECTOR_BYTES); subtract(c52, a, rowOff[5] + colOff + 2 * VECTOR_BYTES);
-            subtract(c60, a, rowOff[6] + colOff); subtract(c61, a, rowOff[6] + colOff + 1 * VECTOR_BYTES); subtract(c62, a, rowOff[6] + colOff + 2 * VECTOR_BYTES);
-            subtract(c70, a, rowOff[7] + colOff); subtract(c71, a, rowOff[7] + colOff + 1 * VECTOR_BYTES); subtract(c72, a, rowOff[7] + colOff + 2 * VECTOR_BYTES);
+        if (subtract) {
+            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES); subtract(c02, c, rowOff[0] + colOff + 2 * VECTOR_BYTES);
+            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES); subtract(c12, c, rowOff[1] + colOff + 2 * VECTOR_BYTES);
+            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES); subtract(c22, c, rowOff[2] + colOff + 2 * VECTOR_BYTES);
+            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES); subtract(c32, c, rowOff[3] + colOff + 2 * VECTOR_BYTES);
+            subtract(c40, c, rowOff[4] + colOff); subtract(c41, c, rowOff[4] + colOff + 1 * VECTOR_BYTES); subtract(c42, c, rowOff[4] + colOff + 2 * VECTOR_BYTES);
+            subtract(c50, c, rowOff[5] + colOff); subtract(c51, c, rowOff[5] + colOff + 1 * VECTOR_BYTES); subtract(c52, c, rowOff[5] + colOff + 2 * VECTOR_BYTES);
+            subtract(c60, c, rowOff[6] + colOff); subtract(c61, c, rowOff[6] + colOff + 1 * VECTOR_BYTES); subtract(c62, c, rowOff[6] + colOff + 2 * VECTOR_BYTES);
+            subtract(c70, c, rowOff[7] + colOff); subtract(c71, c, rowOff[7] + colOff + 1 * VECTOR_BYTES); subtract(c72, c, rowOff[7] + colOff + 2 * VECTOR_BYTES);
         } else {
             c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES); c02.intoArray(tile, 2 * DOUBLE_LANES);
             c10.intoArray(tile, 3 * DOUBLE_LANES); c11.intoArray(tile, 4 * DOUBLE_LANES); c12.intoArray(tile, 5 * DOUBLE_LANES);
@@ -374,38 +380,43 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         }
     }
 
-    /** 4 x 2-vector tile of {@code Z^T Z} over {@code b} steps; a full tile is subtracted from C directly. */
-    private static void kernel4x2(int b, int w, double[] zp, int aBase, int bBase, boolean full, MemorySegment a,
-                                  long[] rowOff, long colOff, double[] tile) {
+    /**
+     * 4 x 2-vector register tile: {@code T[r][c] = sum_t a[aBase + t aStride + r] * b[bBase + t bStride + c]} over
+     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
+     * it is spilled to {@code tile}.
+     */
+    private static void kernel4x2(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, int bStride,
+                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
         DoubleVector z = DoubleVector.zero(DOUBLES);
         DoubleVector c00 = z, c01 = z;
         DoubleVector c10 = z, c11 = z;
         DoubleVector c20 = z, c21 = z;
         DoubleVector c30 = z, c31 = z;
-        for (int p = 0; p < b; p++) {
-            int bp = bBase + p * w;
-            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, zp, bp);
-            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, zp, bp + 1 * DOUBLE_LANES);
-            int ap = aBase + p * w;
+        for (int t = 0; t < steps; t++) {
+            int bp = bBase + t * bStride;
+            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bp);
+            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bp + 1 * DOUBLE_LANES);
+            int ap = aBase + t * aStride;
             DoubleVector x;
-            x = DoubleVector.broadcast(DOUBLES, zp[ap]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap]);
             c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 1]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 1]);
             c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 2]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 2]);
             c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = DoubleVector.broadcast(DOUBLES, zp[ap + 3]);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 3]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
         }
-        if (full) {
-            subtract(c00, a, rowOff[0] + colOff); subtract(c01, a, rowOff[0] + colOff + 1 * VECTOR_BYTES);
-            subtract(c10, a, rowOff[1] + colOff); subtract(c11, a, rowOff[1] + colOff + 1 * VECTOR_BYTES);
-            subtract(c20, a, rowOff[2] + colOff); subtract(c21, a, rowOff[2] + colOff + 1 * VECTOR_BYTES);
-            subtract(c30, a, rowOff[3] + colOff); subtract(c31, a, rowOff[3] + colOff + 1 * VECTOR_BYTES);
+        if (subtract) {
+            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES);
+            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES);
+            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES);
+            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES);
         } else {
             c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES);
             c10.intoArray(tile, 2 * DOUBLE_LANES); c11.intoArray(tile, 3 * DOUBLE_LANES);
             c20.intoArray(tile, 4 * DOUBLE_LANES); c21.intoArray(tile, 5 * DOUBLE_LANES);
             c30.intoArray(tile, 6 * DOUBLE_LANES); c31.intoArray(tile, 7 * DOUBLE_LANES);
         }
-    }}
+    }
+}
