@@ -43,6 +43,8 @@ public abstract class KernelProvider {
 
     public abstract CholeskyInverseKernel choleskyInverse();
 
+    public abstract GramKernel gram();
+
     /** The scalar tier (always available). */
     public static KernelProvider scalar() {
         return ScalarKernelProvider.INSTANCE;

@@ -252,6 +252,22 @@ public final class Kernels {
         }
     }
 
+    /**
+     * Writes the upper triangle ({@code j >= i}) of the Gram matrix {@code G = X^T X} of the binary {@code m x n}
+     * CSR matrix {@code X} into {@code G[n x n]} (double, row-major, leading dimension {@code ldg}): item-pair
+     * co-occurrence counts, exact and the same for every thread count. The strict lower triangle is not touched.
+     */
+    public void gram(CsrMatrix x, MemorySegment g, int ldg) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(g, "g");
+        if (!x.isBinary()) {
+            throw new IllegalArgumentException("gram: X must be binary (implicit feedback), got a weighted " + x);
+        }
+        requireSquareDoubles("gram", g, x.cols(), ldg);
+        requireShared("gram", g);
+        provider.gram().gramUpper(x, g, ldg, pool);
+    }
+
     private static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {
         if (n < 0) {
             throw new IllegalArgumentException(what + ": negative order n = " + n);

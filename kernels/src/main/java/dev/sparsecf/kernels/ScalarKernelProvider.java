@@ -11,6 +11,7 @@ final class ScalarKernelProvider extends KernelProvider {
     private final TopKKernel topK = new ScalarTopK();
     private final GemmKernel gemm = new ScalarGemm();
     private final CholeskyInverseKernel choleskyInverse = new ScalarCholeskyInverse();
+    private final GramKernel gram = new ScalarGram();
 
     @Override
     public String name() {
@@ -55,5 +56,10 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public CholeskyInverseKernel choleskyInverse() {
         return choleskyInverse;
+    }
+
+    @Override
+    public GramKernel gram() {
+        return gram;
     }
 }

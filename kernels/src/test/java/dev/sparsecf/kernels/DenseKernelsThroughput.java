@@ -1,18 +1,26 @@
 package dev.sparsecf.kernels;
 
+import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * A rough throughput printout (not JMH, not a test) for the dense kernels at the Mult-VAE output-layer shapes;
- * best of a few runs after warm-up. Run from {@code kernels/} after {@code mvn -B test-compile}:
+ * A rough throughput printout (not JMH, not a test) for the dense kernels: GEMM at the Mult-VAE output-layer
+ * shapes, the SPD inverse at n = 2000, and the Gram matrix of ML-20M-shaped synthetic clicks; best and mean of a
+ * few runs after two warm-up runs, plus GFLOP per CPU-second (what the kernel makes of the cycles it gets on a
+ * shared machine). Run from {@code kernels/} after {@code mvn -B test-compile}:
  * {@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes
- * dev.sparsecf.kernels.DenseKernelsThroughput [impl] [threads] [reps]}.
+ * dev.sparsecf.kernels.DenseKernelsThroughput [impl=panama] [threads=2] [reps=5] [gemm|inverse|gram ...]}.
  */
 public final class DenseKernelsThroughput {
 
     private static final com.sun.management.OperatingSystemMXBean CPU =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     private DenseKernelsThroughput() {
     }
@@ -21,35 +29,62 @@ public final class DenseKernelsThroughput {
         String impl = args.length > 0 ? args[0] : "panama";
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        List<String> what = args.length > 3 ? List.of(args).subList(3, args.length) : List.of("gemm", "inverse", "gram");
         Kernels kernels = Kernels.create(impl, threads);
         System.out.println(kernels.startupLine());
+        if (what.contains("gemm")) {
+            gemm(kernels, reps);
+        }
+        if (what.contains("inverse")) {
+            inverse(kernels, reps, 2000);
+        }
+        if (what.contains("gram")) {
+            gram(kernels, reps);
+        }
+    }
+
+    private static void gemm(Kernels kernels, int reps) {
         int batch = 500;
         int hidden = 600;
-        int items = 20_108;
+        int items = SyntheticClicks.ML20M_ITEMS;
+        double flops = 2.0 * batch * hidden * items;
         SplittableRandom rnd = new SplittableRandom(42);
         try (DenseMatrix h = random(rnd, batch, hidden); DenseMatrix w = random(rnd, hidden, items);
              DenseMatrix dz = random(rnd, batch, items); DenseMatrix z = DenseMatrix.allocate(batch, items);
              DenseMatrix dw = DenseMatrix.allocate(hidden, items); DenseMatrix dh = DenseMatrix.allocate(batch, hidden)) {
-            report("forward Z = H W        ", 2.0 * batch * hidden * items, reps,
-                    () -> kernels.gemm(false, false, 1f, h, w, 0f, z));
-            report("dW = H^T dZ            ", 2.0 * batch * hidden * items, reps,
-                    () -> kernels.gemm(true, false, 1f, h, dz, 0f, dw));
-            report("dH = dZ W^T            ", 2.0 * batch * hidden * items, reps,
-                    () -> kernels.gemm(false, true, 1f, dz, w, 0f, dh));
+            report("gemm forward Z = H W (500x600 * 600x20108)", flops, reps, () -> kernels.gemm(false, false, 1f, h, w, 0f, z));
+            report("gemm dW = H^T dZ (600x500 * 500x20108)", flops, reps, () -> kernels.gemm(true, false, 1f, h, dz, 0f, dw));
+            report("gemm dH = dZ W^T (500x20108 * 20108x600)", flops, reps, () -> kernels.gemm(false, true, 1f, dz, w, 0f, dh));
         }
-        int n = 2000;
-        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
-            java.lang.foreign.MemorySegment spd = arena.allocate(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) n * n);
-            java.lang.foreign.MemorySegment work = arena.allocate(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) n * n);
+    }
+
+    private static void inverse(Kernels kernels, int reps, int n) {
+        SplittableRandom rnd = new SplittableRandom(43);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment spd = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) n * n);
+            MemorySegment work = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) n * n);
             for (int i = 0; i < n; i++) {
                 for (int j = i; j < n; j++) { // diagonally dominant, hence SPD
-                    spd.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, (long) i * n + j, (i == j ? n : 0) + rnd.nextDouble() - 0.5);
+                    spd.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * n + j, (i == j ? n : 0) + rnd.nextDouble() - 0.5);
                 }
             }
-            report("SPD inverse n=" + n + " (n^3)", (double) n * n * n, Math.max(1, reps / 2), () -> {
-                java.lang.foreign.MemorySegment.copy(spd, 0, work, 0, spd.byteSize());
+            report("SPD inverse n=" + n + " (n^3 flops, copy included)", (double) n * n * n, reps, () -> {
+                MemorySegment.copy(spd, 0, work, 0, spd.byteSize());
                 kernels.invertSpd(work, n, n, false);
             });
+        }
+    }
+
+    private static void gram(Kernels kernels, int reps) {
+        try (CsrMatrix x = SyntheticClicks.ml20mShape(1.0, 44); Arena arena = Arena.ofShared()) {
+            int n = x.cols();
+            double updates = 0;
+            for (int u = 0; u < x.rows(); u++) {
+                updates += x.rowNnz(u) * (x.rowNnz(u) + 1.0) / 2;
+            }
+            System.out.printf(Locale.ROOT, "gram input: %s, %.3g pair updates (the 'flops' below)%n", x, updates);
+            MemorySegment g = arena.allocate(ValueLayout.JAVA_DOUBLE, (long) n * n);
+            report("gram G = X^T X (ML-20M shape)", updates, reps, () -> kernels.gram(x, g, n));
         }
     }
 
@@ -77,8 +112,7 @@ public final class DenseKernelsThroughput {
             total += t;
         }
         long cpu = CPU.getProcessCpuTime() - cpu0;
-        // per CPU-second: what the kernel does with the cycles it gets on a machine shared with other jobs
-        System.out.printf(Locale.ROOT, "%s best %7.1f GFLOP/s (%.1f ms), mean %7.1f GFLOP/s, %6.1f GFLOP per CPU-second%n",
+        System.out.printf(Locale.ROOT, "%-50s best %6.1f G/s (%.1f ms), mean %6.1f G/s, %6.1f G per CPU-second%n",
                 what, flops / best, best / 1e6, flops * reps / total, flops * reps / cpu);
     }
 }

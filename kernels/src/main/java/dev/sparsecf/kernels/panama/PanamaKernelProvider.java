@@ -2,6 +2,7 @@ package dev.sparsecf.kernels.panama;
 
 import dev.sparsecf.kernels.CholeskyInverseKernel;
 import dev.sparsecf.kernels.GemmKernel;
+import dev.sparsecf.kernels.GramKernel;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.LogSoftmaxKernel;
 import dev.sparsecf.kernels.SpmmKernel;
@@ -24,6 +25,7 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final TopKKernel topK;
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
+    private final GramKernel gram;
 
     /** @throws UnsupportedOperationException when the CPU's vectors are too narrow to pay off */
     public PanamaKernelProvider() {
@@ -38,6 +40,7 @@ public final class PanamaKernelProvider extends KernelProvider {
         this.topK = new PanamaTopK();
         this.gemm = new PanamaGemm();
         this.choleskyInverse = new PanamaCholeskyInverse();
+        this.gram = new PanamaGram();
     }
 
     @Override
@@ -83,5 +86,10 @@ public final class PanamaKernelProvider extends KernelProvider {
     @Override
     public CholeskyInverseKernel choleskyInverse() {
         return choleskyInverse;
+    }
+
+    @Override
+    public GramKernel gram() {
+        return gram;
     }
 }
