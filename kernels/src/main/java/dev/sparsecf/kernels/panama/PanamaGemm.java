@@ -81,17 +81,52 @@ final class PanamaGemm implements GemmKernel {
         this.nr = tile.nv * LANES;
     }
 
-    /** Packed panels and the register-tile spill of one running task. */
+    /** Packed panels, staging rows and gather maps of one running task. */
     private static final class Scratch {
         final float[] aPack;
         final float[] bPack;
         final float[] tile;
         final float[] stage = new float[Math.max(Math.max(KC, MC), NC)];
+        /** Up to NR rows of KC floats, staged for an interleaving gather. */
+        final float[] rows;
+        final GatherMap mapA = new GatherMap();
+        final GatherMap mapB = new GatherMap();
 
         Scratch(int mr, int nr) {
             aPack = new float[(MC + mr) * KC];
             bPack = new float[(NC + nr) * KC];
             tile = new float[mr * nr];
+            rows = new float[Math.max(mr, nr) * KC];
+        }
+    }
+
+    /**
+     * Gather indices that interleave {@code rows} staged rows of length {@code kc}: packed element t comes from
+     * {@code (t % rows) * kc + t / rows}. The pattern repeats every {@code period = lcm(rows, LANES)} elements,
+     * shifted by {@code period / rows}, so one period of indices serves a whole panel.
+     */
+    private static final class GatherMap {
+        int rows = -1;
+        int kc = -1;
+        int period;
+        int[] index = new int[0];
+
+        GatherMap forShape(int rows, int kc) {
+            if (rows != this.rows || kc != this.kc) {
+                this.rows = rows;
+                this.kc = kc;
+                int g = gcd(rows, LANES);
+                period = rows / g * LANES;
+                index = new int[period];
+                for (int t = 0; t < period; t++) {
+                    index[t] = (t % rows) * kc + t / rows;
+                }
+            }
+            return this;
+        }
+
+        private static int gcd(int x, int y) {
+            return y == 0 ? x : gcd(y, x % y);
         }
     }
 
@@ -167,23 +202,27 @@ final class PanamaGemm implements GemmKernel {
     private void packA(boolean transA, DenseMatrix a, int ic, int mc, int pc, int kc, Scratch s) {
         MemorySegment as = a.segment();
         float[] pack = s.aPack;
-        float[] stage = s.stage;
         if (!transA) {
-            // a row of op(A) is contiguous: stage it, then spread it with stride mr
-            for (int i = 0; i < mc; i++) {
-                MemorySegment.copy(as, F, a.offset(ic + i, pc), stage, 0, kc);
-                int base = (i / mr) * mr * kc + i % mr;
-                for (int p = 0; p < kc; p++) {
-                    pack[base + p * mr] = stage[p];
+            // rows of op(A) are contiguous: stage mr of them (zero rows past mc), then interleave them by gathers
+            GatherMap map = s.mapA.forShape(mr, kc);
+            for (int ir = 0; ir < mc; ir += mr) {
+                for (int r = 0; r < mr; r++) {
+                    if (ir + r < mc) {
+                        MemorySegment.copy(as, F, a.offset(ic + ir + r, pc), s.rows, r * kc, kc);
+                    } else {
+                        Arrays.fill(s.rows, r * kc, (r + 1) * kc, 0f);
+                    }
                 }
+                interleave(s.rows, map, mr * kc, pack, ir * kc);
             }
-        } else {
-            // a column of op(A) is a row of A: MR consecutive floats per panel and k step
-            for (int p = 0; p < kc; p++) {
-                MemorySegment.copy(as, F, a.offset(pc + p, ic), stage, 0, mc);
-                for (int i = 0; i < mc; i++) {
-                    pack[(i - i % mr) * kc + p * mr + i % mr] = stage[i];
-                }
+            return;
+        }
+        // a column of op(A) is a row of A: MR consecutive floats per panel and k step
+        float[] stage = s.stage;
+        for (int p = 0; p < kc; p++) {
+            MemorySegment.copy(as, F, a.offset(pc + p, ic), stage, 0, mc);
+            for (int i = 0; i < mc; i++) {
+                pack[(i - i % mr) * kc + p * mr + i % mr] = stage[i];
             }
         }
         int tail = mc % mr;
@@ -220,21 +259,36 @@ final class PanamaGemm implements GemmKernel {
             }
             return;
         }
-        // a column of op(B) is a row of B: stage it, then spread it with stride nr
-        float[] stage = s.stage;
-        for (int j = 0; j < nc; j++) {
-            MemorySegment.copy(bs, F, b.offset(jc + j, pc), stage, 0, kc);
-            int base = (j / nr) * nr * kc + j % nr;
-            for (int p = 0; p < kc; p++) {
-                pack[base + p * nr] = stage[p];
+        // a column of op(B) is a row of B: stage nr of them (zero rows past nc), then interleave them by gathers
+        GatherMap map = s.mapB.forShape(nr, kc);
+        for (int jr = 0; jr < nc; jr += nr) {
+            for (int c = 0; c < nr; c++) {
+                if (jr + c < nc) {
+                    MemorySegment.copy(bs, F, b.offset(jc + jr + c, pc), s.rows, c * kc, kc);
+                } else {
+                    Arrays.fill(s.rows, c * kc, (c + 1) * kc, 0f);
+                }
+            }
+            interleave(s.rows, map, nr * kc, pack, jr * kc);
+        }
+    }
+
+    /**
+     * {@code pack[dst + t] = rows[map.index(t)]} for {@code t < total}: one vector gather per LANES packed floats
+     * instead of LANES scalar stores with a stride.
+     */
+    private static void interleave(float[] rows, GatherMap map, int total, float[] pack, int dst) {
+        int period = map.period;
+        int shift = period / map.rows;
+        int full = total - total % LANES;
+        int t = 0;
+        for (int base = 0; t < full; base += shift) {
+            for (int m = 0; m < period && t < full; m += LANES, t += LANES) {
+                FloatVector.fromArray(FLOATS, rows, base, map.index, m).intoArray(pack, dst + t);
             }
         }
-        int tail = nc % nr;
-        if (tail != 0) {
-            int base = (nc - tail) * kc;
-            for (int p = 0; p < kc; p++) {
-                Arrays.fill(pack, base + p * nr + tail, base + (p + 1) * nr, 0f);
-            }
+        for (; t < total; t++) {
+            pack[dst + t] = rows[(t % map.rows) * map.kc + t / map.rows];
         }
     }
 
