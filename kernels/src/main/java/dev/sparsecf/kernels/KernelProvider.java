@@ -39,6 +39,12 @@ public abstract class KernelProvider {
 
     public abstract TopKKernel topK();
 
+    public abstract GemmKernel gemm();
+
+    public abstract CholeskyInverseKernel choleskyInverse();
+
+    public abstract GramKernel gram();
+
     /** The scalar tier (always available). */
     public static KernelProvider scalar() {
         return ScalarKernelProvider.INSTANCE;

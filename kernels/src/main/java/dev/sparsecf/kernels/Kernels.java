@@ -1,6 +1,7 @@
 package dev.sparsecf.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -180,6 +181,134 @@ public final class Kernels {
         }
         TopKKernel kernel = provider.topK();
         pool.forRange(scores.rows(), 1, (from, to) -> kernel.topK(scores, exclude, k, out, from, to));
+    }
+
+    /** Below this many flops a product runs on the calling thread: a fork-join costs more than it saves. */
+    private static final long GEMM_PARALLEL_FLOPS = 1L << 24;
+    /** Smallest block edge worth a task of its own: packing a shared operand per task must stay cheap. */
+    private static final int GEMM_MIN_PIECE = 256;
+    /** Most tasks per thread: a few, so a thread slowed by a neighbour on a shared machine can be helped. */
+    private static final int GEMM_PIECES_PER_THREAD = 4;
+
+    /**
+     * {@code C[m x n] = alpha * op(A) * op(B) + beta * C}, op = transpose when the flag is set ({@code op(A)} is
+     * {@code m x k}, {@code op(B)} is {@code k x n}); {@code beta == 0} ignores C's old contents (NaN included).
+     * Threads take blocks of C along its longer side; each element's sum is computed the same way in every block,
+     * so the result is the same for every thread count.
+     */
+    public void gemm(boolean transA, boolean transB, float alpha, DenseMatrix a, DenseMatrix b, float beta, DenseMatrix c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (kb != k) {
+            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "x" + k + " (A is "
+                    + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + ") but op(B) is " + kb + "x" + n
+                    + " (B is " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "") + ")");
+        }
+        requireShape("gemm: C", c, m, n);
+        requireDisjoint("gemm: C and A", c.segment(), a.segment());
+        requireDisjoint("gemm: C and B", c.segment(), b.segment());
+        GemmKernel kernel = provider.gemm();
+        int threads = pool.threads();
+        if (threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
+            kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, 0, n);
+            return;
+        }
+        // Split the longer side: each task packs all of the operand along the other side, so blocks stay wide.
+        boolean byColumns = n >= m;
+        int extent = byColumns ? n : m;
+        int pieces = threads * Math.clamp(extent / ((long) threads * GEMM_MIN_PIECE), 1, GEMM_PIECES_PER_THREAD);
+        int granule = byColumns ? DenseMatrix.ROW_ALIGN_FLOATS : 8; // whole vectors / whole register-tile rows
+        int align = ((extent + pieces - 1) / pieces + granule - 1) / granule * granule;
+        pool.forRange(extent, align, (from, to) -> {
+            if (byColumns) {
+                kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, from, to);
+            } else {
+                kernel.gemm(transA, transB, alpha, a, b, beta, c, from, to, 0, n);
+            }
+        });
+    }
+
+    /**
+     * Replaces the symmetric positive definite {@code A[n x n]} (double, row-major, leading dimension {@code lda};
+     * only the upper triangle is read) by its inverse in place (LAPACK potrf + potri semantics); with
+     * {@code fillLower} the upper triangle of the inverse is also copied to the lower one, otherwise the strict
+     * lower triangle keeps the input. The result does not depend on the thread count.
+     *
+     * @throws IllegalArgumentException "matrix is not positive definite: pivot j is d" (0-based pivot of the
+     *     Cholesky factorisation); A is then partly overwritten
+     */
+    public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower) {
+        Objects.requireNonNull(a, "a");
+        requireSquareDoubles("invertSpd", a, n, lda);
+        requireShared("invertSpd", a);
+        provider.choleskyInverse().invertUpper(a, n, lda, pool);
+        if (fillLower) {
+            mirrorUpper(a, n, lda);
+        }
+    }
+
+    /**
+     * Writes the upper triangle ({@code j >= i}) of the Gram matrix {@code G = X^T X} of the binary {@code m x n}
+     * CSR matrix {@code X} into {@code G[n x n]} (double, row-major, leading dimension {@code ldg}): item-pair
+     * co-occurrence counts, exact and the same for every thread count. The strict lower triangle is not touched.
+     */
+    public void gram(CsrMatrix x, MemorySegment g, int ldg) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(g, "g");
+        if (!x.isBinary()) {
+            throw new IllegalArgumentException("gram: X must be binary (implicit feedback), got a weighted " + x);
+        }
+        requireSquareDoubles("gram", g, x.cols(), ldg);
+        requireShared("gram", g);
+        provider.gram().gramUpper(x, g, ldg, pool);
+    }
+
+    private static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + ": negative order n = " + n);
+        }
+        if (lda < Math.max(1, n)) {
+            throw new IllegalArgumentException(what + ": lda " + lda + " < max(1, n) = " + Math.max(1, n));
+        }
+        long needed = n == 0 ? 0 : ((long) (n - 1) * lda + n) * Double.BYTES;
+        if (a.byteSize() < needed) {
+            throw new IllegalArgumentException(what + ": segment of " + a.byteSize() + " bytes is too small for " + n + "x" + n
+                    + " doubles with lda " + lda + " (" + needed + " bytes)");
+        }
+        if (a.isReadOnly()) {
+            throw new IllegalArgumentException(what + ": the matrix segment is read-only");
+        }
+    }
+
+    /** Worker threads must be able to touch the segment: a confined arena's memory is off limits to them. */
+    private void requireShared(String what, MemorySegment a) {
+        if (pool.threads() > 1 && !a.isAccessibleBy(new Thread(() -> { }))) {
+            throw new IllegalArgumentException(what + ": the segment is confined to one thread but the kernels run on "
+                    + pool.threads() + " threads; allocate it with Arena.ofShared() or Arena.ofAuto()");
+        }
+    }
+
+    /** Copies the upper triangle to the lower one in square tiles, so that both the reads and the writes stay in cache. */
+    private void mirrorUpper(MemorySegment a, int n, long lda) {
+        final int tile = 64;
+        int tiles = (n + tile - 1) / tile;
+        pool.forRange(tiles, 1, (from, to) -> {
+            for (int ti = from; ti < to; ti++) {
+                int i0 = ti * tile;
+                for (int j0 = 0; j0 <= i0; j0 += tile) {
+                    for (int i = i0; i < Math.min(n, i0 + tile); i++) {
+                        for (int j = j0; j < Math.min(i, j0 + tile); j++) {
+                            a.setAtIndex(ValueLayout.JAVA_DOUBLE, i * lda + j, a.getAtIndex(ValueLayout.JAVA_DOUBLE, j * lda + i));
+                        }
+                    }
+                }
+            }
+        });
     }
 
     private static double sum(double[] values, int n) {

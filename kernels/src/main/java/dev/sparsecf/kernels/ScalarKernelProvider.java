@@ -9,6 +9,9 @@ final class ScalarKernelProvider extends KernelProvider {
     private final SpmmTransposeKernel spmmTranspose = new ScalarSpmmTranspose();
     private final LogSoftmaxKernel logSoftmax = new ScalarLogSoftmax();
     private final TopKKernel topK = new ScalarTopK();
+    private final GemmKernel gemm = new ScalarGemm();
+    private final CholeskyInverseKernel choleskyInverse = new ScalarCholeskyInverse();
+    private final GramKernel gram = new ScalarGram();
 
     @Override
     public String name() {
@@ -43,5 +46,20 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public TopKKernel topK() {
         return topK;
+    }
+
+    @Override
+    public GemmKernel gemm() {
+        return gemm;
+    }
+
+    @Override
+    public CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
+    }
+
+    @Override
+    public GramKernel gram() {
+        return gram;
     }
 }

@@ -1,5 +1,8 @@
 package dev.sparsecf.kernels.panama;
 
+import dev.sparsecf.kernels.CholeskyInverseKernel;
+import dev.sparsecf.kernels.GemmKernel;
+import dev.sparsecf.kernels.GramKernel;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.LogSoftmaxKernel;
 import dev.sparsecf.kernels.SpmmKernel;
@@ -20,6 +23,9 @@ public final class PanamaKernelProvider extends KernelProvider {
     private final SpmmTransposeKernel spmmTranspose;
     private final LogSoftmaxKernel logSoftmax;
     private final TopKKernel topK;
+    private final GemmKernel gemm;
+    private final CholeskyInverseKernel choleskyInverse;
+    private final GramKernel gram;
 
     /** @throws UnsupportedOperationException when the CPU's vectors are too narrow to pay off */
     public PanamaKernelProvider() {
@@ -32,6 +38,9 @@ public final class PanamaKernelProvider extends KernelProvider {
         this.spmmTranspose = new PanamaSpmmTranspose();
         this.logSoftmax = new PanamaLogSoftmax();
         this.topK = new PanamaTopK();
+        this.gemm = new PanamaGemm();
+        this.choleskyInverse = new PanamaCholeskyInverse();
+        this.gram = new PanamaGram();
     }
 
     @Override
@@ -67,5 +76,20 @@ public final class PanamaKernelProvider extends KernelProvider {
     @Override
     public TopKKernel topK() {
         return topK;
+    }
+
+    @Override
+    public GemmKernel gemm() {
+        return gemm;
+    }
+
+    @Override
+    public CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
+    }
+
+    @Override
+    public GramKernel gram() {
+        return gram;
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparsecf.kernels.panama;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -14,6 +15,12 @@ final class PanamaVectorConstants {
 
     /** Lanes of {@link #FLOATS}. */
     static final int LANES = FLOATS.length();
+
+    /** Double species of the CPU's preferred width (the SPD inverse and the Gram matrix work in double). */
+    static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
+
+    /** Lanes of {@link #DOUBLES}. */
+    static final int DOUBLE_LANES = DOUBLES.length();
 
     private PanamaVectorConstants() {
     }

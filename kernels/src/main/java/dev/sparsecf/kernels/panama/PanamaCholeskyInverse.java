@@ -1,0 +1,422 @@
+package dev.sparsecf.kernels.panama;
+
+import static dev.sparsecf.kernels.panama.PanamaVectorConstants.DOUBLES;
+import static dev.sparsecf.kernels.panama.PanamaVectorConstants.DOUBLE_LANES;
+
+import dev.sparsecf.kernels.CholeskyInverseKernel;
+import dev.sparsecf.kernels.KernelThreads;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+
+/**
+ * SPD inverse by blocked Gauss-Jordan sweeps, each pivot block factored by Cholesky: the same result and the same
+ * n^3 flops as potrf + potri, but every step is one kind of work, a symmetric rank-b update of the whole matrix.
+ *
+ * <p>Sweeping the pivot block P (rows/columns {@code [k, k+b)}, the rest O) maps {@code P -> -inv(P)},
+ * {@code A_PO -> inv(P) A_PO} and {@code A_OO -> A_OO - A_OP inv(P) A_PO}; after every block has been swept the
+ * matrix holds {@code -inv(A)}, which the last pass negates. P at its turn is the Schur complement of the blocks
+ * before it, so it is SPD exactly when A is, and its Cholesky pivots are those of A's Cholesky factorisation (a
+ * failing one is reported by its global index). With {@code P = R^T R} and {@code Z = R^{-T} A_PO}, the update
+ * is {@code A_OO -= Z^T Z}: a SYRK on the upper triangle, computed by a register-tiled FMA micro-kernel from Z
+ * packed into column panels ({@code b x w} doubles, {@code w} = NV vectors). Panels never straddle the pivot
+ * block, so every panel maps to contiguous columns of A. Threads take panels (solves) and groups of column
+ * panels (update); each element is computed by one thread in a fixed order, so results do not depend on the
+ * thread count.
+ */
+final class PanamaCholeskyInverse implements CholeskyInverseKernel {
+
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final long VECTOR_BYTES = (long) DOUBLE_LANES * Double.BYTES;
+
+    /** Pivot block size: the rank of each update (its flops per element of A) and the depth of the micro-kernel's sum. */
+    static final int NB = 256;
+    /**
+     * Depth of one micro-kernel call in the update: its Z slices ({@code KC x mr} broadcast, {@code KC x w}
+     * streamed; 8 + 24 KB at w = 24) fit L1 together, so the broadcast side is reused across a group's panels.
+     */
+    static final int KC = 128;
+    /** Column panels per update task: their packed Z (GROUP x 48 KB at b = 256, w = 24) stays in L2 while row tiles sweep. */
+    private static final int GROUP = 8;
+
+    private final int mr;
+    private final int nv;
+    private final int w;
+
+    PanamaCholeskyInverse() {
+        this(DOUBLE_LANES >= 8);
+    }
+
+    /** {@code wide}: the 8 x 3-vector tile (32 registers); otherwise 4 x 2 (16 registers). */
+    PanamaCholeskyInverse(boolean wide) {
+        this.mr = wide ? 8 : 4;
+        this.nv = wide ? 3 : 2;
+        this.w = nv * DOUBLE_LANES;
+    }
+
+    @Override
+    public void invertUpper(MemorySegment a, int n, int lda, KernelThreads pool) {
+        if (n == 0) {
+            return;
+        }
+        int b0 = Math.min(NB, n);
+        double[] zp = new double[(n / w + 2) * w * b0];
+        for (int k = 0; k < n; k += NB) {
+            new Sweep(a, n, lda, k, Math.min(NB, n - k), zp).run(pool);
+        }
+        negateUpper(a, n, lda, pool);
+    }
+
+    /** One sweep: pivot block {@code [k, k+b)}; the other indices, in order, form the compact set O. */
+    private final class Sweep {
+        final MemorySegment a;
+        final long lda;
+        final int k;
+        final int b;
+        final double[] zp;
+        final int leftPanels;
+        final int panels;
+        final int no;
+        final double[] r;     // R, upper, b x b row-major: P = R^T R
+        final double[] rinv;  // R^{-1}, upper; mr spare entries so a partial last row tile reads in bounds
+        final double[] rinvT; // (R^{-1})^T, likewise
+
+        Sweep(MemorySegment a, int n, int lda, int k, int b, double[] zp) {
+            this.a = a;
+            this.lda = lda;
+            this.k = k;
+            this.b = b;
+            this.zp = zp;
+            this.no = n - b;
+            this.leftPanels = (k + w - 1) / w;
+            this.panels = leftPanels + (no - k + w - 1) / w;
+            this.r = new double[b * b];
+            this.rinv = new double[b * b + mr];
+            this.rinvT = new double[b * b + mr];
+        }
+
+        /** Compact index of the first column of panel q. */
+        int start(int q) {
+            return q < leftPanels ? q * w : k + (q - leftPanels) * w;
+        }
+
+        int width(int q) {
+            return Math.min(w, (q < leftPanels ? k : no) - start(q));
+        }
+
+        /** Index in A of the first column of panel q: panels right of the pivot block skip it. */
+        int orig(int q) {
+            return q < leftPanels ? start(q) : start(q) + b;
+        }
+
+        void run(KernelThreads pool) {
+            factorPivot();
+            pool.forRange(panels, 1, (from, to) -> {
+                double[] x = new double[b * w];
+                double[] stage = new double[b];
+                double[] tile = new double[mr * w];
+                for (int q = from; q < to; q++) {
+                    solvePanel(q, x, stage, tile);
+                }
+            });
+            int groups = (panels + GROUP - 1) / GROUP;
+            // heaviest groups (most rows above them) first, so the dynamic claiming ends on light ones
+            pool.forRange(groups, 1, (from, to) -> {
+                double[] tile = new double[mr * w];
+                long[] rowOff = new long[mr];
+                for (int t = from; t < to; t++) {
+                    int g = groups - 1 - t;
+                    update(g * GROUP, Math.min(panels, (g + 1) * GROUP), tile, rowOff);
+                }
+            });
+            writePivotBlock();
+        }
+
+        /** Cholesky of the pivot block into {@link #r}, then its inverse; throws naming the first failing pivot. */
+        void factorPivot() {
+            for (int i = 0; i < b; i++) {
+                MemorySegment.copy(a, D, ((k + i) * lda + k + i) * Double.BYTES, r, i * b + i, b - i);
+            }
+            for (int j = 0; j < b; j++) {
+                double d = r[j * b + j];
+                if (!(d > 0)) {
+                    throw CholeskyInverseKernel.notPositiveDefinite(k + j, d);
+                }
+                double rjj = Math.sqrt(d);
+                r[j * b + j] = rjj;
+                double inv = 1 / rjj;
+                for (int c = j + 1; c < b; c++) {
+                    r[j * b + c] *= inv;
+                }
+                for (int i = j + 1; i < b; i++) {
+                    double rji = r[j * b + i];
+                    for (int c = i; c < b; c++) {
+                        r[i * b + c] -= rji * r[j * b + c];
+                    }
+                }
+            }
+            // R^{-1}, bottom row first: row j = -(sum_{s>j} R[j][s] Rinv[s]) / R[j][j] (rows s > j are done)
+            for (int j = b - 1; j >= 0; j--) {
+                double inv = 1 / r[j * b + j];
+                rinv[j * b + j] = inv;
+                for (int s = j + 1; s < b; s++) {
+                    double rjs = r[j * b + s];
+                    for (int c = s; c < b; c++) {
+                        rinv[j * b + c] -= rjs * rinv[s * b + c];
+                    }
+                }
+                for (int c = j + 1; c < b; c++) {
+                    rinv[j * b + c] *= inv;
+                }
+            }
+            for (int i = 0; i < b; i++) {
+                for (int j = i; j < b; j++) {
+                    rinvT[j * b + i] = rinv[i * b + j];
+                }
+            }
+        }
+
+        /**
+         * Panel q of {@code X = A_PO}: {@code Z = R^{-T} X} into the packed panel, then {@code Y = R^{-1} Z =
+         * inv(P) X} back into A's pivot rows (right of the block) or pivot columns (left of it).
+         */
+        void solvePanel(int q, double[] x, double[] stage, double[] tile) {
+            int width = width(q);
+            int col = orig(q);
+            boolean left = q < leftPanels;
+            Arrays.fill(x, 0);
+            if (left) {
+                // X[p][c] = A[col + c][k + p]: row col + c of A, stored transposed
+                for (int c = 0; c < width; c++) {
+                    MemorySegment.copy(a, D, ((col + c) * lda + k) * Double.BYTES, stage, 0, b);
+                    for (int p = 0; p < b; p++) {
+                        x[p * w + c] = stage[p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < b; p++) {
+                    MemorySegment.copy(a, D, ((k + p) * lda + col) * Double.BYTES, x, p * w, width);
+                }
+            }
+            // Z = Rinv^T X: rows [p0, p0 + mr) of Z need rows s < p0 + mr of X (Rinv is upper triangular)
+            int zBase = q * b * w;
+            for (int p0 = 0; p0 < b; p0 += mr) {
+                int rows = Math.min(mr, b - p0);
+                tile(p0 + rows, rinv, p0, b, x, 0, false, null, null, 0, tile);
+                System.arraycopy(tile, 0, zp, zBase + p0 * w, rows * w);
+            }
+            // Y = Rinv Z = inv(P) X into x: rows [p0, p0 + mr) need rows s >= p0 of Z, via Rinv^T's rows
+            for (int p0 = 0; p0 < b; p0 += mr) {
+                int rows = Math.min(mr, b - p0);
+                tile(b - p0, rinvT, p0 * b + p0, b, zp, zBase + p0 * w, false, null, null, 0, tile);
+                System.arraycopy(tile, 0, x, p0 * w, rows * w);
+            }
+            if (left) {
+                for (int c = 0; c < width; c++) {
+                    for (int p = 0; p < b; p++) {
+                        stage[p] = x[p * w + c];
+                    }
+                    MemorySegment.copy(stage, 0, a, D, ((col + c) * lda + k) * Double.BYTES, b);
+                }
+            } else {
+                for (int p = 0; p < b; p++) {
+                    MemorySegment.copy(x, p * w, a, D, ((k + p) * lda + col) * Double.BYTES, width);
+                }
+            }
+        }
+
+        /** {@code A_OO -= Z^T Z} on the upper triangle, for the column panels {@code [q0, q1)}. */
+        void update(int q0, int q1, double[] tile, long[] rowOff) {
+            for (int qi = 0; qi < q1; qi++) {
+                int rowsInPanel = width(qi);
+                for (int rr = 0; rr < rowsInPanel; rr += mr) {
+                    int rows = Math.min(mr, rowsInPanel - rr);
+                    for (int t = 0; t < mr; t++) {
+                        // rows past the panel point at its last row: computed (zero Z) but never stored
+                        rowOff[t] = ((orig(qi) + rr + Math.min(t, rows - 1)) * lda) * Double.BYTES;
+                    }
+                    int aBase = qi * b * w + rr;
+                    for (int qj = Math.max(qi, q0); qj < q1; qj++) {
+                        int cols = width(qj);
+                        long colOff = (long) orig(qj) * Double.BYTES;
+                        boolean full = rows == mr && cols == w && qj != qi;
+                        for (int t0 = 0; t0 < b; t0 += KC) {
+                            int steps = Math.min(KC, b - t0);
+                            tile(steps, zp, aBase + t0 * w, w, zp, qj * b * w + t0 * w, full, a, rowOff, colOff, tile);
+                            if (!full) {
+                                // on the diagonal panel, row rr + t starts at its own column: upper triangle only
+                                storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** {@code C -= tile} on the valid part of a tile; {@code diagonalRow >= 0} keeps columns {@code >= diagonalRow + t}. */
+        void storePartial(double[] tile, int rows, int cols, int diagonalRow, long[] rowOff, long colOff) {
+            for (int t = 0; t < rows; t++) {
+                int first = diagonalRow < 0 ? 0 : diagonalRow + t;
+                for (int j = 0; j < w; j += DOUBLE_LANES) {
+                    VectorMask<Double> m = DOUBLES.indexInRange(j, cols).andNot(DOUBLES.indexInRange(j, first));
+                    if (!m.anyTrue()) {
+                        continue;
+                    }
+                    long o = rowOff[t] + colOff + (long) j * Double.BYTES;
+                    DoubleVector acc = DoubleVector.fromArray(DOUBLES, tile, t * w + j);
+                    DoubleVector.fromMemorySegment(DOUBLES, a, o, ORDER, m).sub(acc).intoMemorySegment(a, o, ORDER, m);
+                }
+            }
+        }
+
+        /** {@code P -> -inv(P) = -Rinv Rinv^T}, upper triangle written into A. */
+        void writePivotBlock() {
+            double[] row = r; // R is no longer needed: reuse it for the output rows
+            for (int i = 0; i < b; i++) {
+                for (int j = i; j < b; j++) {
+                    double sum = 0;
+                    for (int s = j; s < b; s++) {
+                        sum += rinv[i * b + s] * rinv[j * b + s];
+                    }
+                    row[j] = -sum;
+                }
+                MemorySegment.copy(row, i, a, D, ((k + i) * lda + k + i) * Double.BYTES, b - i);
+            }
+        }
+    }
+
+    /** The register tile of this kernel's shape: see {@link #kernel8x3}. */
+    private void tile(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, boolean subtract, MemorySegment c,
+                      long[] rowOff, long colOff, double[] tile) {
+        if (mr == 8) {
+            kernel8x3(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
+        } else {
+            kernel4x2(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
+        }
+    }
+
+    /** {@code C -= acc} for one full vector of C. */
+    private static void subtract(DoubleVector acc, MemorySegment a, long o) {
+        DoubleVector.fromMemorySegment(DOUBLES, a, o, ORDER).sub(acc).intoMemorySegment(a, o, ORDER);
+    }
+
+    /** The sweeps leave {@code -inv(A)}: negate the upper triangle, rows split across threads. */
+    private static void negateUpper(MemorySegment a, int n, int lda, KernelThreads pool) {
+        pool.forRange(n, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                long row = ((long) i * lda + i) * Double.BYTES;
+                int len = n - i;
+                for (int j = 0; j < len; j += DOUBLE_LANES) {
+                    VectorMask<Double> m = DOUBLES.indexInRange(j, len);
+                    long o = row + (long) j * Double.BYTES;
+                    DoubleVector.fromMemorySegment(DOUBLES, a, o, ORDER, m).neg().intoMemorySegment(a, o, ORDER, m);
+                }
+            }
+        });
+    }
+
+    /**
+     * 8 x 3-vector register tile: {@code T[r][c] = sum_t a[aBase + t aStride + r] * b[bBase + t bStride + c]} over
+     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
+     * it is spilled to {@code tile}.
+     */
+    private static void kernel8x3(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, int bStride,
+                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
+        DoubleVector z = DoubleVector.zero(DOUBLES);
+        DoubleVector c00 = z, c01 = z, c02 = z;
+        DoubleVector c10 = z, c11 = z, c12 = z;
+        DoubleVector c20 = z, c21 = z, c22 = z;
+        DoubleVector c30 = z, c31 = z, c32 = z;
+        DoubleVector c40 = z, c41 = z, c42 = z;
+        DoubleVector c50 = z, c51 = z, c52 = z;
+        DoubleVector c60 = z, c61 = z, c62 = z;
+        DoubleVector c70 = z, c71 = z, c72 = z;
+        for (int t = 0; t < steps; t++) {
+            int bp = bBase + t * bStride;
+            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bp);
+            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bp + 1 * DOUBLE_LANES);
+            DoubleVector b2 = DoubleVector.fromArray(DOUBLES, b, bp + 2 * DOUBLE_LANES);
+            int ap = aBase + t * aStride;
+            DoubleVector x;
+            x = DoubleVector.broadcast(DOUBLES, a[ap]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01); c02 = b2.fma(x, c02);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11); c12 = b2.fma(x, c12);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21); c22 = b2.fma(x, c22);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31); c32 = b2.fma(x, c32);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 4]);
+            c40 = b0.fma(x, c40); c41 = b1.fma(x, c41); c42 = b2.fma(x, c42);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 5]);
+            c50 = b0.fma(x, c50); c51 = b1.fma(x, c51); c52 = b2.fma(x, c52);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 6]);
+            c60 = b0.fma(x, c60); c61 = b1.fma(x, c61); c62 = b2.fma(x, c62);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 7]);
+            c70 = b0.fma(x, c70); c71 = b1.fma(x, c71); c72 = b2.fma(x, c72);
+        }
+        if (subtract) {
+            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES); subtract(c02, c, rowOff[0] + colOff + 2 * VECTOR_BYTES);
+            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES); subtract(c12, c, rowOff[1] + colOff + 2 * VECTOR_BYTES);
+            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES); subtract(c22, c, rowOff[2] + colOff + 2 * VECTOR_BYTES);
+            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES); subtract(c32, c, rowOff[3] + colOff + 2 * VECTOR_BYTES);
+            subtract(c40, c, rowOff[4] + colOff); subtract(c41, c, rowOff[4] + colOff + 1 * VECTOR_BYTES); subtract(c42, c, rowOff[4] + colOff + 2 * VECTOR_BYTES);
+            subtract(c50, c, rowOff[5] + colOff); subtract(c51, c, rowOff[5] + colOff + 1 * VECTOR_BYTES); subtract(c52, c, rowOff[5] + colOff + 2 * VECTOR_BYTES);
+            subtract(c60, c, rowOff[6] + colOff); subtract(c61, c, rowOff[6] + colOff + 1 * VECTOR_BYTES); subtract(c62, c, rowOff[6] + colOff + 2 * VECTOR_BYTES);
+            subtract(c70, c, rowOff[7] + colOff); subtract(c71, c, rowOff[7] + colOff + 1 * VECTOR_BYTES); subtract(c72, c, rowOff[7] + colOff + 2 * VECTOR_BYTES);
+        } else {
+            c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES); c02.intoArray(tile, 2 * DOUBLE_LANES);
+            c10.intoArray(tile, 3 * DOUBLE_LANES); c11.intoArray(tile, 4 * DOUBLE_LANES); c12.intoArray(tile, 5 * DOUBLE_LANES);
+            c20.intoArray(tile, 6 * DOUBLE_LANES); c21.intoArray(tile, 7 * DOUBLE_LANES); c22.intoArray(tile, 8 * DOUBLE_LANES);
+            c30.intoArray(tile, 9 * DOUBLE_LANES); c31.intoArray(tile, 10 * DOUBLE_LANES); c32.intoArray(tile, 11 * DOUBLE_LANES);
+            c40.intoArray(tile, 12 * DOUBLE_LANES); c41.intoArray(tile, 13 * DOUBLE_LANES); c42.intoArray(tile, 14 * DOUBLE_LANES);
+            c50.intoArray(tile, 15 * DOUBLE_LANES); c51.intoArray(tile, 16 * DOUBLE_LANES); c52.intoArray(tile, 17 * DOUBLE_LANES);
+            c60.intoArray(tile, 18 * DOUBLE_LANES); c61.intoArray(tile, 19 * DOUBLE_LANES); c62.intoArray(tile, 20 * DOUBLE_LANES);
+            c70.intoArray(tile, 21 * DOUBLE_LANES); c71.intoArray(tile, 22 * DOUBLE_LANES); c72.intoArray(tile, 23 * DOUBLE_LANES);
+        }
+    }
+
+    /**
+     * 4 x 2-vector register tile: {@code T[r][c] = sum_t a[aBase + t aStride + r] * b[bBase + t bStride + c]} over
+     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
+     * it is spilled to {@code tile}.
+     */
+    private static void kernel4x2(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, int bStride,
+                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
+        DoubleVector z = DoubleVector.zero(DOUBLES);
+        DoubleVector c00 = z, c01 = z;
+        DoubleVector c10 = z, c11 = z;
+        DoubleVector c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z;
+        for (int t = 0; t < steps; t++) {
+            int bp = bBase + t * bStride;
+            DoubleVector b0 = DoubleVector.fromArray(DOUBLES, b, bp);
+            DoubleVector b1 = DoubleVector.fromArray(DOUBLES, b, bp + 1 * DOUBLE_LANES);
+            int ap = aBase + t * aStride;
+            DoubleVector x;
+            x = DoubleVector.broadcast(DOUBLES, a[ap]);
+            c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 1]);
+            c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 2]);
+            c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = DoubleVector.broadcast(DOUBLES, a[ap + 3]);
+            c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+        }
+        if (subtract) {
+            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES);
+            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES);
+            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES);
+            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES);
+        } else {
+            c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES);
+            c10.intoArray(tile, 2 * DOUBLE_LANES); c11.intoArray(tile, 3 * DOUBLE_LANES);
+            c20.intoArray(tile, 4 * DOUBLE_LANES); c21.intoArray(tile, 5 * DOUBLE_LANES);
+            c30.intoArray(tile, 6 * DOUBLE_LANES); c31.intoArray(tile, 7 * DOUBLE_LANES);
+        }
+    }
+}
