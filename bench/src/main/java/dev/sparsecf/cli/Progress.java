@@ -29,4 +29,16 @@ final class Progress {
         err.printf(Locale.ROOT, "%s in %.2f s%n", result, (System.nanoTime() - startNanos) / 1e9);
         err.flush();
     }
+
+    /** A duration for humans: {@code 42s}, {@code 3m07s}, {@code 1h02m}. */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60);
+    }
 }

@@ -44,7 +44,7 @@ class MainTest {
 
     @Test
     void unknownCommand() {
-        assertOneLineError("Unmatched argument at index 0: 'train'", "train");
+        assertOneLineError("Unmatched argument at index 0: 'fly'", "fly");
     }
 
     @Test

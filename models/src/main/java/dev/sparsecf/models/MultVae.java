@@ -1,0 +1,348 @@
+package dev.sparsecf.models;
+
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Mult-VAE and Mult-DAE (Liang et al. 2018, arXiv:1802.05814): an MLP auto-encoder over a user's clicks with
+ * a multinomial likelihood. The first layer multiplies the sparse, L2-normalised, dropped-out click row by
+ * the SpMM kernel; dense layers use GEMM; the output goes through the fused log-softmax likelihood kernel;
+ * the backward pass is written by hand and parameters are updated by Adam.
+ *
+ * <p>All activations live in buffers sized for {@code batchSize} users, allocated once. Not thread-safe:
+ * one batch at a time (the kernels parallelise inside).
+ */
+public final class MultVae implements AutoCloseable {
+
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
+
+    private final ModelConfig config;
+    private final int items;
+    private final Kernels kernels;
+    private final DenseAlgebra dense;
+    private final Layer[] layers;
+    /** Index of the layer whose output holds (mu | logvar); -1 for the DAE. */
+    private final int sampleLayer;
+    private final int latent;
+
+    private final DenseMatrix[] out;   // post-activation output of each layer (batch x out)
+    private final DenseMatrix[] delta; // gradient of the batch-sum loss w.r.t. each layer's pre-activation
+    private final DenseMatrix z;       // VAE: sampled latent code (batch x latent)
+    private final DenseMatrix noise;   // VAE: the standard normal draws behind z
+    private final DenseMatrix dz;      // VAE: gradient w.r.t. z
+    private final double[] rowLoss;
+    private final double[] rowKl;
+    private final double[] columnScratch;
+    private long updates;
+
+    /** Losses of one training step, averaged over the batch's users. */
+    public record StepLoss(double negLogLikelihood, double kl, double beta) {
+        /** The minimised objective without weight decay: NLL + beta * KL. */
+        public double objective() {
+            return negLogLikelihood + beta * kl;
+        }
+    }
+
+    /** A new network for {@code items} items with Xavier-uniform weights and near-zero biases, seeded. */
+    public MultVae(ModelConfig config, int items, DenseAlgebra dense) {
+        if (items < 1) {
+            throw new IllegalArgumentException("a model needs at least one item, got " + items);
+        }
+        this.config = config;
+        this.items = items;
+        this.dense = dense;
+        this.kernels = dense.kernels();
+        this.latent = config.latent();
+        int[][] shapes = config.layerShapes(items);
+        boolean vae = config.kind() == ModelConfig.Kind.VAE;
+        int nLayers = shapes.length;
+        this.sampleLayer = vae ? config.encoderLayers() - 1 : -1;
+        SplittableRandom init = new SplittableRandom(config.seed());
+        layers = new Layer[nLayers];
+        out = new DenseMatrix[nLayers];
+        delta = new DenseMatrix[nLayers];
+        int batch = config.batchSize();
+        for (int l = 0; l < nLayers; l++) {
+            // tanh everywhere except the encoder's (mu | logvar) output and the logits
+            boolean tanh = l != nLayers - 1 && l != sampleLayer;
+            layers[l] = new Layer(shapes[l][0], shapes[l][1], tanh, init);
+            out[l] = DenseMatrix.allocate(batch, shapes[l][1]);
+            // the logits' gradient is written over the logits (in place), saving a batch x items buffer
+            delta[l] = l == nLayers - 1 ? out[l] : DenseMatrix.allocate(batch, shapes[l][1]);
+        }
+        z = vae ? DenseMatrix.allocate(batch, latent) : null;
+        noise = vae ? DenseMatrix.allocate(batch, latent) : null;
+        dz = vae ? DenseMatrix.allocate(batch, latent) : null;
+        rowLoss = new double[batch];
+        rowKl = new double[batch];
+        columnScratch = new double[Math.max(items, Arrays.stream(shapes).mapToInt(s -> s[1]).max().orElse(1))];
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public int items() {
+        return items;
+    }
+
+    /** Parameter updates done so far. */
+    public long updates() {
+        return updates;
+    }
+
+    /**
+     * One Adam step on a batch: {@code input} is the dropped-out click rows (weighted CSR, values 1/keep),
+     * {@code rowScale} their L2 normalisers (1/sqrt(clicks)), {@code targets} the full binary rows.
+     */
+    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
+        int m = input.rows();
+        checkBatch(m, targets);
+        forward(input, rowScale, m, rng);
+        DenseMatrix logits = out[layers.length - 1].rows(0, m);
+        double nll = kernels.multinomialLikelihood(logits, targets, logits, rowLoss) / m;
+        double kl = sampleLayer >= 0 ? sum(rowKl, m) / m : 0;
+        backward(input, rowScale, m, beta);
+        updates++;
+        double step = Adam.stepSize(config.learningRate(), updates);
+        for (Layer layer : layers) {
+            layer.update(kernels, step, config.weightDecay());
+        }
+        return new StepLoss(nll, kl, beta);
+    }
+
+    /**
+     * Scores every item for each row of {@code input} (no dropout, z = mu) and returns a view of the logits
+     * ({@code input.rows() x items}), valid until the next call.
+     */
+    public DenseMatrix score(CsrMatrix input, float[] rowScale) {
+        int m = input.rows();
+        checkBatch(m, null);
+        forward(input, rowScale, m, null);
+        return out[layers.length - 1].rows(0, m);
+    }
+
+    /** The encoder output of the last forward pass (VAE: mu | logvar; DAE: the code); a view of {@code m} rows. */
+    public DenseMatrix lastCode(int m) {
+        return out[config.encoderLayers() - 1].rows(0, m);
+    }
+
+    /** Per-user KL of the last training step (VAE), in batch order. */
+    public double[] lastRowKl() {
+        return rowKl;
+    }
+
+    private void checkBatch(int m, CsrMatrix targets) {
+        if (m > config.batchSize()) {
+            throw new IllegalArgumentException("batch of " + m + " users exceeds the model's batch size " + config.batchSize());
+        }
+        if (targets != null && targets.rows() != m) {
+            throw new IllegalArgumentException("targets have " + targets.rows() + " rows, input has " + m);
+        }
+    }
+
+    /** Forward pass; {@code rng == null} means evaluation (z = mu). */
+    private void forward(CsrMatrix input, float[] rowScale, int m, SplittableRandom rng) {
+        for (int l = 0; l < layers.length; l++) {
+            Layer layer = layers[l];
+            DenseMatrix o = out[l].rows(0, m);
+            if (l == 0) {
+                kernels.spmm(input, layer.w, rowScale, layer.b.row(0), o);
+            } else {
+                Elementwise.broadcastRow(layer.b, o);
+                dense.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
+            }
+            if (layer.tanh) {
+                Elementwise.tanh(o);
+            }
+            if (l == sampleLayer) {
+                sample(o, m, rng);
+            }
+        }
+    }
+
+    private DenseMatrix layerInput(int l, int m) {
+        return l - 1 == sampleLayer ? z.rows(0, m) : out[l - 1].rows(0, m);
+    }
+
+    /** z = mu + noise * exp(logvar / 2) (or mu in evaluation) and the per-row KL to N(0, I). */
+    private void sample(DenseMatrix muLogvar, int m, SplittableRandom rng) {
+        for (int i = 0; i < m; i++) {
+            double kl = 0;
+            for (int j = 0; j < latent; j++) {
+                float mu = muLogvar.get(i, j);
+                float logvar = muLogvar.get(i, latent + j);
+                float eps = rng == null ? 0f : (float) rng.nextGaussian();
+                noise.set(i, j, eps);
+                z.set(i, j, mu + eps * (float) Math.exp(0.5 * logvar));
+                kl += 0.5 * (-logvar + Math.exp(logvar) + (double) mu * mu - 1);
+            }
+            rowKl[i] = kl;
+        }
+    }
+
+    /** Gradients of (1/m) * sum_u (nll_u + beta * kl_u) into every layer's gw/gb. */
+    private void backward(CsrMatrix input, float[] rowScale, int m, double beta) {
+        float invM = 1f / m;
+        for (int l = layers.length - 1; l >= 0; l--) {
+            Layer layer = layers[l];
+            DenseMatrix d = delta[l].rows(0, m);
+            if (layer.tanh) {
+                Elementwise.tanhBackward(out[l].rows(0, m), d);
+            }
+            Elementwise.columnSums(d, invM, layer.gb, columnScratch);
+            if (l > 0) {
+                dense.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
+                DenseMatrix dIn = l - 1 == sampleLayer ? dz.rows(0, m) : delta[l - 1].rows(0, m);
+                dense.gemm(false, true, 1f, d, layer.w, 0f, dIn);
+                if (l - 1 == sampleLayer) {
+                    sampleBackward(m, beta);
+                }
+            } else {
+                // the first layer saw diag(rowScale) * input: fold the scale (and 1/m) into the rows of d
+                Elementwise.scaleRows(d, rowScale, invM);
+                layer.gw.fill(0f);
+                kernels.spmmTransposeAccumulate(input, d, layer.gw);
+            }
+        }
+    }
+
+    /** d(mu | logvar) from dz and the KL term: dmu = dz + beta*mu, dlogvar = dz*eps*std/2 + beta*(exp(logvar)-1)/2. */
+    private void sampleBackward(int m, double beta) {
+        DenseMatrix muLogvar = out[sampleLayer];
+        DenseMatrix d = delta[sampleLayer];
+        float b = (float) beta;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < latent; j++) {
+                float mu = muLogvar.get(i, j);
+                float logvar = muLogvar.get(i, latent + j);
+                float g = dz.get(i, j);
+                float var = (float) Math.exp(logvar);
+                float std = (float) Math.exp(0.5 * logvar);
+                d.set(i, j, g + b * mu);
+                d.set(i, latent + j, 0.5f * g * noise.get(i, j) * std + 0.5f * b * (var - 1f));
+            }
+        }
+    }
+
+    private static double sum(double[] values, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += values[i];
+        }
+        return s;
+    }
+
+    /** Weights and biases in layer order (w0, b0, w1, b1, ...): views of the live parameters. */
+    public List<DenseMatrix> parameters() {
+        List<DenseMatrix> params = new ArrayList<>();
+        for (Layer layer : layers) {
+            params.add(layer.w);
+            params.add(layer.b);
+        }
+        return params;
+    }
+
+    /** Gradients from the last training step, in the order of {@link #parameters()}. */
+    List<DenseMatrix> gradients() {
+        List<DenseMatrix> grads = new ArrayList<>();
+        for (Layer layer : layers) {
+            grads.add(layer.gw);
+            grads.add(layer.gb);
+        }
+        return grads;
+    }
+
+    /** Computes the gradients of a batch without updating parameters (for gradient checks). */
+    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
+        int m = input.rows();
+        checkBatch(m, targets);
+        forward(input, rowScale, m, rng);
+        DenseMatrix logits = out[layers.length - 1].rows(0, m);
+        double nll = kernels.multinomialLikelihood(logits, targets, logits, rowLoss) / m;
+        double kl = sampleLayer >= 0 ? sum(rowKl, m) / m : 0;
+        backward(input, rowScale, m, beta);
+        return new StepLoss(nll, kl, beta);
+    }
+
+    /** The noise drawn for the last training step (VAE), batch x latent. */
+    DenseMatrix lastNoise() {
+        return noise;
+    }
+
+    @Override
+    public void close() {
+        for (int l = 0; l < layers.length; l++) {
+            layers[l].close();
+            out[l].close();
+            if (delta[l] != out[l]) {
+                delta[l].close();
+            }
+        }
+        for (DenseMatrix mtx : Arrays.asList(z, noise, dz)) {
+            if (mtx != null) {
+                mtx.close();
+            }
+        }
+    }
+
+    /** One affine layer: weights {@code in x out}, bias {@code 1 x out}, their gradients and Adam moments. */
+    private static final class Layer implements AutoCloseable {
+        final boolean tanh;
+        final DenseMatrix w;
+        final DenseMatrix b;
+        final DenseMatrix gw;
+        final DenseMatrix gb;
+        final DenseMatrix mw;
+        final DenseMatrix vw;
+        final DenseMatrix mb;
+        final DenseMatrix vb;
+
+        Layer(int in, int out, boolean tanh, SplittableRandom init) {
+            this.tanh = tanh;
+            w = DenseMatrix.allocate(in, out);
+            b = DenseMatrix.allocate(1, out);
+            gw = DenseMatrix.allocate(in, out);
+            gb = DenseMatrix.allocate(1, out);
+            mw = DenseMatrix.allocate(in, out);
+            vw = DenseMatrix.allocate(in, out);
+            mb = DenseMatrix.allocate(1, out);
+            vb = DenseMatrix.allocate(1, out);
+            // Xavier/Glorot uniform weights; biases ~ N(0, 0.001^2) truncated at 2 sd (Liang et al.'s code)
+            double limit = Math.sqrt(6.0 / (in + out));
+            MemorySegment ws = w.segment();
+            for (int i = 0; i < in; i++) {
+                for (int j = 0; j < out; j++) {
+                    ws.set(F, w.offset(i, j), (float) ((2 * init.nextDouble() - 1) * limit));
+                }
+            }
+            for (int j = 0; j < out; j++) {
+                double g;
+                do {
+                    g = init.nextGaussian();
+                } while (Math.abs(g) > 2);
+                b.set(0, j, (float) (0.001 * g));
+            }
+        }
+
+        void update(Kernels kernels, double stepSize, double weightDecay) {
+            Adam.update(kernels.pool(), w, gw, mw, vw, stepSize, weightDecay);
+            Adam.update(kernels.pool(), b, gb, mb, vb, stepSize, 0);
+        }
+
+        @Override
+        public void close() {
+            for (DenseMatrix mtx : List.of(w, b, gw, gb, mw, vw, mb, vb)) {
+                mtx.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.sparsecf.models;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.eval.RankingEvaluator;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * Trains a {@link MultVae} by Liang et al.'s protocol: shuffled training users in batches, beta from a
+ * {@link BetaSchedule}, validation NDCG@100 after every epoch, and the best epoch's weights kept.
+ */
+public final class VaeTrainer {
+
+    /** The metric that selects the best epoch. */
+    public static final int SELECTION_K = 100;
+
+    private final Kernels kernels;
+    private final Consumer<EpochReport> onEpoch;
+
+    /** What one epoch did; handed to the progress callback. */
+    public record EpochReport(int epoch, int epochs, double negLogLikelihood, double kl, double beta, double seconds,
+                              double validationNdcg, int bestEpoch, double bestNdcg, double etaSeconds) {
+    }
+
+    /** The outcome of a run: the per-epoch history and the best epoch (whose weights the model now holds). */
+    public record Result(List<EpochReport> history, int bestEpoch, double bestValidationNdcg, double trainSeconds) {
+    }
+
+    public VaeTrainer(Kernels kernels, Consumer<EpochReport> onEpoch) {
+        this.kernels = kernels;
+        this.onEpoch = onEpoch;
+    }
+
+    /**
+     * Trains {@code model} on {@code train} (users x items, binary) for {@code epochs} epochs and leaves it
+     * holding the weights of the epoch with the best validation NDCG@100.
+     */
+    public Result train(MultVae model, CsrMatrix train, DataSplit.HeldOut validation, int epochs, BetaSchedule schedule) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
+        }
+        if (train.cols() != model.items()) {
+            throw new IllegalArgumentException("training data has " + train.cols() + " items, the model " + model.items());
+        }
+        ModelConfig config = model.config();
+        int users = train.rows();
+        int batch = config.batchSize();
+        long stepsPerEpoch = (users + batch - 1) / batch;
+        long totalSteps = stepsPerEpoch * epochs;
+        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        int[] order = new int[users];
+        for (int u = 0; u < users; u++) {
+            order[u] = u;
+        }
+        List<DenseMatrix> best = snapshotOf(model.parameters());
+        List<EpochReport> history = new ArrayList<>();
+        int bestEpoch = 0;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        long start = System.nanoTime();
+        try {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long epochStart = System.nanoTime();
+                shuffle(order, rng);
+                double nllSum = 0;
+                double klSum = 0;
+                double beta = 0;
+                for (int from = 0; from < users; from += batch) {
+                    int to = Math.min(users, from + batch);
+                    beta = schedule.beta(model.updates(), totalSteps);
+                    try (Batches.Batch b = Batches.gather(train, order, from, to, config.dropout(), rng)) {
+                        MultVae.StepLoss loss = model.trainStep(b.input(), b.rowScale(), b.targets(), beta, rng);
+                        if (!Double.isFinite(loss.negLogLikelihood()) || !Double.isFinite(loss.kl())) {
+                            throw new IllegalStateException("training diverged at epoch " + epoch + ", update " + model.updates()
+                                    + ": loss is " + loss.negLogLikelihood() + " (KL " + loss.kl() + "); lower the learning rate");
+                        }
+                        nllSum += loss.negLogLikelihood() * (to - from);
+                        klSum += loss.kl() * (to - from);
+                    }
+                }
+                double ndcg = evaluate(model, validation).mean(Metric.NDCG, SELECTION_K);
+                if (ndcg > bestNdcg) {
+                    bestNdcg = ndcg;
+                    bestEpoch = epoch;
+                    copy(model.parameters(), best);
+                }
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                double eta = elapsed / epoch * (epochs - epoch);
+                EpochReport report = new EpochReport(epoch, epochs, nllSum / users, klSum / users, beta, seconds, ndcg,
+                        bestEpoch, bestNdcg, eta);
+                history.add(report);
+                onEpoch.accept(report);
+            }
+            copy(best, model.parameters());
+        } finally {
+            best.forEach(DenseMatrix::close);
+        }
+        return new Result(history, bestEpoch, bestNdcg, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Recall@20/50 and NDCG@100 (and the other default cut-offs) of {@code model} on a held-out set. */
+    public EvaluationResult evaluate(MultVae model, DataSplit.HeldOut heldOut) {
+        return evaluate(kernels, (input, rowScale) -> model.score(input, rowScale), model.config().batchSize(), heldOut);
+    }
+
+    /** Scores a batch of fold-in rows: returns a (rows x items) score matrix valid until the next call. */
+    @FunctionalInterface
+    public interface Scorer {
+        DenseMatrix score(CsrMatrix foldIn, float[] rowScale);
+    }
+
+    /** Ranks every held-out user's items with {@code scorer}, in batches, excluding fold-in items, and scores the rankings. */
+    public static EvaluationResult evaluate(Kernels kernels, Scorer scorer, int batchSize, DataSplit.HeldOut heldOut) {
+        RankingEvaluator evaluator = new RankingEvaluator(heldOut);
+        CsrMatrix foldIn = heldOut.foldIn().toCsr();
+        try {
+            int n = foldIn.rows();
+            int[] rows = new int[n];
+            for (int u = 0; u < n; u++) {
+                rows[u] = u;
+            }
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                try (Batches.Batch b = Batches.gather(foldIn, rows, from, to, 0, null)) {
+                    evaluator.addScores(kernels, scorer.score(b.input(), b.rowScale()), b.input(), from);
+                }
+            }
+        } finally {
+            foldIn.close();
+        }
+        return evaluator.result();
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static List<DenseMatrix> snapshotOf(List<DenseMatrix> params) {
+        List<DenseMatrix> copies = new ArrayList<>();
+        for (DenseMatrix p : params) {
+            DenseMatrix c = DenseMatrix.allocate(p.rows(), p.cols());
+            c.copyFrom(p);
+            copies.add(c);
+        }
+        return copies;
+    }
+
+    private static void copy(List<DenseMatrix> from, List<DenseMatrix> to) {
+        for (int t = 0; t < from.size(); t++) {
+            to.get(t).copyFrom(from.get(t));
+        }
+    }
+}
