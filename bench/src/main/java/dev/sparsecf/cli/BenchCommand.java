@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench",
         description = {"Run the kernel benchmarks (JMH) and save the results with machine metadata.",
-                "Arguments after the options go to JMH as they are, e.g. '-prof gc' or '-p shape=ml20m-vae'."})
+                "Arguments after the options go to JMH as they are, e.g. '-prof gc' or '-p shape=ml20m-vae'."},
+        subcommands = {BenchReportCommand.class, BenchGateCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     /** Environment variable with the repository root (set by ./sparsecf): default results dir and git commit. */

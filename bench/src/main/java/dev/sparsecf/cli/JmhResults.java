@@ -1,8 +1,12 @@
 package dev.sparsecf.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,11 +26,17 @@ final class JmhResults {
     /** The baseline implementation every speed-up is relative to. */
     static final String BASELINE = "scalar";
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private JmhResults() {
     }
 
-    /** One metric: {@code score ± error} in {@code unit} ("ops/s", "ms/op", ...); non-finite values are NaN/inf. */
-    record Metric(double score, double error, String unit) {
+    /**
+     * One metric: {@code score ± error} in {@code unit} ("ops/s", "ms/op", ...), JMH's confidence interval
+     * {@code [low, high]} and the per-iteration {@code samples} of every fork (empty when JMH kept none);
+     * non-finite values are NaN/inf.
+     */
+    record Metric(double score, double error, String unit, double low, double high, List<Double> samples) {
 
         /** Whether a higher score is better: throughput units ("ops/...") are, time-per-op units are not. */
         boolean higherIsBetter() {
@@ -38,26 +48,68 @@ final class JmhResults {
             if (!higherIsBetter()) {
                 return Double.NaN;
             }
-            double seconds = switch (unit.substring("ops/".length())) {
-                case "ns" -> 1e-9;
-                case "us" -> 1e-6;
-                case "ms" -> 1e-3;
-                case "s" -> 1;
-                case "min" -> 60;
-                case "hr" -> 3600;
-                case "day" -> 86_400;
-                default -> Double.NaN;
-            };
-            return score / seconds;
+            return score / seconds(unit.substring("ops/".length()));
+        }
+
+        /** {@code value}, a score in this metric's unit, as operations per second: throughput and time per op alike. */
+        double opsPerSecond(double value) {
+            if (higherIsBetter()) {
+                return value / seconds(unit.substring("ops/".length()));
+            }
+            int slash = unit.indexOf('/');
+            return slash < 0 ? Double.NaN : 1 / (value * seconds(unit.substring(0, slash)));
+        }
+
+        /** The median of the samples (robust to one disturbed iteration), or the score when there are none. */
+        double median() {
+            if (samples.isEmpty()) {
+                return score;
+            }
+            double[] s = samples.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            int mid = s.length / 2;
+            return s.length % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+        }
+
+        /** Whether JMH gave a finite confidence interval (it does not for a single measured iteration). */
+        boolean hasConfidence() {
+            return Double.isFinite(low) && Double.isFinite(high);
         }
     }
 
+    /** Seconds in one of JMH's time units ("ns", "us", "ms", "s", "min", "hr", "day"), NaN for others. */
+    private static double seconds(String timeUnit) {
+        return switch (timeUnit) {
+            case "ns" -> 1e-9;
+            case "us" -> 1e-6;
+            case "ms" -> 1e-3;
+            case "s" -> 1;
+            case "min" -> 60;
+            case "hr" -> 3600;
+            case "day" -> 86_400;
+            default -> Double.NaN;
+        };
+    }
+
     /**
-     * One benchmark result: {@code benchmark} is the JMH name (class.method), {@code params} its JMH params,
-     * {@code jvmArgs} the flags its forks ran with.
+     * One benchmark result: {@code benchmark} is the JMH name (class.method), {@code mode} JMH's mode id
+     * ("thrpt", "avgt", "sample", "ss"), {@code params} its JMH params, {@code jvmArgs} the flags its forks ran with.
      */
-    record Result(String benchmark, Map<String, String> params, Metric primary, Map<String, Metric> secondary,
-                  List<String> jvmArgs) {
+    record Result(String benchmark, String mode, Map<String, String> params, Metric primary,
+                  Map<String, Metric> secondary, List<String> jvmArgs) {
+
+        /** Whether a higher score is better: from the mode (throughput is; time modes are not), else from the unit. */
+        boolean higherIsBetter() {
+            return switch (mode) {
+                case "thrpt" -> true;
+                case "avgt", "sample", "ss" -> false;
+                default -> primary.higherIsBetter();
+            };
+        }
+
+        /** The benchmark and all its params, sorted: what identifies a result across runs. */
+        String key() {
+            return benchmark + new TreeMap<>(params);
+        }
 
         /** The benchmark method's name ("spmm"), plus any params besides impl and shape. */
         String kernel() {
@@ -74,6 +126,12 @@ final class JmhResults {
 
         String shape() {
             return params.getOrDefault("shape", "");
+        }
+
+        /** "SpmmBenchmark.spmm": the benchmark's class and method without the package. */
+        String shortName() {
+            int method = benchmark.lastIndexOf('.');
+            return method < 0 ? benchmark : benchmark.substring(benchmark.lastIndexOf('.', method - 1) + 1);
         }
 
         /** Results with equal keys differ only in impl, so their scores compare. */
@@ -96,10 +154,51 @@ final class JmhResults {
 
     /** Parses the JSON array JMH writes; JMH writes non-finite numbers as the strings "NaN", "+INF", "-INF". */
     static List<Result> parse(String json) throws IOException {
-        JsonNode root = new ObjectMapper().readTree(json);
-        if (root == null || !root.isArray()) {
+        JsonNode root = MAPPER.readTree(json);
+        if (!isResultArray(root)) {
             throw new IOException("not a JMH JSON result file: expected a top-level array");
         }
+        return parse(root);
+    }
+
+    /** Reads a JMH JSON result file; errors name the file and, for broken JSON, the line. */
+    static List<Result> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file + ": no such file");
+        }
+        JsonNode root = readTree(file);
+        if (!isResultArray(root)) {
+            throw new IOException(file
+                    + ": not a JMH JSON result file (expected the array that JMH's -rf json writes)");
+        }
+        return parse(root);
+    }
+
+    /** The JSON tree of {@code file}; a syntax error becomes an IOException naming the file and line. */
+    static JsonNode readTree(Path file) throws IOException {
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid JSON at line " + e.getLocation().getLineNr() + ": "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Whether {@code root} has the shape JMH writes: an array of objects with a benchmark and a primary metric. */
+    static boolean isResultArray(JsonNode root) {
+        if (root == null || !root.isArray()) {
+            return false;
+        }
+        for (JsonNode r : root) {
+            if (!r.path("benchmark").isTextual() || !r.path("primaryMetric").isObject()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The results in a tree that {@link #isResultArray} accepts. */
+    static List<Result> parse(JsonNode root) {
         List<Result> results = new ArrayList<>();
         for (JsonNode r : root) {
             Map<String, String> params = new LinkedHashMap<>();
@@ -108,14 +207,20 @@ final class JmhResults {
             r.path("secondaryMetrics").properties().forEach(e -> secondary.put(e.getKey(), metric(e.getValue())));
             List<String> jvmArgs = new ArrayList<>();
             r.path("jvmArgs").forEach(a -> jvmArgs.add(a.asText()));
-            results.add(new Result(r.path("benchmark").asText(), Collections.unmodifiableMap(params),
-                    metric(r.path("primaryMetric")), Collections.unmodifiableMap(secondary), List.copyOf(jvmArgs)));
+            results.add(new Result(r.path("benchmark").asText(), r.path("mode").asText(),
+                    Collections.unmodifiableMap(params), metric(r.path("primaryMetric")),
+                    Collections.unmodifiableMap(secondary), List.copyOf(jvmArgs)));
         }
         return results;
     }
 
     private static Metric metric(JsonNode m) {
-        return new Metric(number(m.get("score")), number(m.get("scoreError")), m.path("scoreUnit").asText());
+        double score = number(m.get("score"));
+        JsonNode confidence = m.path("scoreConfidence");
+        List<Double> samples = new ArrayList<>();
+        m.path("rawData").forEach(fork -> fork.forEach(v -> samples.add(number(v))));
+        return new Metric(score, number(m.get("scoreError")), m.path("scoreUnit").asText(),
+                number(confidence.get(0)), number(confidence.get(1)), List.copyOf(samples));
     }
 
     /** A JSON number, or one of JMH's non-finite strings; anything else (absent, null) is NaN. */
@@ -167,22 +272,8 @@ final class JmhResults {
                     format(row.gflopPerSecond()),
                     Double.isNaN(row.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", row.speedup())});
         }
-        int[] width = new int[cells.get(0).length];
-        for (String[] line : cells) {
-            for (int c = 0; c < line.length; c++) {
-                width[c] = Math.max(width[c], line[c].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] line : cells) {
-            for (int c = 0; c < line.length; c++) {
-                // text columns left-aligned, numbers right-aligned
-                String fmt = c < 3 || c == 5 ? "%-" + width[c] + "s" : "%" + width[c] + "s";
-                sb.append(c == 0 ? "" : "  ").append(String.format(Locale.ROOT, fmt, line[c]));
-            }
-            sb.append(System.lineSeparator());
-        }
-        return sb.toString();
+        // text columns left-aligned, numbers right-aligned
+        return TextTable.render(cells, c -> c < 3 || c == 5);
     }
 
     /** Three significant digits or more: 0.0123, 1.23, 123.4, 12,345; "-" for NaN. */
