@@ -75,11 +75,23 @@ public final class KernelThreads {
      * (except the end); returns when all chunks are done and rethrows the first failure.
      */
     public void forRange(int count, int align, RangeTask task) {
+        forChunks(count, align, threads * CHUNKS_PER_THREAD, task);
+    }
+
+    /**
+     * As {@link #forRange}, but in at most one chunk per thread: for work that is uniform across the range and
+     * pays a fixed cost per chunk (e.g. a column split that re-reads the whole sparse matrix in every chunk).
+     */
+    public void forEqualRanges(int count, int align, RangeTask task) {
+        forChunks(count, align, threads, task);
+    }
+
+    private void forChunks(int count, int align, int maxChunks, RangeTask task) {
         if (count <= 0) {
             return;
         }
         int units = (count + align - 1) / align;
-        int chunks = Math.min(units, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
+        int chunks = Math.min(units, threads == 1 ? 1 : maxChunks);
         if (chunks == 1) {
             task.run(0, count);
             return;

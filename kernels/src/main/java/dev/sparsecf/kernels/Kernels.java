@@ -111,7 +111,8 @@ public final class Kernels {
         requireShape("spmmTranspose: G", g, a.cols(), d.cols());
         requireDisjoint("spmmTranspose: G and D", g.segment(), d.segment());
         SpmmTransposeKernel kernel = provider.spmmTranspose();
-        pool.forRange(g.cols(), DenseMatrix.ROW_ALIGN_FLOATS,
+        // one column range per thread: every range walks all of A's entries, so more ranges only add that walk again
+        pool.forEqualRanges(g.cols(), DenseMatrix.ROW_ALIGN_FLOATS,
                 (from, to) -> kernel.spmmTransposeAccumulate(a, d, g, from, to));
     }
 
