@@ -65,15 +65,23 @@ final class PanamaSpmm implements SpmmKernel {
             acc.intoMemorySegment(cs, cRow + o, ORDER);
         }
         if (j < n) {
-            VectorMask<Float> m = FLOATS.indexInRange(j, n);
-            long o = (long) j * Float.BYTES;
-            FloatVector acc = FloatVector.fromMemorySegment(FLOATS, cs, cRow + o, ORDER, m)
-                    .add(FloatVector.fromMemorySegment(FLOATS, bs, b0 + o, ORDER, m))
-                    .add(FloatVector.fromMemorySegment(FLOATS, bs, b1 + o, ORDER, m))
-                    .add(FloatVector.fromMemorySegment(FLOATS, bs, b2 + o, ORDER, m))
-                    .add(FloatVector.fromMemorySegment(FLOATS, bs, b3 + o, ORDER, m));
-            acc.intoMemorySegment(cs, cRow + o, ORDER, m);
+            add4Tail(bs, b0, b1, b2, b3, cs, cRow, j, n);
         }
+    }
+
+    /**
+     * The masked tail of {@link #add4}, in its own method: with it inline, C1 runs out of registers on add4
+     * ("out of virtual registers in LIR generator") and the kernel stays interpreted until C2 compiles it.
+     */
+    private static void add4Tail(MemorySegment bs, long b0, long b1, long b2, long b3, MemorySegment cs, long cRow, int j, int n) {
+        VectorMask<Float> m = FLOATS.indexInRange(j, n);
+        long o = (long) j * Float.BYTES;
+        FloatVector acc = FloatVector.fromMemorySegment(FLOATS, cs, cRow + o, ORDER, m)
+                .add(FloatVector.fromMemorySegment(FLOATS, bs, b0 + o, ORDER, m))
+                .add(FloatVector.fromMemorySegment(FLOATS, bs, b1 + o, ORDER, m))
+                .add(FloatVector.fromMemorySegment(FLOATS, bs, b2 + o, ORDER, m))
+                .add(FloatVector.fromMemorySegment(FLOATS, bs, b3 + o, ORDER, m));
+        acc.intoMemorySegment(cs, cRow + o, ORDER, m);
     }
 
     /** C += w0*B0 + w1*B1 + w2*B2 + w3*B3 over one row, as a chain of FMAs. */
@@ -95,15 +103,21 @@ final class PanamaSpmm implements SpmmKernel {
             acc.intoMemorySegment(cs, cRow + o, ORDER);
         }
         if (j < n) {
-            VectorMask<Float> m = FLOATS.indexInRange(j, n);
-            long o = (long) j * Float.BYTES;
-            FloatVector acc = FloatVector.fromMemorySegment(FLOATS, cs, cRow + o, ORDER, m);
-            acc = FloatVector.fromMemorySegment(FLOATS, bs, b0 + o, ORDER, m).fma(v0, acc);
-            acc = FloatVector.fromMemorySegment(FLOATS, bs, b1 + o, ORDER, m).fma(v1, acc);
-            acc = FloatVector.fromMemorySegment(FLOATS, bs, b2 + o, ORDER, m).fma(v2, acc);
-            acc = FloatVector.fromMemorySegment(FLOATS, bs, b3 + o, ORDER, m).fma(v3, acc);
-            acc.intoMemorySegment(cs, cRow + o, ORDER, m);
+            fma4Tail(bs, b0, v0, b1, v1, b2, v2, b3, v3, cs, cRow, j, n);
         }
+    }
+
+    /** The masked tail of {@link #fma4}, kept out of line for the same reason as {@link #add4Tail}. */
+    private static void fma4Tail(MemorySegment bs, long b0, FloatVector v0, long b1, FloatVector v1, long b2, FloatVector v2,
+                                 long b3, FloatVector v3, MemorySegment cs, long cRow, int j, int n) {
+        VectorMask<Float> m = FLOATS.indexInRange(j, n);
+        long o = (long) j * Float.BYTES;
+        FloatVector acc = FloatVector.fromMemorySegment(FLOATS, cs, cRow + o, ORDER, m);
+        acc = FloatVector.fromMemorySegment(FLOATS, bs, b0 + o, ORDER, m).fma(v0, acc);
+        acc = FloatVector.fromMemorySegment(FLOATS, bs, b1 + o, ORDER, m).fma(v1, acc);
+        acc = FloatVector.fromMemorySegment(FLOATS, bs, b2 + o, ORDER, m).fma(v2, acc);
+        acc = FloatVector.fromMemorySegment(FLOATS, bs, b3 + o, ORDER, m).fma(v3, acc);
+        acc.intoMemorySegment(cs, cRow + o, ORDER, m);
     }
 
     /** C += w*B0 over one row (the 1-3 leftover entries of a CSR row). */
