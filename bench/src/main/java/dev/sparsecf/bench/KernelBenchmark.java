@@ -34,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 // throughput in ops/s: the aux counters (bytes, flops) then come out per second too
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-// long warmup: until C2 has compiled a kernel, the Vector API runs as its Java fallback, 100-1000x slower
-// (C1 gives up on PanamaSpmm.add4: "out of virtual registers"); C2 code arrived after 13-16 s of calls with
-// the 2 cores busy with other work, after about 3 s with -XX:-TieredCompilation (not used: training runs tiered)
+// long warmup: until C2 has compiled a kernel, the Vector API runs as its Java fallback, 100-1000x slower;
+// C2 code arrived after 13-16 s of calls with the 2 cores busy with other work (when C1 still gave up on
+// PanamaSpmm.add4), after about 3 s with -XX:-TieredCompilation (not used: training runs tiered)
 @Warmup(iterations = 8, time = 2)
 @Measurement(iterations = 5, time = 1)
 // JIT decisions and memory placement differ per JVM: two forks show that spread, one long fork hides it;

@@ -1,0 +1,94 @@
+package dev.sparsecf.bench;
+
+import dev.sparsecf.blas.BlasProvider;
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.models.Batches;
+import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.MultVae;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full Mult-VAE training step (forward, backward, Adam) on a batch of 500 users of the ML-20M shape
+ * (20,108 items, [I-600-200-600-I]): the unit of an epoch (273 steps on ML-20M). Flops count the dense
+ * products ({@code 2mnk} each: three per affine layer) and the sparse first layer; the 600 x 20,108 output
+ * layer is about 97% of them.
+ *
+ * <p>Run: {@code ./sparsecf bench --include TrainStepBenchmark} (add {@code -p dense=java} for the Java GEMM).
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+// a step takes ~0.1-0.5 s: a few iterations of a few seconds each
+@Warmup(iterations = 4, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {KernelBenchmark.ADD_VECTOR_MODULE, KernelBenchmark.NATIVE_ACCESS,
+        KernelBenchmark.UNSAFE_ACCESS, "-Xms3g", "-Xmx3g", KernelBenchmark.PRE_TOUCH})
+@Threads(1)
+@State(Scope.Benchmark)
+public class TrainStepBenchmark {
+
+    /** The dense backend ({@code -Dsparsecf.blas} ids): OpenBLAS or the Panama GEMM. */
+    @Param({"openblas", "java"})
+    public String dense;
+
+    private MultVae model;
+    private Batches.Batch batch;
+    private SplittableRandom rng;
+    private long flopsPerStep;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        int threads = KernelThreads.configuredThreads();
+        DenseAlgebra algebra = DenseAlgebra.of(Kernels.create("panama", threads), BlasProvider.forName(dense, threads, msg -> {
+            throw new IllegalStateException(msg);
+        }));
+        System.out.println("# TrainStepBenchmark dense=" + algebra.implementationName() + ", " + algebra.kernels().startupLine());
+        ModelConfig config = ModelConfig.multVae(1);
+        int users = config.batchSize();
+        try (CsrMatrix clicks = BenchShape.ML20M_VAE.clicks(KernelBenchmark.SEED)) {
+            int[] all = new int[users];
+            for (int u = 0; u < users; u++) {
+                all[u] = u;
+            }
+            rng = new SplittableRandom(KernelBenchmark.SEED);
+            batch = Batches.gather(clicks, all, 0, users, config.dropout(), rng);
+        }
+        model = new MultVae(config, BenchShape.ML20M_VAE.items(), algebra);
+        int[][] shapes = config.layerShapes(model.items());
+        // the first layer is sparse: forward and weight gradient are one FMA per (click, hidden unit); no input gradient
+        long flops = 2L * 2 * batch.input().nnz() * shapes[0][1];
+        for (int l = 1; l < shapes.length; l++) {
+            flops += 3L * 2 * users * shapes[l][0] * shapes[l][1]; // forward, weight gradient, input gradient
+        }
+        flopsPerStep = flops;
+    }
+
+    @Benchmark
+    public double step(FlopsCounter work) {
+        work.flops += flopsPerStep;
+        return model.trainStep(batch.input(), batch.rowScale(), batch.targets(), 0.2, rng).objective();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        model.close();
+        batch.close();
+    }
+}
