@@ -44,7 +44,6 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     private static final int GROUP = 8;
 
     private final int mr;
-    private final int nv;
     private final int w;
 
     PanamaCholeskyInverse() {
@@ -54,8 +53,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     /** {@code wide}: the 8 x 3-vector tile (32 registers); otherwise 4 x 2 (16 registers). */
     PanamaCholeskyInverse(boolean wide) {
         this.mr = wide ? 8 : 4;
-        this.nv = wide ? 3 : 2;
-        this.w = nv * DOUBLE_LANES;
+        this.w = (wide ? 3 : 2) * DOUBLE_LANES; // NV vectors per panel row
     }
 
     @Override
