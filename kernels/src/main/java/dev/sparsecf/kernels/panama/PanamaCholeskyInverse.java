@@ -151,10 +151,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                     r[j * b + c] *= inv;
                 }
                 for (int i = j + 1; i < b; i++) {
-                    double rji = r[j * b + i];
-                    for (int c = i; c < b; c++) {
-                        r[i * b + c] -= rji * r[j * b + c];
-                    }
+                    axpy(-r[j * b + i], r, j * b + i, r, i * b + i, b - i);
                 }
             }
             // R^{-1}, bottom row first: row j = -(sum_{s>j} R[j][s] Rinv[s]) / R[j][j] (rows s > j are done)
@@ -162,10 +159,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                 double inv = 1 / r[j * b + j];
                 rinv[j * b + j] = inv;
                 for (int s = j + 1; s < b; s++) {
-                    double rjs = r[j * b + s];
-                    for (int c = s; c < b; c++) {
-                        rinv[j * b + c] -= rjs * rinv[s * b + c];
-                    }
+                    axpy(-r[j * b + s], rinv, s * b + s, rinv, j * b + s, b - s);
                 }
                 for (int c = j + 1; c < b; c++) {
                     rinv[j * b + c] *= inv;
@@ -302,6 +296,22 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             kernel8x3(steps, a, aBase, aStride, b, bBase, bStride, subtract, c, rowOff, colOff, tile);
         } else {
             kernel4x2(steps, a, aBase, aStride, b, bBase, bStride, subtract, c, rowOff, colOff, tile);
+        }
+    }
+
+    /**
+     * {@code y[yOff + j] += alpha * x[xOff + j]} for {@code j < len}, as vector FMAs (x and y may be rows of one
+     * array, which keeps C2 from vectorizing the plain loop itself).
+     */
+    private static void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        DoubleVector av = DoubleVector.broadcast(DOUBLES, alpha);
+        int j = 0;
+        for (; j <= len - DOUBLE_LANES; j += DOUBLE_LANES) {
+            DoubleVector.fromArray(DOUBLES, x, xOff + j).fma(av, DoubleVector.fromArray(DOUBLES, y, yOff + j))
+                    .intoArray(y, yOff + j);
+        }
+        for (; j < len; j++) {
+            y[yOff + j] = Math.fma(x[xOff + j], alpha, y[yOff + j]);
         }
     }
 
