@@ -94,6 +94,21 @@ class GemmTest {
         check(KernelImpls.kernels(impl, 2), transA, transB, m, n, k, 2f, 1f);
     }
 
+    /** k = 0 leaves {@code beta * C} (zeros for beta = 0, whatever C held); empty C is a no-op. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")
+    void degenerateShapes(String impl) {
+        Kernels kernels = KernelImpls.kernels(impl, 2);
+        for (boolean transA : new boolean[] {false, true}) {
+            for (boolean transB : new boolean[] {false, true}) {
+                check(kernels, transA, transB, 5, 40, 0, 2f, 0f);
+                check(kernels, transA, transB, 5, 40, 0, 2f, 2f);
+                check(kernels, transA, transB, 0, 40, 7, 1f, 1f);
+                check(kernels, transA, transB, 5, 0, 7, 1f, 1f);
+            }
+        }
+    }
+
     /** Large enough to be split across threads: every thread count must give the same bits. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")

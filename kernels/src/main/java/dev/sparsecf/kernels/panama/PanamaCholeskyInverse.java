@@ -44,7 +44,6 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     private static final int GROUP = 8;
 
     private final int mr;
-    private final int nv;
     private final int w;
 
     PanamaCholeskyInverse() {
@@ -54,8 +53,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     /** {@code wide}: the 8 x 3-vector tile (32 registers); otherwise 4 x 2 (16 registers). */
     PanamaCholeskyInverse(boolean wide) {
         this.mr = wide ? 8 : 4;
-        this.nv = wide ? 3 : 2;
-        this.w = nv * DOUBLE_LANES;
+        this.w = (wide ? 3 : 2) * DOUBLE_LANES; // NV vectors per panel row
     }
 
     @Override
@@ -82,7 +80,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         final int panels;
         final int no;
         final double[] r;     // R, upper, b x b row-major: P = R^T R
-        final double[] rinv;  // R^{-1}, upper; mr spare entries so a partial last row tile reads in bounds
+        final double[] rinv;  // R^{-1}, upper; w spare entries so that tiles at the block's edge read in bounds
         final double[] rinvT; // (R^{-1})^T, likewise
 
         Sweep(MemorySegment a, int n, int lda, int k, int b, double[] zp) {
@@ -95,8 +93,8 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             this.leftPanels = (k + w - 1) / w;
             this.panels = leftPanels + (no - k + w - 1) / w;
             this.r = new double[b * b];
-            this.rinv = new double[b * b + mr];
-            this.rinvT = new double[b * b + mr];
+            this.rinv = new double[b * b + w];
+            this.rinvT = new double[b * b + w];
         }
 
         /** Compact index of the first column of panel q. */
@@ -153,10 +151,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                     r[j * b + c] *= inv;
                 }
                 for (int i = j + 1; i < b; i++) {
-                    double rji = r[j * b + i];
-                    for (int c = i; c < b; c++) {
-                        r[i * b + c] -= rji * r[j * b + c];
-                    }
+                    axpy(-r[j * b + i], r, j * b + i, r, i * b + i, b - i);
                 }
             }
             // R^{-1}, bottom row first: row j = -(sum_{s>j} R[j][s] Rinv[s]) / R[j][j] (rows s > j are done)
@@ -164,10 +159,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                 double inv = 1 / r[j * b + j];
                 rinv[j * b + j] = inv;
                 for (int s = j + 1; s < b; s++) {
-                    double rjs = r[j * b + s];
-                    for (int c = s; c < b; c++) {
-                        rinv[j * b + c] -= rjs * rinv[s * b + c];
-                    }
+                    axpy(-r[j * b + s], rinv, s * b + s, rinv, j * b + s, b - s);
                 }
                 for (int c = j + 1; c < b; c++) {
                     rinv[j * b + c] *= inv;
@@ -206,13 +198,13 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             int zBase = q * b * w;
             for (int p0 = 0; p0 < b; p0 += mr) {
                 int rows = Math.min(mr, b - p0);
-                tile(p0 + rows, rinv, p0, b, x, 0, false, null, null, 0, tile);
+                tile(p0 + rows, rinv, p0, b, x, 0, w, false, null, null, 0, tile);
                 System.arraycopy(tile, 0, zp, zBase + p0 * w, rows * w);
             }
             // Y = Rinv Z = inv(P) X into x: rows [p0, p0 + mr) need rows s >= p0 of Z, via Rinv^T's rows
             for (int p0 = 0; p0 < b; p0 += mr) {
                 int rows = Math.min(mr, b - p0);
-                tile(b - p0, rinvT, p0 * b + p0, b, zp, zBase + p0 * w, false, null, null, 0, tile);
+                tile(b - p0, rinvT, p0 * b + p0, b, zp, zBase + p0 * w, w, false, null, null, 0, tile);
                 System.arraycopy(tile, 0, x, p0 * w, rows * w);
             }
             if (left) {
@@ -246,7 +238,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                         boolean full = rows == mr && cols == w && qj != qi;
                         for (int t0 = 0; t0 < b; t0 += KC) {
                             int steps = Math.min(KC, b - t0);
-                            tile(steps, zp, aBase + t0 * w, w, zp, qj * b * w + t0 * w, full, a, rowOff, colOff, tile);
+                            tile(steps, zp, aBase + t0 * w, w, zp, qj * b * w + t0 * w, w, full, a, rowOff, colOff, tile);
                             if (!full) {
                                 // on the diagonal panel, row rr + t starts at its own column: upper triangle only
                                 storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
@@ -273,29 +265,53 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             }
         }
 
-        /** {@code P -> -inv(P) = -Rinv Rinv^T}, upper triangle written into A. */
+        /**
+         * {@code P -> -inv(P) = -Rinv Rinv^T}, upper triangle written into A: register tiles over
+         * {@code inv(P)[i][j] = sum_{s >= max(i, j)} RinvT[s][i] RinvT[s][j]} (rows of RinvT, read with stride b).
+         */
         void writePivotBlock() {
-            double[] row = r; // R is no longer needed: reuse it for the output rows
-            for (int i = 0; i < b; i++) {
-                for (int j = i; j < b; j++) {
-                    double sum = 0;
-                    for (int s = j; s < b; s++) {
-                        sum += rinv[i * b + s] * rinv[j * b + s];
+            double[] tile = new double[mr * w];
+            for (int i0 = 0; i0 < b; i0 += mr) {
+                int rows = Math.min(mr, b - i0);
+                for (int j0 = i0 / w * w; j0 < b; j0 += w) {
+                    int cols = Math.min(w, b - j0);
+                    int s0 = Math.max(i0, j0);
+                    tile(b - s0, rinvT, s0 * b + i0, b, rinvT, s0 * b + j0, b, false, null, null, 0, tile);
+                    for (int t = 0; t < rows; t++) {
+                        int i = i0 + t;
+                        long row = (k + i) * lda + k;
+                        for (int c = Math.max(0, i - j0); c < cols; c++) {
+                            a.setAtIndex(D, row + j0 + c, -tile[t * w + c]);
+                        }
                     }
-                    row[j] = -sum;
                 }
-                MemorySegment.copy(row, i, a, D, ((k + i) * lda + k + i) * Double.BYTES, b - i);
             }
         }
     }
 
     /** The register tile of this kernel's shape: see {@link #kernel8x3}. */
-    private void tile(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, boolean subtract, MemorySegment c,
-                      long[] rowOff, long colOff, double[] tile) {
+    private void tile(int steps, double[] a, int aBase, int aStride, double[] b, int bBase, int bStride, boolean subtract,
+                      MemorySegment c, long[] rowOff, long colOff, double[] tile) {
         if (mr == 8) {
-            kernel8x3(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
+            kernel8x3(steps, a, aBase, aStride, b, bBase, bStride, subtract, c, rowOff, colOff, tile);
         } else {
-            kernel4x2(steps, a, aBase, aStride, b, bBase, w, subtract, c, rowOff, colOff, tile);
+            kernel4x2(steps, a, aBase, aStride, b, bBase, bStride, subtract, c, rowOff, colOff, tile);
+        }
+    }
+
+    /**
+     * {@code y[yOff + j] += alpha * x[xOff + j]} for {@code j < len}, as vector FMAs (x and y may be rows of one
+     * array, which keeps C2 from vectorizing the plain loop itself).
+     */
+    private static void axpy(double alpha, double[] x, int xOff, double[] y, int yOff, int len) {
+        DoubleVector av = DoubleVector.broadcast(DOUBLES, alpha);
+        int j = 0;
+        for (; j <= len - DOUBLE_LANES; j += DOUBLE_LANES) {
+            DoubleVector.fromArray(DOUBLES, x, xOff + j).fma(av, DoubleVector.fromArray(DOUBLES, y, yOff + j))
+                    .intoArray(y, yOff + j);
+        }
+        for (; j < len; j++) {
+            y[yOff + j] = Math.fma(x[xOff + j], alpha, y[yOff + j]);
         }
     }
 

@@ -86,7 +86,7 @@ final class PanamaGemm implements GemmKernel {
         final float[] aPack;
         final float[] bPack;
         final float[] tile;
-        final float[] stage = new float[Math.max(Math.max(KC, MC), NC)];
+        final float[] stage = new float[MC]; // one row of A, transposed case
         /** Up to NR rows of KC floats, staged for an interleaving gather. */
         final float[] rows;
         final GatherMap mapA = new GatherMap();
