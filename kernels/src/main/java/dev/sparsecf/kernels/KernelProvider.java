@@ -31,19 +31,53 @@ public abstract class KernelProvider {
     /** A one-line description for the start-up log. */
     public abstract String describe();
 
-    public abstract SpmmKernel spmm();
+    private final SpmmKernel spmm;
+    private final SpmmTransposeKernel spmmTranspose;
+    private final LogSoftmaxKernel logSoftmax;
+    private final TopKKernel topK;
+    private final GemmKernel gemm;
+    private final CholeskyInverseKernel choleskyInverse;
+    private final GramKernel gram;
 
-    public abstract SpmmTransposeKernel spmmTranspose();
+    /** A tier made of these kernels. */
+    protected KernelProvider(SpmmKernel spmm, SpmmTransposeKernel spmmTranspose, LogSoftmaxKernel logSoftmax, TopKKernel topK,
+                             GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram) {
+        this.spmm = spmm;
+        this.spmmTranspose = spmmTranspose;
+        this.logSoftmax = logSoftmax;
+        this.topK = topK;
+        this.gemm = gemm;
+        this.choleskyInverse = choleskyInverse;
+        this.gram = gram;
+    }
 
-    public abstract LogSoftmaxKernel logSoftmax();
+    public final SpmmKernel spmm() {
+        return spmm;
+    }
 
-    public abstract TopKKernel topK();
+    public final SpmmTransposeKernel spmmTranspose() {
+        return spmmTranspose;
+    }
 
-    public abstract GemmKernel gemm();
+    public final LogSoftmaxKernel logSoftmax() {
+        return logSoftmax;
+    }
 
-    public abstract CholeskyInverseKernel choleskyInverse();
+    public final TopKKernel topK() {
+        return topK;
+    }
 
-    public abstract GramKernel gram();
+    public final GemmKernel gemm() {
+        return gemm;
+    }
+
+    public final CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
+    }
+
+    public final GramKernel gram() {
+        return gram;
+    }
 
     /** The scalar tier (always available). */
     public static KernelProvider scalar() {

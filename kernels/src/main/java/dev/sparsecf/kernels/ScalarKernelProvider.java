@@ -5,13 +5,10 @@ final class ScalarKernelProvider extends KernelProvider {
 
     static final ScalarKernelProvider INSTANCE = new ScalarKernelProvider();
 
-    private final SpmmKernel spmm = new ScalarSpmm();
-    private final SpmmTransposeKernel spmmTranspose = new ScalarSpmmTranspose();
-    private final LogSoftmaxKernel logSoftmax = new ScalarLogSoftmax();
-    private final TopKKernel topK = new ScalarTopK();
-    private final GemmKernel gemm = new ScalarGemm();
-    private final CholeskyInverseKernel choleskyInverse = new ScalarCholeskyInverse();
-    private final GramKernel gram = new ScalarGram();
+    private ScalarKernelProvider() {
+        super(new ScalarSpmm(), new ScalarSpmmTranspose(), new ScalarLogSoftmax(), new ScalarTopK(), new ScalarGemm(),
+                new ScalarCholeskyInverse(), new ScalarGram());
+    }
 
     @Override
     public String name() {
@@ -26,40 +23,5 @@ final class ScalarKernelProvider extends KernelProvider {
     @Override
     public String describe() {
         return "scalar (plain Java loops, no explicit SIMD)";
-    }
-
-    @Override
-    public SpmmKernel spmm() {
-        return spmm;
-    }
-
-    @Override
-    public SpmmTransposeKernel spmmTranspose() {
-        return spmmTranspose;
-    }
-
-    @Override
-    public LogSoftmaxKernel logSoftmax() {
-        return logSoftmax;
-    }
-
-    @Override
-    public TopKKernel topK() {
-        return topK;
-    }
-
-    @Override
-    public GemmKernel gemm() {
-        return gemm;
-    }
-
-    @Override
-    public CholeskyInverseKernel choleskyInverse() {
-        return choleskyInverse;
-    }
-
-    @Override
-    public GramKernel gram() {
-        return gram;
     }
 }

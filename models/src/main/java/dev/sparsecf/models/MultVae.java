@@ -104,19 +104,13 @@ public final class MultVae implements AutoCloseable {
      * {@code rowScale} their L2 normalisers (1/sqrt(clicks)), {@code targets} the full binary rows.
      */
     public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
-        int m = input.rows();
-        checkBatch(m, targets);
-        forward(input, rowScale, m, rng);
-        DenseMatrix logits = out[layers.length - 1].rows(0, m);
-        double nll = kernels.multinomialLikelihood(logits, targets, logits, rowLoss) / m;
-        double kl = sampleLayer >= 0 ? sum(rowKl, m) / m : 0;
-        backward(input, rowScale, m, beta);
+        StepLoss loss = gradientOnly(input, rowScale, targets, beta, rng);
         updates++;
         double step = Adam.stepSize(config.learningRate(), updates);
         for (Layer layer : layers) {
             layer.update(kernels, step, config.weightDecay());
         }
-        return new StepLoss(nll, kl, beta);
+        return loss;
     }
 
     /**
@@ -261,7 +255,7 @@ public final class MultVae implements AutoCloseable {
         return grads;
     }
 
-    /** Computes the gradients of a batch without updating parameters (for gradient checks). */
+    /** Forward pass, loss and gradients of a batch, without updating parameters (a training step; gradient checks). */
     StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
         int m = input.rows();
         checkBatch(m, targets);
