@@ -2,13 +2,24 @@ package dev.sparsecf.bench;
 
 import java.util.Locale;
 
-/** Element-wise comparison of a benchmark's output with the scalar reference, within error bounds. */
+/** Element-wise comparison of a benchmark's output with a reference (scalar kernels, exact sums) within error bounds. */
 final class Agreement {
 
     /** Unit roundoff of float32: a rounded operation is off by at most {@code U * |result|}. */
     static final double U = Math.ulp(1f) / 2;
+    /** Unit roundoff of float64. */
+    static final double U_DOUBLE = Math.ulp(1.0) / 2;
 
     private Agreement() {
+    }
+
+    /** {@code gamma(k) = k u / (1 - k u)}: the relative error bound of k chained roundings (Higham, Lemma 3.1). */
+    static double gamma(long k, double u) {
+        double ku = k * u;
+        if (ku >= 0.5) {
+            throw new IllegalArgumentException("gamma(" + k + ") is useless at u = " + u);
+        }
+        return ku / (1 - ku);
     }
 
     /**
@@ -40,6 +51,28 @@ final class Agreement {
                         "%s: %s[%d] = %s but the scalar kernels give %s (tolerance %.3g)",
                         trial, what, i, actual[i], expected[i], tol[i]));
             }
+        }
+    }
+
+    /**
+     * As {@link #requireClose(String, String, float[], float[], double[], int)} for sampled elements: sample t is
+     * element {@code (rows[t], cols[t])}, and {@code reference} names what computed {@code expected}.
+     */
+    static void requireCloseAt(String trial, String what, String reference, int[] rows, int[] cols, double[] expected,
+                               double[] actual, double[] tol) {
+        int bad = 0;
+        int first = -1;
+        for (int t = 0; t < expected.length; t++) {
+            if (!(Math.abs(actual[t] - expected[t]) <= tol[t])) {
+                bad++;
+                first = first < 0 ? t : first;
+            }
+        }
+        if (bad > 0) {
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "%s: %s(%d, %d) = %s but %s gives %s (tolerance %.3g); %d of %d sampled elements differ",
+                    trial, what, rows[first], cols[first], actual[first], reference, expected[first], tol[first], bad,
+                    expected.length));
         }
     }
 

@@ -38,8 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
 // a step takes ~0.1-0.5 s: a few iterations of a few seconds each
 @Warmup(iterations = 4, time = 3)
 @Measurement(iterations = 5, time = 3)
-@Fork(value = 1, jvmArgsAppend = {KernelBenchmark.ADD_VECTOR_MODULE, KernelBenchmark.NATIVE_ACCESS,
-        KernelBenchmark.UNSAFE_ACCESS, "-Xms3g", "-Xmx3g", KernelBenchmark.PRE_TOUCH})
+@Fork(value = 1, jvmArgsAppend = {TrialBenchmark.ADD_VECTOR_MODULE, TrialBenchmark.NATIVE_ACCESS,
+        TrialBenchmark.UNSAFE_ACCESS, "-Xms3g", "-Xmx3g", TrialBenchmark.PRE_TOUCH})
 @Threads(1)
 @State(Scope.Benchmark)
 public class TrainStepBenchmark {
@@ -62,12 +62,12 @@ public class TrainStepBenchmark {
         System.out.println("# TrainStepBenchmark dense=" + algebra.implementationName() + ", " + algebra.kernels().startupLine());
         ModelConfig config = ModelConfig.multVae(1);
         int users = config.batchSize();
-        try (CsrMatrix clicks = BenchShape.ML20M_VAE.clicks(KernelBenchmark.SEED)) {
+        try (CsrMatrix clicks = BenchShape.ML20M_VAE.clicks(TrialBenchmark.SEED)) {
             int[] all = new int[users];
             for (int u = 0; u < users; u++) {
                 all[u] = u;
             }
-            rng = new SplittableRandom(KernelBenchmark.SEED);
+            rng = new SplittableRandom(TrialBenchmark.SEED);
             batch = Batches.gather(clicks, all, 0, users, config.dropout(), rng);
         }
         model = new MultVae(config, BenchShape.ML20M_VAE.items(), algebra);

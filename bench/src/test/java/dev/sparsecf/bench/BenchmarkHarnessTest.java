@@ -3,6 +3,9 @@ package dev.sparsecf.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.sparsecf.blas.BlasProvider;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +53,80 @@ class BenchmarkHarnessTest {
         TopKBenchmark topK = trial(new TopKBenchmark(), impl);
         topK.topK(bytes);
         topK.verifyAndFree();
+    }
+
+    /** The OpenBLAS legs are skipped under -Dsparsecf.blas=java, which rules native code out. */
+    private static void assumeNativeAllowed(String impl) {
+        if (impl.equals("openblas")) {
+            assumeFalse(System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim().equalsIgnoreCase("java"),
+                    "OpenBLAS leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "panama", "openblas"})
+    void gemmAgreesWithExactDotProducts(String impl) throws Exception {
+        assumeNativeAllowed(impl);
+        FlopsCounter flops = new FlopsCounter();
+        GemmBenchmark gemm = new GemmBenchmark();
+        gemm.impl = impl;
+        gemm.shape = "square-512";
+        gemm.setUpTrial();
+        gemm.gemm(flops);
+        gemm.verifyAndFree();
+        assertEquals(2L * 512 * 512 * 512, flops.flops);
+    }
+
+    @Test
+    void naiveGemmRefusesTheBigShapes() {
+        GemmBenchmark gemm = new GemmBenchmark();
+        gemm.impl = "scalar";
+        gemm.shape = "ml20m-vae-out";
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, gemm::setUpTrial);
+        assertTrue(e.getMessage().contains("runs on square-512 only"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"panama", "openblas"})
+    void inverseTimesMatrixIsIdentity(String impl) throws Exception {
+        assumeNativeAllowed(impl);
+        CholeskyInverseBenchmark inv = new CholeskyInverseBenchmark();
+        inv.impl = impl;
+        inv.n = 301;
+        inv.setUpTrial();
+        FlopsCounter flops = new FlopsCounter();
+        inv.restore();
+        inv.invert(flops);
+        inv.restore(); // the second call inverts the original again, not the inverse
+        inv.invert(flops);
+        inv.verifyAndFree();
+    }
+
+    @Test
+    void aWrongInverseFailsTheTrial() {
+        CholeskyInverseBenchmark inv = new CholeskyInverseBenchmark();
+        inv.impl = "panama";
+        inv.n = 64;
+        inv.setUpTrial();
+        inv.restore();
+        inv.invert(new FlopsCounter());
+        inv.invert(new FlopsCounter()); // no restore: inverts the inverse, which gives back the original matrix
+        IllegalStateException e = assertThrows(IllegalStateException.class, inv::verifyAndFree);
+        assertTrue(e.getMessage().startsWith("CholeskyInverseBenchmark[panama, n=64]: A inv(A)("), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "panama"})
+    void gramMatchesADirectCount(String impl) throws Exception {
+        GramBenchmark gram = new GramBenchmark();
+        gram.impl = impl;
+        gram.shape = BenchShape.AWKWARD.name();
+        gram.setUpTrial();
+        BytesCounter bytes = new BytesCounter();
+        gram.gram(bytes);
+        gram.gram(bytes); // G is overwritten, not accumulated
+        gram.verifyAndFree();
+        assertEquals(2L * 1021 * 1022 / 2 * Double.BYTES, bytes.bytes, "the upper triangle, twice");
     }
 
     @Test

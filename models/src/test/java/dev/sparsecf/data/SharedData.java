@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Locates the real datasets for tests, which skip (not fail) when they are absent. */
-final class SharedData {
+/** Locates the real datasets for tests (of every package), which skip (not fail) when they are absent. */
+public final class SharedData {
 
     private SharedData() {
     }
@@ -15,7 +15,7 @@ final class SharedData {
      * {@code $SPARSECF_DATA_DIR}, else {@code ../shared/data} from the repository root. Surefire runs in the
      * module directory, so the root is tried as the working directory's parent as well as the directory itself.
      */
-    static Path dirOrSkip() {
+    public static Path dirOrSkip() {
         String env = System.getenv(Datasets.DATA_DIR_ENV);
         Path dir = env != null && !env.isBlank() ? Path.of(env) : null;
         if (dir == null) {
@@ -34,7 +34,7 @@ final class SharedData {
     }
 
     /** {@link #dirOrSkip()} narrowed to one dataset folder being present. */
-    static Path dirWithOrSkip(Dataset d) {
+    public static Path dirWithOrSkip(Dataset d) {
         Path dir = dirOrSkip();
         assumeTrue(Files.isDirectory(dir.resolve(d.folder())), d.folder() + " not in " + dir + "; skipping");
         return dir;

@@ -65,4 +65,24 @@ public final class DenseAlgebra {
             kernels.invertSpd(a, n, lda, fillLower);
         }
     }
+
+    /** Whether {@link #invertSpdFloat} is available: OpenBLAS has spotrf + spotri; the Java kernels are double only. */
+    public boolean hasFloatInverse() {
+        return openBlas != null;
+    }
+
+    /**
+     * The float32 version of {@link #invertSpd}: the square SPD {@code a} (upper triangle read) is replaced by its
+     * inverse in place (spotrf + spotri), mirrored into the lower triangle when {@code fillLower}.
+     *
+     * @throws UnsupportedOperationException on the Java backend (see {@link #hasFloatInverse()})
+     * @throws IllegalArgumentException      when A is not positive definite (the message names the failing pivot)
+     */
+    public void invertSpdFloat(DenseMatrix a, boolean fillLower) {
+        if (openBlas == null) {
+            throw new UnsupportedOperationException("a float32 SPD inverse needs OpenBLAS (-D" + BlasProvider.BLAS_PROPERTY
+                    + "=openblas); the " + implementationName() + " backend inverts in double only");
+        }
+        openBlas.spotrfInverse(a, fillLower);
+    }
 }

@@ -1,0 +1,316 @@
+package dev.sparsecf.models;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.sparsecf.blas.BlasProvider;
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.data.SplitConfig;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@link Ease} on small random data against a dense double-precision EASE computed here, and its argument checks. */
+class EaseTest {
+
+    static final double U_FLOAT = 0x1p-24;
+    static final double U_DOUBLE = 0x1p-53;
+
+    /**
+     * The backend {@code blas} ({@code java}, {@code openblas}, or null for the one {@code -Dsparsecf.blas} selects)
+     * over {@link Kernels#get()}, which follows {@code -Dsparsecf.kernels}, so the scalar surefire run checks the
+     * scalar inverse. The OpenBLAS leg is skipped under {@code -Dsparsecf.blas=java}, which rules native code out.
+     * OpenBLAS gets one thread: with two, it slowed down 10-60x whenever the other core was busy (measured at
+     * n = 1,403 on the shared 2-core machine), which would make test times erratic.
+     */
+    static DenseAlgebra algebra(String blas) {
+        String flag = System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim();
+        if ("openblas".equals(blas)) {
+            assumeFalse(flag.equalsIgnoreCase("java"),
+                    "OpenBLAS leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
+        }
+        return DenseAlgebra.of(Kernels.get(), BlasProvider.forName(blas == null ? flag : blas, 1, msg -> { }));
+    }
+
+    static Stream<Arguments> backends() {
+        return Stream.of(Arguments.of("java", Ease.Precision.FLOAT64), Arguments.of("openblas", Ease.Precision.FLOAT64),
+                Arguments.of("openblas", Ease.Precision.FLOAT32));
+    }
+
+    /** 57 users x 31 items, about 30% dense; item 4 is never clicked and user 6 clicks nothing. */
+    static CsrMatrix tinyClicks(long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int items = 31;
+        CsrMatrix.Builder b = CsrMatrix.builder(items);
+        for (int u = 0; u < 57; u++) {
+            List<Integer> row = new ArrayList<>();
+            for (int i = 0; i < items; i++) {
+                if (u != 6 && i != 4 && rnd.nextDouble() < 0.3) {
+                    row.add(i);
+                }
+            }
+            b.addRow(row.stream().mapToInt(Integer::intValue).toArray());
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("backends")
+    void matchesDenseDoubleEase(String blas, Ease.Precision precision) {
+        double lambda = 2.5;
+        try (CsrMatrix x = tinyClicks(7); Ease ease = Ease.fit(x, lambda, precision, algebra(blas), msg -> { })) {
+            DenseEase ref = DenseEase.fit(x, lambda);
+            int n = x.cols();
+            // The computed inverse (Cholesky based) and the reference (Gauss-Jordan) are each within
+            // 4 n u kappa ||P|| of P in every element (normwise bound, Higham 14.1-14.4), u of the precision the
+            // inverse ran in, the reference's in double. B_ij = -P_ij / P_jj then moves by at most
+            // delta (1 + |B_ij|) / (P_jj - delta); the float32 store and the double scaling add u_f and 2 u_d.
+            double u = precision == Ease.Precision.FLOAT32 ? U_FLOAT : U_DOUBLE;
+            double delta = 4 * n * (u + U_DOUBLE) * ref.kappa() * ref.normP();
+            DenseMatrix b = ease.weights();
+            assertEquals(n, b.rows());
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double want = ref.b(i, j);
+                    double tol = (U_FLOAT + 2 * U_DOUBLE) * Math.abs(want)
+                            + delta * (1 + Math.abs(want)) / (ref.p(j, j) - delta);
+                    float got = b.get(i, j);
+                    if (!(Math.abs(got - want) <= tol)) {
+                        fail(blas + "/" + precision + ": B[" + i + "][" + j + "] = " + got + ", dense double EASE gives " + want
+                                + " (tolerance " + tol + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("backends")
+    void diagonalIsZeroAndUnclickedItemsGetNoWeight(String blas, Ease.Precision precision) {
+        try (CsrMatrix x = tinyClicks(11); Ease ease = Ease.fit(x, 0.5, precision, algebra(blas), msg -> { })) {
+            DenseMatrix b = ease.weights();
+            for (int i = 0; i < b.rows(); i++) {
+                assertEquals(0f, b.get(i, i), "B[" + i + "][" + i + "]");
+                // item 4 has no clicks: its Gram row is lambda e_4, so P's row and column 4 are zero off the diagonal
+                if (i != 4) {
+                    assertEquals(0f, b.get(4, i), 0f, "B[4][" + i + "]"); // -0 included: 0 * (-1 / P_jj)
+                    assertEquals(0f, b.get(i, 4), 0f, "B[" + i + "][4]");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0, -1, Double.NaN, Double.POSITIVE_INFINITY})
+    void lambdaMustBePositiveAndFinite(double lambda) {
+        try (CsrMatrix x = tinyClicks(1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Ease.fit(x, lambda, algebra("java"), msg -> { }));
+            assertTrue(e.getMessage().startsWith("EASE: lambda must be a positive finite number"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("got " + lambda), e.getMessage());
+        }
+    }
+
+    @Test
+    void weightedInputIsRejected() {
+        try (CsrMatrix x = CsrMatrix.builder(3).addRow(new int[] {0, 2}, new float[] {1f, 4f}).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Ease.fit(x, 1, algebra("java"), msg -> { }));
+            assertTrue(e.getMessage().startsWith("EASE: X must be binary"), e.getMessage());
+        }
+    }
+
+    @Test
+    void float32NeedsOpenBlas() {
+        try (CsrMatrix x = tinyClicks(1)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Ease.fit(x, 1, Ease.Precision.FLOAT32, algebra("java"), msg -> { }));
+            assertTrue(e.getMessage().contains("float32 factorisation needs OpenBLAS"), e.getMessage());
+        }
+    }
+
+    @Test
+    void progressNamesEveryPhase() {
+        List<String> lines = new ArrayList<>();
+        try (CsrMatrix x = tinyClicks(3); Ease ease = Ease.fit(x, 1, algebra("java"), lines::add)) {
+            String all = String.join("\n", lines);
+            for (String phase : new String[] {"Gram", "factorise+invert", "B written", "off-heap peak"}) {
+                assertTrue(all.contains(phase), phase + " in:\n" + all);
+            }
+            Ease.FitReport r = ease.report();
+            assertEquals(31, r.items());
+            assertEquals(57, r.users());
+            // one 31 x 32 double buffer plus B: 31 rows of 32 floats
+            assertEquals(31L * 32 * Double.BYTES + 31L * 32 * Float.BYTES, r.offHeapPeakBytes());
+            assertTrue(r.totalNanos() >= r.invertNanos() && r.invertNanos() > 0, r.format());
+        }
+    }
+
+    @Test
+    void scoresAreTheSumOfTheClickedItemsRowsOfB() {
+        try (CsrMatrix x = tinyClicks(5); Ease ease = Ease.fit(x, 3, algebra("java"), msg -> { })) {
+            DenseMatrix b = ease.weights();
+            int n = x.cols();
+            for (int rows : new int[] {x.rows(), 3, x.rows()}) { // shrink and regrow: the buffer is reused
+                CsrMatrix batch = x.rows(0, rows);
+                DenseMatrix s = ease.score(batch);
+                assertEquals(rows, s.rows());
+                for (int u = 0; u < rows; u++) {
+                    for (int j = 0; j < n; j++) {
+                        double want = 0;
+                        double mag = 0;
+                        for (int p = batch.rowStart(u); p < batch.rowEnd(u); p++) {
+                            want += b.get(batch.col(p), j);
+                            mag += Math.abs(b.get(batch.col(p), j));
+                        }
+                        // a float sum of r terms errs by at most gamma(r) sum |terms| (Higham 3.5)
+                        double tol = gamma(batch.rowNnz(u), U_FLOAT) * mag;
+                        assertEquals(want, s.get(u, j), tol, "S[" + u + "][" + j + "] with " + rows + " rows");
+                    }
+                }
+            }
+            int k = 5;
+            int[] top = ease.topK(x, k);
+            for (int u = 0; u < x.rows(); u++) {
+                for (int r = 0; r < k; r++) {
+                    int item = top[u * k + r];
+                    for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                        assertTrue(item != x.col(p), "user " + u + " gets clicked item " + item + " recommended");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void closedModelCannotScore() {
+        try (CsrMatrix x = tinyClicks(2)) {
+            Ease ease = Ease.fit(x, 1, algebra("java"), msg -> { });
+            ease.close();
+            ease.close(); // idempotent
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ease.score(x));
+            assertEquals("EASE model is closed", e.getMessage());
+        }
+    }
+
+    /**
+     * Lambda selection on a small synthetic split, with the candidates in both orders: whichever wins, the returned
+     * model is the one fitted with it (refitted unless it came last) and scores the validation users as reported.
+     */
+    @Test
+    void fitAndSelectReturnsTheModelOfTheBestValidationLambda() {
+        DataSplit split;
+        try (CsrMatrix clicks = SyntheticClicks.generate(900, 150, 15, 3)) {
+            split = DataSplit.create(Interactions.fromCsr("synthetic 900 x 150", clicks), SplitConfig.defaults(0));
+        }
+        for (double[] lambdas : new double[][] {{1, 40, 2_000}, {2_000, 40, 1}}) {
+            List<String> log = new ArrayList<>();
+            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, algebra("java"), log::add);
+            try (Ease model = sel.model()) {
+                assertEquals(lambdas.length, sel.candidates().size());
+                int best = 0;
+                for (int t = 1; t < lambdas.length; t++) {
+                    assertEquals(lambdas[t], sel.candidates().get(t).lambda());
+                    if (sel.candidates().get(t).validationNdcg() > sel.candidates().get(best).validationNdcg()) {
+                        best = t;
+                    }
+                }
+                assertEquals(lambdas[best], sel.lambda(), "candidates " + sel.candidates());
+                assertEquals(sel.candidates().get(best).validationNdcg(), sel.validationNdcg());
+                assertEquals(sel.lambda(), model.lambda());
+                assertEquals(best != lambdas.length - 1, log.stream().anyMatch(l -> l.startsWith("EASE: refitting")),
+                        String.join("\n", log));
+                // the Java kernels are deterministic, so a refit reproduces the validation scores exactly
+                assertEquals(sel.validationNdcg(),
+                        model.evaluate(split.validation(), Ease.SELECTION_K).mean(Metric.NDCG, Ease.SELECTION_K));
+            }
+        }
+    }
+
+    static double gamma(long k, double u) {
+        return k * u / (1 - k * u);
+    }
+
+    /** EASE in double on dense arrays: G = X^T X + lambda I, P by Gauss-Jordan elimination, B = -P / diag(P). */
+    record DenseEase(int n, double[] p, double kappa, double normP) {
+
+        static DenseEase fit(CsrMatrix x, double lambda) {
+            int n = x.cols();
+            double[] g = new double[n * n];
+            for (int u = 0; u < x.rows(); u++) {
+                for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                    for (int q = x.rowStart(u); q < x.rowEnd(u); q++) {
+                        g[x.col(p) * n + x.col(q)] += 1;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                g[i * n + i] += lambda;
+            }
+            double[] inv = gaussJordanInverse(g.clone(), n);
+            double normP = infinityNorm(inv, n);
+            return new DenseEase(n, inv, infinityNorm(g, n) * normP, normP);
+        }
+
+        double p(int i, int j) {
+            return p[i * n + j];
+        }
+
+        double b(int i, int j) {
+            return i == j ? 0 : -p(i, j) / p(j, j);
+        }
+
+        /** Gauss-Jordan without pivoting (stable for SPD matrices): reduces [A | I] to [I | inv(A)]. */
+        static double[] gaussJordanInverse(double[] a, int n) {
+            double[] inv = new double[n * n];
+            for (int i = 0; i < n; i++) {
+                inv[i * n + i] = 1;
+            }
+            for (int k = 0; k < n; k++) {
+                double pivot = a[k * n + k];
+                for (int j = 0; j < n; j++) {
+                    a[k * n + j] /= pivot;
+                    inv[k * n + j] /= pivot;
+                }
+                for (int i = 0; i < n; i++) {
+                    double f = a[i * n + k];
+                    if (i != k && f != 0) {
+                        for (int j = 0; j < n; j++) {
+                            a[i * n + j] -= f * a[k * n + j];
+                            inv[i * n + j] -= f * inv[k * n + j];
+                        }
+                    }
+                }
+            }
+            return inv;
+        }
+
+        static double infinityNorm(double[] a, int n) {
+            double max = 0;
+            for (int i = 0; i < n; i++) {
+                double row = 0;
+                for (int j = 0; j < n; j++) {
+                    row += Math.abs(a[i * n + j]);
+                }
+                max = Math.max(max, row);
+            }
+            return max;
+        }
+    }
+}
