@@ -106,7 +106,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
 
     /** {@code z} with 0 where {@code x} is 0, so that {@code x * z} is 0 rather than NaN for masked (-inf) logits. */
     private static FloatVector zeroWhereNoTarget(FloatVector z, FloatVector x) {
-        return z.blend(0f, x.compare(VectorOperators.EQ, 0f));
+        return z.blend(FloatVector.zero(FLOATS), x.compare(VectorOperators.EQ, 0f));
     }
 
     /** Sweep 1: {@code log(sum_j exp(z_j))} by per-lane online max and rescaled sums. */

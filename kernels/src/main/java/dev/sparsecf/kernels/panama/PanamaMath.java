@@ -58,9 +58,11 @@ final class PanamaMath {
         // 2^n as 2^(n-1) * 2, so that n = 128 (x near MAX_X) stays a normal float exponent
         IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(126).lanewise(VectorOperators.LSHL, 23);
         FloatVector result = y.mul(bits.reinterpretAsFloats()).mul(2f);
-        result = result.blend(0f, x.compare(VectorOperators.LT, MIN_X));
-        result = result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, MAX_X));
-        return result.blend(x, x.test(VectorOperators.IS_NAN));
+        // vector-argument blends and compare(NE) for NaN: the scalar-argument blend and test(IS_NAN) forms are
+        // not intrinsified on x86 in JDK 25 and ran as boxed Java fallbacks
+        result = result.blend(FloatVector.zero(FLOATS), x.compare(VectorOperators.LT, MIN_X));
+        result = result.blend(FloatVector.broadcast(FLOATS, Float.POSITIVE_INFINITY), x.compare(VectorOperators.GT, MAX_X));
+        return result.blend(x, x.compare(VectorOperators.NE, x));
     }
 
     /** The sum of {@code v}'s lanes in lane order, in double: the same on every JIT tier, and no float rounding. */
