@@ -121,7 +121,7 @@ public final class EaseFitBenchmark {
     }
 
     /** {@code --key value} pairs over {@code defaults}; an unknown key is an error naming the known ones. */
-    private static Map<String, String> options(String[] args, Map<String, String> defaults) {
+    static Map<String, String> options(String[] args, Map<String, String> defaults) {
         Map<String, String> opt = new LinkedHashMap<>(defaults);
         for (int i = 0; i < args.length; i += 2) {
             if (!opt.containsKey(args[i]) || i + 1 == args.length) {

@@ -152,6 +152,7 @@ public final class Ease implements AutoCloseable {
         long t0 = System.nanoTime();
         Arena arena = Arena.ofShared(); // the kernels' worker threads read and write it
         boolean arenaOwnedByModel = false;
+        DenseMatrix b = null;
         try {
             MemorySegment g = arena.allocate(bufferBytes, 64);
             long t1 = System.nanoTime();
@@ -164,7 +165,6 @@ public final class Ease implements AutoCloseable {
             progress.accept(String.format(Locale.ROOT, "EASE: Gram X^T X + lambda I in %.2f s (allocation %.2f s)",
                     (t2 - t1) / 1e9, (t1 - t0) / 1e9));
 
-            DenseMatrix b;
             long t3;
             long offHeapPeak;
             if (precision == Precision.FLOAT64) {
@@ -174,12 +174,7 @@ public final class Ease implements AutoCloseable {
                 double[] scale = negatedReciprocalDiagonal(g, D, n, lda);
                 b = DenseMatrix.allocate(n, n);
                 offHeapPeak = bufferBytes + (long) n * b.ld() * Float.BYTES;
-                try {
-                    writeWeights(g, D, lda, scale, b, kernels.pool());
-                } catch (RuntimeException | Error e) {
-                    b.close();
-                    throw e;
-                }
+                writeWeights(g, D, lda, scale, b, kernels.pool());
             } else {
                 int ldb = DenseMatrix.paddedStride(n);
                 toFloatInPlace(g, n, lda, ldb);
@@ -191,7 +186,6 @@ public final class Ease implements AutoCloseable {
                 double[] scale = negatedReciprocalDiagonal(g, F, n, ldb);
                 writeWeights(g, F, ldb, scale, b, kernels.pool());
                 offHeapPeak = bufferBytes;
-                arenaOwnedByModel = true;
             }
             long t4 = System.nanoTime();
             FitReport report = new FitReport(x.rows(), n, x.nnz(), lambda, precision, backend, t1 - t0, t2 - t1,
@@ -200,7 +194,14 @@ public final class Ease implements AutoCloseable {
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"
                             + " Java heap in use %.2f GB", (t4 - t3) / 1e9, report.totalNanos() / 1e9, offHeapPeak / 1e9,
                     (rt.totalMemory() - rt.freeMemory()) / 1e9));
-            return new Ease(b, arenaOwnedByModel ? arena : null, kernels, report);
+            Ease model = new Ease(b, precision == Precision.FLOAT32 ? arena : null, kernels, report);
+            arenaOwnedByModel = precision == Precision.FLOAT32;
+            return model;
+        } catch (RuntimeException | Error e) {
+            if (b != null) {
+                b.close(); // float64: B's own memory; float32: a view, closed with the arena below
+            }
+            throw e;
         } finally {
             if (!arenaOwnedByModel) {
                 arena.close(); // frees the double buffer: B is written (or the fit failed)

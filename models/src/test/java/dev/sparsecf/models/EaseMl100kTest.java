@@ -4,7 +4,6 @@ import static dev.sparsecf.models.EaseTest.U_DOUBLE;
 import static dev.sparsecf.models.EaseTest.U_FLOAT;
 import static dev.sparsecf.models.EaseTest.algebra;
 import static dev.sparsecf.models.EaseTest.gamma;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

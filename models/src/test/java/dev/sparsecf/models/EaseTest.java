@@ -36,7 +36,7 @@ class EaseTest {
      * The backend {@code blas} ({@code java}, {@code openblas}, or null for the one {@code -Dsparsecf.blas} selects)
      * over {@link Kernels#get()}, which follows {@code -Dsparsecf.kernels}, so the scalar surefire run checks the
      * scalar inverse. The OpenBLAS leg is skipped under {@code -Dsparsecf.blas=java}, which rules native code out.
-     * OpenBLAS gets one thread: with two, it slowed down 10-60x whenever the other core was busy (measured at
+     * OpenBLAS gets one thread: with two, it slowed down 8-60x whenever the other core was busy (measured at
      * n = 1,403 on the shared 2-core machine), which would make test times erratic.
      */
     static DenseAlgebra algebra(String blas) {
