@@ -9,6 +9,7 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.models.BetaSchedule;
+import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.MultVae;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Spec;
  * model to {@code --out}.
  */
 @Command(name = "train",
-        description = {"Train Mult-VAE or Mult-DAE on a dataset's Liang et al. split and report test metrics.",
+        description = {"Train Mult-VAE, Mult-DAE or EASE on a dataset's Liang et al. split and report test metrics.",
                 "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80% of the updates."})
 final class TrainCommand implements Callable<Integer> {
 
@@ -54,9 +55,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     SplitOptions splitOptions;
 
-    @Option(names = "--model", required = true, paramLabel = "multvae|multdae",
-            description = "The model: multvae (Liang et al.'s [I-600-200-600-I]) or multdae ([I-200-I]).")
+    @Option(names = "--model", required = true, paramLabel = "multvae|multdae|ease",
+            description = "The model: multvae (Liang et al.'s [I-600-200-600-I]), multdae ([I-200-I]) or ease (Steck 2019).")
     String model;
+
+    @Option(names = "--lambda", split = ",", paramLabel = "L[,L...]",
+            defaultValue = "100,200,300,500,700,1000,2000",
+            description = "ease: L2 weights to try; the best by validation NDCG@100 is kept (default ${DEFAULT-VALUE}).")
+    double[] lambdas;
 
     @Option(names = "--data", required = true, paramLabel = "NAME", completionCandidates = DataCommand.Names.class,
             description = "The dataset: ${COMPLETION-CANDIDATES}.")
@@ -99,6 +105,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (model.equalsIgnoreCase("ease")) {
+            return trainEase();
+        }
         ModelConfig config = modelConfig();
         BetaSchedule schedule = betaSchedule(config);
         if (epochs < 1) {
@@ -144,12 +153,72 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
+    private int trainEase() throws IOException {
+        if (beta != null || annealSteps != null || annealCycles != null) {
+            throw new ParameterException(spec.commandLine(), "ease has no KL term: --beta and --anneal-* do not apply");
+        }
+        DataCommand.checkNames(spec, List.of(data));
+        prepareOut();
+        common.apply();
+        PrintWriter err = spec.commandLine().getErr();
+        Interactions positives = DataCommand.load(spec, data, common.dataDir());
+        DataSplit split = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+        String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
+        DenseAlgebra dense = DenseAlgebra.get();
+        long start = System.nanoTime();
+        Ease.Selection selection;
+        try {
+            selection = Ease.fitAndSelect(split, lambdas, dense, err::println);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--lambda: " + e.getMessage());
+        }
+        try (Ease ease = selection.model()) {
+            EvaluationResult test = ease.evaluate(split.test());
+            EvaluationResult validation = ease.evaluate(split.validation());
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", selection.lambda(), selection.validationNdcg());
+            o.println("test: " + test.format());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", "ease");
+            m.put("dataset", split.train().source());
+            m.put("split", splitSummary(split, fingerprint));
+            m.put("lambda", selection.lambda());
+            List<Map<String, Object>> candidates = new ArrayList<>();
+            for (Ease.Candidate c : selection.candidates()) {
+                candidates.add(Map.of("lambda", c.lambda(), "validationNdcg100", c.validationNdcg()));
+            }
+            m.put("candidates", candidates);
+            m.put("test", metrics(test));
+            m.put("validation", metrics(validation));
+            m.put("fit", ease.report().format());
+            m.put("trainSeconds", (System.nanoTime() - start) / 1e9);
+            m.put("dense", dense.implementationName());
+            m.put("threads", dense.kernels().threads());
+            m.put("date", Instant.now().toString());
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(METRICS_FILE).toFile(), m);
+            o.println("wrote " + out.resolve(METRICS_FILE));
+        }
+        return 0;
+    }
+
+    private Map<String, Object> splitSummary(DataSplit split, String fingerprint) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("seed", common.seed);
+        s.put("trainUsers", split.train().numUsers());
+        s.put("items", split.train().numItems());
+        s.put("validationUsers", split.validation().evaluatedUsers());
+        s.put("testUsers", split.test().evaluatedUsers());
+        s.put("fingerprint", fingerprint);
+        return s;
+    }
+
     private ModelConfig modelConfig() {
         ModelConfig base = switch (model.toLowerCase(Locale.ROOT)) {
             case "multvae" -> ModelConfig.multVae(common.seed);
             case "multdae" -> ModelConfig.multDae(common.seed);
             default -> throw new ParameterException(spec.commandLine(), "--model: unknown model '" + model
-                    + "'; expected multvae or multdae");
+                    + "'; expected multvae, multdae or ease");
         };
         try {
             // the DAE's weight decay is 0.01 per batch of users (Liang et al.), so it follows --batch-size
@@ -240,14 +309,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.toLowerCase(Locale.ROOT));
         m.put("dataset", split.train().source());
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("seed", common.seed);
-        s.put("trainUsers", split.train().numUsers());
-        s.put("items", split.train().numItems());
-        s.put("validationUsers", split.validation().evaluatedUsers());
-        s.put("testUsers", split.test().evaluatedUsers());
-        s.put("fingerprint", fingerprint);
-        m.put("split", s);
+        m.put("split", splitSummary(split, fingerprint));
         m.put("config", config.toString());
         m.put("betaSchedule", schedule.describe());
         m.put("epochs", epochs);

@@ -57,6 +57,42 @@ class ModelCommandsTest {
     }
 
     @Test
+    void trainEaseChoosesLambdaOnValidation() throws IOException {
+        // a small ml-100k-format file: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars
+        Path dataDir = tmp.resolve("data");
+        Files.createDirectories(dataDir.resolve("ml-100k"));
+        StringBuilder lines = new StringBuilder();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int u = 1; u <= 80; u++) {
+            int count = 8 + rnd.nextInt(12);
+            java.util.BitSet seen = new java.util.BitSet();
+            while (seen.cardinality() < count) {
+                int item = 1 + (int) Math.min(39, Math.abs(rnd.nextGaussian()) * 12);
+                if (!seen.get(item)) {
+                    seen.set(item);
+                    lines.append(u).append('\t').append(item).append('\t').append(4 + rnd.nextInt(2)).append("\t0\n");
+                }
+            }
+        }
+        Files.writeString(dataDir.resolve("ml-100k").resolve("u.data"), lines);
+        Path out = tmp.resolve("ease");
+        Outcome t = run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
+                "--validation-users", "10", "--test-users", "10", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainCommand.METRICS_FILE).toFile());
+        assertEquals(3, metrics.path("candidates").size());
+        double best = 0;
+        for (JsonNode c : metrics.path("candidates")) {
+            best = Math.max(best, c.path("validationNdcg100").asDouble());
+        }
+        assertEquals(best, metrics.path("validation").path("NDCG@100").path("mean").asDouble(), 1e-12,
+                "the chosen lambda is the one with the best validation NDCG@100");
+        assertTrue(metrics.path("test").path("NDCG@100").path("mean").asDouble() > 0);
+        assertOneLineError("ease has no KL term", "train", "--model", "ease", "--data", "ml-100k", "--data-dir",
+                dataDir.toString(), "--out", tmp.resolve("x").toString(), "--beta", "0.1");
+    }
+
+    @Test
     void trainRefusesToOverwriteAnEarlierRun() throws IOException {
         Path out = tmp.resolve("run");
         Files.createDirectories(out);
