@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparsecf.blas.BlasProvider;
 import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
@@ -68,7 +70,10 @@ class VaeTrainerTest {
 
     @Test
     void sameSeedSameThreadsGivesIdenticalWeights() {
-        DenseAlgebra dense = DenseAlgebra.get();
+        // scalar kernels and Java GEMM: every operation is IEEE-exact Java arithmetic in a fixed order. (The Panama
+        // log-softmax uses the Vector API's EXP, which is (float) Math.exp until C2 compiles it and an SVML stub
+        // after, so two Panama runs in one JVM can differ in the last bit; see README, Models.)
+        DenseAlgebra dense = DenseAlgebra.of(Kernels.create("scalar", 2), BlasProvider.forName("java", 2, msg -> { }));
         float[][] runs = new float[2][];
         for (int r = 0; r < 2; r++) {
             try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), dense)) {

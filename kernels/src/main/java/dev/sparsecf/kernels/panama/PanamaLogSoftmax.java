@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Fused log-softmax likelihood in two sweeps per row. Sweep 1 is an online (running-max) log-sum-exp: each
  * lane keeps its own max and a sum of exponentials shifted by it, rescaled only when a chunk raises some
- * lane's max (rare after the first chunks, so one exp per element). Sweep 2 writes the gradient. The
- * exponential and the lane sums come from {@link PanamaMath}, so results are the same on every JIT tier.
+ * lane's max (rare after the first chunks, so one EXP per element). Sweep 2 writes the gradient. Lanewise
+ * EXP is intrinsified through the JDK's SVML stubs on x86.
  */
 final class PanamaLogSoftmax implements LogSoftmaxKernel {
 
@@ -81,10 +81,10 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 dot = x.fma(zeroWhereNoTarget(z, x), dot);
                 if (z.compare(VectorOperators.GT, max).anyTrue()) {
                     FloatVector newMax = max.max(z);
-                    sum = sum.mul(PanamaMath.exp(max.sub(newMax)));
+                    sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP));
                     max = newMax;
                 }
-                sum = sum.add(PanamaMath.exp(z.sub(max)));
+                sum = sum.add(z.sub(max).lanewise(VectorOperators.EXP));
             }
             if (j < n) {
                 VectorMask<Float> m = FLOATS.indexInRange(j, n);
@@ -94,19 +94,19 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 sumX = sumX.add(x);
                 dot = x.fma(zeroWhereNoTarget(z, x), dot); // also zeroes the -inf of the inactive lanes
                 FloatVector newMax = max.max(z);
-                sum = sum.mul(PanamaMath.exp(max.sub(newMax))).add(PanamaMath.exp(z.sub(newMax)));
+                sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP)).add(z.sub(newMax).lanewise(VectorOperators.EXP));
                 max = newMax;
             }
             double logSumExp = combineLanes(max, sum);
-            double totalX = PanamaMath.sumLanes(sumX);
-            rowLoss[i] = totalX * logSumExp - PanamaMath.sumLanes(dot);
+            double totalX = sumX.reduceLanes(VectorOperators.ADD);
+            rowLoss[i] = totalX * logSumExp - dot.reduceLanes(VectorOperators.ADD);
             writeSoftmaxTimes(zs, zRow, gs, gRow, n, logSumExp, totalX, xs, xRow);
         }
     }
 
     /** {@code z} with 0 where {@code x} is 0, so that {@code x * z} is 0 rather than NaN for masked (-inf) logits. */
     private static FloatVector zeroWhereNoTarget(FloatVector z, FloatVector x) {
-        return z.blend(FloatVector.zero(FLOATS), x.compare(VectorOperators.EQ, 0f));
+        return z.blend(0f, x.compare(VectorOperators.EQ, 0f));
     }
 
     /** Sweep 1: {@code log(sum_j exp(z_j))} by per-lane online max and rescaled sums. */
@@ -117,18 +117,18 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
             FloatVector z = FloatVector.fromMemorySegment(FLOATS, zs, zRow + (long) j * Float.BYTES, ORDER);
-            // rescale only when some lane's max grows; otherwise one exp per element
+            // rescale only when some lane's max grows; otherwise one EXP per element
             if (z.compare(VectorOperators.GT, max).anyTrue()) {
                 FloatVector newMax = max.max(z);
-                sum = sum.mul(PanamaMath.exp(max.sub(newMax)));
+                sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP));
                 max = newMax;
             }
-            sum = sum.add(PanamaMath.exp(z.sub(max)));
+            sum = sum.add(z.sub(max).lanewise(VectorOperators.EXP));
         }
         if (j < n) {
             FloatVector z = tailLogits(zs, zRow + (long) j * Float.BYTES, FLOATS.indexInRange(j, n));
             FloatVector newMax = max.max(z);
-            sum = sum.mul(PanamaMath.exp(max.sub(newMax))).add(PanamaMath.exp(z.sub(newMax)));
+            sum = sum.mul(max.sub(newMax).lanewise(VectorOperators.EXP)).add(z.sub(newMax).lanewise(VectorOperators.EXP));
             max = newMax;
         }
         return combineLanes(max, sum);
@@ -143,7 +143,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
     /** Merges per-lane (max, shifted sum) pairs into the row's log-sum-exp, in double. */
     private static double combineLanes(FloatVector max, FloatVector sum) {
         float rowMax = max.reduceLanes(VectorOperators.MAX);
-        double total = PanamaMath.sumLanes(sum.mul(PanamaMath.exp(max.sub(rowMax))));
+        float total = sum.mul(max.sub(rowMax).lanewise(VectorOperators.EXP)).reduceLanes(VectorOperators.ADD);
         return rowMax + Math.log(total);
     }
 
@@ -162,7 +162,8 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
             long o = (long) j * Float.BYTES;
-            FloatVector g = PanamaMath.exp(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER).sub(shift)).mul(scale);
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER)
+                    .sub(shift).lanewise(VectorOperators.EXP).mul(scale);
             if (xs != null) {
                 g = g.sub(FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER));
             }
@@ -171,7 +172,8 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
         if (j < n) {
             VectorMask<Float> m = FLOATS.indexInRange(j, n);
             long o = (long) j * Float.BYTES;
-            FloatVector g = PanamaMath.exp(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m).sub(shift)).mul(scale);
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m)
+                    .sub(shift).lanewise(VectorOperators.EXP).mul(scale);
             if (xs != null) {
                 g = g.sub(FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m));
             }
