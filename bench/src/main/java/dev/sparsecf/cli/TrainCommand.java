@@ -113,12 +113,8 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
         }
-        DataCommand.checkNames(spec, List.of(data));
-        prepareOut();
-        common.apply();
         PrintWriter err = spec.commandLine().getErr();
-        Interactions positives = DataCommand.load(spec, data, common.dataDir());
-        DataSplit split = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+        DataSplit split = loadSplit();
         String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
         DenseAlgebra dense = DenseAlgebra.get();
         err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
@@ -153,17 +149,22 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data. */
+    private DataSplit loadSplit() throws IOException {
+        DataCommand.checkNames(spec, List.of(data));
+        prepareOut();
+        common.apply();
+        Interactions positives = DataCommand.load(spec, data, common.dataDir());
+        return DataCommand.split(spec, positives, splitOptions.config(common.seed));
+    }
+
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
     private int trainEase() throws IOException {
         if (beta != null || annealSteps != null || annealCycles != null) {
             throw new ParameterException(spec.commandLine(), "ease has no KL term: --beta and --anneal-* do not apply");
         }
-        DataCommand.checkNames(spec, List.of(data));
-        prepareOut();
-        common.apply();
         PrintWriter err = spec.commandLine().getErr();
-        Interactions positives = DataCommand.load(spec, data, common.dataDir());
-        DataSplit split = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+        DataSplit split = loadSplit();
         String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
         DenseAlgebra dense = DenseAlgebra.get();
         long start = System.nanoTime();
