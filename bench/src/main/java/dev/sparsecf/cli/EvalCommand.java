@@ -8,7 +8,6 @@ import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,8 +30,8 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'sparsecf train'.")
-    Path modelFile;
+    @Mixin
+    ModelFileOption model;
 
     @Option(names = "--on", defaultValue = "test", paramLabel = "test|validation",
             description = "Which held-out users to evaluate (default ${DEFAULT-VALUE}).")
@@ -45,11 +44,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         common.apply();
         DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, modelFile, dense)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, modelFile);
+        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
             Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
             DataSplit split = DataCommand.split(spec, positives, ts.config());
-            SavedModels.checkSameSplit(spec, split, loaded, modelFile);
+            SavedModels.checkSameSplit(spec, split, loaded, model.file);
             DataSplit.HeldOut heldOut = on.equals("test") ? split.test() : split.validation();
             EvaluationResult r = VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
                     loaded.model().config().batchSize(), heldOut);

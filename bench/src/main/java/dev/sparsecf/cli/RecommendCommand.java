@@ -8,7 +8,6 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -32,8 +31,8 @@ final class RecommendCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A model written by 'sparsecf train'.")
-    Path modelFile;
+    @Mixin
+    ModelFileOption model;
 
     @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id as written in the dataset.")
     String user;
@@ -48,8 +47,8 @@ final class RecommendCommand implements Callable<Integer> {
         }
         common.apply();
         DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, modelFile, dense)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, modelFile);
+        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
             Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
             int u = positives.users().index(user);
             if (u < 0) {
