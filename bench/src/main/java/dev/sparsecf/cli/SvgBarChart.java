@@ -30,7 +30,7 @@ final class SvgBarChart {
     private static final int BAR_GAP = 2;
     private static final int GROUP_GAP = 8;
     /** A generous average glyph width of sans-serif at font-size 11, in px: labels must not run off the left. */
-    private static final double CHAR_WIDTH = 7;
+    static final double CHAR_WIDTH = 7;
     // Okabe-Ito colours: distinguishable with the common colour-vision deficiencies
     private static final String[] COLOURS = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
             "#F0E442", "#000000"};
@@ -151,11 +151,13 @@ final class SvgBarChart {
         return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * magnitude;
     }
 
-    private static String colour(int series) {
+    /** The colour of series number {@code series} (cycles through a colour-blind-safe palette). */
+    static String colour(int series) {
         return COLOURS[Math.floorMod(series, COLOURS.length)];
     }
 
-    private static String text(int x, int y, String anchor, String attributes, String content) {
+    /** A {@code <text>} element at (x, y) with {@code content} escaped; {@code attributes} may be empty. */
+    static String text(int x, int y, String anchor, String attributes, String content) {
         return String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\"%s>%s</text>%n", x, y, anchor,
                 attributes.isEmpty() ? "" : " " + attributes, escape(content));
     }

@@ -1,0 +1,234 @@
+package dev.sparsecf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The raw rows of a beta study as {@code sparsecf study beta} writes them ({@code <dataset>/cells.csv}
+ * and {@code <dataset>/users/<variant>__s<seed>.csv}, plus the seeds of {@code study.json}), loaded for
+ * {@link BetaStudyReport}. Malformed rows are errors naming the file, line and value; missing files are not.
+ */
+final class BetaStudyData {
+
+    /** The families in report order; an unknown family sorts last. */
+    static final List<String> FAMILIES = List.of("constant", "anneal", "anneal-paper", "cyclical", "peruser-clicks",
+            "peruser-inverse", "kltarget", "multdae", "ease");
+
+    /** The file of the finished cells of a dataset. */
+    static final String CELLS = "cells.csv";
+
+    /** One finished cell: a variant trained and tested on one seed's split; NaN where not applicable. */
+    record Cell(String variant, String family, double param, int seed, int epochs, int bestEpoch, double trainSeconds,
+                int testUsers, double recall20, double recall20Se, double recall50, double recall50Se, double ndcg100,
+                double ndcg100Se, double activeUnits, double klMean, double meanBeta, double lambda) {
+    }
+
+    /** One test user's metrics in one cell; {@code kl} is NaN for Mult-DAE and EASE. */
+    record UserRow(String user, int clicks, double recall20, double recall50, double ndcg100, double kl) {
+    }
+
+    /** A variant's identity, as every cell of it repeats it. */
+    record Variant(String id, String family, double param) {
+    }
+
+    /**
+     * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell) and the
+     * per-user rows of every cell whose users file exists.
+     */
+    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users) {
+
+        /** The cell of {@code variant} on {@code seed}, or null when it is not finished. */
+        Cell cell(String variant, int seed) {
+            return cells.stream().filter(c -> c.variant().equals(variant) && c.seed() == seed).findFirst().orElse(null);
+        }
+
+        /** The cells of {@code variant}, by seed. */
+        List<Cell> cells(String variant) {
+            return cells.stream().filter(c -> c.variant().equals(variant)).toList();
+        }
+
+        /** The per-user rows of {@code variant} on {@code seed}, or null when its file is missing. */
+        List<UserRow> users(String variant, int seed) {
+            return users.get(usersKey(variant, seed));
+        }
+
+        /** The variants with at least one finished cell, in report order. */
+        List<Variant> variants() {
+            return order(cells.stream().map(c -> new Variant(c.variant(), c.family(), c.param())).distinct().toList());
+        }
+    }
+
+    /** A study directory: its datasets (by folder name) and the seeds the study runs. */
+    record Study(List<Dataset> datasets, List<Integer> seeds) {
+
+        /** Every variant finished on some dataset, in report order: what each dataset's table lists. */
+        List<Variant> variants() {
+            return order(datasets.stream().flatMap(d -> d.variants().stream()).distinct().toList());
+        }
+    }
+
+    private BetaStudyData() {
+    }
+
+    /** {@code variants} by family, then parameter, then id; one entry per id. */
+    static List<Variant> order(List<Variant> variants) {
+        Map<String, Variant> byId = new TreeMap<>();
+        variants.forEach(v -> byId.putIfAbsent(v.id(), v));
+        return byId.values().stream().sorted(Comparator
+                .comparingInt((Variant v) -> FAMILIES.contains(v.family()) ? FAMILIES.indexOf(v.family()) : FAMILIES.size())
+                .thenComparing(Variant::family)
+                .thenComparingDouble(v -> Double.isNaN(v.param()) ? Double.POSITIVE_INFINITY : v.param())
+                .thenComparing(Variant::id)).toList();
+    }
+
+    /** The key of a users file: {@code <variant>__s<seed>}, its name without {@code .csv}. */
+    static String usersKey(String variant, int seed) {
+        return variant + "__s" + seed;
+    }
+
+    /**
+     * Every dataset folder under {@code dir} (sorted by name; a folder without {@code cells.csv} has no cells yet)
+     * and the seeds: those of {@code study.json} when it lists them, else every seed of a finished cell.
+     */
+    static Study load(Path dir) throws IOException {
+        List<Dataset> datasets = new ArrayList<>();
+        try (Stream<Path> children = Files.list(dir)) {
+            for (Path d : children.filter(Files::isDirectory).sorted().toList()) {
+                if (!d.getFileName().toString().startsWith(".")) {
+                    datasets.add(dataset(d));
+                }
+            }
+        }
+        TreeSet<Integer> seeds = new TreeSet<>(plannedSeeds(dir.resolve("study.json")));
+        datasets.forEach(d -> d.cells().forEach(c -> seeds.add(c.seed())));
+        return new Study(datasets, List.copyOf(seeds));
+    }
+
+    /** The {@code seeds} array of the runner's {@code study.json}, or none when the file or the array is missing. */
+    private static List<Integer> plannedSeeds(Path studyJson) throws IOException {
+        if (!Files.isRegularFile(studyJson)) {
+            return List.of();
+        }
+        JsonNode seeds = new ObjectMapper().readTree(studyJson.toFile()).path("seeds");
+        List<Integer> out = new ArrayList<>();
+        seeds.forEach(s -> {
+            if (s.canConvertToInt()) {
+                out.add(s.asInt());
+            }
+        });
+        return out;
+    }
+
+    private static Dataset dataset(Path dir) throws IOException {
+        Path cellsFile = dir.resolve(CELLS);
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        if (Files.isRegularFile(cellsFile)) {
+            for (Row r : rows(cellsFile, List.of("variant", "family", "param", "seed", "epochs", "best_epoch",
+                    "train_seconds", "test_users", "recall20", "recall20_se", "recall50", "recall50_se", "ndcg100",
+                    "ndcg100_se", "active_units", "kl_mean", "mean_beta", "lambda"))) {
+                Cell c = new Cell(r.text("variant"), r.text("family"), r.number("param"), r.integer("seed"),
+                        r.integer("epochs"), r.integer("best_epoch"), r.number("train_seconds"), r.integer("test_users"),
+                        r.number("recall20"), r.number("recall20_se"), r.number("recall50"), r.number("recall50_se"),
+                        r.number("ndcg100"), r.number("ndcg100_se"), r.number("active_units"), r.number("kl_mean"),
+                        r.number("mean_beta"), r.number("lambda"));
+                cells.remove(usersKey(c.variant(), c.seed())); // a rerun's row replaces the earlier one
+                cells.put(usersKey(c.variant(), c.seed()), c);
+            }
+        }
+        Map<String, List<UserRow>> users = new TreeMap<>();
+        for (Cell c : cells.values()) {
+            Path f = dir.resolve("users").resolve(usersKey(c.variant(), c.seed()) + ".csv");
+            if (Files.isRegularFile(f)) {
+                List<UserRow> rows = new ArrayList<>();
+                for (Row r : rows(f, List.of("user", "clicks", "recall20", "recall50", "ndcg100", "kl"))) {
+                    rows.add(new UserRow(r.text("user"), r.integer("clicks"), r.number("recall20"),
+                            r.number("recall50"), r.number("ndcg100"), r.number("kl")));
+                }
+                users.put(usersKey(c.variant(), c.seed()), rows);
+            }
+        }
+        List<Cell> sorted = new ArrayList<>(cells.values());
+        sorted.sort(Comparator.comparing(Cell::variant).thenComparingInt(Cell::seed));
+        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users);
+    }
+
+    /** One data line of a CSV file, read by column name; parse errors name the file, line, column and value. */
+    private record Row(Path file, int line, Map<String, Integer> columns, String[] fields) {
+
+        String text(String column) {
+            return fields[columns.get(column)].strip();
+        }
+
+        double number(String column) {
+            String v = text(column);
+            if (v.isEmpty()) {
+                return Double.NaN;
+            }
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw error(column, v, "is not a number");
+            }
+        }
+
+        int integer(String column) {
+            String v = text(column);
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw error(column, v, "is not an integer");
+            }
+        }
+
+        private IllegalArgumentException error(String column, String value, String problem) {
+            return new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s '%s' %s", file, line,
+                    column, value, problem));
+        }
+    }
+
+    /** The data lines of {@code file}, whose header must name every column of {@code required} (in any order). */
+    private static List<Row> rows(Path file, List<String> required) throws IOException {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (lines.isEmpty()) {
+            return List.of();
+        }
+        String[] header = lines.get(0).split(",", -1);
+        Map<String, Integer> columns = new HashMap<>();
+        for (int i = 0; i < header.length; i++) {
+            columns.put(header[i].strip(), i);
+        }
+        for (String r : required) {
+            if (!columns.containsKey(r)) {
+                throw new IllegalArgumentException(file + " line 1: no column '" + r + "' in the header '"
+                        + lines.get(0) + "'");
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String[] fields = lines.get(i).split(",", -1);
+            if (fields.length != header.length) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %d fields, the header has %d",
+                        file, i + 1, fields.length, header.length));
+            }
+            rows.add(new Row(file, i + 1, columns, fields));
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,678 @@
+package dev.sparsecf.cli;
+
+import dev.sparsecf.cli.BetaStudyData.Cell;
+import dev.sparsecf.cli.BetaStudyData.Dataset;
+import dev.sparsecf.cli.BetaStudyData.Study;
+import dev.sparsecf.cli.BetaStudyData.UserRow;
+import dev.sparsecf.cli.BetaStudyData.Variant;
+import dev.sparsecf.cli.BetaStudyStats.Estimate;
+import dev.sparsecf.cli.BetaStudyStats.Paired;
+import dev.sparsecf.cli.SvgPlot.Axis;
+import dev.sparsecf.cli.SvgPlot.Point;
+import dev.sparsecf.cli.SvgPlot.Reference;
+import dev.sparsecf.cli.SvgPlot.Series;
+import dev.sparsecf.cli.SvgPlot.Style;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The report of a beta study ({@code sparsecf study report}): from the raw rows alone, per dataset SVG plots in
+ * {@code DIR/<dataset>/} and tables and findings in {@code DIR/README.md}. Missing cells are "pending" and
+ * comparisons without data say so; the output depends on nothing but the rows (no dates), so the same rows give
+ * byte-identical files.
+ */
+final class BetaStudyReport {
+
+    static final String README = "README.md";
+    /** Hand-written prose appended verbatim under "Discussion" when present. */
+    static final String DISCUSSION = "discussion.md";
+    static final String NDCG_PLOT = "ndcg_vs_beta.svg";
+    static final String QUINTILE_PLOT = "quintiles.svg";
+    static final String ACTIVE_UNITS_PLOT = "latent_active_units.svg";
+    static final String KL_PLOT = "latent_kl.svg";
+    static final String KL_CLICKS_PLOT = "kl_vs_clicks.svg";
+    static final List<String> PLOTS = List.of(NDCG_PLOT, QUINTILE_PLOT, ACTIVE_UNITS_PLOT, KL_PLOT, KL_CLICKS_PLOT);
+    /** The significance level behind the words "significant" and "no significant difference". */
+    static final double ALPHA = 0.05;
+    /** At most this many users per beta in the KL scatter (evenly thinned in clicks order) keep the SVG small. */
+    static final int MAX_SCATTER_POINTS = 1500;
+    /** The betas whose per-user KL the scatter shows (the nearest finished ones on a log scale). */
+    static final List<Double> SCATTER_BETAS = List.of(0.01, 0.2, 1.0);
+    /** A beta at most this large counts as "low" in the quintile comparison. */
+    static final double LOW_BETA = 0.1;
+    static final String PENDING = "pending";
+    static final String NOT_ENOUGH = "not enough data";
+
+    private static final List<String> SCHEDULES = List.of("anneal", "anneal-paper", "cyclical");
+    private static final List<String> DATA_DRIVEN = List.of("peruser-clicks", "peruser-inverse", "kltarget");
+
+    /** A variant's cells summarised over the seeds done; estimates have n = 0 when none is. */
+    record Summary(Variant variant, int seeds, Estimate recall20, Estimate recall50, Estimate ndcg,
+                   Estimate activeUnits, Estimate kl, double trainSeconds) {
+
+        boolean done() {
+            return seeds > 0;
+        }
+    }
+
+    /** What the report computes for one dataset (everything the tables, findings and plots show). */
+    record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, List<Summary> withinOneSe,
+                    Map<Integer, int[]> quintileBounds) {
+
+        /** The summary of variant {@code id} (pending when no cell of it is finished). */
+        Summary summary(String id) {
+            return summaries.stream().filter(s -> s.variant().id().equals(id)).findFirst().orElse(null);
+        }
+
+        List<Summary> family(String family) {
+            return summaries.stream().filter(s -> s.variant().family().equals(family) && s.done()).toList();
+        }
+
+        List<Summary> families(List<String> families) {
+            return summaries.stream().filter(s -> families.contains(s.variant().family()) && s.done()).toList();
+        }
+
+        /** The constant betas done, by beta. */
+        List<Summary> constants() {
+            return family("constant");
+        }
+
+        /** The best constant with 0 < beta <= {@link #LOW_BETA}, or null. */
+        Summary bestLow() {
+            return best(constants().stream().filter(s -> s.variant().param() > 0 && s.variant().param() <= LOW_BETA)
+                    .toList());
+        }
+
+        /** The constant with the largest beta, or null. */
+        Summary highest() {
+            List<Summary> c = constants();
+            return c.isEmpty() ? null : c.getLast();
+        }
+
+        /** A over B on NDCG@100, paired over the test users of each seed both finished ({@code quintile} 0: all users). */
+        Paired paired(String a, String b, int quintile) {
+            List<double[]> diffs = new ArrayList<>();
+            for (int seed : quintileBounds.keySet()) {
+                List<UserRow> ua = dataset.users(a, seed);
+                List<UserRow> ub = dataset.users(b, seed);
+                if (ua == null || ub == null) {
+                    continue;
+                }
+                Map<String, UserRow> byUser = ub.stream().collect(Collectors.toMap(UserRow::user, u -> u, (x, y) -> y));
+                List<Double> d = new ArrayList<>();
+                for (UserRow ra : ua) {
+                    UserRow rb = byUser.get(ra.user());
+                    if (rb != null && (quintile == 0
+                            || BetaStudyStats.quintile(ra.clicks(), quintileBounds.get(seed)) == quintile)) {
+                        d.add(ra.ndcg100() - rb.ndcg100());
+                    }
+                }
+                diffs.add(d.stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            return BetaStudyStats.paired(diffs);
+        }
+
+        /** Mean NDCG@100 of {@code variant}'s users in {@code quintile}: over seeds, or over users with one seed. */
+        Estimate quintileNdcg(String variant, int quintile) {
+            List<Double> means = new ArrayList<>();
+            List<Double> ses = new ArrayList<>();
+            for (int seed : quintileBounds.keySet()) {
+                List<UserRow> users = dataset.users(variant, seed);
+                if (users == null) {
+                    continue;
+                }
+                double[] v = users.stream()
+                        .filter(u -> BetaStudyStats.quintile(u.clicks(), quintileBounds.get(seed)) == quintile)
+                        .mapToDouble(UserRow::ndcg100).toArray();
+                if (v.length > 0) {
+                    means.add(BetaStudyStats.mean(v));
+                    ses.add(Math.sqrt(BetaStudyStats.sampleVariance(v) / v.length));
+                }
+            }
+            return BetaStudyStats.overSeeds(toArray(means), toArray(ses));
+        }
+    }
+
+    private BetaStudyReport() {
+    }
+
+    /** Renders the report of study directory {@code dir}; returns every file written (README first). */
+    static List<Path> write(Path dir) throws IOException {
+        Study study = BetaStudyData.load(dir);
+        List<Path> written = new ArrayList<>();
+        List<Analysis> analyses = new ArrayList<>();
+        for (Dataset d : study.datasets()) {
+            Analysis a = analyse(d, study);
+            analyses.add(a);
+            for (Map.Entry<String, String> plot : plots(a).entrySet()) {
+                Path file = dir.resolve(d.name()).resolve(plot.getKey());
+                if (plot.getValue() == null) {
+                    Files.deleteIfExists(file); // a stale plot would not match the rows any more
+                } else {
+                    Files.writeString(file, plot.getValue(), StandardCharsets.UTF_8);
+                    written.add(file);
+                }
+            }
+        }
+        Path discussion = dir.resolve(DISCUSSION);
+        String prose = Files.isRegularFile(discussion) ? Files.readString(discussion, StandardCharsets.UTF_8) : null;
+        Path readme = dir.resolve(README);
+        Files.writeString(readme, markdown(study, analyses, prose), StandardCharsets.UTF_8);
+        written.addFirst(readme);
+        return written;
+    }
+
+    /** The summaries, best constant, flatness set and quintile bounds of {@code d}. */
+    static Analysis analyse(Dataset d, Study study) {
+        List<Summary> summaries = study.variants().stream().map(v -> summarise(v, d.cells(v.id()))).toList();
+        Summary best = best(summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done()).toList());
+        List<Summary> within = best == null || Double.isNaN(best.ndcg().se()) ? List.of()
+                : summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done()
+                        && s.ndcg().mean() >= best.ndcg().mean() - best.ndcg().se()).toList();
+        return new Analysis(d, summaries, best, within, quintileBounds(d));
+    }
+
+    private static Summary summarise(Variant v, List<Cell> cells) {
+        return new Summary(v, cells.size(),
+                estimate(cells, Cell::recall20, Cell::recall20Se), estimate(cells, Cell::recall50, Cell::recall50Se),
+                estimate(cells, Cell::ndcg100, Cell::ndcg100Se), estimate(cells, Cell::activeUnits, c -> Double.NaN),
+                estimate(cells, Cell::klMean, c -> Double.NaN),
+                cells.stream().mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN));
+    }
+
+    private static Estimate estimate(List<Cell> cells, ToDoubleFunction<Cell> value, ToDoubleFunction<Cell> se) {
+        List<Cell> known = cells.stream().filter(c -> !Double.isNaN(value.applyAsDouble(c))).toList();
+        return BetaStudyStats.overSeeds(known.stream().mapToDouble(value).toArray(),
+                known.stream().mapToDouble(se).toArray());
+    }
+
+    /** The summary with the highest mean NDCG@100 (the first of equals), or null for none. */
+    private static Summary best(List<Summary> summaries) {
+        Summary best = null;
+        for (Summary s : summaries) {
+            if (s.done() && (best == null || s.ndcg().mean() > best.ndcg().mean())) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    /** Per seed with per-user rows, the quintile bounds of that seed's test users (all users files of the seed). */
+    static Map<Integer, int[]> quintileBounds(Dataset d) {
+        Map<Integer, Map<String, Integer>> clicks = new TreeMap<>();
+        for (Cell c : d.cells()) {
+            List<UserRow> users = d.users(c.variant(), c.seed());
+            if (users != null && !users.isEmpty()) {
+                Map<String, Integer> m = clicks.computeIfAbsent(c.seed(), s -> new TreeMap<>());
+                users.forEach(u -> m.put(u.user(), u.clicks()));
+            }
+        }
+        Map<Integer, int[]> bounds = new TreeMap<>();
+        clicks.forEach((seed, m) -> bounds.put(seed,
+                BetaStudyStats.quintileBounds(m.values().stream().mapToInt(Integer::intValue).toArray())));
+        return bounds;
+    }
+
+    // ---------------------------------------------------------------- Markdown
+
+    static String markdown(Study study, List<Analysis> analyses, String discussion) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Beta study: how the VAE's KL weight beta changes ranking quality\n\n");
+        md.append("Generated by `sparsecf study report` from the raw rows in this directory (`<dataset>/cells.csv` "
+                + "and `<dataset>/users/*.csv`); rerun it when cells finish instead of editing this file (prose goes "
+                + "in `" + DISCUSSION + "`, which is appended below).\n\n");
+        md.append("- Seeds: ").append(study.seeds().isEmpty() ? "none finished yet"
+                : study.seeds().stream().map(String::valueOf).collect(Collectors.joining(", ")))
+                .append(" (a seed fixes the split and the training seed: same seed, same test users).\n");
+        md.append("- Metrics are on the test users at the validation-selected epoch. `a ± b`: mean over the seeds "
+                + "done ± standard error across seeds; with one seed done (marked *) the standard error is across "
+                + "test users.\n");
+        md.append("- Paired comparisons A − B use the per-user NDCG@100 differences of the test users both share, "
+                + "per seed (mean and its SE), combined as the mean over seeds with SE = sqrt(Σ SE²) / seeds; p is "
+                + "two-sided (normal), not corrected for the number of comparisons; \"significant\" means p < "
+                + ALPHA + ".\n");
+        md.append("- `pending`: the cell has not finished; `").append(NOT_ENOUGH)
+                .append("`: a comparison lacks the cells it needs.\n\n");
+        if (analyses.isEmpty()) {
+            md.append("No dataset folder yet: every result is ").append(PENDING).append(".\n\n");
+        }
+        for (Analysis a : analyses) {
+            dataset(md, a, study);
+        }
+        if (discussion != null) {
+            md.append("## Discussion\n\n").append(discussion.strip()).append("\n");
+        }
+        return md.toString().stripTrailing() + "\n";
+    }
+
+    private static void dataset(StringBuilder md, Analysis a, Study study) {
+        String name = a.dataset().name();
+        long done = a.summaries().stream().mapToInt(Summary::seeds).sum();
+        long planned = (long) a.summaries().size() * study.seeds().size();
+        md.append("## ").append(name).append("\n\n");
+        md.append(String.format(Locale.ROOT, "%d of %d cells finished (%d variants x %d seeds)", done, planned,
+                a.summaries().size(), study.seeds().size()));
+        md.append(done < planned ? "; the rest are " + PENDING + ".\n\n" : ".\n\n");
+        md.append("### Findings\n\n");
+        findings(md, a);
+        md.append("\n### All variants\n\n");
+        variantTable(md, a, study.seeds().size());
+        md.append("\n### Constant beta: optimum, flatness, latent units\n\n");
+        constantTable(md, a);
+        md.append("\n### Paired comparisons with the best constant beta\n\n");
+        pairedTable(md, a);
+        md.append("\n### Users by activity quintile\n\n");
+        quintileTable(md, a);
+        md.append("\n### Plots\n\n");
+        List<String> shown = plots(a).entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey)
+                .toList();
+        if (shown.isEmpty()) {
+            md.append("No plot yet: every cell is ").append(PENDING).append(".\n\n");
+        }
+        for (String plot : shown) {
+            // "./" keeps a dataset name with a colon (synthetic:0.02) from reading as a URL scheme
+            md.append("![").append(plot).append("](./").append(name.replace(" ", "%20")).append('/').append(plot)
+                    .append(")\n\n");
+        }
+    }
+
+    private static void findings(StringBuilder md, Analysis a) {
+        Summary best = a.bestConstant();
+        if (best == null) {
+            md.append("- Best constant beta: ").append(NOT_ENOUGH).append(" (no constant-beta cell finished). "
+                    + "The comparisons with it are not possible yet.\n");
+        } else {
+            md.append("- Best constant beta: **").append(param(best.variant().param())).append("** (NDCG@100 ")
+                    .append(estimate(best.ndcg(), 4)).append(", ").append(seeds(best.seeds())).append(").\n");
+            List<Summary> constants = a.constants();
+            if (constants.size() < 2 || a.withinOneSe().isEmpty()) {
+                md.append("- Flatness of the optimum: ").append(NOT_ENOUGH).append(constants.size() < 2
+                        ? " (one constant beta finished)\n" : " (no standard error for the best beta)\n");
+            } else {
+                md.append(String.format(Locale.ROOT, "- Flatness of the optimum: %d of %d constant betas lie within "
+                                + "one standard error (%.4f) of the best: %s.\n", a.withinOneSe().size(),
+                        constants.size(), best.ndcg().se(), a.withinOneSe().stream()
+                                .map(s -> param(s.variant().param())).collect(Collectors.joining(", "))));
+            }
+        }
+        Summary schedule = best(a.families(SCHEDULES));
+        md.append("- Annealing vs a constant beta: ").append(schedule == null
+                ? NOT_ENOUGH + " (no annealed or cyclical cell finished)"
+                : "best schedule " + comparison(a, schedule, best)).append(".\n");
+        List<Summary> dataDriven = a.families(DATA_DRIVEN);
+        if (dataDriven.isEmpty()) {
+            md.append("- Per-user and KL-target beta vs the best global beta: ").append(NOT_ENOUGH)
+                    .append(" (no such cell finished).\n");
+        }
+        for (Summary s : dataDriven) {
+            md.append("- ").append(s.variant().family().startsWith("peruser") ? "Per-user beta: " : "KL-target beta: ")
+                    .append(comparison(a, s, best)).append(".\n");
+        }
+        Summary ease = a.summary("ease");
+        if (ease == null || !ease.done()) {
+            md.append("- EASE: ").append(NOT_ENOUGH).append(" (no EASE cell finished).\n");
+        } else {
+            List<Summary> ranked = a.summaries().stream().filter(Summary::done)
+                    .sorted(Comparator.comparingDouble((Summary s) -> -s.ndcg().mean())).toList();
+            md.append("- EASE: NDCG@100 ").append(estimate(ease.ndcg(), 4)).append(", rank ")
+                    .append(ranked.indexOf(ease) + 1).append(" of ").append(ranked.size())
+                    .append(" finished variants; ").append(comparison(a, ease, best));
+            Summary dae = a.summary("multdae");
+            if (dae != null && dae.done()) {
+                md.append("; ").append(comparison(a, ease, dae));
+            }
+            md.append(".\n");
+        }
+        Summary low = a.bestLow();
+        Summary high = a.highest();
+        if (low == null || high == null || low == high) {
+            md.append("- Which users gain from a lower or higher beta: ").append(NOT_ENOUGH)
+                    .append(" (needs a constant beta in (0, ").append(param(LOW_BETA)).append("] and a higher one).\n");
+        } else {
+            Map<String, List<Integer>> verdicts = new LinkedHashMap<>();
+            for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
+                Paired p = a.paired(low.variant().id(), high.variant().id(), q);
+                String v = p == null ? NOT_ENOUGH : p.p() >= ALPHA ? "no significant difference"
+                        : p.diff() > 0 ? "beta " + param(low.variant().param()) + " better"
+                        : "beta " + param(high.variant().param()) + " better";
+                verdicts.computeIfAbsent(v, k -> new ArrayList<>()).add(q);
+            }
+            md.append("- Which users gain from a lower or higher beta (").append(low.variant().id()).append(" vs ")
+                    .append(high.variant().id()).append(" by activity quintile, 1 = least active): ")
+                    .append(verdicts.entrySet().stream().map(e -> e.getKey() + " in quintile"
+                            + (e.getValue().size() > 1 ? "s " : " ") + e.getValue().stream().map(String::valueOf)
+                            .collect(Collectors.joining(", "))).collect(Collectors.joining("; "))).append(".\n");
+        }
+        List<Summary> units = a.constants().stream().filter(s -> s.activeUnits().n() > 0).toList();
+        md.append("- Latent dimensions kept alive (active units, mean over seeds): ").append(units.isEmpty()
+                ? NOT_ENOUGH + " (no constant-beta cell finished)"
+                : units.stream().map(s -> "beta " + param(s.variant().param()) + ": "
+                        + num(s.activeUnits().mean(), 1)).collect(Collectors.joining(", "))).append(".\n");
+    }
+
+    /** "A vs B: diff ± se (p, seeds, users): verdict", or why it cannot be said. */
+    private static String comparison(Analysis a, Summary x, Summary y) {
+        String head = x.variant().id() + " vs " + (y == null ? "the best constant beta" : y.variant().id()) + ": ";
+        if (y == null) {
+            return head + NOT_ENOUGH + " (no constant-beta cell finished)";
+        }
+        Paired p = a.paired(x.variant().id(), y.variant().id(), 0);
+        if (p == null) {
+            return head + NOT_ENOUGH + " (no seed with per-user rows of both)";
+        }
+        return head + String.format(Locale.ROOT, "NDCG@100 %s (p %s, %s, %,d paired users): %s", diff(p),
+                pValue(p.p()), seeds(p.seeds()), p.users(), verdict(p, x.variant().id(), y.variant().id()));
+    }
+
+    private static String verdict(Paired p, String a, String b) {
+        if (p.p() >= ALPHA) {
+            return "no significant difference";
+        }
+        return (p.diff() > 0 ? a : b) + " significantly better";
+    }
+
+    private static void variantTable(StringBuilder md, Analysis a, int plannedSeeds) {
+        md.append("| variant | family | param | seeds | Recall@20 | Recall@50 | NDCG@100 | active units | KL (nats) "
+                + "| train s |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Summary s : a.summaries()) {
+            md.append("| ").append(s.variant().id()).append(" | ").append(s.variant().family()).append(" | ")
+                    .append(param(s.variant().param())).append(" | ").append(s.seeds()).append('/')
+                    .append(Math.max(plannedSeeds, s.seeds())).append(" | ");
+            if (!s.done()) {
+                md.append(String.join(" | ", Collections.nCopies(6, PENDING))).append(" |\n");
+                continue;
+            }
+            md.append(estimate(s.recall20(), 4)).append(" | ").append(estimate(s.recall50(), 4)).append(" | ")
+                    .append(estimate(s.ndcg(), 4)).append(" | ").append(estimate(s.activeUnits(), 1)).append(" | ")
+                    .append(estimate(s.kl(), 2)).append(" | ").append(num(s.trainSeconds(), 1)).append(" |\n");
+        }
+    }
+
+    private static void constantTable(StringBuilder md, Analysis a) {
+        Summary best = a.bestConstant();
+        if (best == null) {
+            md.append(NOT_ENOUGH).append(": no constant-beta cell finished.\n");
+            return;
+        }
+        md.append("| beta | seeds | NDCG@100 | − best | within 1 SE of best | active units | KL (nats) |\n"
+                + "|---:|---:|---:|---:|:---:|---:|---:|\n");
+        for (Summary s : a.constants()) {
+            md.append("| ").append(param(s.variant().param())).append(" | ").append(s.seeds()).append(" | ")
+                    .append(estimate(s.ndcg(), 4)).append(" | ")
+                    .append(String.format(Locale.ROOT, "%+.4f", s.ndcg().mean() - best.ndcg().mean())).append(" | ")
+                    .append(s == best ? "best" : a.withinOneSe().contains(s) ? "yes" : "no").append(" | ")
+                    .append(estimate(s.activeUnits(), 1)).append(" | ").append(estimate(s.kl(), 2)).append(" |\n");
+        }
+    }
+
+    private static void pairedTable(StringBuilder md, Analysis a) {
+        Summary best = a.bestConstant();
+        if (best == null) {
+            md.append(NOT_ENOUGH).append(": no constant-beta cell finished.\n");
+            return;
+        }
+        md.append("A − B on NDCG@100 with B = ").append(best.variant().id()).append(" (the best constant beta).\n\n");
+        md.append("| A | NDCG@100 A − B | p | seeds | paired users | verdict |\n|---|---:|---:|---:|---:|---|\n");
+        for (Summary s : a.summaries()) {
+            if (s.variant().family().equals("constant")) {
+                continue; // constants against the best one are the flatness table
+            }
+            Paired p = s.done() ? a.paired(s.variant().id(), best.variant().id(), 0) : null;
+            md.append("| ").append(s.variant().id()).append(" | ");
+            if (p == null) {
+                String why = s.done() ? NOT_ENOUGH : PENDING;
+                md.append(why).append(" | | | | ").append(why).append(" |\n");
+            } else {
+                md.append(diff(p)).append(" | ").append(pValue(p.p())).append(" | ").append(p.seeds()).append(" | ")
+                        .append(String.format(Locale.ROOT, "%,d", p.users())).append(" | ")
+                        .append(verdict(p, "A", "B")).append(" |\n");
+            }
+        }
+    }
+
+    private static void quintileTable(StringBuilder md, Analysis a) {
+        if (a.quintileBounds().isEmpty()) {
+            md.append(NOT_ENOUGH).append(": no per-user rows yet.\n");
+            return;
+        }
+        md.append("Quintiles of each seed's test users by clicks (1 = least active); upper bounds per seed: ")
+                .append(a.quintileBounds().entrySet().stream().map(e -> "seed " + e.getKey() + ": "
+                        + Arrays.stream(e.getValue()).mapToObj(b -> "≤ " + b)
+                        .collect(Collectors.joining(", ")) + ", more")
+                        .collect(Collectors.joining("; "))).append(".\n\n");
+        List<Summary> shown = quintileVariants(a);
+        Summary low = a.bestLow();
+        Summary high = a.highest();
+        boolean gain = low != null && high != null && low != high;
+        md.append("| quintile | ").append(shown.stream().map(s -> s.variant().id()).collect(Collectors.joining(" | ")));
+        if (gain) {
+            md.append(" | ").append(low.variant().id()).append(" − ").append(high.variant().id()).append(" | p");
+        }
+        md.append(" |\n|---|").append("---:|".repeat(shown.size() + (gain ? 2 : 0))).append('\n');
+        for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
+            md.append("| ").append(q).append(" |");
+            for (Summary s : shown) {
+                Estimate e = a.quintileNdcg(s.variant().id(), q);
+                md.append(' ').append(e.n() == 0 ? PENDING : estimate(e, 4)).append(" |");
+            }
+            if (gain) {
+                Paired p = a.paired(low.variant().id(), high.variant().id(), q);
+                md.append(' ').append(p == null ? NOT_ENOUGH : diff(p)).append(" | ")
+                        .append(p == null ? "" : pValue(p.p())).append(" |");
+            }
+            md.append('\n');
+        }
+    }
+
+    /** The variants of the quintile table and plot: beta 0, the best constant, beta 1, anneal to 0.2, Mult-DAE, EASE. */
+    static List<Summary> quintileVariants(Analysis a) {
+        List<Summary> out = new ArrayList<>();
+        for (String id : new String[] {"const-0", a.bestConstant() == null ? null : a.bestConstant().variant().id(),
+                "const-1", "anneal-0.2", "multdae", "ease"}) {
+            Summary s = id == null ? null : a.summary(id);
+            if (s != null && s.done() && !out.contains(s) && a.quintileNdcg(id, 1).n() > 0) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- plots
+
+    /** Every plot of {@code a} by file name, null where it has no data yet. */
+    static Map<String, String> plots(Analysis a) {
+        Map<String, String> plots = new LinkedHashMap<>();
+        String ds = a.dataset().name();
+        List<Summary> constants = a.constants();
+        List<Summary> anneals = a.family("anneal");
+        TreeSet<Double> grid = new TreeSet<>();
+        constants.forEach(s -> grid.add(s.variant().param()));
+        anneals.forEach(s -> grid.add(s.variant().param()));
+        List<Double> betas = List.copyOf(grid);
+        Axis betaAxis = Axis.categories("beta (constant) or cap (anneal); categorical axis, grid values evenly spaced",
+                betas.stream().map(BetaStudyReport::param).toList());
+
+        List<Reference> refs = new ArrayList<>();
+        for (String id : List.of("multdae", "ease")) {
+            Summary s = a.summary(id);
+            if (s != null && s.done()) {
+                refs.add(new Reference(s.ndcg().mean(), (id.equals("ease") ? "EASE " : "Mult-DAE ")
+                        + num(s.ndcg().mean(), 4)));
+            }
+        }
+        plots.put(NDCG_PLOT, betas.isEmpty() ? null : SvgPlot.render(ds + ": test NDCG@100 vs beta (± SE)", betaAxis,
+                Axis.linear("NDCG@100 (test users)"), List.of(
+                        betaSeries("constant beta", 0, constants, betas, Summary::ndcg),
+                        betaSeries("anneal 0 → cap (x = cap)", 1, anneals, betas, Summary::ndcg)), refs));
+
+        List<Summary> shown = quintileVariants(a);
+        List<Series> quintileSeries = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            Summary s = shown.get(i);
+            List<Point> pts = new ArrayList<>();
+            for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
+                Estimate e = a.quintileNdcg(s.variant().id(), q);
+                // a small offset per series keeps the error bars apart
+                pts.add(new Point(q - 1 + (i - (shown.size() - 1) / 2.0) * 0.06, e.mean(), e.se()));
+            }
+            String label = s == a.bestConstant() ? s.variant().id() + " (best constant)" : s.variant().id();
+            quintileSeries.add(new Series(label, i, Style.MARKERS_AND_LINE, pts));
+        }
+        plots.put(QUINTILE_PLOT, shown.isEmpty() ? null : SvgPlot.render(ds + ": NDCG@100 by user activity quintile",
+                Axis.categories("activity quintile of the test users by clicks (categorical)",
+                        List.of("1 (least active)", "2", "3", "4", "5 (most active)")),
+                Axis.linear("NDCG@100 (test users)"), quintileSeries, List.of()));
+
+        plots.put(ACTIVE_UNITS_PLOT, betas.isEmpty() ? null : SvgPlot.render(ds + ": active latent units vs beta",
+                betaAxis, Axis.linear("active units (posterior-mean variance > 0.01)"), List.of(
+                        betaSeries("constant beta", 0, constants, betas, Summary::activeUnits),
+                        betaSeries("anneal 0 → cap (x = cap)", 1, anneals, betas, Summary::activeUnits)), List.of()));
+        plots.put(KL_PLOT, betas.isEmpty() ? null : SvgPlot.render(ds + ": mean KL vs beta", betaAxis,
+                Axis.linear("KL(q(z|x) || N(0, I)), nats per test user"), List.of(
+                        betaSeries("constant beta", 0, constants, betas, Summary::kl),
+                        betaSeries("anneal 0 → cap (x = cap)", 1, anneals, betas, Summary::kl)), List.of()));
+        plots.put(KL_CLICKS_PLOT, klVsClicks(a));
+        return plots;
+    }
+
+    private static Series betaSeries(String name, int colour, List<Summary> summaries, List<Double> betas,
+                                     Function<Summary, Estimate> metric) {
+        List<Point> pts = new ArrayList<>();
+        for (Summary s : summaries) {
+            Estimate e = metric.apply(s);
+            if (e.n() > 0) {
+                pts.add(new Point(betas.indexOf(s.variant().param()), e.mean(), e.se()));
+            }
+        }
+        return new Series(name, colour, Style.MARKERS_AND_LINE, pts);
+    }
+
+    /** The constant betas of the KL scatter: the finished ones nearest to {@link #SCATTER_BETAS}, with their seed. */
+    static Map<Summary, Integer> scatterCells(Analysis a) {
+        Map<Summary, Integer> chosen = new LinkedHashMap<>();
+        Map<Summary, Integer> candidates = new LinkedHashMap<>();
+        for (Summary s : a.constants()) {
+            if (s.variant().param() <= 0) {
+                continue; // no place on the log scale of "nearest"
+            }
+            for (int seed : a.quintileBounds().keySet()) {
+                List<UserRow> users = a.dataset().users(s.variant().id(), seed);
+                if (users != null && users.stream().anyMatch(u -> Double.isFinite(u.kl()))) {
+                    candidates.putIfAbsent(s, seed); // the lowest seed with per-user KL
+                }
+            }
+        }
+        for (double target : SCATTER_BETAS) {
+            candidates.keySet().stream()
+                    .filter(s -> !chosen.containsKey(s))
+                    .min(Comparator.comparingDouble((Summary s) -> Math.abs(Math.log(s.variant().param() / target)))
+                            .thenComparingDouble(s -> s.variant().param()))
+                    .ifPresent(s -> chosen.put(s, candidates.get(s)));
+        }
+        List<Summary> byBeta = new ArrayList<>(chosen.keySet());
+        byBeta.sort(Comparator.comparingDouble(s -> s.variant().param()));
+        Map<Summary, Integer> sorted = new LinkedHashMap<>();
+        byBeta.forEach(s -> sorted.put(s, chosen.get(s)));
+        return sorted;
+    }
+
+    private static String klVsClicks(Analysis a) {
+        Map<Summary, Integer> cells = scatterCells(a);
+        if (cells.isEmpty()) {
+            return null;
+        }
+        List<Series> series = new ArrayList<>();
+        List<Series> medians = new ArrayList<>();
+        int colour = 0;
+        for (Map.Entry<Summary, Integer> e : cells.entrySet()) {
+            List<UserRow> users = new ArrayList<>(a.dataset().users(e.getKey().variant().id(), e.getValue()).stream()
+                    .filter(u -> Double.isFinite(u.kl()) && u.clicks() > 0).toList());
+            users.sort(Comparator.comparingInt(UserRow::clicks).thenComparing(UserRow::user));
+            int stride = (users.size() + MAX_SCATTER_POINTS - 1) / MAX_SCATTER_POINTS;
+            List<Point> pts = new ArrayList<>();
+            for (int i = 0; i < users.size(); i += stride) {
+                pts.add(new Point(users.get(i).clicks(), users.get(i).kl()));
+            }
+            String beta = "beta " + param(e.getKey().variant().param());
+            series.add(new Series(String.format(Locale.ROOT, "%s, seed %d%s", beta, e.getValue(),
+                    stride > 1 ? " (every " + stride + "th user)" : ""), colour, Style.MARKERS, pts));
+            medians.add(new Series("running median, " + beta, colour, Style.LINE, runningMedian(users)));
+            colour++;
+        }
+        series.addAll(medians);
+        return SvgPlot.render(a.dataset().name() + ": per-user KL vs clicks", Axis.log("clicks of the user (log scale)"),
+                Axis.linear("KL(q(z|x) || N(0, I)), nats"), series, List.of());
+    }
+
+    /**
+     * The running median of KL over users sorted by clicks: windows of a tenth of the users (at least 5), at most
+     * 40 of them evenly spaced, each plotted at its median clicks.
+     */
+    static List<Point> runningMedian(List<UserRow> sortedByClicks) {
+        int n = sortedByClicks.size();
+        int w = Math.min(n, Math.max(5, n / 10));
+        List<Point> pts = new ArrayList<>();
+        if (n == 0) {
+            return pts;
+        }
+        int step = Math.max(1, (n - w) / 40);
+        for (int from = 0; from + w <= n; from += step) {
+            List<UserRow> win = sortedByClicks.subList(from, from + w);
+            pts.add(new Point(BetaStudyStats.median(win.stream().mapToDouble(UserRow::clicks).toArray()),
+                    BetaStudyStats.median(win.stream().mapToDouble(UserRow::kl).toArray())));
+        }
+        return pts;
+    }
+
+    // ---------------------------------------------------------------- formatting
+
+    /** A grid value without trailing zeros: 0, 0.01, 0.2, 1; empty for NaN. */
+    static String param(double v) {
+        return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    private static String num(double v, int decimals) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
+    }
+
+    /** "mean ± se" (* marks a one-seed estimate whose SE is across users); "pending" for no seed. */
+    static String estimate(Estimate e, int decimals) {
+        if (e.n() == 0) {
+            return PENDING;
+        }
+        String m = num(e.mean(), decimals);
+        return Double.isNaN(e.se()) ? m : m + " ± " + num(e.se(), decimals) + (e.n() == 1 ? "*" : "");
+    }
+
+    private static String diff(Paired p) {
+        return String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff(), p.se());
+    }
+
+    static String pValue(double p) {
+        return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    private static String seeds(int n) {
+        return n + (n == 1 ? " seed" : " seeds");
+    }
+
+    private static double[] toArray(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+}

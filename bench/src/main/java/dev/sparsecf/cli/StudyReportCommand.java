@@ -1,0 +1,43 @@
+package dev.sparsecf.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sparsecf study report}: regenerates every table and plot of a beta study from its raw rows. */
+@Command(name = "report",
+        description = {"Render the beta study's README.md (tables, findings) and per-dataset SVG plots",
+                "from the raw rows (<dataset>/cells.csv, <dataset>/users/*.csv); unfinished cells show as pending.",
+                "A hand-written DIR/discussion.md is appended under Discussion."})
+final class StudyReportCommand implements Callable<Integer> {
+
+    /** The study directory under the repository root (or the working directory). */
+    static final String DEFAULT_DIR = "results/beta-study";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "Study directory, one subdirectory per dataset (default: " + DEFAULT_DIR
+                    + " in the repository).")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+        Path d = dir != null ? dir : Path.of(System.getenv().getOrDefault(BenchCommand.HOME_ENV, ".")).resolve(DEFAULT_DIR);
+        if (!Files.isDirectory(d)) {
+            throw new ParameterException(spec.commandLine(), "--dir: " + d + " is not a directory");
+        }
+        List<Path> written = BetaStudyReport.write(d);
+        spec.commandLine().getOut().printf("wrote %s and %d plot%s%n", written.getFirst(), written.size() - 1,
+                written.size() == 2 ? "" : "s");
+        return 0;
+    }
+}
