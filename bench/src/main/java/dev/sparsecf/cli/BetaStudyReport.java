@@ -303,7 +303,7 @@ final class BetaStudyReport {
             List<Summary> constants = a.constants();
             if (constants.size() < 2 || a.withinOneSe().isEmpty()) {
                 md.append("- Flatness of the optimum: ").append(NOT_ENOUGH).append(constants.size() < 2
-                        ? " (one constant beta finished)\n" : " (no standard error for the best beta)\n");
+                        ? " (one constant beta finished).\n" : " (no standard error for the best beta).\n");
             } else {
                 md.append(String.format(Locale.ROOT, "- Flatness of the optimum: %d of %d constant betas lie within "
                                 + "one standard error (%.4f) of the best: %s.\n", a.withinOneSe().size(),
