@@ -51,11 +51,6 @@ final class BetaStudyData {
      */
     record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users) {
 
-        /** The cell of {@code variant} on {@code seed}, or null when it is not finished. */
-        Cell cell(String variant, int seed) {
-            return cells.stream().filter(c -> c.variant().equals(variant) && c.seed() == seed).findFirst().orElse(null);
-        }
-
         /** The cells of {@code variant}, by seed. */
         List<Cell> cells(String variant) {
             return cells.stream().filter(c -> c.variant().equals(variant)).toList();

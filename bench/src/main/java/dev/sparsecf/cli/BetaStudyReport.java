@@ -108,7 +108,7 @@ final class BetaStudyReport {
         /** A over B on NDCG@100, paired over the test users of each seed both finished ({@code quintile} 0: all users). */
         Paired paired(String a, String b, int quintile) {
             List<double[]> diffs = new ArrayList<>();
-            for (int seed : quintileBounds.keySet()) {
+            for (int seed : quintileBounds.keySet()) { // the seeds with per-user rows
                 List<UserRow> ua = dataset.users(a, seed);
                 List<UserRow> ub = dataset.users(b, seed);
                 if (ua == null || ub == null) {
@@ -202,11 +202,11 @@ final class BetaStudyReport {
                 known.stream().mapToDouble(se).toArray());
     }
 
-    /** The summary with the highest mean NDCG@100 (the first of equals), or null for none. */
+    /** The summary with the highest mean NDCG@100 (the first of equals), or null when none has one. */
     private static Summary best(List<Summary> summaries) {
         Summary best = null;
         for (Summary s : summaries) {
-            if (s.done() && (best == null || s.ndcg().mean() > best.ndcg().mean())) {
+            if (s.ndcg().n() > 0 && (best == null || s.ndcg().mean() > best.ndcg().mean())) {
                 best = s;
             }
         }
