@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train",
         description = {"Train Mult-VAE, Mult-DAE or EASE on a dataset's Liang et al. split and report test metrics.",
-                "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80% of the updates."})
+                "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80%% of the updates."})
 final class TrainCommand implements Callable<Integer> {
 
     static final String METRICS_FILE = "metrics.json";
@@ -131,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", result.bestEpoch(), epochs,
                     result.bestValidationNdcg());
-            o.println("test: " + test.format());
+            o.print("test:\n" + test.format().indent(2));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("dataset", split.train().source());
             meta.put(SavedModels.DATA, data);
@@ -179,7 +179,7 @@ final class TrainCommand implements Callable<Integer> {
             EvaluationResult validation = ease.evaluate(split.validation());
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", selection.lambda(), selection.validationNdcg());
-            o.println("test: " + test.format());
+            o.print("test:\n" + test.format().indent(2));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
             m.put("dataset", split.train().source());

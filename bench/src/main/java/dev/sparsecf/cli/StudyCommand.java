@@ -1,0 +1,24 @@
+package dev.sparsecf.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code sparsecf study}: the studies of model settings ({@code report} renders their tables and plots). */
+@Command(name = "study",
+        description = "Run and report studies",
+        subcommands = {BetaStudyCommand.class},
+        synopsisSubcommandLabel = "COMMAND")
+final class StudyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command (one of "
+                + String.join(", ", spec.subcommands().keySet()) + ")");
+    }
+}
