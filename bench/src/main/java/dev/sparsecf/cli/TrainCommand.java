@@ -121,10 +121,18 @@ final class TrainCommand implements Callable<Integer> {
                 model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
                 dense.kernels().implementationName(), dense.implementationName(), dense.kernels().threads());
         try (CsrMatrix train = split.train().toCsr(); MultVae vae = new MultVae(config, train.cols(), dense)) {
+            // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
+            boolean terminal = System.console() != null;
             VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> err.printf(Locale.ROOT,
-                    "epoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
-                    r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(), r.validationNdcg(),
-                    r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())));
+                    "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
+                    terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
+                    r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
+                    (epoch, batch, batches, seconds) -> {
+                        if (terminal) {
+                            err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
+                            err.flush();
+                        }
+                    });
             VaeTrainer.Result result = trainer.train(vae, train, split.validation(), epochs, schedule);
             EvaluationResult test = trainer.evaluate(vae, split.test());
             EvaluationResult validation = trainer.evaluate(vae, split.validation());
