@@ -1,7 +1,5 @@
 package dev.sparsecf.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * The raw rows of a beta study as {@code sparsecf study beta} writes them ({@code <dataset>/cells.csv}
- * and {@code <dataset>/users/<variant>__s<seed>.csv}, plus the seeds of {@code study.json}), loaded for
+ * and {@code <dataset>/users/<variant>__s<seed>.csv}), loaded for
  * {@link BetaStudyReport}. Malformed rows are errors naming the file, line and value; missing files are not.
  */
 final class BetaStudyData {
@@ -27,9 +25,6 @@ final class BetaStudyData {
     /** The families in report order; an unknown family sorts last. */
     static final List<String> FAMILIES = List.of("constant", "anneal", "anneal-paper", "cyclical", "peruser-clicks",
             "peruser-inverse", "kltarget", "multdae", "ease");
-
-    /** The file of the finished cells of a dataset. */
-    static final String CELLS = "cells.csv";
 
     /** One finished cell: a variant trained and tested on one seed's split; NaN where not applicable. */
     record Cell(String variant, String family, double param, int seed, int epochs, int bestEpoch, double trainSeconds,
@@ -97,7 +92,7 @@ final class BetaStudyData {
 
     /**
      * Every dataset folder under {@code dir} (sorted by name; a folder without {@code cells.csv} has no cells yet)
-     * and the seeds: those of {@code study.json} when it lists them, else every seed of a finished cell.
+     * and the seeds of the finished cells (the runner records no seed list, so a seed no cell finished is unknown).
      */
     static Study load(Path dir) throws IOException {
         List<Dataset> datasets = new ArrayList<>();
@@ -108,28 +103,13 @@ final class BetaStudyData {
                 }
             }
         }
-        TreeSet<Integer> seeds = new TreeSet<>(plannedSeeds(dir.resolve("study.json")));
+        TreeSet<Integer> seeds = new TreeSet<>();
         datasets.forEach(d -> d.cells().forEach(c -> seeds.add(c.seed())));
         return new Study(datasets, List.copyOf(seeds));
     }
 
-    /** The {@code seeds} array of the runner's {@code study.json}, or none when the file or the array is missing. */
-    private static List<Integer> plannedSeeds(Path studyJson) throws IOException {
-        if (!Files.isRegularFile(studyJson)) {
-            return List.of();
-        }
-        JsonNode seeds = new ObjectMapper().readTree(studyJson.toFile()).path("seeds");
-        List<Integer> out = new ArrayList<>();
-        seeds.forEach(s -> {
-            if (s.canConvertToInt()) {
-                out.add(s.asInt());
-            }
-        });
-        return out;
-    }
-
     private static Dataset dataset(Path dir) throws IOException {
-        Path cellsFile = dir.resolve(CELLS);
+        Path cellsFile = dir.resolve(StudyCells.FILE);
         Map<String, Cell> cells = new LinkedHashMap<>();
         if (Files.isRegularFile(cellsFile)) {
             for (Row r : rows(cellsFile, List.of("variant", "family", "param", "seed", "epochs", "best_epoch",

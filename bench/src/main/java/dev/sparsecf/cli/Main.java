@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sparsecf",
         description = "Vectorized sparse kernels, Mult-VAE and EASE on the JVM.",
-        subcommands = {BenchCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, RecommendCommand.class,
-                StudyCommand.class},
+        subcommands = {BenchCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, RecommendCommand.class, StudyCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class Main implements Callable<Integer> {
 

@@ -30,6 +30,18 @@ final class Progress {
         err.flush();
     }
 
+    /**
+     * A progress bar for a terminal, redrawn in place: {@code "\r<label> [#####     ] 45/234  12.3 s, ETA 49s"}, the
+     * ETA extrapolated from the time per step so far.
+     */
+    static String bar(String label, int done, int total, double seconds) {
+        int width = 30;
+        int filled = total == 0 ? width : (int) ((long) width * done / total);
+        double eta = done == 0 ? 0 : seconds / done * (total - done);
+        return String.format(Locale.ROOT, "\r%s [%s%s] %d/%d  %.1f s, ETA %s", label, "#".repeat(filled),
+                " ".repeat(width - filled), done, total, seconds, duration(eta));
+    }
+
     /** A duration for humans: {@code 42s}, {@code 3m07s}, {@code 1h02m}. */
     static String duration(double seconds) {
         long s = Math.round(seconds);

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code sparsecf study}: the studies of model settings ({@code report} renders their tables and plots). */
 @Command(name = "study",
         description = "Run and report studies",
-        subcommands = {StudyReportCommand.class},
+        subcommands = {BetaStudyCommand.class, StudyReportCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 final class StudyCommand implements Callable<Integer> {
 

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train",
         description = {"Train Mult-VAE, Mult-DAE or EASE on a dataset's Liang et al. split and report test metrics.",
-                "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80% of the updates."})
+                "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80%% of the updates."})
 final class TrainCommand implements Callable<Integer> {
 
     static final String METRICS_FILE = "metrics.json";
@@ -121,17 +121,25 @@ final class TrainCommand implements Callable<Integer> {
                 model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
                 dense.kernels().implementationName(), dense.implementationName(), dense.kernels().threads());
         try (CsrMatrix train = split.train().toCsr(); MultVae vae = new MultVae(config, train.cols(), dense)) {
+            // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
+            boolean terminal = System.console() != null;
             VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> err.printf(Locale.ROOT,
-                    "epoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
-                    r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(), r.validationNdcg(),
-                    r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())));
+                    "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
+                    terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
+                    r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
+                    (epoch, batch, batches, seconds) -> {
+                        if (terminal) {
+                            err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
+                            err.flush();
+                        }
+                    });
             VaeTrainer.Result result = trainer.train(vae, train, split.validation(), epochs, schedule);
             EvaluationResult test = trainer.evaluate(vae, split.test());
             EvaluationResult validation = trainer.evaluate(vae, split.validation());
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", result.bestEpoch(), epochs,
                     result.bestValidationNdcg());
-            o.println("test: " + test.format());
+            o.print("test:\n" + test.format().indent(2));
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("dataset", split.train().source());
             meta.put(SavedModels.DATA, data);
@@ -179,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
             EvaluationResult validation = ease.evaluate(split.validation());
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", selection.lambda(), selection.validationNdcg());
-            o.println("test: " + test.format());
+            o.print("test:\n" + test.format().indent(2));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
             m.put("dataset", split.train().source());

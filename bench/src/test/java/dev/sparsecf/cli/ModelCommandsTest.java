@@ -58,23 +58,7 @@ class ModelCommandsTest {
 
     @Test
     void trainEaseChoosesLambdaOnValidation() throws IOException {
-        // a small ml-100k-format file: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars
-        Path dataDir = tmp.resolve("data");
-        Files.createDirectories(dataDir.resolve("ml-100k"));
-        StringBuilder lines = new StringBuilder();
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
-        for (int u = 1; u <= 80; u++) {
-            int count = 8 + rnd.nextInt(12);
-            java.util.BitSet seen = new java.util.BitSet();
-            while (seen.cardinality() < count) {
-                int item = 1 + (int) Math.min(39, Math.abs(rnd.nextGaussian()) * 12);
-                if (!seen.get(item)) {
-                    seen.set(item);
-                    lines.append(u).append('\t').append(item).append('\t').append(4 + rnd.nextInt(2)).append("\t0\n");
-                }
-            }
-        }
-        Files.writeString(dataDir.resolve("ml-100k").resolve("u.data"), lines);
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
         Path out = tmp.resolve("ease");
         Outcome t = run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
                 "--validation-users", "10", "--test-users", "10", "--out", out.toString());
@@ -90,6 +74,26 @@ class ModelCommandsTest {
         assertTrue(metrics.path("test").path("NDCG@100").path("mean").asDouble() > 0);
         assertOneLineError("ease has no KL term", "train", "--model", "ease", "--data", "ml-100k", "--data-dir",
                 dataDir.toString(), "--out", tmp.resolve("x").toString(), "--beta", "0.1");
+    }
+
+    /** A small ml-100k-format data dir: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars; returns the dir. */
+    static Path writeSmallMl100k(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir.resolve("ml-100k"));
+        StringBuilder lines = new StringBuilder();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        for (int u = 1; u <= 80; u++) {
+            int count = 8 + rnd.nextInt(12);
+            java.util.BitSet seen = new java.util.BitSet();
+            while (seen.cardinality() < count) {
+                int item = 1 + (int) Math.min(39, Math.abs(rnd.nextGaussian()) * 12);
+                if (!seen.get(item)) {
+                    seen.set(item);
+                    lines.append(u).append('\t').append(item).append('\t').append(4 + rnd.nextInt(2)).append("\t0\n");
+                }
+            }
+        }
+        Files.writeString(dataDir.resolve("ml-100k").resolve("u.data"), lines);
+        return dataDir;
     }
 
     @Test

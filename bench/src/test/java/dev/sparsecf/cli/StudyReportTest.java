@@ -25,15 +25,13 @@ import org.w3c.dom.NodeList;
 
 /**
  * {@code sparsecf study report} on synthetic rows in the runner's format: dataset {@code synthetic:0.02} with most
- * variants on seeds 1 and 2 of a planned 1-3, dataset {@code tiny} with a hand-computed paired comparison, and an
+ * variants on seeds 1 and 2, dataset {@code tiny} with a hand-computed paired comparison, and an
  * empty dataset folder {@code ml-1m}.
  */
 class StudyReportTest {
 
     private static final String SYNTHETIC = "synthetic:0.02";
-    private static final String CELLS_HEADER = "dataset,variant,family,param,seed,epochs,best_epoch,train_seconds,"
-            + "test_users,recall20,recall20_se,recall50,recall50_se,ndcg100,ndcg100_se,active_units,kl_mean,mean_beta,"
-            + "lambda,split_fingerprint";
+    private static final String CELLS_HEADER = StudyCells.HEADER;
     /** Test users per seed in synthetic:0.02; their clicks are 5, 8, 11, ..., 122. */
     private static final int USERS = 40;
 
@@ -89,8 +87,7 @@ class StudyReportTest {
         users(tiny, "kltarget-10", 2, new double[] {0.8, 0.4});
 
         Files.createDirectories(dir.resolve("ml-1m")); // created by the runner, nothing finished yet
-        Files.writeString(dir.resolve("study.json"), "{\"datasets\": [\"synthetic:0.02\", \"tiny\", \"ml-1m\"], "
-                + "\"seeds\": [1, 2, 3], \"command\": \"sparsecf study beta\"}\n");
+        Files.writeString(dir.resolve("study.json"), "{\"runs\": [{\"commandLine\": \"study beta\"}]}\n");
     }
 
     private static void users(Path dataset, String variant, int seed, double[] ndcg) throws IOException {
@@ -196,19 +193,19 @@ class StudyReportTest {
     void missingCellsArePendingAndEmptyDatasetsDoNotFail() throws IOException {
         String readme = render();
         String s = section(readme, SYNTHETIC);
-        assertEquals("21 of 36 cells finished (12 variants x 3 seeds); the rest are pending.",
+        assertEquals("21 of 24 cells finished (12 variants x 2 seeds); the rest are pending.",
                 s.lines().filter(l -> l.contains("cells finished")).findFirst().orElseThrow());
-        assertEquals("| peruser-inverse-0.2 | peruser-inverse | 0.2 | 0/3 | pending | pending | pending | pending | "
+        assertEquals("| peruser-inverse-0.2 | peruser-inverse | 0.2 | 0/2 | pending | pending | pending | pending | "
                 + "pending | pending |", line(s, "| peruser-inverse-0.2 |"));
-        assertTrue(line(s, "| kltarget-10 | kltarget | 10 | 1/3 |").startsWith("| kltarget-10 | kltarget | 10 | 1/3 | "
+        assertTrue(line(s, "| kltarget-10 | kltarget | 10 | 1/2 |").startsWith("| kltarget-10 | kltarget | 10 | 1/2 | "
                 + "0.3060 ± 0.0040* | 0.3740 ± 0.0050* | 0.3400 ± 0.0030* |"), line(s, "| kltarget-10 | kltarget"));
         assertEquals("| peruser-inverse-0.2 | pending | | | | pending |", line(s, "| peruser-inverse-0.2 | pending"));
         String empty = section(readme, "ml-1m");
-        assertTrue(empty.contains("0 of 36 cells finished"), empty);
+        assertTrue(empty.contains("0 of 24 cells finished"), empty);
         assertTrue(empty.contains("- Best constant beta: not enough data"), empty);
         assertTrue(empty.contains("No plot yet"), empty);
         assertFalse(Files.exists(dir.resolve("ml-1m").resolve(BetaStudyReport.NDCG_PLOT)));
-        assertTrue(line(section(readme, "tiny"), "| const-0 |").endsWith("| 0/3 | pending | pending | pending | "
+        assertTrue(line(section(readme, "tiny"), "| const-0 |").endsWith("| 0/2 | pending | pending | pending | "
                 + "pending | pending | pending |"));
     }
 
@@ -297,7 +294,7 @@ class StudyReportTest {
         assertTrue(o.err().contains("cells.csv line 4: ndcg100 '0.4x5' is not a number"), o.err());
         MainTest.assertOneLineError("--dir: " + dir.resolve("nope") + " is not a directory",
                 "study", "report", "--dir", dir.resolve("nope").toString());
-        MainTest.assertOneLineError("missing command (one of report", "study");
+        MainTest.assertOneLineError("sparsecf study: missing command (one of beta, report)", "study");
     }
 
     private static Document parse(Path svg) throws Exception {

@@ -40,14 +40,18 @@ public final class MultVae implements AutoCloseable {
     private final DenseMatrix dz;      // VAE: gradient w.r.t. z
     private final double[] rowLoss;
     private final double[] rowKl;
+    private final float[] uniformBeta; // the scalar-beta overloads' row betas
     private final double[] columnScratch;
     private long updates;
 
-    /** Losses of one training step, averaged over the batch's users. */
-    public record StepLoss(double negLogLikelihood, double kl, double beta) {
-        /** The minimised objective without weight decay: NLL + beta * KL. */
+    /**
+     * Losses of one training step, averaged over the batch's users: {@code beta} is the mean row beta and
+     * {@code weightedKl} the mean of {@code beta_u * kl_u} (equal to {@code beta * kl} when every row has the same beta).
+     */
+    public record StepLoss(double negLogLikelihood, double kl, double beta, double weightedKl) {
+        /** The minimised objective without weight decay: mean of NLL_u + beta_u * KL_u. */
         public double objective() {
-            return negLogLikelihood + beta * kl;
+            return negLogLikelihood + weightedKl;
         }
     }
 
@@ -83,6 +87,7 @@ public final class MultVae implements AutoCloseable {
         dz = vae ? DenseMatrix.allocate(batch, latent) : null;
         rowLoss = new double[batch];
         rowKl = new double[batch];
+        uniformBeta = new float[batch];
         columnScratch = new double[Math.max(items, Arrays.stream(shapes).mapToInt(s -> s[1]).max().orElse(1))];
     }
 
@@ -104,7 +109,15 @@ public final class MultVae implements AutoCloseable {
      * {@code rowScale} their L2 normalisers (1/sqrt(clicks)), {@code targets} the full binary rows.
      */
     public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
-        StepLoss loss = gradientOnly(input, rowScale, targets, beta, rng);
+        return trainStep(input, rowScale, targets, uniformBeta(beta, input.rows()), rng);
+    }
+
+    /**
+     * One Adam step as {@link #trainStep(CsrMatrix, float[], CsrMatrix, double, SplittableRandom)} with a KL weight
+     * per row: minimises {@code (1/m) sum_u (nll_u + rowBeta[u] * kl_u)}; {@code rowBeta.length >= m}.
+     */
+    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, SplittableRandom rng) {
+        StepLoss loss = gradientOnly(input, rowScale, targets, rowBeta, rng);
         updates++;
         double step = Adam.stepSize(config.learningRate(), updates);
         for (Layer layer : layers) {
@@ -120,8 +133,23 @@ public final class MultVae implements AutoCloseable {
     public DenseMatrix score(CsrMatrix input, float[] rowScale) {
         int m = input.rows();
         checkBatch(m, null);
-        forward(input, rowScale, m, null);
+        forward(input, rowScale, m, null, false);
         return out[layers.length - 1].rows(0, m);
+    }
+
+    /**
+     * Runs only the encoder (no dropout, no sampling) and returns a view of the {@code m x 2*latent} rows
+     * (mu | logvar), valid until the next call. VAE only.
+     */
+    public DenseMatrix encode(CsrMatrix input, float[] rowScale) {
+        if (sampleLayer < 0) {
+            throw new UnsupportedOperationException("encode needs a VAE (mu | logvar); this model is a "
+                    + config.kind() + " with a deterministic code");
+        }
+        int m = input.rows();
+        checkBatch(m, null);
+        forward(input, rowScale, m, null, true);
+        return out[sampleLayer].rows(0, m);
     }
 
     /** The encoder output of the last forward pass (VAE: mu | logvar; DAE: the code); a view of {@code m} rows. */
@@ -143,9 +171,13 @@ public final class MultVae implements AutoCloseable {
         }
     }
 
-    /** Forward pass; {@code rng == null} means evaluation (z = mu). */
-    private void forward(CsrMatrix input, float[] rowScale, int m, SplittableRandom rng) {
-        for (int l = 0; l < layers.length; l++) {
+    /**
+     * Forward pass; {@code rng == null} means evaluation (z = mu); {@code encoderOnly} stops at (mu | logvar)
+     * without sampling.
+     */
+    private void forward(CsrMatrix input, float[] rowScale, int m, SplittableRandom rng, boolean encoderOnly) {
+        int end = encoderOnly ? sampleLayer + 1 : layers.length;
+        for (int l = 0; l < end; l++) {
             Layer layer = layers[l];
             DenseMatrix o = out[l].rows(0, m);
             if (l == 0) {
@@ -157,7 +189,7 @@ public final class MultVae implements AutoCloseable {
             if (layer.tanh) {
                 Elementwise.tanh(o);
             }
-            if (l == sampleLayer) {
+            if (l == sampleLayer && !encoderOnly) {
                 sample(o, m, rng);
             }
         }
@@ -183,8 +215,8 @@ public final class MultVae implements AutoCloseable {
         }
     }
 
-    /** Gradients of (1/m) * sum_u (nll_u + beta * kl_u) into every layer's gw/gb. */
-    private void backward(CsrMatrix input, float[] rowScale, int m, double beta) {
+    /** Gradients of (1/m) * sum_u (nll_u + rowBeta[u] * kl_u) into every layer's gw/gb. */
+    private void backward(CsrMatrix input, float[] rowScale, int m, float[] rowBeta) {
         float invM = 1f / m;
         for (int l = layers.length - 1; l >= 0; l--) {
             Layer layer = layers[l];
@@ -198,7 +230,7 @@ public final class MultVae implements AutoCloseable {
                 DenseMatrix dIn = l - 1 == sampleLayer ? dz.rows(0, m) : delta[l - 1].rows(0, m);
                 dense.gemm(false, true, 1f, d, layer.w, 0f, dIn);
                 if (l - 1 == sampleLayer) {
-                    sampleBackward(m, beta);
+                    sampleBackward(m, rowBeta);
                 }
             } else {
                 // the first layer saw diag(rowScale) * input: fold the scale (and 1/m) into the rows of d
@@ -209,12 +241,12 @@ public final class MultVae implements AutoCloseable {
         }
     }
 
-    /** d(mu | logvar) from dz and the KL term: dmu = dz + beta*mu, dlogvar = dz*eps*std/2 + beta*(exp(logvar)-1)/2. */
-    private void sampleBackward(int m, double beta) {
+    /** d(mu | logvar) from dz and the KL term: dmu = dz + beta_i*mu, dlogvar = dz*eps*std/2 + beta_i*(exp(logvar)-1)/2. */
+    private void sampleBackward(int m, float[] rowBeta) {
         DenseMatrix muLogvar = out[sampleLayer];
         DenseMatrix d = delta[sampleLayer];
-        float b = (float) beta;
         for (int i = 0; i < m; i++) {
+            float b = rowBeta[i];
             for (int j = 0; j < latent; j++) {
                 float mu = muLogvar.get(i, j);
                 float logvar = muLogvar.get(i, latent + j);
@@ -225,14 +257,6 @@ public final class MultVae implements AutoCloseable {
                 d.set(i, latent + j, 0.5f * g * noise.get(i, j) * std + 0.5f * b * (var - 1f));
             }
         }
-    }
-
-    private static double sum(double[] values, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += values[i];
-        }
-        return s;
     }
 
     /** Weights and biases in layer order (w0, b0, w1, b1, ...): views of the live parameters. */
@@ -257,14 +281,46 @@ public final class MultVae implements AutoCloseable {
 
     /** Forward pass, loss and gradients of a batch, without updating parameters (a training step; gradient checks). */
     StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
+        return gradientOnly(input, rowScale, targets, uniformBeta(beta, input.rows()), rng);
+    }
+
+    /** As {@link #gradientOnly(CsrMatrix, float[], CsrMatrix, double, SplittableRandom)} with a KL weight per row. */
+    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, SplittableRandom rng) {
         int m = input.rows();
         checkBatch(m, targets);
-        forward(input, rowScale, m, rng);
+        checkBetas(rowBeta, m);
+        forward(input, rowScale, m, rng, false);
         DenseMatrix logits = out[layers.length - 1].rows(0, m);
         double nll = kernels.multinomialLikelihood(logits, targets, logits, rowLoss) / m;
-        double kl = sampleLayer >= 0 ? sum(rowKl, m) / m : 0;
-        backward(input, rowScale, m, beta);
-        return new StepLoss(nll, kl, beta);
+        double betaSum = 0;
+        double kl = 0;
+        double weightedKl = 0;
+        for (int i = 0; i < m; i++) {
+            betaSum += rowBeta[i];
+            if (sampleLayer >= 0) {
+                kl += rowKl[i];
+                weightedKl += rowBeta[i] * rowKl[i];
+            }
+        }
+        backward(input, rowScale, m, rowBeta);
+        return new StepLoss(nll, kl / m, betaSum / m, weightedKl / m);
+    }
+
+    private float[] uniformBeta(double beta, int m) {
+        checkBatch(m, null);
+        Arrays.fill(uniformBeta, 0, m, (float) beta);
+        return uniformBeta;
+    }
+
+    private static void checkBetas(float[] rowBeta, int m) {
+        if (rowBeta.length < m) {
+            throw new IllegalArgumentException("rowBeta has " + rowBeta.length + " entries for a batch of " + m + " users");
+        }
+        for (int i = 0; i < m; i++) {
+            if (!(rowBeta[i] >= 0) || Float.isInfinite(rowBeta[i])) {
+                throw new IllegalArgumentException("beta of batch row " + i + " must be a finite number >= 0, got " + rowBeta[i]);
+            }
+        }
     }
 
     /** The noise drawn for the last training step (VAE), batch x latent. */

@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Trains a {@link MultVae} by Liang et al.'s protocol: shuffled training users in batches, beta from a
- * {@link BetaSchedule}, validation NDCG@100 after every epoch, and the best epoch's weights kept.
+ * Trains a {@link MultVae} by Liang et al.'s protocol: shuffled training users in batches, per-user beta from a
+ * {@link BetaPolicy} (or one {@link BetaSchedule}), validation NDCG@100 after every epoch, optional early
+ * stopping, and the best epoch's weights kept.
  */
 public final class VaeTrainer {
 
@@ -23,19 +24,36 @@ public final class VaeTrainer {
 
     private final Kernels kernels;
     private final Consumer<EpochReport> onEpoch;
+    private final BatchListener onBatch;
 
-    /** What one epoch did; handed to the progress callback. */
+    /** What one epoch did; handed to the progress callback. {@code beta} is the mean row beta of the epoch. */
     public record EpochReport(int epoch, int epochs, double negLogLikelihood, double kl, double beta, double seconds,
                               double validationNdcg, int bestEpoch, double bestNdcg, double etaSeconds) {
     }
 
-    /** The outcome of a run: the per-epoch history and the best epoch (whose weights the model now holds). */
-    public record Result(List<EpochReport> history, int bestEpoch, double bestValidationNdcg, double trainSeconds) {
+    /**
+     * The outcome of a run: the per-epoch history, the best epoch (whose weights the model now holds), the epochs
+     * actually run (fewer than planned after an early stop) and the mean row beta over every update.
+     */
+    public record Result(List<EpochReport> history, int bestEpoch, double bestValidationNdcg, double trainSeconds,
+                         int epochsRun, double meanBeta) {
+    }
+
+    /** Progress inside an epoch: called after each update. */
+    @FunctionalInterface
+    public interface BatchListener {
+        /** Batch {@code batch} (1-based) of {@code batches} of epoch {@code epoch} is done, {@code epochSeconds} into the epoch. */
+        void batchDone(int epoch, int batch, int batches, double epochSeconds);
     }
 
     public VaeTrainer(Kernels kernels, Consumer<EpochReport> onEpoch) {
+        this(kernels, onEpoch, (epoch, batch, batches, seconds) -> { });
+    }
+
+    public VaeTrainer(Kernels kernels, Consumer<EpochReport> onEpoch, BatchListener onBatch) {
         this.kernels = kernels;
         this.onEpoch = onEpoch;
+        this.onBatch = onBatch;
     }
 
     /**
@@ -43,47 +61,76 @@ public final class VaeTrainer {
      * holding the weights of the epoch with the best validation NDCG@100.
      */
     public Result train(MultVae model, CsrMatrix train, DataSplit.HeldOut validation, int epochs, BetaSchedule schedule) {
+        return train(model, train, validation, epochs, BetaPolicy.global(schedule), 0);
+    }
+
+    /**
+     * Trains as {@link #train(MultVae, CsrMatrix, DataSplit.HeldOut, int, BetaSchedule)} with per-user betas from
+     * {@code policy} (which observes every update's mean KL), stopping early once validation NDCG@100 has not
+     * improved for {@code patience} epochs ({@code patience <= 0}: never).
+     */
+    public Result train(MultVae model, CsrMatrix train, DataSplit.HeldOut validation, int epochs, BetaPolicy policy,
+                        int patience) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
         if (train.cols() != model.items()) {
             throw new IllegalArgumentException("training data has " + train.cols() + " items, the model " + model.items());
         }
+        if (train.rows() == 0) {
+            throw new IllegalArgumentException("training data has no users");
+        }
         ModelConfig config = model.config();
         int users = train.rows();
         int batch = config.batchSize();
-        long stepsPerEpoch = (users + batch - 1) / batch;
-        long totalSteps = stepsPerEpoch * epochs;
+        int batches = (users + batch - 1) / batch;
+        long totalSteps = (long) batches * epochs;
         SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         int[] order = new int[users];
         for (int u = 0; u < users; u++) {
             order[u] = u;
         }
+        int[] rowClicks = new int[batch];
+        float[] rowBeta = new float[batch];
         List<DenseMatrix> best = snapshotOf(model.parameters());
         List<EpochReport> history = new ArrayList<>();
         int bestEpoch = 0;
         double bestNdcg = Double.NEGATIVE_INFINITY;
+        long step = 0;
+        double betaSumAll = 0;
+        int epoch = 0;
         long start = System.nanoTime();
         try {
-            for (int epoch = 1; epoch <= epochs; epoch++) {
+            boolean stop = false;
+            while (!stop) {
+                epoch++;
                 long epochStart = System.nanoTime();
                 shuffle(order, rng);
                 double nllSum = 0;
                 double klSum = 0;
-                double beta = 0;
-                for (int from = 0; from < users; from += batch) {
+                double betaSum = 0;
+                for (int from = 0, done = 0; from < users; from += batch) {
                     int to = Math.min(users, from + batch);
-                    beta = schedule.beta(model.updates(), totalSteps);
+                    int m = to - from;
+                    for (int r = 0; r < m; r++) {
+                        rowClicks[r] = train.rowNnz(order[from + r]);
+                    }
+                    policy.rowBetas(step, totalSteps, rowClicks, m, rowBeta);
                     try (Batches.Batch b = Batches.gather(train, order, from, to, config.dropout(), rng)) {
-                        MultVae.StepLoss loss = model.trainStep(b.input(), b.rowScale(), b.targets(), beta, rng);
+                        MultVae.StepLoss loss = model.trainStep(b.input(), b.rowScale(), b.targets(), rowBeta, rng);
                         if (!Double.isFinite(loss.negLogLikelihood()) || !Double.isFinite(loss.kl())) {
                             throw new IllegalStateException("training diverged at epoch " + epoch + ", update " + model.updates()
                                     + ": loss is " + loss.negLogLikelihood() + " (KL " + loss.kl() + "); lower the learning rate");
                         }
-                        nllSum += loss.negLogLikelihood() * (to - from);
-                        klSum += loss.kl() * (to - from);
+                        policy.observe(loss.kl());
+                        nllSum += loss.negLogLikelihood() * m;
+                        klSum += loss.kl() * m;
+                        betaSum += loss.beta() * m;
                     }
+                    step++;
+                    onBatch.batchDone(epoch, ++done, batches, (System.nanoTime() - epochStart) / 1e9);
                 }
+                betaSumAll += betaSum;
                 double ndcg = evaluate(model, validation).mean(Metric.NDCG, SELECTION_K);
                 if (ndcg > bestNdcg) {
                     bestNdcg = ndcg;
@@ -92,9 +139,11 @@ public final class VaeTrainer {
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
                 double elapsed = (System.nanoTime() - start) / 1e9;
-                double eta = elapsed / epoch * (epochs - epoch);
-                EpochReport report = new EpochReport(epoch, epochs, nllSum / users, klSum / users, beta, seconds, ndcg,
-                        bestEpoch, bestNdcg, eta);
+                stop = epoch == epochs || (patience > 0 && epoch - bestEpoch >= patience);
+                // planned epochs left: an early stop can only cut the real remainder short
+                double eta = stop ? 0 : elapsed / epoch * (epochs - epoch);
+                EpochReport report = new EpochReport(epoch, epochs, nllSum / users, klSum / users, betaSum / users, seconds,
+                        ndcg, bestEpoch, bestNdcg, eta);
                 history.add(report);
                 onEpoch.accept(report);
             }
@@ -102,7 +151,8 @@ public final class VaeTrainer {
         } finally {
             best.forEach(DenseMatrix::close);
         }
-        return new Result(history, bestEpoch, bestNdcg, (System.nanoTime() - start) / 1e9);
+        return new Result(history, bestEpoch, bestNdcg, (System.nanoTime() - start) / 1e9, epoch,
+                betaSumAll / ((double) users * epoch));
     }
 
     /** Recall@20/50 and NDCG@100 (and the other default cut-offs) of {@code model} on a held-out set. */

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.blas.DenseAlgebra;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Checks the hand-written backward pass against central finite differences of an independent
- * double-precision forward pass of the same network (same weights, input, noise and beta).
+ * double-precision forward pass of the same network (same weights, input, noise and betas).
  */
 class MultVaeGradientCheckTest {
 
@@ -25,6 +27,17 @@ class MultVaeGradientCheckTest {
     @ParameterizedTest
     @EnumSource(ModelConfig.Kind.class)
     void analyticGradientsMatchFiniteDifferences(ModelConfig.Kind kind) {
+        check(kind, null);
+    }
+
+    @Test
+    void perRowBetasMatchFiniteDifferences() {
+        // beta 0 (no KL pull), a large beta and two others: a row-mixing bug in sampleBackward changes the gradient
+        check(ModelConfig.Kind.VAE, new float[] {0f, 1.5f, 0.3f, 0.05f});
+    }
+
+    /** {@code rowBeta == null}: the scalar-beta overload with {@link #BETA}. */
+    private static void check(ModelConfig.Kind kind, float[] rowBeta) {
         ModelConfig config = new ModelConfig(kind, new int[] {5}, 3, 0.5, 1e-3, 4, 0.0, 11L);
         // weighted input rows (as after dropout: kept clicks weigh 1/keep), one row empty of kept clicks
         CsrMatrix input = CsrMatrix.builder(ITEMS)
@@ -36,11 +49,19 @@ class MultVaeGradientCheckTest {
         CsrMatrix targets = CsrMatrix.builder(ITEMS).addRow(0, 3, 5).addRow(1, 2, 6).addRow(2, 4).addRow(4, 5, 6).build();
         float[] rowScale = {1 / (float) Math.sqrt(3), 1 / (float) Math.sqrt(3), 1 / (float) Math.sqrt(2), 1 / (float) Math.sqrt(3)};
         try (MultVae model = new MultVae(config, ITEMS, DenseAlgebra.get())) {
-            MultVae.StepLoss loss = model.gradientOnly(input, rowScale, targets, BETA, new SplittableRandom(5));
+            MultVae.StepLoss loss = rowBeta == null
+                    ? model.gradientOnly(input, rowScale, targets, BETA, new SplittableRandom(5))
+                    : model.gradientOnly(input, rowScale, targets, rowBeta, new SplittableRandom(5));
+            double[] betas = new double[input.rows()];
+            for (int u = 0; u < betas.length; u++) {
+                betas[u] = rowBeta == null ? (float) BETA : rowBeta[u];
+            }
+            // the mean of m floats summed in double is exact to double rounding
+            assertEquals(Arrays.stream(betas).average().orElseThrow(), loss.beta(), 1e-15, "StepLoss.beta is the mean row beta");
             double[][] noise = kind == ModelConfig.Kind.VAE ? toArrays(model.lastNoise(), input.rows()) : null;
             List<DenseMatrix> params = model.parameters();
             List<DenseMatrix> grads = model.gradients();
-            Reference ref = new Reference(config, params, input, rowScale, targets, noise);
+            Reference ref = new Reference(config, params, input, rowScale, targets, noise, betas);
             assertEquals(ref.loss(), loss.objective(), 1e-5 * Math.abs(ref.loss()), "loss of the float model vs the double reference");
             int checked = 0;
             for (int t = 0; t < params.size(); t++) {
@@ -81,9 +102,10 @@ class MultVaeGradientCheckTest {
         final double[][] x;       // diag(rowScale) * input, dense
         final double[][] target;  // dense targets
         final double[][] noise;
+        final double[] beta;
 
         Reference(ModelConfig config, List<DenseMatrix> params, CsrMatrix input, float[] rowScale, CsrMatrix targets,
-                  double[][] noise) {
+                  double[][] noise, double[] beta) {
             layers = params.size() / 2;
             w = new double[layers][][];
             b = new double[layers][];
@@ -96,6 +118,7 @@ class MultVaeGradientCheckTest {
             x = dense(input, rowScale);
             target = dense(targets, null);
             this.noise = noise;
+            this.beta = beta;
         }
 
         static double[][] dense(CsrMatrix a, float[] rowScale) {
@@ -151,7 +174,7 @@ class MultVaeGradientCheckTest {
                 for (int j = 0; j < h.length; j++) {
                     nll -= target[u][j] * (h[j] - logZ);
                 }
-                total += nll + BETA * kl;
+                total += nll + beta[u] * kl;
             }
             return total / m;
         }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,8 +64,74 @@ class VaeTrainerTest {
             assertEquals(result.bestValidationNdcg(), trainer.evaluate(model, split.validation()).mean(Metric.NDCG, 100), 1e-12);
             assertTrue(seen.get(0).negLogLikelihood() > seen.get(seen.size() - 1).negLogLikelihood(), "training loss falls");
             if (kind == ModelConfig.Kind.VAE) {
-                assertEquals(0.2, seen.get(seen.size() - 1).beta(), 1e-12, "anneal reaches its cap by the last epoch");
+                // row betas are floats: the epoch mean of 0.2f is 0.2 to within one float ulp
+                assertEquals(0.2, seen.get(seen.size() - 1).beta(), Math.ulp(0.2f), "anneal reaches its cap by the last epoch");
             }
+        }
+    }
+
+    @Test
+    void earlyStoppingEndsARunThatCannotImproveAndReportsEveryBatch() {
+        DenseAlgebra dense = DenseAlgebra.get();
+        // Adam steps of ~1e-30 leave every float weight unchanged, so validation NDCG repeats epoch 1's exactly
+        ModelConfig frozen = new ModelConfig(ModelConfig.Kind.VAE, new int[] {64}, 32, 0.5, 1e-30, 100, 0, 7);
+        List<int[]> batchCalls = new ArrayList<>();
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(frozen, train.cols(), dense)) {
+            int batches = (train.rows() + 99) / 100;
+            VaeTrainer trainer = new VaeTrainer(dense.kernels(), e -> { },
+                    (epoch, batch, total, seconds) -> batchCalls.add(new int[] {epoch, batch, total}));
+            VaeTrainer.Result result = trainer.train(model, train, split.validation(), 10, BetaPolicy.global(BetaSchedule.constant(0.2)), 2);
+            assertEquals(1, result.bestEpoch());
+            assertEquals(3, result.epochsRun(), "stops once 2 epochs brought no improvement");
+            assertEquals(3, result.history().size());
+            assertEquals(0.0, result.history().get(2).etaSeconds(), "nothing left after the stopping epoch");
+            assertEquals(batches * 3, batchCalls.size(), "one call per update");
+            for (int c = 0; c < batchCalls.size(); c++) {
+                assertArrayEquals(new int[] {c / batches + 1, c % batches + 1, batches}, batchCalls.get(c), "call " + c);
+            }
+        }
+    }
+
+    @Test
+    void policyGetsEveryUpdateWithItsUsersClicksAndObservesTheKl() {
+        DenseAlgebra dense = DenseAlgebra.get();
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), dense)) {
+            int[] clicks = new int[train.rows()];
+            for (int u = 0; u < clicks.length; u++) {
+                clicks[u] = train.rowNnz(u);
+            }
+            BetaPolicy perUser = BetaPolicy.perUser(0.3, 1, clicks);
+            long updates = 2L * ((train.rows() + 99) / 100);
+            List<Long> steps = new ArrayList<>();
+            List<Double> observed = new ArrayList<>();
+            BetaPolicy recording = new BetaPolicy() {
+                @Override
+                public void rowBetas(long step, long totalSteps, int[] rowClicks, int m, float[] rowBeta) {
+                    assertEquals(updates, totalSteps, "2 epochs of batches of 100");
+                    steps.add(step);
+                    perUser.rowBetas(step, totalSteps, rowClicks, m, rowBeta);
+                }
+
+                @Override
+                public void observe(double meanKl) {
+                    observed.add(meanKl);
+                }
+
+                @Override
+                public String describe() {
+                    return "recording";
+                }
+            };
+            VaeTrainer.Result result = new VaeTrainer(dense.kernels(), e -> { }).train(model, train, split.validation(), 2, recording, 0);
+            assertEquals(LongStream.range(0, updates).boxed().toList(), steps, "0-based update indices");
+            assertEquals(updates, observed.size());
+            assertTrue(observed.stream().allMatch(kl -> kl > 0), "VAE batch KLs are positive: " + observed);
+            assertEquals(2, result.epochsRun());
+            // every epoch visits each training user once, so the per-user betas average to their normalised mean
+            for (VaeTrainer.EpochReport r : result.history()) {
+                assertEquals(0.3, r.beta(), 0.3 * 0x1p-23, "epoch " + r.epoch() + " mean beta");
+            }
+            assertEquals(0.3, result.meanBeta(), 0.3 * 0x1p-23);
         }
     }
 

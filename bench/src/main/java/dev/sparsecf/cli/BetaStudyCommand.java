@@ -1,0 +1,484 @@
+package dev.sparsecf.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.models.BetaPolicy;
+import dev.sparsecf.models.BetaSchedule;
+import dev.sparsecf.models.Ease;
+import dev.sparsecf.models.LatentStats;
+import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.MultVae;
+import dev.sparsecf.models.VaeTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sparsecf study beta}: the grid of the beta study (every {@link StudyVariant} x dataset x seed), run cell
+ * by cell with results written as each cell finishes ({@code <out>/<dataset>/cells.csv} plus per-user, per-latent-dim
+ * and per-epoch files, see {@code results/beta-study/README.md}). Finished cells are skipped on a restart; a cell
+ * interrupted half-way left nothing behind and simply runs again.
+ */
+@Command(name = "beta",
+        description = {"Run the beta study grid: Mult-VAE with constant, annealed, cyclical, per-user and KL-targeted beta,",
+                "plus Mult-DAE and EASE, on each dataset and seed (seeds --seed .. --seed + --seeds - 1).",
+                "Resumable: finished cells are skipped; rerun the same command after an interruption."})
+final class BetaStudyCommand implements Callable<Integer> {
+
+    static final String PROTOCOL_FILE = "protocol.json";
+    static final String STUDY_FILE = "study.json";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SplitOptions splitOptions;
+
+    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME[,NAME...]",
+            description = "Datasets, run in this order: ${COMPLETION-CANDIDATES}.", completionCandidates = DataCommand.Names.class)
+    List<String> datasets;
+
+    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "Seeds per cell (default ${DEFAULT-VALUE}).")
+    int seeds;
+
+    @Option(names = "--variants", split = ",", paramLabel = "ID|FAMILY",
+            description = "Run only these variant ids (e.g. const-0.2) or families (e.g. constant, kltarget); default: the whole grid.")
+    List<String> variantSelectors;
+
+    @Option(names = "--epochs", defaultValue = "60", split = ",", paramLabel = "N|NAME=N",
+            description = {"Planned epochs per Mult-VAE/DAE cell: N for every dataset, NAME=N for one, e.g. 60,amazon-book=15",
+                    "(default ${DEFAULT-VALUE})."})
+    List<String> epochSpecs;
+
+    @Option(names = "--patience", defaultValue = "10", paramLabel = "N",
+            description = "Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never (default ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--lambda", split = ",", paramLabel = "L[,L...]", defaultValue = "100,200,500,1000,2000,5000",
+            description = "EASE: L2 weights to choose from on validation (default ${DEFAULT-VALUE}).")
+    double[] lambdas;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Study directory (default: results/beta-study in the repository).")
+    Path out;
+
+    @Option(names = "--dry-run", description = "List the cells to run and those already done, then stop.")
+    boolean dryRun;
+
+    private PrintWriter err;
+    private long studyStart;
+    private int cellsDone;
+    private int cellsPlanned;
+
+    @Override
+    public Integer call() throws IOException {
+        if (seeds < 1) {
+            throw new ParameterException(spec.commandLine(), "--seeds must be >= 1, got " + seeds);
+        }
+        List<StudyVariant> variants;
+        try {
+            variants = variantSelectors == null ? StudyVariant.defaultGrid()
+                    : StudyVariant.select(StudyVariant.defaultGrid(), variantSelectors);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
+        }
+        DataCommand.checkNames(spec, datasets);
+        Path root = out != null ? out : repositoryRoot().resolve("results").resolve("beta-study");
+        err = spec.commandLine().getErr();
+        List<Plan> plans = new ArrayList<>();
+        for (String dataset : datasets) {
+            Path dir = root.resolve(folderName(dataset));
+            checkProtocol(dir, dataset);
+            plans.add(new Plan(dataset, dir, variants, StudyCells.read(dir.resolve(StudyCells.FILE))));
+        }
+        cellsPlanned = plans.stream().mapToInt(Plan::remaining).sum();
+        for (Plan p : plans) {
+            err.printf(Locale.ROOT, "%s: %d of %d cells done, %d to run%n", p.dataset, p.total() - p.remaining(), p.total(),
+                    p.remaining());
+        }
+        if (dryRun || cellsPlanned == 0) {
+            return 0;
+        }
+        common.apply();
+        DenseAlgebra dense = DenseAlgebra.get();
+        recordRun(root, dense);
+        studyStart = System.nanoTime();
+        for (Plan p : plans) {
+            if (p.remaining() > 0) {
+                runDataset(p, dense);
+            }
+        }
+        err.printf(Locale.ROOT, "study finished: %d cells in %s; render the tables and plots with: sparsecf study report --dir %s%n",
+                cellsDone, Progress.duration(elapsed()), root);
+        return 0;
+    }
+
+    /** The cells of one dataset: the grid, the rows already on disk, and what is left. */
+    private final class Plan {
+        final String dataset;
+        final Path dir;
+        final List<StudyVariant> variants;
+        final List<StudyCells.Cell> done;
+
+        Plan(String dataset, Path dir, List<StudyVariant> variants, List<StudyCells.Cell> done) {
+            this.dataset = dataset;
+            this.dir = dir;
+            this.variants = variants;
+            this.done = new ArrayList<>(done);
+        }
+
+        int total() {
+            return variants.size() * seeds;
+        }
+
+        boolean isDone(StudyVariant v, long seed) {
+            return done.stream().anyMatch(c -> c.sameCell(v.id(), seed));
+        }
+
+        int remaining() {
+            int n = 0;
+            for (long seed : seedList()) {
+                for (StudyVariant v : variants) {
+                    n += isDone(v, seed) ? 0 : 1;
+                }
+            }
+            return n;
+        }
+
+        /** Seconds a cell of this kind is expected to take, from the finished ones (NaN before the first). */
+        double expectedSeconds(StudyVariant v) {
+            String kind = kindOf(v.family());
+            double sum = 0;
+            int n = 0;
+            for (StudyCells.Cell c : done) {
+                if (kindOf(StudyVariant.Family.byLabel(c.family())).equals(kind)) {
+                    sum += c.trainSeconds();
+                    n++;
+                }
+            }
+            return n == 0 ? Double.NaN : sum / n;
+        }
+    }
+
+    private static String kindOf(StudyVariant.Family f) {
+        return f.isVae() ? "vae" : f.name();
+    }
+
+    private List<Long> seedList() {
+        List<Long> list = new ArrayList<>();
+        for (int s = 0; s < seeds; s++) {
+            list.add(common.seed + s);
+        }
+        return list;
+    }
+
+    /** A dataset spec as a folder name ({@code synthetic:0.1} becomes {@code synthetic-0.1}). */
+    static String folderName(String dataset) {
+        return dataset.strip().replace(':', '-');
+    }
+
+    private void runDataset(Plan p, DenseAlgebra dense) throws IOException {
+        Interactions positives = DataCommand.load(spec, p.dataset, common.dataDir());
+        for (long seed : seedList()) {
+            List<StudyVariant> todo = p.variants.stream().filter(v -> !p.isDone(v, seed)).toList();
+            if (todo.isEmpty()) {
+                continue;
+            }
+            DataSplit split = DataCommand.split(spec, positives, splitOptions.config(seed));
+            String fingerprint = TrainCommand.fingerprint(split);
+            for (StudyVariant v : todo) {
+                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
+                        p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
+                err.flush();
+                StudyCells.Cell cell = v.family() == StudyVariant.Family.EASE
+                        ? runEase(p, v, seed, split, fingerprint, dense)
+                        : runAutoencoder(p, v, seed, split, fingerprint, dense);
+                if (cell == null) {
+                    continue;
+                }
+                p.done.add(cell);
+                StudyCells.write(p.dir.resolve(StudyCells.FILE), p.done);
+                cellsDone++;
+                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
+                                + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
+                        cell.ndcg100Se(), cell.recall20(), cell.recall50(),
+                        cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
+                                cell.activeUnits(), cell.klMean()),
+                        Progress.duration(cell.trainSeconds()), eta(p, seed));
+                err.flush();
+            }
+        }
+    }
+
+    /** Time left for this dataset from the mean time of finished cells of the same kind; later datasets are not timed yet. */
+    private String eta(Plan current, long currentSeed) {
+        double seconds = 0;
+        boolean unknown = false;
+        for (long seed : seedList()) {
+            for (StudyVariant v : current.variants) {
+                if (!current.isDone(v, seed)) {
+                    double e = current.expectedSeconds(v);
+                    if (Double.isNaN(e)) {
+                        unknown = true;
+                    } else {
+                        seconds += e;
+                    }
+                }
+            }
+        }
+        String text = Progress.duration(seconds) + " for " + current.dataset + (unknown ? " (+ cells of a kind not yet timed)" : "");
+        int index = datasets.indexOf(current.dataset);
+        int later = datasets.size() - 1 - index;
+        return later > 0 ? text + ", then " + later + " more dataset(s)" : text;
+    }
+
+    private StudyCells.Cell runAutoencoder(Plan p, StudyVariant v, long seed, DataSplit split, String fingerprint,
+                                           DenseAlgebra dense) throws IOException {
+        boolean vae = v.family().isVae();
+        ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
+        long start = System.nanoTime();
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(config, train.cols(), dense);
+             CsrMatrix testFoldIn = split.test().foldIn().toCsr()) {
+            int[] clicks = new int[train.rows()];
+            for (int u = 0; u < clicks.length; u++) {
+                clicks[u] = train.rowNnz(u);
+            }
+            BetaPolicy policy = vae ? v.policy(clicks) : BetaPolicy.global(BetaSchedule.constant(0));
+            int epochs = epochsFor(p.dataset);
+            int every = Math.max(1, epochs / 6);
+            VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> {
+                if (r.epoch() % every == 0) {
+                    err.printf(Locale.ROOT, "    epoch %3d/%d  nll %8.2f  kl %7.2f  beta %.4f  val NDCG@100 %.4f (best %.4f @ %d)%n",
+                            r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.validationNdcg(), r.bestNdcg(),
+                            r.bestEpoch());
+                    err.flush();
+                }
+            });
+            VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, policy, patience);
+            EvaluationResult test = trainer.evaluate(model, split.test());
+            LatentStats latent = vae ? LatentStats.of(model, testFoldIn) : null;
+            String base = v.id() + "__s" + seed;
+            writeUsers(p.dir.resolve("users").resolve(base + ".csv"), split.test(), test, latent);
+            if (latent != null) {
+                writeLatent(p.dir.resolve("latent").resolve(base + ".csv"), latent);
+            }
+            writeHistory(p.dir.resolve("history").resolve(base + ".csv"), result);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return cell(p, v, seed, fingerprint, test, result.epochsRun(), result.bestEpoch(), seconds,
+                    latent == null ? null : latent.activeUnits(), latent == null ? null : mean(latent.userKl()),
+                    vae ? result.meanBeta() : null, null);
+        }
+    }
+
+    private StudyCells.Cell runEase(Plan p, StudyVariant v, long seed, DataSplit split, String fingerprint,
+                                    DenseAlgebra dense) throws IOException {
+        long items = split.train().numItems();
+        long needed = items * items * Double.BYTES;
+        long memory = MachineInfo.memoryBytes();
+        if (memory > 0 && needed > memory * 8 / 10) {
+            err.printf(Locale.ROOT, "    skipped: EASE on %,d items needs a %.1f GB Gram matrix, more than 80%% of this machine's %.1f GB%n",
+                    items, needed / 1e9, memory / 1e9);
+            return null;
+        }
+        long start = System.nanoTime();
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, dense, line -> { });
+        try (Ease ease = selection.model()) {
+            EvaluationResult test = ease.evaluate(split.test());
+            writeUsers(p.dir.resolve("users").resolve(v.id() + "__s" + seed + ".csv"), split.test(), test, null);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return cell(p, v, seed, fingerprint, test, 0, 0, seconds, null, null, null, selection.lambda());
+        }
+    }
+
+    private StudyCells.Cell cell(Plan p, StudyVariant v, long seed, String fingerprint, EvaluationResult test, int epochsRun,
+                                 int bestEpoch, double seconds, Integer activeUnits, Double klMean, Double meanBeta,
+                                 Double lambda) {
+        return new StudyCells.Cell(p.dataset, v.id(), v.family().label, v.param(), seed, epochsRun, bestEpoch, seconds,
+                test.users(), test.mean(Metric.RECALL, 20), test.standardError(Metric.RECALL, 20), test.mean(Metric.RECALL, 50),
+                test.standardError(Metric.RECALL, 50), test.mean(Metric.NDCG, 100), test.standardError(Metric.NDCG, 100),
+                activeUnits, klMean, meanBeta, lambda, fingerprint);
+    }
+
+    private static double mean(double[] values) {
+        double s = 0;
+        for (double x : values) {
+            s += x;
+        }
+        return values.length == 0 ? Double.NaN : s / values.length;
+    }
+
+    /** One line per evaluated test user: original id, total clicks, the three study metrics and the user's KL. */
+    private static void writeUsers(Path file, DataSplit.HeldOut heldOut, EvaluationResult test, LatentStats latent)
+            throws IOException {
+        int[] rows = test.userRows();
+        double[] r20 = test.perUser(Metric.RECALL, 20);
+        double[] r50 = test.perUser(Metric.RECALL, 50);
+        double[] n100 = test.perUser(Metric.NDCG, 100);
+        StringBuilder sb = new StringBuilder("user,clicks,recall20,recall50,ndcg100,kl\n");
+        for (int i = 0; i < rows.length; i++) {
+            int row = rows[i];
+            int clicks = heldOut.foldIn().count(row) + heldOut.eval().count(row);
+            sb.append(csvField(heldOut.users().id(row))).append(',').append(clicks).append(',')
+                    .append(StudyCells.num(r20[i])).append(',').append(StudyCells.num(r50[i])).append(',')
+                    .append(StudyCells.num(n100[i])).append(',')
+                    .append(latent == null ? "" : StudyCells.num(latent.userKl()[row])).append('\n');
+        }
+        StudyCells.writeAtomically(file, sb.toString());
+    }
+
+    /** Dataset ids are free text; a comma or quote in one is quoted so the CSV stays parseable. */
+    private static String csvField(String s) {
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static void writeLatent(Path file, LatentStats latent) throws IOException {
+        StringBuilder sb = new StringBuilder("dim,kl_mean,mu_variance\n");
+        for (int d = 0; d < latent.klPerDim().length; d++) {
+            sb.append(d).append(',').append(StudyCells.num(latent.klPerDim()[d])).append(',')
+                    .append(StudyCells.num(latent.muVariance()[d])).append('\n');
+        }
+        StudyCells.writeAtomically(file, sb.toString());
+    }
+
+    private static void writeHistory(Path file, VaeTrainer.Result result) throws IOException {
+        StringBuilder sb = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
+        for (VaeTrainer.EpochReport r : result.history()) {
+            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.3f,%.6f%n", r.epoch(), r.negLogLikelihood(), r.kl(),
+                    r.beta(), r.seconds(), r.validationNdcg()));
+        }
+        StudyCells.writeAtomically(file, sb.toString());
+    }
+
+    /**
+     * The settings that make a dataset's cells comparable. They are written to {@code <dataset>/protocol.json} by
+     * the first run; a later run with other settings stops rather than mixing incomparable rows in one table.
+     */
+    private ObjectNode protocol(String dataset) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode p = mapper.createObjectNode();
+        p.put("dataset", dataset);
+        p.put("epochs", epochsFor(dataset));
+        p.put("patience", patience);
+        p.put("validationUsers", splitOptions.validationUsers == null ? "auto" : splitOptions.validationUsers.toString());
+        p.put("testUsers", splitOptions.testUsers == null ? "auto" : splitOptions.testUsers.toString());
+        ArrayNode l = p.putArray("easeLambdas");
+        for (double x : lambdas) {
+            l.add(x);
+        }
+        p.put("paperAnnealSteps", StudyVariant.PAPER_ANNEAL_STEPS);
+        p.put("annealFraction", StudyVariant.ANNEAL_FRACTION);
+        p.put("cycles", StudyVariant.CYCLES);
+        p.put("cycleRamp", StudyVariant.CYCLE_RAMP);
+        p.put("controllerKp", BetaPolicy.DEFAULT_KP);
+        p.put("controllerKi", BetaPolicy.DEFAULT_KI);
+        p.put("controllerMaxBeta", StudyVariant.CONTROLLER_MAX_BETA);
+        return p;
+    }
+
+    /** The planned epochs for {@code dataset}: its {@code NAME=N} entry of {@code --epochs}, else the plain {@code N}. */
+    int epochsFor(String dataset) {
+        Integer all = null;
+        Integer own = null;
+        for (String entry : epochSpecs) {
+            int eq = entry.indexOf('=');
+            String name = eq < 0 ? null : entry.substring(0, eq).strip();
+            String value = (eq < 0 ? entry : entry.substring(eq + 1)).strip();
+            int n;
+            try {
+                n = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new ParameterException(spec.commandLine(), "--epochs: expected N or NAME=N with N >= 1, got '" + entry + "'");
+            }
+            if (name == null) {
+                all = n;
+            } else if (name.equals(dataset)) {
+                own = n;
+            }
+        }
+        if (own == null && all == null) {
+            throw new ParameterException(spec.commandLine(), "--epochs gives no count for " + dataset + "; add a plain N for all datasets");
+        }
+        return own != null ? own : all;
+    }
+
+    private void checkProtocol(Path dir, String dataset) throws IOException {
+        ObjectNode wanted = protocol(dataset);
+        Path file = dir.resolve(PROTOCOL_FILE);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (!Files.exists(file)) {
+            if (!dryRun) {
+                Files.createDirectories(dir);
+                StudyCells.writeAtomically(file, mapper.writeValueAsString(wanted) + "\n");
+            }
+            return;
+        }
+        JsonNode found = mapper.readTree(file.toFile());
+        // compare as read back from text: a long written is an int read, and equals() tells them apart
+        JsonNode now = mapper.readTree(mapper.writeValueAsString(wanted));
+        List<String> differences = new ArrayList<>();
+        for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!now.get(key).equals(found.get(key))) {
+                differences.add(key + " " + found.get(key) + " there, " + now.get(key) + " now");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), file + " records other settings (" + String.join("; ", differences)
+                    + "): rerun with the recorded settings to resume, or choose another --out");
+        }
+    }
+
+    /** Appends this invocation (command line, machine, kernels) to {@code <out>/study.json}, keeping earlier runs. */
+    private void recordRun(Path root, DenseAlgebra dense) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Path file = root.resolve(STUDY_FILE);
+        ObjectNode study = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
+        ArrayNode runs = study.has("runs") ? (ArrayNode) study.get("runs") : study.putArray("runs");
+        ObjectNode run = runs.addObject();
+        run.put("started", Instant.now().toString());
+        run.put("commandLine", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        run.put("cpu", MachineInfo.local().model());
+        run.put("kernels", dense.kernels().implementationName());
+        run.put("dense", dense.implementationName());
+        run.put("threads", dense.kernels().threads());
+        run.put("commit", RunMetadata.shortCommit(repositoryRoot()));
+        StudyCells.writeAtomically(file, mapper.writeValueAsString(study) + "\n");
+    }
+
+    /** The repository the launcher runs from ({@value BenchCommand#HOME_ENV}), else the working directory. */
+    private static Path repositoryRoot() {
+        return Path.of(System.getenv().getOrDefault(BenchCommand.HOME_ENV, "."));
+    }
+
+    private double elapsed() {
+        return (System.nanoTime() - studyStart) / 1e9;
+    }
+}

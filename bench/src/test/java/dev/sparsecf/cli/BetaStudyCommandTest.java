@@ -1,0 +1,108 @@
+package dev.sparsecf.cli;
+
+import static dev.sparsecf.cli.MainTest.assertOneLineError;
+import static dev.sparsecf.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsecf.cli.MainTest.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The beta study on a reduced grid (one small dataset, two betas and EASE, one seed, few epochs), end to end. */
+class BetaStudyCommandTest {
+
+    private static final int TEST_USERS = 10;
+
+    @TempDir
+    Path tmp;
+
+    private Path dataDir;
+    private Path out;
+
+    @BeforeEach
+    void data() throws IOException {
+        dataDir = ModelCommandsTest.writeSmallMl100k(tmp.resolve("data"));
+        out = tmp.resolve("study");
+    }
+
+    private Outcome study(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS),
+                "--lambda", "10,100", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private Map<String, StudyCells.Cell> cells() throws IOException {
+        return StudyCells.read(out.resolve("ml-100k").resolve(StudyCells.FILE)).stream()
+                .collect(Collectors.toMap(StudyCells.Cell::variant, Function.identity()));
+    }
+
+    @Test
+    void reducedGridWritesRowsAndPerUserFilesAndResumes() throws IOException {
+        Outcome first = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, first.code(), first.err());
+        Map<String, StudyCells.Cell> cells = cells();
+        assertEquals(List.of("const-0", "const-0.5", "ease"), cells.keySet().stream().sorted().toList());
+        StudyCells.Cell free = cells.get("const-0");
+        StudyCells.Cell penalised = cells.get("const-0.5");
+        for (StudyCells.Cell c : cells.values()) {
+            assertEquals(TEST_USERS, c.testUsers(), c.toString());
+            assertTrue(c.ndcg100() > 0 && c.ndcg100() <= 1 && c.recall20() <= c.recall50() + 1e-12, c.toString());
+            assertEquals(0, c.seed());
+        }
+        assertEquals(4, free.epochs());
+        assertEquals(0.0, free.meanBeta(), 0.0);
+        assertEquals(0.5, penalised.meanBeta(), 1e-6);
+        assertTrue(free.klMean() > penalised.klMean(), "a KL weight of 0.5 must shrink the KL: " + free + " vs " + penalised);
+        assertTrue(free.activeUnits() >= 0 && free.activeUnits() <= 200, free.toString());
+        assertTrue(cells.get("ease").lambda() == 10 || cells.get("ease").lambda() == 100, cells.get("ease").toString());
+
+        Path dir = out.resolve("ml-100k");
+        List<String> users = Files.readAllLines(dir.resolve("users").resolve("const-0.5__s0.csv"));
+        assertEquals("user,clicks,recall20,recall50,ndcg100,kl", users.get(0));
+        assertEquals(TEST_USERS + 1, users.size());
+        double meanNdcg = users.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[4])).average().orElseThrow();
+        assertEquals(penalised.ndcg100(), meanNdcg, 1e-6, "the row's NDCG@100 is the mean of the per-user values");
+        assertEquals(200 + 1, Files.readAllLines(dir.resolve("latent").resolve("const-0__s0.csv")).size());
+        assertEquals(4 + 1, Files.readAllLines(dir.resolve("history").resolve("const-0__s0.csv")).size());
+        assertTrue(first.err().contains("ETA"), first.err());
+
+        // a restart skips finished cells
+        String before = Files.readString(dir.resolve(StudyCells.FILE));
+        Outcome again = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("3 of 3 cells done, 0 to run"), again.err());
+        assertEquals(before, Files.readString(dir.resolve(StudyCells.FILE)));
+
+        // a cell whose row never got written (interrupted) runs again, and only that one
+        StudyCells.write(dir.resolve(StudyCells.FILE), List.of(free, cells.get("ease")));
+        Outcome resumed = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("2 of 3 cells done, 1 to run"), resumed.err());
+        assertEquals(3, cells().size());
+        assertEquals(free, cells().get("const-0"), "finished cells are kept as they were");
+
+        // other settings on the same directory would mix incomparable rows
+        Outcome other = study("--variants", "const-0", "--epochs", "5", "--patience", "0");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("records other settings (epochs 4 there, 5 now)"), other.err());
+    }
+
+    @Test
+    void userMistakesAreOneLineErrors() {
+        assertOneLineError("--variants: unknown variant 'const-7'", "study", "beta", "--data", "ml-100k", "--variants", "const-7",
+                "--out", tmp.toString());
+        assertOneLineError("--seeds must be >= 1", "study", "beta", "--data", "ml-100k", "--seeds", "0", "--out", tmp.toString());
+        assertOneLineError("--data: unknown dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
+    }
+}
