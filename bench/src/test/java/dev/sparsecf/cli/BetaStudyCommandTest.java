@@ -77,6 +77,14 @@ class BetaStudyCommandTest {
         assertEquals(4 + 1, Files.readAllLines(dir.resolve("history").resolve("const-0__s0.csv")).size());
         assertTrue(first.err().contains("ETA"), first.err());
 
+        // the report renders tables and plots from these rows
+        Outcome report = run("study", "report", "--dir", out.toString());
+        assertEquals(0, report.code(), report.err());
+        String readme = Files.readString(out.resolve("README.md"));
+        assertTrue(readme.contains("ml-100k") && readme.contains(String.format(java.util.Locale.ROOT, "%.4f", penalised.ndcg100())),
+                "the README reports the measured NDCG@100 " + penalised.ndcg100() + ":\n" + readme);
+        assertTrue(Files.size(dir.resolve("ndcg_vs_beta.svg")) > 0);
+
         // a restart skips finished cells
         String before = Files.readString(dir.resolve(StudyCells.FILE));
         Outcome again = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
