@@ -87,7 +87,7 @@ final class BetaStudyCommand implements Callable<Integer> {
             description = "Study directory (default: results/beta-study in the repository).")
     Path out;
 
-    @Option(names = "--dry-run", description = "List the cells to run and those already done, then stop.")
+    @Option(names = "--dry-run", description = "Show per dataset how many cells are done and how many would run, then stop.")
     boolean dryRun;
 
     private PrintWriter err;
