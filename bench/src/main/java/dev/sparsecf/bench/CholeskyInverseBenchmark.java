@@ -66,9 +66,9 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
     }
 
     @Benchmark
-    public MemorySegment invert(FlopsCounter counter) {
+    public MemorySegment invert(Flops64Counter counter) {
         dense.invertSpd(work, n, n, false);
-        counter.flops += (long) n * n * n;
+        counter.flops64 += (long) n * n * n;
         return work;
     }
 

@@ -8,7 +8,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Floating-point operations of the timed operations, reported by JMH as a rate (secondary metric
- * {@code flops}, flop/s); only the SpMM kernels count them, the others are pure traffic.
+ * {@code flops}, flop/s); the SpMM kernels and float32 GEMM count them; float64 work counts in {@link Flops64Counter}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)

@@ -255,7 +255,10 @@ final class JmhResults {
                         ? r.primary().score() / base.primary().score()
                         : base.primary().score() / r.primary().score();
             }
-            rows.add(new Row(r, r.ratePerSecond("bytes") / 1e9, r.ratePerSecond("flops") / 1e9, speedup));
+            // float64 benchmarks (the SPD inverse) count flops64 instead of flops
+            double flops = r.ratePerSecond("flops");
+            rows.add(new Row(r, r.ratePerSecond("bytes") / 1e9, (Double.isNaN(flops) ? r.ratePerSecond("flops64") : flops) / 1e9,
+                    speedup));
         }
         return rows;
     }
