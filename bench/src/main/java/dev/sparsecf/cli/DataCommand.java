@@ -42,8 +42,7 @@ final class DataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command (one of "
-                + String.join(", ", spec.subcommands().keySet()) + ")");
+        throw Main.missingCommand(spec);
     }
 
     /** Checks every name in {@code specs} before anything is loaded, so a typo in the last one fails at once. */

@@ -38,7 +38,12 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command (one of "
+        throw missingCommand(spec);
+    }
+
+    /** The usage error of a command group called without one of its subcommands. */
+    static ParameterException missingCommand(CommandSpec spec) {
+        return new ParameterException(spec.commandLine(), "missing command (one of "
                 + String.join(", ", spec.subcommands().keySet()) + ")");
     }
 

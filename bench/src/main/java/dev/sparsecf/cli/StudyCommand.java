@@ -3,7 +3,6 @@ package dev.sparsecf.cli;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code sparsecf study}: the studies of model settings ({@code report} renders their tables and plots). */
@@ -18,7 +17,6 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command (one of "
-                + String.join(", ", spec.subcommands().keySet()) + ")");
+        throw Main.missingCommand(spec);
     }
 }

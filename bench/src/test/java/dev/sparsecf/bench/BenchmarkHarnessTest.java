@@ -94,11 +94,12 @@ class BenchmarkHarnessTest {
         inv.impl = impl;
         inv.n = 301;
         inv.setUpTrial();
-        FlopsCounter flops = new FlopsCounter();
+        Flops64Counter flops = new Flops64Counter();
         inv.restore();
         inv.invert(flops);
         inv.restore(); // the second call inverts the original again, not the inverse
         inv.invert(flops);
+        assertEquals(2L * 301 * 301 * 301, flops.flops64, "n^3 float64 flops per inverse");
         inv.verifyAndFree();
     }
 
@@ -109,8 +110,8 @@ class BenchmarkHarnessTest {
         inv.n = 64;
         inv.setUpTrial();
         inv.restore();
-        inv.invert(new FlopsCounter());
-        inv.invert(new FlopsCounter()); // no restore: inverts the inverse, which gives back the original matrix
+        inv.invert(new Flops64Counter());
+        inv.invert(new Flops64Counter()); // no restore: inverts the inverse, which gives back the original matrix
         IllegalStateException e = assertThrows(IllegalStateException.class, inv::verifyAndFree);
         assertTrue(e.getMessage().startsWith("CholeskyInverseBenchmark[panama, n=64]: A inv(A)("), e.getMessage());
     }
