@@ -49,6 +49,10 @@ final class BetaStudyCommand implements Callable<Integer> {
 
     static final String PROTOCOL_FILE = "protocol.json";
     static final String STUDY_FILE = "study.json";
+    /** Keys of a run in {@value #STUDY_FILE}: dataset folders, seeds and variant ids it plans. */
+    static final String PLANNED_DATASETS = "datasets";
+    static final String PLANNED_SEEDS = "seeds";
+    static final String PLANNED_VARIANTS = "variants";
 
     @Spec
     CommandSpec spec;
@@ -108,7 +112,7 @@ final class BetaStudyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
         }
         DataCommand.checkNames(spec, datasets);
-        Path root = out != null ? out : repositoryRoot().resolve("results").resolve("beta-study");
+        Path root = out != null ? out : StudyCommand.defaultDir();
         err = spec.commandLine().getErr();
         List<Plan> plans = new ArrayList<>();
         for (String dataset : datasets) {
@@ -126,7 +130,7 @@ final class BetaStudyCommand implements Callable<Integer> {
         }
         common.apply();
         DenseAlgebra dense = DenseAlgebra.get();
-        recordRun(root, dense);
+        recordRun(root, dense, variants);
         studyStart = System.nanoTime();
         for (Plan p : plans) {
             if (p.remaining() > 0) {
@@ -457,7 +461,7 @@ final class BetaStudyCommand implements Callable<Integer> {
     }
 
     /** Appends this invocation (command line, machine, kernels) to {@code <out>/study.json}, keeping earlier runs. */
-    private void recordRun(Path root, DenseAlgebra dense) throws IOException {
+    private void recordRun(Path root, DenseAlgebra dense, List<StudyVariant> variants) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path file = root.resolve(STUDY_FILE);
         ObjectNode study = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
@@ -469,13 +473,12 @@ final class BetaStudyCommand implements Callable<Integer> {
         run.put("kernels", dense.kernels().implementationName());
         run.put("dense", dense.implementationName());
         run.put("threads", dense.kernels().threads());
-        run.put("commit", RunMetadata.shortCommit(repositoryRoot()));
+        run.put("commit", RunMetadata.shortCommit(StudyCommand.repositoryRoot()));
+        // what this run plans, so that the report can show the cells still to come as pending
+        datasets.forEach(d -> run.withArray(PLANNED_DATASETS).add(folderName(d)));
+        seedList().forEach(seed -> run.withArray(PLANNED_SEEDS).add(seed));
+        variants.forEach(v -> run.withArray(PLANNED_VARIANTS).add(v.id()));
         StudyCells.writeAtomically(file, mapper.writeValueAsString(study) + "\n");
-    }
-
-    /** The repository the launcher runs from ({@value BenchCommand#HOME_ENV}), else the working directory. */
-    private static Path repositoryRoot() {
-        return Path.of(System.getenv().getOrDefault(BenchCommand.HOME_ENV, "."));
     }
 
     private double elapsed() {

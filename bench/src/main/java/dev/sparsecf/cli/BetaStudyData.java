@@ -1,5 +1,7 @@
 package dev.sparsecf.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,9 +10,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -62,12 +66,17 @@ final class BetaStudyData {
         }
     }
 
-    /** A study directory: its datasets (by folder name) and the seeds the study runs. */
-    record Study(List<Dataset> datasets, List<Integer> seeds) {
+    /**
+     * A study directory: its datasets, the seeds the study runs and the variants it plans (the runs recorded in
+     * {@code study.json}, plus whatever finished).
+     */
+    record Study(List<Dataset> datasets, List<Integer> seeds, List<Variant> planned) {
 
-        /** Every variant finished on some dataset, in report order: what each dataset's table lists. */
+        /** Every variant planned or finished on some dataset, in report order: what each dataset's table lists. */
         List<Variant> variants() {
-            return order(datasets.stream().flatMap(d -> d.variants().stream()).distinct().toList());
+            List<Variant> all = new ArrayList<>(planned);
+            datasets.forEach(d -> all.addAll(d.variants()));
+            return order(all);
         }
     }
 
@@ -91,38 +100,65 @@ final class BetaStudyData {
     }
 
     /**
-     * Every dataset folder under {@code dir} (sorted by name; a folder without {@code cells.csv} has no cells yet)
-     * and the seeds of the finished cells (the runner records no seed list, so a seed no cell finished is unknown).
+     * Every dataset folder under {@code dir} (those the runs of {@code study.json} planned first, in their order, then
+     * the others by name; a folder without {@code cells.csv} has no cells yet), the seeds those runs planned or some
+     * cell finished, and the variants the runs planned.
      */
     static Study load(Path dir) throws IOException {
-        List<Dataset> datasets = new ArrayList<>();
-        try (Stream<Path> children = Files.list(dir)) {
-            for (Path d : children.filter(Files::isDirectory).sorted().toList()) {
-                if (!d.getFileName().toString().startsWith(".")) {
-                    datasets.add(dataset(d));
+        Set<String> plannedDatasets = new LinkedHashSet<>();
+        Set<Integer> seeds = new TreeSet<>();
+        List<Variant> planned = new ArrayList<>();
+        Path studyFile = dir.resolve(BetaStudyCommand.STUDY_FILE);
+        if (Files.isRegularFile(studyFile)) {
+            Map<String, StudyVariant> grid = new HashMap<>();
+            StudyVariant.defaultGrid().forEach(v -> grid.put(v.id(), v));
+            for (JsonNode run : new ObjectMapper().readTree(studyFile.toFile()).path("runs")) {
+                run.path(BetaStudyCommand.PLANNED_DATASETS).forEach(d -> plannedDatasets.add(d.asText()));
+                run.path(BetaStudyCommand.PLANNED_SEEDS).forEach(seed -> seeds.add(seed.asInt()));
+                for (JsonNode id : run.path(BetaStudyCommand.PLANNED_VARIANTS)) {
+                    StudyVariant v = grid.get(id.asText());
+                    if (v != null) {
+                        planned.add(new Variant(v.id(), v.family().label, v.param() == null ? Double.NaN : v.param()));
+                    }
                 }
             }
         }
-        TreeSet<Integer> seeds = new TreeSet<>();
+        List<Path> folders;
+        try (Stream<Path> children = Files.list(dir)) {
+            folders = children.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparingInt((Path d) -> plannedIndex(plannedDatasets, d.getFileName().toString()))
+                            .thenComparing(Comparator.naturalOrder()))
+                    .toList();
+        }
+        List<Dataset> datasets = new ArrayList<>();
+        for (Path d : folders) {
+            datasets.add(dataset(d));
+        }
         datasets.forEach(d -> d.cells().forEach(c -> seeds.add(c.seed())));
-        return new Study(datasets, List.copyOf(seeds));
+        return new Study(datasets, List.copyOf(seeds), order(planned));
+    }
+
+    private static int plannedIndex(Set<String> planned, String name) {
+        int i = 0;
+        for (String p : planned) {
+            if (p.equals(name)) {
+                return i;
+            }
+            i++;
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static Dataset dataset(Path dir) throws IOException {
         Path cellsFile = dir.resolve(StudyCells.FILE);
         Map<String, Cell> cells = new LinkedHashMap<>();
-        if (Files.isRegularFile(cellsFile)) {
-            for (Row r : rows(cellsFile, List.of("variant", "family", "param", "seed", "epochs", "best_epoch",
-                    "train_seconds", "test_users", "recall20", "recall20_se", "recall50", "recall50_se", "ndcg100",
-                    "ndcg100_se", "active_units", "kl_mean", "mean_beta", "lambda"))) {
-                Cell c = new Cell(r.text("variant"), r.text("family"), r.number("param"), r.integer("seed"),
-                        r.integer("epochs"), r.integer("best_epoch"), r.number("train_seconds"), r.integer("test_users"),
-                        r.number("recall20"), r.number("recall20_se"), r.number("recall50"), r.number("recall50_se"),
-                        r.number("ndcg100"), r.number("ndcg100_se"), r.number("active_units"), r.number("kl_mean"),
-                        r.number("mean_beta"), r.number("lambda"));
-                cells.remove(usersKey(c.variant(), c.seed())); // a rerun's row replaces the earlier one
-                cells.put(usersKey(c.variant(), c.seed()), c);
-            }
+        for (StudyCells.Cell c : StudyCells.read(cellsFile)) {
+            Cell cell = new Cell(c.variant(), c.family(), nanIfNull(c.param()), (int) c.seed(), c.epochs(), c.bestEpoch(),
+                    c.trainSeconds(), c.testUsers(), c.recall20(), c.recall20Se(), c.recall50(), c.recall50Se(), c.ndcg100(),
+                    c.ndcg100Se(), c.activeUnits() == null ? Double.NaN : c.activeUnits(), nanIfNull(c.klMean()),
+                    nanIfNull(c.meanBeta()), nanIfNull(c.lambda()));
+            cells.remove(usersKey(cell.variant(), cell.seed())); // a rerun's row replaces the earlier one
+            cells.put(usersKey(cell.variant(), cell.seed()), cell);
         }
         Map<String, List<UserRow>> users = new TreeMap<>();
         for (Cell c : cells.values()) {
@@ -139,6 +175,10 @@ final class BetaStudyData {
         List<Cell> sorted = new ArrayList<>(cells.values());
         sorted.sort(Comparator.comparing(Cell::variant).thenComparingInt(Cell::seed));
         return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users);
+    }
+
+    private static double nanIfNull(Double value) {
+        return value == null ? Double.NaN : value;
     }
 
     /** One data line of a CSV file, read by column name; parse errors name the file, line, column and value. */

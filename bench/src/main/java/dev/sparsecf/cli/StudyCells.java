@@ -19,8 +19,6 @@ final class StudyCells {
     static final String HEADER = "dataset,variant,family,param,seed,epochs,best_epoch,train_seconds,test_users,"
             + "recall20,recall20_se,recall50,recall50_se,ndcg100,ndcg100_se,active_units,kl_mean,mean_beta,lambda,"
             + "split_fingerprint";
-    private static final int COLUMNS = HEADER.split(",").length;
-
     private StudyCells() {
     }
 
@@ -48,7 +46,7 @@ final class StudyCells {
         return value == null ? "" : String.format(Locale.ROOT, "%.6f", value);
     }
 
-    /** The cells in {@code file} (none when it does not exist); a malformed line is an error naming file and line. */
+    /** The cells in {@code file} (none when it does not exist); a malformed line is an error naming file, line, column and value. */
     static List<Cell> read(Path file) throws IOException {
         List<Cell> cells = new ArrayList<>();
         if (!Files.exists(file)) {
@@ -56,31 +54,61 @@ final class StudyCells {
         }
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + ": line 1 is not the study header (" + HEADER + ")");
+            throw new IOException(file + " line 1: not the study header (" + HEADER + ")");
         }
         for (int i = 1; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            String[] f = lines.get(i).split(",", -1);
-            try {
-                if (f.length != COLUMNS) {
-                    throw new IllegalArgumentException("expected " + COLUMNS + " fields, found " + f.length);
-                }
-                cells.add(new Cell(f[0], f[1], f[2], optional(f[3]), Long.parseLong(f[4]), Integer.parseInt(f[5]),
-                        Integer.parseInt(f[6]), Double.parseDouble(f[7]), Integer.parseInt(f[8]), Double.parseDouble(f[9]),
-                        Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]),
-                        Double.parseDouble(f[13]), Double.parseDouble(f[14]), f[15].isEmpty() ? null : Integer.valueOf(f[15]),
-                        optional(f[16]), optional(f[17]), optional(f[18]), f[19]));
-            } catch (IllegalArgumentException e) {
-                throw new IOException(file + ": line " + (i + 1) + " is malformed (" + e.getMessage() + "): " + lines.get(i), e);
-            }
+            Fields f = new Fields(file, i + 1, lines.get(i).split(",", -1));
+            cells.add(new Cell(f.text(0), f.text(1), f.text(2), f.optional(3), f.integer(4), (int) f.integer(5),
+                    (int) f.integer(6), f.number(7), (int) f.integer(8), f.number(9), f.number(10), f.number(11),
+                    f.number(12), f.number(13), f.number(14), f.text(15).isEmpty() ? null : (int) f.integer(15),
+                    f.optional(16), f.optional(17), f.optional(18), f.text(19)));
         }
         return cells;
     }
 
-    private static Double optional(String field) {
-        return field.isEmpty() ? null : Double.valueOf(field);
+    /** The fields of one data line, parsed by column; errors name the file, line, column and value. */
+    private record Fields(Path file, int line, String[] values) {
+
+        private static final String[] NAMES = HEADER.split(",");
+
+        Fields {
+            if (values.length != NAMES.length) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %d fields, the header has %d",
+                        file, line, values.length, NAMES.length));
+            }
+        }
+
+        String text(int column) {
+            return values[column].strip();
+        }
+
+        double number(int column) {
+            try {
+                return Double.parseDouble(text(column));
+            } catch (NumberFormatException e) {
+                throw error(column, "is not a number");
+            }
+        }
+
+        Double optional(int column) {
+            return text(column).isEmpty() ? null : number(column);
+        }
+
+        long integer(int column) {
+            try {
+                return Long.parseLong(text(column));
+            } catch (NumberFormatException e) {
+                throw error(column, "is not an integer");
+            }
+        }
+
+        private IllegalArgumentException error(int column, String problem) {
+            return new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s '%s' %s", file, line,
+                    NAMES[column], values[column], problem));
+        }
     }
 
     /** Writes {@code cells} as {@code file}, atomically replacing the old version. */

@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,16 @@ final class StudyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The repository the launcher runs from ({@value BenchCommand#HOME_ENV}), else the working directory. */
+    static Path repositoryRoot() {
+        return Path.of(System.getenv().getOrDefault(BenchCommand.HOME_ENV, "."));
+    }
+
+    /** Where {@code study beta} writes and {@code study report} reads by default: {@code results/beta-study}. */
+    static Path defaultDir() {
+        return repositoryRoot().resolve(StudyReportCommand.DEFAULT_DIR);
+    }
 
     @Override
     public Integer call() {

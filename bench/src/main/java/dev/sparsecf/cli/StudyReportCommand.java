@@ -31,7 +31,7 @@ final class StudyReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path d = dir != null ? dir : Path.of(System.getenv().getOrDefault(BenchCommand.HOME_ENV, ".")).resolve(DEFAULT_DIR);
+        Path d = dir != null ? dir : StudyCommand.defaultDir();
         if (!Files.isDirectory(d)) {
             throw new ParameterException(spec.commandLine(), "--dir: " + d + " is not a directory");
         }

@@ -113,7 +113,7 @@ class StudyReportTest {
             boolean vae = c.vae();
             csv.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,20,15,%.1f,%d,%.4f,0.004,%.4f,0.005,%.4f,0.003,%s,%s,%s,%s,fp%d\n",
                     name, c.variant(), c.family(), c.param(), c.seed(), 10.0 + c.seed(), USERS, c.ndcg() * 0.9, c.ndcg() * 1.1,
-                    c.ndcg(), vae ? fmt(Double.isNaN(beta) ? 100 : 200 * (1 - beta) + 5) : "",
+                    c.ndcg(), vae ? Long.toString(Math.round(Double.isNaN(beta) ? 100 : 200 * (1 - beta) + 5)) : "",
                     vae ? fmt(Double.isNaN(beta) ? 20 : 40 / (1 + 10 * beta)) : "", vae ? fmt(Double.isNaN(beta) ? 0.2 : beta) : "",
                     c.family().equals("ease") ? "500" : "", c.seed()));
             StringBuilder u = new StringBuilder("user,clicks,recall20,recall50,ndcg100,kl\n");
@@ -207,6 +207,18 @@ class StudyReportTest {
         assertFalse(Files.exists(dir.resolve("ml-1m").resolve(BetaStudyReport.NDCG_PLOT)));
         assertTrue(line(section(readme, "tiny"), "| const-0 |").endsWith("| 0/2 | pending | pending | pending | "
                 + "pending | pending | pending |"));
+    }
+
+    @Test
+    void cellsTheRunnerPlannedButNoneFinishedArePendingInPlannedOrder() throws IOException {
+        Files.writeString(dir.resolve("study.json"), "{\"runs\": [{\"datasets\": [\"ml-1m\", \"tiny\"], \"seeds\": [1, 2, 3],"
+                + " \"variants\": [\"const-0.2\", \"cyclical-0.2\"]}]}\n");
+        String readme = render();
+        assertTrue(readme.indexOf("## ml-1m") < readme.indexOf("## tiny") && readme.indexOf("## tiny") < readme.indexOf("## " + SYNTHETIC),
+                "planned datasets first, in the runner's order");
+        String tiny = section(readme, "tiny");
+        assertTrue(line(tiny, "| cyclical-0.2 |").contains("| 0/3 | pending |"), line(tiny, "| cyclical-0.2 |"));
+        assertTrue(line(tiny, "| const-0.2 |").contains("| 2/3 |"), line(tiny, "| const-0.2 |"));
     }
 
     @Test
