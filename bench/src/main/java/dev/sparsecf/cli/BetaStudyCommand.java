@@ -291,7 +291,7 @@ final class BetaStudyCommand implements Callable<Integer> {
             if (latent != null) {
                 writeLatent(p.dir.resolve("latent").resolve(base + ".csv"), latent);
             }
-            writeHistory(p.dir.resolve("history").resolve(base + ".csv"), result);
+            StudyCells.writeAtomically(p.dir.resolve("history").resolve(base + ".csv"), TrainCommand.historyCsv(result));
             double seconds = (System.nanoTime() - start) / 1e9;
             return cell(p, v, seed, fingerprint, test, result.epochsRun(), result.bestEpoch(), seconds,
                     latent == null ? null : latent.activeUnits(), latent == null ? null : mean(latent.userKl()),
@@ -365,15 +365,6 @@ final class BetaStudyCommand implements Callable<Integer> {
         for (int d = 0; d < latent.klPerDim().length; d++) {
             sb.append(d).append(',').append(StudyCells.num(latent.klPerDim()[d])).append(',')
                     .append(StudyCells.num(latent.muVariance()[d])).append('\n');
-        }
-        StudyCells.writeAtomically(file, sb.toString());
-    }
-
-    private static void writeHistory(Path file, VaeTrainer.Result result) throws IOException {
-        StringBuilder sb = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
-        for (VaeTrainer.EpochReport r : result.history()) {
-            sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.3f,%.6f%n", r.epoch(), r.negLogLikelihood(), r.kl(),
-                    r.beta(), r.seconds(), r.validationNdcg()));
         }
         StudyCells.writeAtomically(file, sb.toString());
     }

@@ -305,12 +305,17 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void writeHistory(VaeTrainer.Result result) throws IOException {
+        Files.writeString(out.resolve("history.csv"), historyCsv(result));
+    }
+
+    /** The per-epoch history as CSV: epoch, NLL, KL, mean beta, seconds and validation NDCG@100. */
+    static String historyCsv(VaeTrainer.Result result) {
         StringBuilder csv = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
         for (VaeTrainer.EpochReport r : result.history()) {
             csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.3f,%.6f%n", r.epoch(), r.negLogLikelihood(), r.kl(),
                     r.beta(), r.seconds(), r.validationNdcg()));
         }
-        Files.writeString(out.resolve("history.csv"), csv);
+        return csv.toString();
     }
 
     private void writeMetrics(ModelConfig config, BetaSchedule schedule, DataSplit split, String fingerprint, DenseAlgebra dense,
