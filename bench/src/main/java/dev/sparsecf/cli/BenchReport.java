@@ -55,12 +55,6 @@ final class BenchReport {
         String label() {
             return String.join("\u0000", result().kernel(), result().shape(), result().impl());
         }
-
-        /** The float64 rate when the benchmark counts flops64, else the float32 one; GFLOP/s, NaN if neither. */
-        double gflopPerSecond() {
-            double fp64 = result().ratePerSecond(Bound.FP64_FMA.counter) / 1e9;
-            return Double.isNaN(fp64) ? row.gflopPerSecond() : fp64;
-        }
     }
 
     /** The chart file of {@code cpu}'s throughput per shape, beside the report. */
@@ -244,7 +238,7 @@ final class BenchReport {
                     .append(" | ").append(JmhResults.format(e.callsError()))
                     .append(" | ").append(speedup(e.row().speedup()))
                     .append(" | ").append(JmhResults.format(e.row().gbPerSecond()))
-                    .append(" | ").append(JmhResults.format(e.gflopPerSecond()))
+                    .append(" | ").append(JmhResults.format(e.row().gflopPerSecond()))
                     .append(" | ").append(percent(e.fraction()))
                     .append(" | ").append(cell(e.run().name())).append(" |\n");
         }

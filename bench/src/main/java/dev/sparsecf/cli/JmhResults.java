@@ -148,7 +148,10 @@ final class JmhResults {
         }
     }
 
-    /** A table row: a result with its bandwidth, flop rate and speed-up over the baseline (NaN when not applicable). */
+    /**
+     * A table row: a result with its bandwidth, flop rate ({@code flops}, or {@code flops64} for a float64 benchmark)
+     * and speed-up over the baseline (NaN when not applicable).
+     */
     record Row(Result result, double gbPerSecond, double gflopPerSecond, double speedup) {
     }
 
