@@ -3,7 +3,6 @@ package dev.sparsecf.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -165,7 +163,7 @@ final class BetaStudyData {
             Path f = dir.resolve("users").resolve(usersKey(c.variant(), c.seed()) + ".csv");
             if (Files.isRegularFile(f)) {
                 List<UserRow> rows = new ArrayList<>();
-                for (Row r : rows(f, List.of("user", "clicks", "recall20", "recall50", "ndcg100", "kl"))) {
+                for (CsvRows.Row r : CsvRows.read(f, List.of("user", "clicks", "recall20", "recall50", "ndcg100", "kl"))) {
                     rows.add(new UserRow(r.text("user"), r.integer("clicks"), r.number("recall20"),
                             r.number("recall50"), r.number("ndcg100"), r.number("kl")));
                 }
@@ -179,71 +177,5 @@ final class BetaStudyData {
 
     private static double nanIfNull(Double value) {
         return value == null ? Double.NaN : value;
-    }
-
-    /** One data line of a CSV file, read by column name; parse errors name the file, line, column and value. */
-    private record Row(Path file, int line, Map<String, Integer> columns, String[] fields) {
-
-        String text(String column) {
-            return fields[columns.get(column)].strip();
-        }
-
-        double number(String column) {
-            String v = text(column);
-            if (v.isEmpty()) {
-                return Double.NaN;
-            }
-            try {
-                return Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw error(column, v, "is not a number");
-            }
-        }
-
-        int integer(String column) {
-            String v = text(column);
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw error(column, v, "is not an integer");
-            }
-        }
-
-        private IllegalArgumentException error(String column, String value, String problem) {
-            return new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s '%s' %s", file, line,
-                    column, value, problem));
-        }
-    }
-
-    /** The data lines of {@code file}, whose header must name every column of {@code required} (in any order). */
-    private static List<Row> rows(Path file, List<String> required) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty()) {
-            return List.of();
-        }
-        String[] header = lines.get(0).split(",", -1);
-        Map<String, Integer> columns = new HashMap<>();
-        for (int i = 0; i < header.length; i++) {
-            columns.put(header[i].strip(), i);
-        }
-        for (String r : required) {
-            if (!columns.containsKey(r)) {
-                throw new IllegalArgumentException(file + " line 1: no column '" + r + "' in the header '"
-                        + lines.get(0) + "'");
-            }
-        }
-        List<Row> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] fields = lines.get(i).split(",", -1);
-            if (fields.length != header.length) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %d fields, the header has %d",
-                        file, i + 1, fields.length, header.length));
-            }
-            rows.add(new Row(file, i + 1, columns, fields));
-        }
-        return rows;
     }
 }

@@ -52,63 +52,18 @@ final class StudyCells {
         if (!Files.exists(file)) {
             return cells;
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(file + " line 1: not the study header (" + HEADER + ")");
-        }
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            Fields f = new Fields(file, i + 1, lines.get(i).split(",", -1));
-            cells.add(new Cell(f.text(0), f.text(1), f.text(2), f.optional(3), f.integer(4), (int) f.integer(5),
-                    (int) f.integer(6), f.number(7), (int) f.integer(8), f.number(9), f.number(10), f.number(11),
-                    f.number(12), f.number(13), f.number(14), f.text(15).isEmpty() ? null : (int) f.integer(15),
-                    f.optional(16), f.optional(17), f.optional(18), f.text(19)));
+        for (CsvRows.Row r : CsvRows.read(file, List.of(HEADER.split(",")))) {
+            cells.add(new Cell(r.text("dataset"), r.text("variant"), r.text("family"), optional(r, "param"), r.integer("seed"),
+                    r.integer("epochs"), r.integer("best_epoch"), r.number("train_seconds"), r.integer("test_users"),
+                    r.number("recall20"), r.number("recall20_se"), r.number("recall50"), r.number("recall50_se"),
+                    r.number("ndcg100"), r.number("ndcg100_se"), r.text("active_units").isEmpty() ? null : r.integer("active_units"),
+                    optional(r, "kl_mean"), optional(r, "mean_beta"), optional(r, "lambda"), r.text("split_fingerprint")));
         }
         return cells;
     }
 
-    /** The fields of one data line, parsed by column; errors name the file, line, column and value. */
-    private record Fields(Path file, int line, String[] values) {
-
-        private static final String[] NAMES = HEADER.split(",");
-
-        Fields {
-            if (values.length != NAMES.length) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %d fields, the header has %d",
-                        file, line, values.length, NAMES.length));
-            }
-        }
-
-        String text(int column) {
-            return values[column].strip();
-        }
-
-        double number(int column) {
-            try {
-                return Double.parseDouble(text(column));
-            } catch (NumberFormatException e) {
-                throw error(column, "is not a number");
-            }
-        }
-
-        Double optional(int column) {
-            return text(column).isEmpty() ? null : number(column);
-        }
-
-        long integer(int column) {
-            try {
-                return Long.parseLong(text(column));
-            } catch (NumberFormatException e) {
-                throw error(column, "is not an integer");
-            }
-        }
-
-        private IllegalArgumentException error(int column, String problem) {
-            return new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s '%s' %s", file, line,
-                    NAMES[column], values[column], problem));
-        }
+    private static Double optional(CsvRows.Row r, String column) {
+        return r.text(column).isEmpty() ? null : r.number(column);
     }
 
     /** Writes {@code cells} as {@code file}, atomically replacing the old version. */
