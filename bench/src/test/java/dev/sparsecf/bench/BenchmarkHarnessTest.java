@@ -53,6 +53,11 @@ class BenchmarkHarnessTest {
         TopKBenchmark topK = trial(new TopKBenchmark(), impl);
         topK.topK(bytes);
         topK.verifyAndFree();
+
+        AdamBenchmark adam = trial(new AdamBenchmark(), impl);
+        adam.adam(bytes);
+        adam.adam(bytes); // moments no longer zero: the check steps on from an evolved state
+        adam.verifyAndFree();
     }
 
     /** The OpenBLAS legs are skipped under -Dsparsecf.blas=java, which rules native code out. */

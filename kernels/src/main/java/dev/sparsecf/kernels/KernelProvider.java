@@ -38,10 +38,13 @@ public abstract class KernelProvider {
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
     private final GramKernel gram;
+    private final TanhKernel tanh;
+    private final AdamKernel adam;
 
     /** A tier made of these kernels. */
     protected KernelProvider(SpmmKernel spmm, SpmmTransposeKernel spmmTranspose, LogSoftmaxKernel logSoftmax, TopKKernel topK,
-                             GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram) {
+                             GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram, TanhKernel tanh,
+                             AdamKernel adam) {
         this.spmm = spmm;
         this.spmmTranspose = spmmTranspose;
         this.logSoftmax = logSoftmax;
@@ -49,6 +52,8 @@ public abstract class KernelProvider {
         this.gemm = gemm;
         this.choleskyInverse = choleskyInverse;
         this.gram = gram;
+        this.tanh = tanh;
+        this.adam = adam;
     }
 
     public final SpmmKernel spmm() {
@@ -77,6 +82,14 @@ public abstract class KernelProvider {
 
     public final GramKernel gram() {
         return gram;
+    }
+
+    public final TanhKernel tanh() {
+        return tanh;
+    }
+
+    public final AdamKernel adam() {
+        return adam;
     }
 
     /** The scalar tier (always available). */

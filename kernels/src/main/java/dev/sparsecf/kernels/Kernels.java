@@ -184,6 +184,44 @@ public final class Kernels {
         pool.forRange(scores.rows(), 1, (from, to) -> kernel.topK(scores, exclude, k, out, from, to));
     }
 
+    /** In place {@code x = tanh(x)} over the valid columns; rows are split across threads. */
+    public void tanh(DenseMatrix x) {
+        Objects.requireNonNull(x, "x");
+        TanhKernel kernel = provider.tanh();
+        pool.forRange(x.rows(), 1, (from, to) -> kernel.tanh(x, from, to));
+    }
+
+    /**
+     * One in-place Adam step (see {@link AdamKernel}) on {@code param} with moments {@code m} and {@code v}, all of
+     * {@code param}'s shape and pairwise disjoint; L2 weight decay {@code lambda * sum w^2} adds
+     * {@code 2 * weightDecay * w} to the gradient. The scalars are rounded to float once; the result is the same
+     * for every implementation and thread count.
+     */
+    public void adamUpdate(DenseMatrix param, DenseMatrix grad, DenseMatrix m, DenseMatrix v, double stepSize, double beta1,
+                           double beta2, double epsilon, double weightDecay) {
+        Objects.requireNonNull(param, "param");
+        Objects.requireNonNull(grad, "grad");
+        Objects.requireNonNull(m, "m");
+        Objects.requireNonNull(v, "v");
+        requireShape("adamUpdate: grad", grad, param.rows(), param.cols());
+        requireShape("adamUpdate: m", m, param.rows(), param.cols());
+        requireShape("adamUpdate: v", v, param.rows(), param.cols());
+        requireDisjoint("adamUpdate: param and grad", param.segment(), grad.segment());
+        requireDisjoint("adamUpdate: param and m", param.segment(), m.segment());
+        requireDisjoint("adamUpdate: param and v", param.segment(), v.segment());
+        requireDisjoint("adamUpdate: grad and m", grad.segment(), m.segment());
+        requireDisjoint("adamUpdate: grad and v", grad.segment(), v.segment());
+        requireDisjoint("adamUpdate: m and v", m.segment(), v.segment());
+        AdamKernel kernel = provider.adam();
+        float lr = (float) stepSize;
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float eps = (float) epsilon;
+        float decay = (float) (2 * weightDecay);
+        // elementwise and memory-bound (4 streams): rows split across threads
+        pool.forRange(param.rows(), 1, (from, to) -> kernel.update(param, grad, m, v, lr, b1, b2, eps, decay, from, to));
+    }
+
     /** Below this many flops a product runs on the calling thread: a fork-join costs more than it saves. */
     private static final long GEMM_PARALLEL_FLOPS = 1L << 24;
     /** Smallest block edge worth a task of its own: packing a shared operand per task must stay cheap. */

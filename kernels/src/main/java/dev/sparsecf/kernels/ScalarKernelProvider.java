@@ -7,7 +7,7 @@ final class ScalarKernelProvider extends KernelProvider {
 
     private ScalarKernelProvider() {
         super(new ScalarSpmm(), new ScalarSpmmTranspose(), new ScalarLogSoftmax(), new ScalarTopK(), new ScalarGemm(),
-                new ScalarCholeskyInverse(), new ScalarGram());
+                new ScalarCholeskyInverse(), new ScalarGram(), new ScalarTanh(), new ScalarAdam());
     }
 
     @Override

@@ -108,6 +108,23 @@ class KernelsValidationTest {
     }
 
     @Test
+    void adamUpdateChecksShapesAndAliasing() {
+        DenseMatrix w = dense(2, 3);
+        DenseMatrix g = dense(2, 3);
+        DenseMatrix m = dense(2, 3);
+        DenseMatrix v = dense(2, 3);
+        assertRejected("adamUpdate: grad is 2x4, expected 2x3", () -> kernels.adamUpdate(w, dense(2, 4), m, v, 1e-3, 0.9, 0.999, 1e-8, 0));
+        assertRejected("adamUpdate: m is 3x3, expected 2x3", () -> kernels.adamUpdate(w, g, dense(3, 3), v, 1e-3, 0.9, 0.999, 1e-8, 0));
+        assertRejected("adamUpdate: v is 2x2, expected 2x3", () -> kernels.adamUpdate(w, g, m, dense(2, 2), 1e-3, 0.9, 0.999, 1e-8, 0));
+        assertRejected("adamUpdate: param and grad share memory", () -> kernels.adamUpdate(w, w, m, v, 1e-3, 0.9, 0.999, 1e-8, 0));
+        DenseMatrix shared = dense(3, 3);
+        assertRejected("adamUpdate: m and v share memory",
+                () -> kernels.adamUpdate(w, g, shared.rows(0, 2), shared.rows(1, 3), 1e-3, 0.9, 0.999, 1e-8, 0));
+        assertThrows(NullPointerException.class, () -> kernels.adamUpdate(w, g, m, null, 1e-3, 0.9, 0.999, 1e-8, 0));
+        assertThrows(NullPointerException.class, () -> kernels.tanh(null));
+    }
+
+    @Test
     void threadCountsMustBePositive() {
         assertRejected("thread count must be >= 1, got 0", () -> Kernels.create("scalar", 0));
     }

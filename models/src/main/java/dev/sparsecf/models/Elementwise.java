@@ -15,17 +15,6 @@ final class Elementwise {
     private Elementwise() {
     }
 
-    /** In place {@code x = tanh(x)}. */
-    static void tanh(DenseMatrix x) {
-        MemorySegment s = x.segment();
-        for (int i = 0; i < x.rows(); i++) {
-            long base = (long) i * x.ld();
-            for (int j = 0; j < x.cols(); j++) {
-                s.setAtIndex(F, base + j, (float) Math.tanh(s.getAtIndex(F, base + j)));
-            }
-        }
-    }
-
     /** In place {@code d *= 1 - y^2}, the tanh derivative expressed through its output {@code y}. */
     static void tanhBackward(DenseMatrix y, DenseMatrix d) {
         MemorySegment ys = y.segment();

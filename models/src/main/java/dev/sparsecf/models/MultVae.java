@@ -187,7 +187,7 @@ public final class MultVae implements AutoCloseable {
                 dense.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
             }
             if (layer.tanh) {
-                Elementwise.tanh(o);
+                kernels.tanh(o);
             }
             if (l == sampleLayer && !encoderOnly) {
                 sample(o, m, rng);
@@ -384,8 +384,8 @@ public final class MultVae implements AutoCloseable {
         }
 
         void update(Kernels kernels, double stepSize, double weightDecay) {
-            Adam.update(kernels.pool(), w, gw, mw, vw, stepSize, weightDecay);
-            Adam.update(kernels.pool(), b, gb, mb, vb, stepSize, 0);
+            Adam.update(kernels, w, gw, mw, vw, stepSize, weightDecay);
+            Adam.update(kernels, b, gb, mb, vb, stepSize, 0);
         }
 
         @Override
