@@ -174,23 +174,10 @@ final class BetaStudyCommand implements Callable<Integer> {
             return n;
         }
 
-        /** Seconds a cell of this kind is expected to take, from the finished ones (NaN before the first). */
+        /** Seconds a cell of {@code v} is expected to take, from the finished ones (NaN before the first of its kind). */
         double expectedSeconds(StudyVariant v) {
-            String kind = kindOf(v.family());
-            double sum = 0;
-            int n = 0;
-            for (StudyCells.Cell c : done) {
-                if (kindOf(StudyVariant.Family.byLabel(c.family())).equals(kind)) {
-                    sum += c.trainSeconds();
-                    n++;
-                }
-            }
-            return n == 0 ? Double.NaN : sum / n;
+            return StudyCells.expectedSeconds(done, v.family());
         }
-    }
-
-    private static String kindOf(StudyVariant.Family f) {
-        return f.isVae() ? "vae" : f.name();
     }
 
     private List<Long> seedList() {

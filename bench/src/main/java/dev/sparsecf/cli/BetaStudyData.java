@@ -2,6 +2,7 @@ package dev.sparsecf.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparsecf.cli.StudyCells.Cell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +29,6 @@ final class BetaStudyData {
     static final List<String> FAMILIES = List.of("constant", "anneal", "anneal-paper", "cyclical", "peruser-clicks",
             "peruser-inverse", "kltarget", "multdae", "ease");
 
-    /** One finished cell: a variant trained and tested on one seed's split; NaN where not applicable. */
-    record Cell(String variant, String family, double param, int seed, int epochs, int bestEpoch, double trainSeconds,
-                int testUsers, double recall20, double recall20Se, double recall50, double recall50Se, double ndcg100,
-                double ndcg100Se, double activeUnits, double klMean, double meanBeta, double lambda) {
-    }
-
     /** One test user's metrics in one cell; {@code kl} is NaN for Mult-DAE and EASE. */
     record UserRow(String user, int clicks, double recall20, double recall50, double ndcg100, double kl) {
     }
@@ -54,13 +49,14 @@ final class BetaStudyData {
         }
 
         /** The per-user rows of {@code variant} on {@code seed}, or null when its file is missing. */
-        List<UserRow> users(String variant, int seed) {
+        List<UserRow> users(String variant, long seed) {
             return users.get(usersKey(variant, seed));
         }
 
         /** The variants with at least one finished cell, in report order. */
         List<Variant> variants() {
-            return order(cells.stream().map(c -> new Variant(c.variant(), c.family(), c.param())).distinct().toList());
+            return order(cells.stream().map(c -> new Variant(c.variant(), c.family(), nanIfNull(c.param()))).distinct()
+                    .toList());
         }
     }
 
@@ -93,7 +89,7 @@ final class BetaStudyData {
     }
 
     /** The key of a users file: {@code <variant>__s<seed>}, its name without {@code .csv}. */
-    static String usersKey(String variant, int seed) {
+    static String usersKey(String variant, long seed) {
         return variant + "__s" + seed;
     }
 
@@ -132,7 +128,7 @@ final class BetaStudyData {
         for (Path d : folders) {
             datasets.add(dataset(d));
         }
-        datasets.forEach(d -> d.cells().forEach(c -> seeds.add(c.seed())));
+        datasets.forEach(d -> d.cells().forEach(c -> seeds.add(Math.toIntExact(c.seed()))));
         return new Study(datasets, List.copyOf(seeds), order(planned));
     }
 
@@ -150,11 +146,7 @@ final class BetaStudyData {
     private static Dataset dataset(Path dir) throws IOException {
         Path cellsFile = dir.resolve(StudyCells.FILE);
         Map<String, Cell> cells = new LinkedHashMap<>();
-        for (StudyCells.Cell c : StudyCells.read(cellsFile)) {
-            Cell cell = new Cell(c.variant(), c.family(), nanIfNull(c.param()), (int) c.seed(), c.epochs(), c.bestEpoch(),
-                    c.trainSeconds(), c.testUsers(), c.recall20(), c.recall20Se(), c.recall50(), c.recall50Se(), c.ndcg100(),
-                    c.ndcg100Se(), c.activeUnits() == null ? Double.NaN : c.activeUnits(), nanIfNull(c.klMean()),
-                    nanIfNull(c.meanBeta()), nanIfNull(c.lambda()));
+        for (Cell cell : StudyCells.read(cellsFile)) {
             cells.remove(usersKey(cell.variant(), cell.seed())); // a rerun's row replaces the earlier one
             cells.put(usersKey(cell.variant(), cell.seed()), cell);
         }
@@ -171,11 +163,12 @@ final class BetaStudyData {
             }
         }
         List<Cell> sorted = new ArrayList<>(cells.values());
-        sorted.sort(Comparator.comparing(Cell::variant).thenComparingInt(Cell::seed));
+        sorted.sort(Comparator.comparing(Cell::variant).thenComparingLong(Cell::seed));
         return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users);
     }
 
-    private static double nanIfNull(Double value) {
-        return value == null ? Double.NaN : value;
+    /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */
+    static double nanIfNull(Number value) {
+        return value == null ? Double.NaN : value.doubleValue();
     }
 }

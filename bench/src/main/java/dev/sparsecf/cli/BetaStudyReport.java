@@ -1,12 +1,12 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.cli.BetaStudyData.Cell;
 import dev.sparsecf.cli.BetaStudyData.Dataset;
 import dev.sparsecf.cli.BetaStudyData.Study;
 import dev.sparsecf.cli.BetaStudyData.UserRow;
 import dev.sparsecf.cli.BetaStudyData.Variant;
 import dev.sparsecf.cli.BetaStudyStats.Estimate;
 import dev.sparsecf.cli.BetaStudyStats.Paired;
+import dev.sparsecf.cli.StudyCells.Cell;
 import dev.sparsecf.cli.SvgPlot.Axis;
 import dev.sparsecf.cli.SvgPlot.Point;
 import dev.sparsecf.cli.SvgPlot.Reference;
@@ -58,6 +58,7 @@ final class BetaStudyReport {
     static final double LOW_BETA = 0.1;
     static final String PENDING = "pending";
     static final String NOT_ENOUGH = "not enough data";
+    static final String NOT_APPLICABLE = "n/a";
 
     private static final List<String> SCHEDULES = List.of("anneal", "anneal-paper", "cyclical");
     private static final List<String> DATA_DRIVEN = List.of("peruser-clicks", "peruser-inverse", "kltarget");
@@ -191,8 +192,8 @@ final class BetaStudyReport {
     private static Summary summarise(Variant v, List<Cell> cells) {
         return new Summary(v, cells.size(),
                 estimate(cells, Cell::recall20, Cell::recall20Se), estimate(cells, Cell::recall50, Cell::recall50Se),
-                estimate(cells, Cell::ndcg100, Cell::ndcg100Se), estimate(cells, Cell::activeUnits, c -> Double.NaN),
-                estimate(cells, Cell::klMean, c -> Double.NaN),
+                estimate(cells, Cell::ndcg100, Cell::ndcg100Se), estimate(cells, c -> BetaStudyData.nanIfNull(c.activeUnits()), c -> Double.NaN),
+                estimate(cells, c -> BetaStudyData.nanIfNull(c.klMean()), c -> Double.NaN),
                 cells.stream().mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN));
     }
 
@@ -219,7 +220,7 @@ final class BetaStudyReport {
         for (Cell c : d.cells()) {
             List<UserRow> users = d.users(c.variant(), c.seed());
             if (users != null && !users.isEmpty()) {
-                Map<String, Integer> m = clicks.computeIfAbsent(c.seed(), s -> new TreeMap<>());
+                Map<String, Integer> m = clicks.computeIfAbsent(Math.toIntExact(c.seed()), s -> new TreeMap<>());
                 users.forEach(u -> m.put(u.user(), u.clicks()));
             }
         }
@@ -249,7 +250,12 @@ final class BetaStudyReport {
                 + "two-sided (normal), not corrected for the number of comparisons; \"significant\" means p < "
                 + ALPHA + ".\n");
         md.append("- `pending`: the cell has not finished; `").append(NOT_ENOUGH)
-                .append("`: a comparison lacks the cells it needs.\n\n");
+                .append("`: a comparison lacks the cells it needs; `").append(NOT_APPLICABLE)
+                .append("`: the variant has no such quantity (no latent posterior in Mult-DAE and EASE).\n");
+        md.append("- Time: ").append(time(analyses.stream().map(a -> timing(a, study))
+                .reduce(new Timing(0, 0, 0, 0, 0), Timing::plus))).append(" Training times are wall-clock seconds "
+                + "on the machine that ran the cells (2 threads on the committed results' machine); an estimate "
+                + "uses the mean of the same dataset's finished cells of the same cost (Mult-VAE, Mult-DAE or EASE).\n\n");
         if (analyses.isEmpty()) {
             md.append("No dataset folder yet: every result is ").append(PENDING).append(".\n\n");
         }
@@ -270,6 +276,7 @@ final class BetaStudyReport {
         md.append(String.format(Locale.ROOT, "%d of %d cells finished (%d variants x %d seeds)", done, planned,
                 a.summaries().size(), study.seeds().size()));
         md.append(done < planned ? "; the rest are " + PENDING + ".\n\n" : ".\n\n");
+        md.append(time(timing(a, study))).append("\n\n");
         md.append("### Findings\n\n");
         findings(md, a);
         md.append("\n### All variants\n\n");
@@ -291,6 +298,54 @@ final class BetaStudyReport {
             md.append("![").append(plot).append("](./").append(name.replace(" ", "%20")).append('/').append(plot)
                     .append(")\n\n");
         }
+    }
+
+    /**
+     * Training time of a dataset's finished cells and the estimate for its pending ones ({@code untimed}: pending
+     * cells of a cost no finished cell of the dataset has measured yet).
+     */
+    record Timing(int finished, double finishedSeconds, int pending, double pendingSeconds, int untimed) {
+
+        Timing plus(Timing o) {
+            return new Timing(finished + o.finished, finishedSeconds + o.finishedSeconds, pending + o.pending,
+                    pendingSeconds + o.pendingSeconds, untimed + o.untimed);
+        }
+    }
+
+    static Timing timing(Analysis a, Study study) {
+        List<Cell> cells = a.dataset().cells();
+        int pending = 0;
+        int untimed = 0;
+        double pendingSeconds = 0;
+        for (Summary s : a.summaries()) {
+            int todo = study.seeds().size() - s.seeds();
+            if (todo <= 0) {
+                continue;
+            }
+            double each = StudyCells.expectedSeconds(cells, StudyVariant.Family.byLabel(s.variant().family()));
+            pending += todo;
+            if (Double.isNaN(each)) {
+                untimed += todo;
+            } else {
+                pendingSeconds += todo * each;
+            }
+        }
+        return new Timing(cells.size(), cells.stream().mapToDouble(Cell::trainSeconds).sum(), pending, pendingSeconds,
+                untimed);
+    }
+
+    private static String time(Timing t) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d finished cells took %s of training", t.finished(),
+                Progress.duration(t.finishedSeconds())));
+        if (t.pending() == 0) {
+            return b.append("; none is pending.").toString();
+        }
+        b.append(String.format(Locale.ROOT, "; the %d pending cells need about %s more", t.pending(),
+                Progress.duration(t.pendingSeconds())));
+        if (t.untimed() > 0) {
+            b.append(String.format(Locale.ROOT, ", plus %d of a cost not measured here yet", t.untimed()));
+        }
+        return b.append('.').toString();
     }
 
     private static void findings(StringBuilder md, Analysis a) {
@@ -400,8 +455,8 @@ final class BetaStudyReport {
                 continue;
             }
             md.append(estimate(s.recall20(), 4)).append(" | ").append(estimate(s.recall50(), 4)).append(" | ")
-                    .append(estimate(s.ndcg(), 4)).append(" | ").append(estimate(s.activeUnits(), 1)).append(" | ")
-                    .append(estimate(s.kl(), 2)).append(" | ").append(num(s.trainSeconds(), 1)).append(" |\n");
+                    .append(estimate(s.ndcg(), 4)).append(" | ").append(latent(s, s.activeUnits(), 1)).append(" | ")
+                    .append(latent(s, s.kl(), 2)).append(" | ").append(num(s.trainSeconds(), 1)).append(" |\n");
         }
     }
 
@@ -653,6 +708,11 @@ final class BetaStudyReport {
     }
 
     /** "mean ± se" (* marks a one-seed estimate whose SE is across users); "pending" for no seed. */
+    /** A latent-space estimate of {@code s}; "n/a" for Mult-DAE and EASE, which have no variational posterior. */
+    private static String latent(Summary s, Estimate e, int decimals) {
+        return StudyVariant.Family.byLabel(s.variant().family()).isVae() ? estimate(e, decimals) : NOT_APPLICABLE;
+    }
+
     static String estimate(Estimate e, int decimals) {
         if (e.n() == 0) {
             return PENDING;

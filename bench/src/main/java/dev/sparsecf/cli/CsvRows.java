@@ -44,7 +44,8 @@ final class CsvRows {
             }
         }
 
-        private IllegalArgumentException error(String column, String value, String problem) {
+        /** An error naming this row's file and line, the column and its value, and what is wrong with it. */
+        IllegalArgumentException error(String column, String value, String problem) {
             return new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %s '%s' %s", file, line,
                     column, value, problem));
         }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,6 +42,19 @@ final class StudyCells {
         }
     }
 
+    /**
+     * Seconds a cell of {@code family} is expected to take: the mean training time of the finished {@code cells} of
+     * the same cost (every Mult-VAE variant costs the same; Mult-DAE and EASE each their own), or NaN when none is.
+     */
+    static double expectedSeconds(List<Cell> cells, StudyVariant.Family family) {
+        return cells.stream().filter(c -> sameCost(StudyVariant.Family.byLabel(c.family()), family))
+                .mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN);
+    }
+
+    private static boolean sameCost(StudyVariant.Family a, StudyVariant.Family b) {
+        return a == b || a.isVae() && b.isVae();
+    }
+
     /** A number for a CSV cell: six decimals, or empty for null. */
     static String num(Double value) {
         return value == null ? "" : String.format(Locale.ROOT, "%.6f", value);
@@ -53,7 +67,11 @@ final class StudyCells {
             return cells;
         }
         for (CsvRows.Row r : CsvRows.read(file, List.of(HEADER.split(",")))) {
-            cells.add(new Cell(r.text("dataset"), r.text("variant"), r.text("family"), optional(r, "param"), r.integer("seed"),
+            String family = r.text("family");
+            if (Arrays.stream(StudyVariant.Family.values()).noneMatch(f -> f.label.equals(family))) {
+                throw r.error("family", family, "is not a variant family of the study");
+            }
+            cells.add(new Cell(r.text("dataset"), r.text("variant"), family, optional(r, "param"), r.integer("seed"),
                     r.integer("epochs"), r.integer("best_epoch"), r.number("train_seconds"), r.integer("test_users"),
                     r.number("recall20"), r.number("recall20_se"), r.number("recall50"), r.number("recall50_se"),
                     r.number("ndcg100"), r.number("ndcg100_se"), r.text("active_units").isEmpty() ? null : r.integer("active_units"),

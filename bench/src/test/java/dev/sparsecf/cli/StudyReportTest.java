@@ -222,6 +222,22 @@ class StudyReportTest {
     }
 
     @Test
+    void trainingTimeIsSummedAndPendingCellsEstimatedFromTheSameCost() throws IOException {
+        String readme = render();
+        // synthetic: 17 VAE cells (seed 1: 9 x 11 s, seed 2: 8 x 12 s), Mult-DAE and EASE 11 + 12 s each; 3 VAE
+        // cells pending at the VAE mean of 195 / 17 s
+        assertEquals("21 finished cells took 4m01s of training; the 3 pending cells need about 34s more.",
+                line(section(readme, SYNTHETIC), "21 finished"));
+        // tiny: 5 VAE cells of 1.5 s; 15 VAE cells pending, and 4 Mult-DAE/EASE ones with no time measured
+        assertEquals("5 finished cells took 8s of training; the 19 pending cells need about 23s more, plus 4 of a "
+                + "cost not measured here yet.", line(section(readme, "tiny"), "5 finished"));
+        assertTrue(line(readme, "- Time:").startsWith("- Time: 26 finished cells took 4m09s of training; the 46 pending "
+                + "cells need about 57s more, plus 28 of a cost not measured here yet."), line(readme, "- Time:"));
+        assertTrue(line(section(readme, SYNTHETIC), "| multdae |").contains("| n/a | n/a |"),
+                line(section(readme, SYNTHETIC), "| multdae |"));
+    }
+
+    @Test
     void quintilesSplitEachSeedsTestUsersByClicks() throws IOException {
         String s = section(render(), SYNTHETIC);
         // 40 users with clicks 5 + 3i: bounds are the 8th, 16th, 24th and 32nd smallest (i = 7, 15, 23, 31)
@@ -304,6 +320,10 @@ class StudyReportTest {
         MainTest.Outcome o = MainTest.run("study", "report", "--dir", dir.toString());
         assertEquals(Main.FAILURE, o.code());
         assertTrue(o.err().contains("cells.csv line 4: ndcg100 '0.4x5' is not a number"), o.err());
+        Files.writeString(cells, Files.readString(cells).replace(",0.4x5,", ",0.45,").replace(",kltarget,10,2,", ",kltargte,10,2,"));
+        o = MainTest.run("study", "report", "--dir", dir.toString());
+        assertEquals(Main.FAILURE, o.code());
+        assertTrue(o.err().contains("cells.csv line 5: family 'kltargte' is not a variant family of the study"), o.err());
         MainTest.assertOneLineError("--dir: " + dir.resolve("nope") + " is not a directory",
                 "study", "report", "--dir", dir.resolve("nope").toString());
         MainTest.assertOneLineError("sparsecf study: missing command (one of beta, report)", "study");
