@@ -334,17 +334,12 @@ final class BetaStudyCommand implements Callable<Integer> {
         for (int i = 0; i < rows.length; i++) {
             int row = rows[i];
             int clicks = heldOut.foldIn().count(row) + heldOut.eval().count(row);
-            sb.append(csvField(heldOut.users().id(row))).append(',').append(clicks).append(',')
+            sb.append(CsvRows.quote(heldOut.users().id(row))).append(',').append(clicks).append(',')
                     .append(StudyCells.num(r20[i])).append(',').append(StudyCells.num(r50[i])).append(',')
                     .append(StudyCells.num(n100[i])).append(',')
                     .append(latent == null ? "" : StudyCells.num(latent.userKl()[row])).append('\n');
         }
         StudyCells.writeAtomically(file, sb.toString());
-    }
-
-    /** Dataset ids are free text; a comma or quote in one is quoted so the CSV stays parseable. */
-    private static String csvField(String s) {
-        return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static void writeLatent(Path file, LatentStats latent) throws IOException {

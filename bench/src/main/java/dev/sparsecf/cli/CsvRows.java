@@ -51,13 +51,47 @@ final class CsvRows {
         }
     }
 
+    /** {@code s} as one field: quoted when it holds a comma or a quote (dataset ids are free text), else as is. */
+    static String quote(String s) {
+        return s.indexOf(',') < 0 && s.indexOf('"') < 0 ? s : '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    /** The comma-separated fields of one line; a field in double quotes may hold commas, and {@code ""} is a quote. */
+    static String[] fields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c != '"') {
+                    field.append(c);
+                } else if (i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields.toArray(String[]::new);
+    }
+
     /** The data lines of {@code file}, whose header must name every column of {@code required} (in any order). */
     static List<Row> read(Path file, List<String> required) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         if (lines.isEmpty()) {
             return List.of();
         }
-        String[] header = lines.get(0).split(",", -1);
+        String[] header = fields(lines.get(0));
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < header.length; i++) {
             columns.put(header[i].strip(), i);
@@ -73,7 +107,7 @@ final class CsvRows {
             if (lines.get(i).isBlank()) {
                 continue;
             }
-            String[] fields = lines.get(i).split(",", -1);
+            String[] fields = fields(lines.get(i));
             if (fields.length != header.length) {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: %d fields, the header has %d",
                         file, i + 1, fields.length, header.length));

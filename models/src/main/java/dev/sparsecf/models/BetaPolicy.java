@@ -46,7 +46,7 @@ public interface BetaPolicy {
      * Exponent 1 is RecVAE's beta proportional to clicks (Shenbin et al. 2020), -1 inversely proportional, 0 constant.
      */
     static BetaPolicy perUser(double meanBeta, double exponent, int[] trainClicks) {
-        requireFiniteNonNegative("mean beta", meanBeta);
+        BetaSchedule.requireNonNegative("mean beta", meanBeta);
         if (!Double.isFinite(exponent)) {
             throw new IllegalArgumentException("per-user beta exponent must be finite, got " + exponent);
         }
@@ -100,8 +100,8 @@ public interface BetaPolicy {
         if (!(targetKl > 0) || Double.isInfinite(targetKl)) {
             throw new IllegalArgumentException("KL target must be a finite number > 0 (nats per user), got " + targetKl);
         }
-        requireFiniteNonNegative("controller gain kp", kp);
-        requireFiniteNonNegative("controller gain ki", ki);
+        BetaSchedule.requireNonNegative("controller gain kp", kp);
+        BetaSchedule.requireNonNegative("controller gain ki", ki);
         if (!(betaMax > 0) || Double.isInfinite(betaMax)) {
             throw new IllegalArgumentException("beta max must be a finite number > 0, got " + betaMax);
         }
@@ -131,12 +131,6 @@ public interface BetaPolicy {
                 return String.format(Locale.ROOT, "kl-target(%s nats, kp=%s, ki=%s, max=%s)", targetKl, kp, ki, betaMax);
             }
         };
-    }
-
-    private static void requireFiniteNonNegative(String what, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + value);
-        }
     }
 
     private static void requireClicks(String who, int clicks) {

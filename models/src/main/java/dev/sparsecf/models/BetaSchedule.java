@@ -95,7 +95,8 @@ public interface BetaSchedule {
         };
     }
 
-    private static void requireNonNegative(String what, double value) {
+    /** Throws unless {@code value} is a finite number >= 0; the message names {@code what}. */
+    static void requireNonNegative(String what, double value) {
         if (!(value >= 0) || Double.isInfinite(value)) {
             throw new IllegalArgumentException(what + " must be a finite number >= 0, got " + value);
         }
