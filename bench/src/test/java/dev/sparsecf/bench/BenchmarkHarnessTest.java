@@ -58,6 +58,11 @@ class BenchmarkHarnessTest {
         adam.adam(bytes);
         adam.adam(bytes); // moments no longer zero: the check steps on from an evolved state
         adam.verifyAndFree();
+
+        TanhBenchmark tanh = trial(new TanhBenchmark(), impl);
+        tanh.tanh(bytes);
+        tanh.tanh(bytes); // restores its input first: the check compares one tanh, not two
+        tanh.verifyAndFree();
     }
 
     /** The OpenBLAS legs are skipped under -Dsparsecf.blas=java, which rules native code out. */
