@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * The raw rows of a beta study as {@code sparsecf study beta} writes them ({@code <dataset>/cells.csv}
- * and {@code <dataset>/users/<variant>__s<seed>.csv}), loaded for
+ * {@code <dataset>/users/<variant>__s<seed>.csv} and {@code <dataset>/history/<variant>__s<seed>.csv}), loaded for
  * {@link BetaStudyReport}. Malformed rows are errors naming the file, line and value; missing files are not.
  */
 final class BetaStudyData {
@@ -41,7 +41,15 @@ final class BetaStudyData {
      * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell) and the
      * per-user rows of every cell whose users file exists.
      */
-    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users) {
+    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, Double> validation) {
+
+        /**
+         * The validation NDCG@100 of {@code variant}'s best epoch on {@code seed} (the epoch whose weights were
+         * tested), or NaN without a history file (EASE chooses its lambda on validation inside the cell).
+         */
+        double validationNdcg(String variant, long seed) {
+            return validation.getOrDefault(usersKey(variant, seed), Double.NaN);
+        }
 
         /** The cells of {@code variant}, by seed. */
         List<Cell> cells(String variant) {
@@ -162,9 +170,21 @@ final class BetaStudyData {
                 users.put(usersKey(c.variant(), c.seed()), rows);
             }
         }
+        Map<String, Double> validation = new TreeMap<>();
+        for (Cell c : cells.values()) {
+            Path f = dir.resolve("history").resolve(usersKey(c.variant(), c.seed()) + ".csv");
+            if (Files.isRegularFile(f)) {
+                double best = Double.NaN;
+                for (CsvRows.Row r : CsvRows.read(f, List.of("epoch", "validation_ndcg100"))) {
+                    double v = r.number("validation_ndcg100");
+                    best = Double.isNaN(best) || v > best ? v : best;
+                }
+                validation.put(usersKey(c.variant(), c.seed()), best);
+            }
+        }
         List<Cell> sorted = new ArrayList<>(cells.values());
         sorted.sort(Comparator.comparing(Cell::variant).thenComparingLong(Cell::seed));
-        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users);
+        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, validation);
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */

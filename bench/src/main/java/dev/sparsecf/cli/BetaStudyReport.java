@@ -65,7 +65,7 @@ final class BetaStudyReport {
 
     /** A variant's cells summarised over the seeds done; estimates have n = 0 when none is. */
     record Summary(Variant variant, int seeds, Estimate recall20, Estimate recall50, Estimate ndcg,
-                   Estimate activeUnits, Estimate kl, double trainSeconds) {
+                   Estimate activeUnits, Estimate kl, double trainSeconds, Estimate validationNdcg) {
 
         boolean done() {
             return seeds > 0;
@@ -96,7 +96,7 @@ final class BetaStudyReport {
 
         /** The best constant with 0 < beta <= {@link #LOW_BETA}, or null. */
         Summary bestLow() {
-            return best(constants().stream().filter(s -> s.variant().param() > 0 && s.variant().param() <= LOW_BETA)
+            return selected(constants().stream().filter(s -> s.variant().param() > 0 && s.variant().param() <= LOW_BETA)
                     .toList());
         }
 
@@ -181,20 +181,23 @@ final class BetaStudyReport {
 
     /** The summaries, best constant, flatness set and quintile bounds of {@code d}. */
     static Analysis analyse(Dataset d, Study study) {
-        List<Summary> summaries = study.variants().stream().map(v -> summarise(v, d.cells(v.id()))).toList();
-        Summary best = best(summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done()).toList());
+        List<Summary> summaries = study.variants().stream().map(v -> summarise(v, d)).toList();
+        Summary best = selected(summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done())
+                .toList());
         List<Summary> within = best == null || Double.isNaN(best.ndcg().se()) ? List.of()
                 : summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done()
                         && s.ndcg().mean() >= best.ndcg().mean() - best.ndcg().se()).toList();
         return new Analysis(d, summaries, best, within, quintileBounds(d));
     }
 
-    private static Summary summarise(Variant v, List<Cell> cells) {
+    private static Summary summarise(Variant v, Dataset d) {
+        List<Cell> cells = d.cells(v.id());
         return new Summary(v, cells.size(),
                 estimate(cells, Cell::recall20, Cell::recall20Se), estimate(cells, Cell::recall50, Cell::recall50Se),
                 estimate(cells, Cell::ndcg100, Cell::ndcg100Se), estimate(cells, c -> BetaStudyData.nanIfNull(c.activeUnits()), c -> Double.NaN),
                 estimate(cells, c -> BetaStudyData.nanIfNull(c.klMean()), c -> Double.NaN),
-                cells.stream().mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN));
+                cells.stream().mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN),
+                estimate(cells, c -> d.validationNdcg(c.variant(), c.seed()), c -> Double.NaN));
     }
 
     private static Estimate estimate(List<Cell> cells, ToDoubleFunction<Cell> value, ToDoubleFunction<Cell> se) {
@@ -203,11 +206,26 @@ final class BetaStudyReport {
                 known.stream().mapToDouble(se).toArray());
     }
 
-    /** The summary with the highest mean NDCG@100 (the first of equals), or null when none has one. */
-    private static Summary best(List<Summary> summaries) {
+    /**
+     * The summary a practitioner would pick: the highest mean validation NDCG@100 (of the epochs tested), so that
+     * the pick is not biased towards the test users; by test NDCG@100 only when none has a validation value. The
+     * first of equals; null when none has a value.
+     */
+    static Summary selected(List<Summary> summaries) {
+        List<Summary> validated = summaries.stream().filter(s -> s.validationNdcg().n() > 0).toList();
+        return validated.isEmpty() ? best(summaries, Summary::ndcg) : best(validated, Summary::validationNdcg);
+    }
+
+    /** Whether {@link #selected} chose {@code s} by validation NDCG@100. */
+    private static boolean onValidation(Summary s) {
+        return s.validationNdcg().n() > 0;
+    }
+
+    private static Summary best(List<Summary> summaries, Function<Summary, Estimate> metric) {
         Summary best = null;
         for (Summary s : summaries) {
-            if (s.ndcg().n() > 0 && (best == null || s.ndcg().mean() > best.ndcg().mean())) {
+            Estimate e = metric.apply(s);
+            if (e.n() > 0 && (best == null || e.mean() > metric.apply(best).mean())) {
                 best = s;
             }
         }
@@ -340,6 +358,10 @@ final class BetaStudyReport {
         if (t.pending() == 0) {
             return b.append("; none is pending.").toString();
         }
+        if (t.untimed() == t.pending()) {
+            return b.append(String.format(Locale.ROOT, "; the %d pending cells are of a cost not measured here yet.",
+                    t.pending())).toString();
+        }
         b.append(String.format(Locale.ROOT, "; the %d pending cells need about %s more", t.pending(),
                 Progress.duration(t.pendingSeconds())));
         if (t.untimed() > 0) {
@@ -354,23 +376,31 @@ final class BetaStudyReport {
             md.append("- Best constant beta: ").append(NOT_ENOUGH).append(" (no constant-beta cell finished). "
                     + "The comparisons with it are not possible yet.\n");
         } else {
-            md.append("- Best constant beta: **").append(param(best.variant().param())).append("** (NDCG@100 ")
-                    .append(estimate(best.ndcg(), 4)).append(", ").append(seeds(best.seeds())).append(").\n");
+            md.append("- Best constant beta, chosen on ").append(onValidation(best) ? "validation" : "test (no validation "
+                    + "history)").append(" NDCG@100: **").append(param(best.variant().param())).append("** (test NDCG@100 ")
+                    .append(estimate(best.ndcg(), 4)).append(", ").append(seeds(best.seeds()));
+            Summary onTest = best(a.constants(), Summary::ndcg);
+            if (onTest != best) {
+                md.append("; the best on test is ").append(param(onTest.variant().param())).append(", ")
+                        .append(num(onTest.ndcg().mean(), 4));
+            }
+            md.append(").\n");
             List<Summary> constants = a.constants();
             if (constants.size() < 2 || a.withinOneSe().isEmpty()) {
                 md.append("- Flatness of the optimum: ").append(NOT_ENOUGH).append(constants.size() < 2
                         ? " (one constant beta finished).\n" : " (no standard error for the best beta).\n");
             } else {
                 md.append(String.format(Locale.ROOT, "- Flatness of the optimum: %d of %d constant betas lie within "
-                                + "one standard error (%.4f) of the best: %s.\n", a.withinOneSe().size(),
-                        constants.size(), best.ndcg().se(), a.withinOneSe().stream()
+                                + "one standard error (%.4f) of the chosen beta's test NDCG@100, or above it: %s.\n",
+                        a.withinOneSe().size(), constants.size(), best.ndcg().se(), a.withinOneSe().stream()
                                 .map(s -> param(s.variant().param())).collect(Collectors.joining(", "))));
             }
         }
-        Summary schedule = best(a.families(SCHEDULES));
+        Summary schedule = selected(a.families(SCHEDULES));
         md.append("- Annealing vs a constant beta: ").append(schedule == null
                 ? NOT_ENOUGH + " (no annealed or cyclical cell finished)"
-                : "best schedule " + comparison(a, schedule, best)).append(".\n");
+                : "best schedule on " + (onValidation(schedule) ? "validation" : "test") + " "
+                        + comparison(a, schedule, best)).append(".\n");
         List<Summary> dataDriven = a.families(DATA_DRIVEN);
         if (dataDriven.isEmpty()) {
             md.append("- Per-user and KL-target beta vs the best global beta: ").append(NOT_ENOUGH)
@@ -466,11 +496,11 @@ final class BetaStudyReport {
             md.append(NOT_ENOUGH).append(": no constant-beta cell finished.\n");
             return;
         }
-        md.append("| beta | seeds | NDCG@100 | − best | within 1 SE of best | active units | KL (nats) |\n"
-                + "|---:|---:|---:|---:|:---:|---:|---:|\n");
+        md.append("| beta | seeds | validation NDCG@100 | NDCG@100 | − best | within 1 SE of best | active units "
+                + "| KL (nats) |\n|---:|---:|---:|---:|---:|:---:|---:|---:|\n");
         for (Summary s : a.constants()) {
             md.append("| ").append(param(s.variant().param())).append(" | ").append(s.seeds()).append(" | ")
-                    .append(estimate(s.ndcg(), 4)).append(" | ")
+                    .append(estimate(s.validationNdcg(), 4)).append(" | ").append(estimate(s.ndcg(), 4)).append(" | ")
                     .append(String.format(Locale.ROOT, "%+.4f", s.ndcg().mean() - best.ndcg().mean())).append(" | ")
                     .append(s == best ? "best" : a.withinOneSe().contains(s) ? "yes" : "no").append(" | ")
                     .append(estimate(s.activeUnits(), 1)).append(" | ").append(estimate(s.kl(), 2)).append(" |\n");
