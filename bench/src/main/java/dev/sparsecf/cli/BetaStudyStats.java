@@ -1,6 +1,7 @@
 package dev.sparsecf.cli;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /** The statistics of the beta-study report: means with standard errors, paired per-user tests, activity quintiles. */
@@ -63,6 +64,26 @@ final class BetaStudyStats {
         double diff = sum / seeds;
         double se = Math.sqrt(var) / seeds;
         return new Paired(diff, se, twoSidedP(diff, se), seeds, users);
+    }
+
+    /**
+     * Holm's step-down adjustment of {@code p} for testing them all at once (family-wise error): the i-th smallest
+     * becomes {@code max over j <= i of min(1, (m - j) p_(j))}, 0-based; returned in the input order.
+     */
+    static double[] holm(double[] p) {
+        int m = p.length;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> p[i]));
+        double[] adjusted = new double[m];
+        double running = 0;
+        for (int j = 0; j < m; j++) {
+            running = Math.max(running, Math.min(1, (m - j) * p[order[j]]));
+            adjusted[order[j]] = running;
+        }
+        return adjusted;
     }
 
     /** The two-sided p-value of a normal estimate {@code diff} with standard error {@code se} (1 when both are 0). */

@@ -18,6 +18,17 @@ class BetaStudyStatsTest {
     private static final double ERFC_RELATIVE = 1.2e-7;
 
     @Test
+    void holmAdjustsStepDownAndKeepsTheInputOrder() {
+        // sorted 0.005, 0.01, 0.03, 0.04 -> 4 x 0.005, 3 x 0.01, 2 x 0.03, 1 x 0.04 = 0.02, 0.03, 0.06, 0.04, then
+        // made monotone: 0.02, 0.03, 0.06, 0.06
+        assertArrayEquals(new double[] {0.03, 0.06, 0.06, 0.02}, BetaStudyStats.holm(new double[] {0.01, 0.04, 0.03, 0.005}),
+                1e-15);
+        assertArrayEquals(new double[] {1, 1}, BetaStudyStats.holm(new double[] {0.6, 0.7}), 0);
+        assertArrayEquals(new double[] {0.2}, BetaStudyStats.holm(new double[] {0.2}), 0);
+        assertArrayEquals(new double[0], BetaStudyStats.holm(new double[0]), 0);
+    }
+
+    @Test
     void pairedDifferenceCombinesPerSeedMeansAndStandardErrors() {
         // seed 1: diffs 0.1 0.2 0.0 0.1 -> mean 0.1, sample variance 0.02/3, SE^2 = 0.02/3/4 = 1/600
         // seed 2: diffs 0.3 -0.1      -> mean 0.1, sample variance 0.08,   SE^2 = 0.08/2   = 0.04
