@@ -26,6 +26,12 @@ final class KernelImpls {
     /** Column counts around the lane width, primes, and the ML-20M item count. */
     static final List<Integer> AWKWARD_COLUMNS = awkwardColumns();
 
+    /**
+     * {@link #AWKWARD_COLUMNS} plus the edges of narrower vectors (15, 16, 17, 31) and the hidden width 600: the row
+     * widths of the element-wise kernels, whose tails depend on nothing but the width.
+     */
+    static final List<Integer> ELEMENTWISE_COLUMNS = elementwiseColumns();
+
     private KernelImpls() {
     }
 
@@ -43,6 +49,12 @@ final class KernelImpls {
     private static List<Integer> awkwardColumns() {
         TreeSet<Integer> n = new TreeSet<>(List.of(1, LANES - 1, LANES, LANES + 1, 2 * LANES + 1, 103, 1021, 20_108));
         n.removeIf(v -> v < 1);
+        return List.copyOf(n);
+    }
+
+    private static List<Integer> elementwiseColumns() {
+        TreeSet<Integer> n = new TreeSet<>(AWKWARD_COLUMNS);
+        n.addAll(List.of(15, 16, 17, 31, 600));
         return List.copyOf(n);
     }
 
