@@ -122,8 +122,8 @@ final class BetaStudyCommand implements Callable<Integer> {
         }
         cellsPlanned = plans.stream().mapToInt(Plan::remaining).sum();
         for (Plan p : plans) {
-            err.printf(Locale.ROOT, "%s: %d of %d cells done, %d to run%n", p.dataset, p.total() - p.remaining(), p.total(),
-                    p.remaining());
+            err.printf(Locale.ROOT, "%s: %d of %d cells done, %d to run%s%n", p.dataset, p.total() - p.remaining(), p.total(),
+                    p.remaining(), p.remaining() == 0 ? "" : ", " + p.timeLeft());
         }
         if (dryRun || cellsPlanned == 0) {
             return 0;
@@ -174,6 +174,26 @@ final class BetaStudyCommand implements Callable<Integer> {
             return n;
         }
 
+        /**
+         * The time the cells still to run are expected to take, from the finished cells of the same cost, and how
+         * many are of a cost not timed yet on this dataset.
+         */
+        String timeLeft() {
+            double seconds = 0;
+            int untimed = 0;
+            for (long seed : seedList()) {
+                for (StudyVariant v : variants) {
+                    if (!isDone(v, seed)) {
+                        double e = expectedSeconds(v);
+                        untimed += Double.isNaN(e) ? 1 : 0;
+                        seconds += Double.isNaN(e) ? 0 : e;
+                    }
+                }
+            }
+            return "about " + Progress.duration(seconds) + (untimed == 0 ? ""
+                    : " (+ " + untimed + " cell(s) of a kind not yet timed here)");
+        }
+
         /** Seconds a cell of {@code v} is expected to take, from the finished ones (NaN before the first of its kind). */
         double expectedSeconds(StudyVariant v) {
             return StudyCells.expectedSeconds(done, v.family());
@@ -220,29 +240,15 @@ final class BetaStudyCommand implements Callable<Integer> {
                         cell.ndcg100Se(), cell.recall20(), cell.recall50(),
                         cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
                                 cell.activeUnits(), cell.klMean()),
-                        Progress.duration(cell.trainSeconds()), eta(p, seed));
+                        Progress.duration(cell.trainSeconds()), eta(p));
                 err.flush();
             }
         }
     }
 
     /** Time left for this dataset from the mean time of finished cells of the same kind; later datasets are not timed yet. */
-    private String eta(Plan current, long currentSeed) {
-        double seconds = 0;
-        boolean unknown = false;
-        for (long seed : seedList()) {
-            for (StudyVariant v : current.variants) {
-                if (!current.isDone(v, seed)) {
-                    double e = current.expectedSeconds(v);
-                    if (Double.isNaN(e)) {
-                        unknown = true;
-                    } else {
-                        seconds += e;
-                    }
-                }
-            }
-        }
-        String text = Progress.duration(seconds) + " for " + current.dataset + (unknown ? " (+ cells of a kind not yet timed)" : "");
+    private String eta(Plan current) {
+        String text = current.timeLeft() + " for " + current.dataset;
         int index = datasets.indexOf(current.dataset);
         int later = datasets.size() - 1 - index;
         return later > 0 ? text + ", then " + later + " more dataset(s)" : text;
