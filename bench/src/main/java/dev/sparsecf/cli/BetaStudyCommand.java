@@ -190,6 +190,9 @@ final class BetaStudyCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (untimed == remaining()) {
+                return "no cell of these kinds timed here yet";
+            }
             return "about " + Progress.duration(seconds) + (untimed == 0 ? ""
                     : " (+ " + untimed + " cell(s) of a kind not yet timed here)");
         }
