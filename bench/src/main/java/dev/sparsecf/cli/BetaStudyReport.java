@@ -300,6 +300,8 @@ final class BetaStudyReport {
                 + "uses the mean of the same dataset's finished cells of the same cost (Mult-VAE, Mult-DAE or EASE).\n\n");
         if (analyses.isEmpty()) {
             md.append("No dataset folder yet: every result is ").append(PENDING).append(".\n\n");
+        } else {
+            overview(md, analyses, study);
         }
         for (Analysis a : analyses) {
             dataset(md, a, study);
@@ -308,6 +310,51 @@ final class BetaStudyReport {
             md.append("## Discussion\n\n").append(discussion.strip()).append("\n");
         }
         return md.toString().stripTrailing() + "\n";
+    }
+
+    /** One row per dataset: the chosen beta, how flat the optimum is, and the references against it. */
+    private static void overview(StringBuilder md, List<Analysis> analyses, Study study) {
+        md.append("## Overview\n\n");
+        md.append("Differences are test NDCG@100 against the constant beta chosen on validation (Holm-adjusted p); "
+                + "the sections below have the details.\n\n");
+        md.append("| dataset | cells | chosen beta | NDCG@100 | within 1 SE | best schedule | best per-user / KL-target "
+                + "| Mult-DAE | EASE | active units at the largest beta |\n|---|---:|---:|---:|---|---|---|---|---|---:|\n");
+        for (Analysis a : analyses) {
+            Summary best = a.bestConstant();
+            long done = a.summaries().stream().mapToInt(Summary::seeds).sum();
+            md.append("| ").append(a.dataset().name()).append(" | ").append(done).append('/')
+                    .append((long) a.summaries().size() * study.seeds().size()).append(" | ");
+            if (best == null) {
+                md.append(String.join(" | ", Collections.nCopies(8, PENDING))).append(" |\n");
+                continue;
+            }
+            List<Double> within = a.withinOneSe().stream().map(s -> s.variant().param()).toList();
+            Summary high = a.highest();
+            md.append(param(best.variant().param())).append(" | ").append(estimate(best.ndcg(), 4)).append(" | ")
+                    .append(within.isEmpty() ? NOT_ENOUGH : param(within.getFirst()) + "–" + param(within.getLast())
+                            + " (" + within.size() + " of " + a.constants().size() + ")").append(" | ")
+                    .append(versusChosen(a, selected(a.families(SCHEDULES)))).append(" | ")
+                    .append(versusChosen(a, selected(a.families(DATA_DRIVEN)))).append(" | ")
+                    .append(versusChosen(a, a.summary("multdae"))).append(" | ")
+                    .append(versusChosen(a, a.summary("ease"))).append(" | ")
+                    .append(high.activeUnits().n() == 0 ? PENDING
+                            : num(high.activeUnits().mean(), 1) + " at " + param(high.variant().param()))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** {@code x} − the chosen constant beta in a table cell: "id +0.0033 (0.052)", or why there is none. */
+    private static String versusChosen(Analysis a, Summary x) {
+        if (x == null || !x.done()) {
+            return PENDING;
+        }
+        Paired p = a.paired(x.variant().id(), a.bestConstant().variant().id(), 0);
+        if (p == null) {
+            return NOT_ENOUGH;
+        }
+        return x.variant().id() + " " + String.format(Locale.ROOT, "%+.4f", p.diff()) + " ("
+                + pValue(a.holmP(x.variant().id())) + ")";
     }
 
     private static void dataset(StringBuilder md, Analysis a, Study study) {

@@ -182,6 +182,19 @@ class StudyReportTest {
     }
 
     @Test
+    void overviewHasOneRowPerDataset() throws IOException {
+        String readme = render();
+        String overview = readme.substring(readme.indexOf("## Overview"), readme.indexOf("\n## ", readme.indexOf("## Overview")));
+        assertTrue(line(overview, "| synthetic:0.02 |").startsWith("| synthetic:0.02 | 21/24 | 0.2 | 0.3520 ± 0.0020 | 0.1–0.2 "
+                + "(2 of 5) | anneal-0.2 +0.0045 ("), line(overview, "| synthetic:0.02 |"));
+        // active units in the fixture: round(200 (1 - beta) + 5), so 5 at beta 1
+        assertTrue(line(overview, "| synthetic:0.02 |").endsWith(" | ease +0.0180 (< 0.001) | 5.0 at 1 |"),
+                line(overview, "| synthetic:0.02 |"));
+        assertEquals("| ml-1m | 0/24 | " + String.join(" | ", java.util.Collections.nCopies(8, "pending")) + " |",
+                line(overview, "| ml-1m |"));
+    }
+
+    @Test
     void theBestBetaIsChosenOnValidationNotOnTest() throws IOException {
         // const-0.1 is second on test (0.351 vs 0.352) but first on validation once its histories say so
         Path history = dir.resolve(SYNTHETIC).resolve("history");
