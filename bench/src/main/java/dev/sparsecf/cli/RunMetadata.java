@@ -92,6 +92,7 @@ final class RunMetadata {
         ObjectNode kernels = root.putObject("kernels");
         kernels.put(KernelThreads.THREADS_PROPERTY, threads);
         kernels.put("openblasCoretype", System.getenv("OPENBLAS_CORETYPE"));
+        kernels.put("openblasThreadTimeout", System.getenv("OPENBLAS_THREAD_TIMEOUT"));
         try {
             return mapper.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
