@@ -191,7 +191,7 @@ final class BetaStudyCommand implements Callable<Integer> {
                 }
             }
             if (untimed == remaining()) {
-                return "no cell of these kinds timed here yet";
+                return "time unknown (no finished cell of the kinds left)";
             }
             return "about " + Progress.duration(seconds) + (untimed == 0 ? ""
                     : " (+ " + untimed + " cell(s) of a kind not yet timed here)");
@@ -251,7 +251,7 @@ final class BetaStudyCommand implements Callable<Integer> {
 
     /** Time left for this dataset from the mean time of finished cells of the same kind; later datasets are not timed yet. */
     private String eta(Plan current) {
-        String text = current.timeLeft() + " for " + current.dataset;
+        String text = "for " + current.dataset + ": " + current.timeLeft();
         int index = datasets.indexOf(current.dataset);
         int later = datasets.size() - 1 - index;
         return later > 0 ? text + ", then " + later + " more dataset(s)" : text;
