@@ -331,7 +331,8 @@ final class BetaStudyReport {
             List<Double> within = a.withinOneSe().stream().map(s -> s.variant().param()).toList();
             Summary high = a.highest();
             md.append(param(best.variant().param())).append(" | ").append(estimate(best.ndcg(), 4)).append(" | ")
-                    .append(within.isEmpty() ? NOT_ENOUGH : param(within.getFirst()) + "–" + param(within.getLast())
+                    .append(within.isEmpty() ? NOT_ENOUGH : param(within.getFirst())
+                            + (within.size() > 1 ? "–" + param(within.getLast()) : "")
                             + " (" + within.size() + " of " + a.constants().size() + ")").append(" | ")
                     .append(versusChosen(a, selected(a.families(SCHEDULES)))).append(" | ")
                     .append(versusChosen(a, selected(a.families(DATA_DRIVEN)))).append(" | ")
