@@ -26,33 +26,28 @@ final class PanamaAdam implements AdamKernel {
         MemorySegment vs = v.segment();
         int n = param.cols();
         int bound = FLOATS.loopBound(n);
-        // One tail mask for every row: created per row and passed out of line, it was boxed each time (48 bytes a
-        // row, about 1 MB per call at 20,108 x 600)
-        VectorMask<Float> tail = bound < n ? FLOATS.indexInRange(bound, n) : null;
-        long tailOffset = (long) bound * Float.BYTES;
         Step step = new Step(stepSize, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, decay);
         for (int i = rowFrom; i < rowTo; i++) {
             long p = param.offset(i, 0);
             long g = grad.offset(i, 0);
             long mo = m.offset(i, 0);
             long vo = v.offset(i, 0);
-            for (int j = 0; j < bound; j += FLOATS.length()) {
+            int j = 0;
+            for (; j < bound; j += FLOATS.length()) {
                 long o = (long) j * Float.BYTES;
                 step.apply(ps, p + o, gs, g + o, ms, mo + o, vs, vo + o, null);
             }
-            if (tail != null) {
-                tail(step, ps, p + tailOffset, gs, g + tailOffset, ms, mo + tailOffset, vs, vo + tailOffset, tail);
+            if (j < n) {
+                tail(step, ps, p, gs, g, ms, mo, vs, vo, j, n);
             }
         }
     }
 
-    /**
-     * The masked last partial vector of a row, out of line: with a masked {@code apply} inlined beside the main
-     * loop's, C2 stopped scalar-replacing the main loop's vectors (220 MB allocated per call).
-     */
+    /** The masked last partial vector of a row, out of line so the main loop stays small for C1 and C2. */
     private static void tail(Step step, MemorySegment ps, long p, MemorySegment gs, long g, MemorySegment ms, long mo,
-                             MemorySegment vs, long vo, VectorMask<Float> mask) {
-        step.apply(ps, p, gs, g, ms, mo, vs, vo, mask);
+                             MemorySegment vs, long vo, int j, int n) {
+        long o = (long) j * Float.BYTES;
+        step.apply(ps, p + o, gs, g + o, ms, mo + o, vs, vo + o, FLOATS.indexInRange(j, n));
     }
 
     /** The step's scalars, {@code c1 = 1 - beta1} and {@code c2 = 1 - beta2} rounded to float as in the oracle. */
