@@ -5,9 +5,9 @@ import static dev.sparsecf.kernels.panama.PanamaVectorConstants.FLOATS;
 import dev.sparsecf.kernels.AdamKernel;
 import dev.sparsecf.kernels.DenseMatrix;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The Adam step on float vectors, in the scalar oracle's order of operations: separate IEEE multiplies, adds,
@@ -16,6 +16,7 @@ import jdk.incubator.vector.VectorMask;
 final class PanamaAdam implements AdamKernel {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     @Override
     public void update(DenseMatrix param, DenseMatrix grad, DenseMatrix m, DenseMatrix v, float stepSize, float beta1,
@@ -26,56 +27,37 @@ final class PanamaAdam implements AdamKernel {
         MemorySegment vs = v.segment();
         int n = param.cols();
         int bound = FLOATS.loopBound(n);
-        Step step = new Step(stepSize, beta1, 1 - beta1, beta2, 1 - beta2, epsilon, decay);
+        float c1 = 1 - beta1;
+        float c2 = 1 - beta2;
         for (int i = rowFrom; i < rowTo; i++) {
             long p = param.offset(i, 0);
             long g = grad.offset(i, 0);
             long mo = m.offset(i, 0);
             long vo = v.offset(i, 0);
-            int j = 0;
-            for (; j < bound; j += FLOATS.length()) {
+            // Every vector is created and consumed in this loop body, with no calls in between, so C2 keeps them
+            // in registers whatever it decides to inline; a helper taking or returning vectors (or a mask) boxed
+            // them in some compilations and not others.
+            for (int j = 0; j < bound; j += FLOATS.length()) {
                 long o = (long) j * Float.BYTES;
-                step.apply(ps, p + o, gs, g + o, ms, mo + o, vs, vo + o, null);
+                FloatVector w = FloatVector.fromMemorySegment(FLOATS, ps, p + o, ORDER);
+                FloatVector gj = FloatVector.fromMemorySegment(FLOATS, gs, g + o, ORDER).add(w.mul(decay));
+                FloatVector mj = FloatVector.fromMemorySegment(FLOATS, ms, mo + o, ORDER).mul(beta1).add(gj.mul(c1));
+                FloatVector vj = FloatVector.fromMemorySegment(FLOATS, vs, vo + o, ORDER).mul(beta2).add(gj.mul(c2).mul(gj));
+                mj.intoMemorySegment(ms, mo + o, ORDER);
+                vj.intoMemorySegment(vs, vo + o, ORDER);
+                w.sub(mj.mul(stepSize).div(vj.sqrt().add(epsilon))).intoMemorySegment(ps, p + o, ORDER);
             }
-            if (j < n) {
-                tail(step, ps, p, gs, g, ms, mo, vs, vo, j, n);
-            }
-        }
-    }
-
-    /** The masked last partial vector of a row, out of line so the main loop stays small for C1 and C2. */
-    private static void tail(Step step, MemorySegment ps, long p, MemorySegment gs, long g, MemorySegment ms, long mo,
-                             MemorySegment vs, long vo, int j, int n) {
-        long o = (long) j * Float.BYTES;
-        step.apply(ps, p + o, gs, g + o, ms, mo + o, vs, vo + o, FLOATS.indexInRange(j, n));
-    }
-
-    /** The step's scalars, {@code c1 = 1 - beta1} and {@code c2 = 1 - beta2} rounded to float as in the oracle. */
-    private record Step(float stepSize, float beta1, float c1, float beta2, float c2, float epsilon, float decay) {
-
-        /** One vector of elements at the given byte offsets; {@code mask == null} means all lanes. */
-        void apply(MemorySegment ps, long p, MemorySegment gs, long g, MemorySegment ms, long mo, MemorySegment vs, long vo,
-                   VectorMask<Float> mask) {
-            FloatVector w = load(ps, p, mask);
-            FloatVector gj = load(gs, g, mask).add(w.mul(decay));
-            FloatVector mj = load(ms, mo, mask).mul(beta1).add(gj.mul(c1));
-            FloatVector vj = load(vs, vo, mask).mul(beta2).add(gj.mul(c2).mul(gj));
-            FloatVector wj = w.sub(mj.mul(stepSize).div(vj.sqrt().add(epsilon)));
-            store(mj, ms, mo, mask);
-            store(vj, vs, vo, mask);
-            store(wj, ps, p, mask);
-        }
-
-        private static FloatVector load(MemorySegment s, long o, VectorMask<Float> mask) {
-            return mask == null ? FloatVector.fromMemorySegment(FLOATS, s, o, ORDER)
-                    : FloatVector.fromMemorySegment(FLOATS, s, o, ORDER, mask);
-        }
-
-        private static void store(FloatVector x, MemorySegment s, long o, VectorMask<Float> mask) {
-            if (mask == null) {
-                x.intoMemorySegment(s, o, ORDER);
-            } else {
-                x.intoMemorySegment(s, o, ORDER, mask);
+            // The row's last n % 16 elements element by element: a masked vector here was boxed per row in some
+            // compilations (about 1 MB per call at 20,108 x 600).
+            for (int j = bound; j < n; j++) {
+                long o = (long) j * Float.BYTES;
+                float w = ps.get(F, p + o);
+                float gj = gs.get(F, g + o) + w * decay;
+                float mj = ms.get(F, mo + o) * beta1 + gj * c1;
+                float vj = vs.get(F, vo + o) * beta2 + gj * c2 * gj;
+                ms.set(F, mo + o, mj);
+                vs.set(F, vo + o, vj);
+                ps.set(F, p + o, w - mj * stepSize / ((float) Math.sqrt(vj) + epsilon));
             }
         }
     }
