@@ -455,6 +455,7 @@ final class BetaStudyCommand implements Callable<Integer> {
         run.put("kernels", dense.kernels().implementationName());
         run.put("dense", dense.implementationName());
         run.put("threads", dense.kernels().threads());
+        RunMetadata.putOpenBlasEnvironment(run);
         run.put("commit", RunMetadata.shortCommit(StudyCommand.repositoryRoot()));
         // what this run plans, so that the report can show the cells still to come as pending
         datasets.forEach(d -> run.withArray(PLANNED_DATASETS).add(folderName(d)));

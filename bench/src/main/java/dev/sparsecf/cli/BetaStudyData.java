@@ -72,7 +72,7 @@ final class BetaStudyData {
      * A study directory: its datasets, the seeds the study runs and the variants it plans (the runs recorded in
      * {@code study.json}, plus whatever finished).
      */
-    record Study(List<Dataset> datasets, List<Integer> seeds, List<Variant> planned) {
+    record Study(List<Dataset> datasets, List<Integer> seeds, List<Variant> planned, List<String> runSettings) {
 
         /** Every variant planned or finished on some dataset, in report order: what each dataset's table lists. */
         List<Variant> variants() {
@@ -110,6 +110,7 @@ final class BetaStudyData {
         Set<String> plannedDatasets = new LinkedHashSet<>();
         Set<Integer> seeds = new TreeSet<>();
         List<Variant> planned = new ArrayList<>();
+        Map<String, Integer> settings = new LinkedHashMap<>();
         Path studyFile = dir.resolve(BetaStudyCommand.STUDY_FILE);
         if (Files.isRegularFile(studyFile)) {
             Map<String, StudyVariant> grid = new HashMap<>();
@@ -117,6 +118,7 @@ final class BetaStudyData {
             for (JsonNode run : new ObjectMapper().readTree(studyFile.toFile()).path("runs")) {
                 run.path(BetaStudyCommand.PLANNED_DATASETS).forEach(d -> plannedDatasets.add(d.asText()));
                 run.path(BetaStudyCommand.PLANNED_SEEDS).forEach(seed -> seeds.add(seed.asInt()));
+                settings.merge(runSettings(run), 1, Integer::sum);
                 for (JsonNode id : run.path(BetaStudyCommand.PLANNED_VARIANTS)) {
                     StudyVariant v = grid.get(id.asText());
                     if (v != null) {
@@ -137,7 +139,18 @@ final class BetaStudyData {
             datasets.add(dataset(d));
         }
         datasets.forEach(d -> d.cells().forEach(c -> seeds.add(Math.toIntExact(c.seed()))));
-        return new Study(datasets, List.copyOf(seeds), order(planned));
+        List<String> runSettings = settings.entrySet().stream()
+                .map(e -> e.getValue() + (e.getValue() == 1 ? " run: " : " runs: ") + e.getKey()).toList();
+        return new Study(datasets, List.copyOf(seeds), order(planned), runSettings);
+    }
+
+    /** Where and how one run of {@code study.json} trained: CPU, kernels, dense backend, threads, OpenBLAS's kernel choice. */
+    private static String runSettings(JsonNode run) {
+        JsonNode coretype = run.path("openblasCoretype");
+        return run.path("cpu").asText("unknown CPU") + ", " + run.path("kernels").asText("?") + " kernels, "
+                + run.path("dense").asText("?") + " dense, " + run.path("threads").asText("?") + " threads, "
+                + (coretype.isMissingNode() ? "OPENBLAS_CORETYPE not recorded"
+                : coretype.isNull() ? "OPENBLAS_CORETYPE unset" : "OPENBLAS_CORETYPE=" + coretype.asText());
     }
 
     private static int plannedIndex(Set<String> planned, String name) {

@@ -296,7 +296,8 @@ final class BetaStudyReport {
                 .append("`: the variant has no such quantity (no latent posterior in Mult-DAE and EASE).\n");
         md.append("- Time: ").append(time(analyses.stream().map(a -> timing(a, study))
                 .reduce(new Timing(0, 0, 0, 0, 0), Timing::plus))).append(" Training times are wall-clock seconds "
-                + "on the machine that ran the cells (2 threads on the committed results' machine); an estimate "
+                + "on the machine that ran the cells (").append(study.runSettings().isEmpty() ? "not recorded"
+                : String.join("; ", study.runSettings())).append(", as `study.json` records them); an estimate "
                 + "uses the mean of the same dataset's finished cells of the same cost (Mult-VAE, Mult-DAE or EASE).\n\n");
         if (analyses.isEmpty()) {
             md.append("No dataset folder yet: every result is ").append(PENDING).append(".\n\n");

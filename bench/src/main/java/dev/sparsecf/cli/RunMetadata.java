@@ -91,13 +91,18 @@ final class RunMetadata {
 
         ObjectNode kernels = root.putObject("kernels");
         kernels.put(KernelThreads.THREADS_PROPERTY, threads);
-        kernels.put("openblasCoretype", System.getenv("OPENBLAS_CORETYPE"));
-        kernels.put("openblasThreadTimeout", System.getenv("OPENBLAS_THREAD_TIMEOUT"));
+        putOpenBlasEnvironment(kernels);
         try {
             return mapper.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The environment variables that change OpenBLAS's speed (its kernel choice, idle-thread spinning); null if unset. */
+    static void putOpenBlasEnvironment(ObjectNode node) {
+        node.put("openblasCoretype", System.getenv("OPENBLAS_CORETYPE"));
+        node.put("openblasThreadTimeout", System.getenv("OPENBLAS_THREAD_TIMEOUT"));
     }
 
     private static ArrayNode strings(ObjectMapper mapper, List<String> values) {

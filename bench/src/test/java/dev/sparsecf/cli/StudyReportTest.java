@@ -276,6 +276,17 @@ class StudyReportTest {
     }
 
     @Test
+    void timeLineNamesWhereTheRunsTrained() throws IOException {
+        String run = "\"cpu\": \"Some CPU\", \"kernels\": \"panama\", \"dense\": \"openblas\", \"threads\": 2";
+        Files.writeString(dir.resolve("study.json"), "{\"runs\": [{" + run + ", \"openblasCoretype\": null}, {" + run
+                + ", \"openblasCoretype\": null}, {" + run + ", \"openblasCoretype\": \"Haswell\"}, {" + run + "}]}\n");
+        String time = line(render(), "- Time:");
+        assertTrue(time.contains("(2 runs: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE unset; "
+                + "1 run: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE=Haswell; "
+                + "1 run: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE not recorded, as"), time);
+    }
+
+    @Test
     void quintilesSplitEachSeedsTestUsersByClicks() throws IOException {
         String s = section(render(), SYNTHETIC);
         // 40 users with clicks 5 + 3i: bounds are the 8th, 16th, 24th and 32nd smallest (i = 7, 15, 23, 31)
