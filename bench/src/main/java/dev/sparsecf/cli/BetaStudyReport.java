@@ -59,6 +59,7 @@ final class BetaStudyReport {
     static final String PENDING = "pending";
     static final String NOT_ENOUGH = "not enough data";
     static final String NOT_APPLICABLE = "n/a";
+    static final String NOT_RUN = "not run";
 
     private static final List<String> SCHEDULES = List.of("anneal", "anneal-paper", "cyclical");
     private static final List<String> DATA_DRIVEN = List.of("peruser-clicks", "peruser-inverse", "kltarget");
@@ -293,7 +294,8 @@ final class BetaStudyReport {
                 + "activity quintiles).\n");
         md.append("- `pending`: the cell has not finished; `").append(NOT_ENOUGH)
                 .append("`: a comparison lacks the cells it needs; `").append(NOT_APPLICABLE)
-                .append("`: the variant has no such quantity (no latent posterior in Mult-DAE and EASE).\n");
+                .append("`: the variant has no such quantity (no latent posterior in Mult-DAE and EASE); `").append(NOT_RUN)
+                .append("`: this study directory plans no such variant.\n");
         md.append("- Time: ").append(time(analyses.stream().map(a -> timing(a, study))
                 .reduce(new Timing(0, 0, 0, 0, 0), Timing::plus))).append(" Training times are wall-clock seconds "
                 + "on the machine that ran the cells (").append(study.runSettings().isEmpty() ? "not recorded"
@@ -335,15 +337,23 @@ final class BetaStudyReport {
                     .append(within.isEmpty() ? NOT_ENOUGH : param(within.getFirst())
                             + (within.size() > 1 ? "–" + param(within.getLast()) : "")
                             + " (" + within.size() + " of " + a.constants().size() + ")").append(" | ")
-                    .append(versusChosen(a, selected(a.families(SCHEDULES)))).append(" | ")
-                    .append(versusChosen(a, selected(a.families(DATA_DRIVEN)))).append(" | ")
-                    .append(versusChosen(a, a.summary("multdae"))).append(" | ")
-                    .append(versusChosen(a, a.summary("ease"))).append(" | ")
+                    .append(versusChosen(a, SCHEDULES)).append(" | ")
+                    .append(versusChosen(a, DATA_DRIVEN)).append(" | ")
+                    .append(versusChosen(a, List.of("multdae"))).append(" | ")
+                    .append(versusChosen(a, List.of("ease"))).append(" | ")
                     .append(high.activeUnits().n() == 0 ? PENDING
                             : num(high.activeUnits().mean(), 1) + " at " + param(high.variant().param()))
                     .append(" |\n");
         }
         md.append('\n');
+    }
+
+    /** The variant of these families chosen on validation against the chosen beta; "not run" if the study plans none. */
+    private static String versusChosen(Analysis a, List<String> families) {
+        if (a.summaries().stream().noneMatch(s -> families.contains(s.variant().family()))) {
+            return NOT_RUN;
+        }
+        return versusChosen(a, selected(a.families(families)));
     }
 
     /** {@code x} − the chosen constant beta in a table cell: "id +0.0033 (0.052)", or why there is none. */

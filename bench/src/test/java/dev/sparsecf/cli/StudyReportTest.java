@@ -195,6 +195,22 @@ class StudyReportTest {
     }
 
     @Test
+    void familiesTheStudyDoesNotPlanAreNotRunRatherThanPending() throws IOException {
+        Path constantsOnly = dir.resolve("constants-only");
+        Files.createDirectories(constantsOnly.resolve("d").resolve("users"));
+        Files.writeString(constantsOnly.resolve("d").resolve("cells.csv"), CELLS_HEADER + "\n"
+                + "d,const-0.2,constant,0.2,1,10,8,1.5,2,0.2,0.01,0.3,0.01,0.35,0.06,50,12.5,0.2,,abc\n"
+                + "d,const-1,constant,1,1,10,8,1.5,2,0.2,0.01,0.3,0.01,0.30,0.06,20,5,1,,abc\n");
+        users(constantsOnly.resolve("d"), "const-0.2", 1, new double[] {0.3, 0.4});
+        users(constantsOnly.resolve("d"), "const-1", 1, new double[] {0.2, 0.4});
+        Files.writeString(constantsOnly.resolve("study.json"), "{\"runs\": [{\"variants\": [\"const-0.2\", \"const-1\"]}]}\n");
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", constantsOnly.toString());
+        assertEquals(0, o.code(), o.err());
+        String overview = line(Files.readString(constantsOnly.resolve("README.md")), "| d |");
+        assertTrue(overview.contains(" | " + String.join(" | ", java.util.Collections.nCopies(4, "not run")) + " | "), overview);
+    }
+
+    @Test
     void theBestBetaIsChosenOnValidationNotOnTest() throws IOException {
         // const-0.1 is second on test (0.351 vs 0.352) but first on validation once its histories say so
         Path history = dir.resolve(SYNTHETIC).resolve("history");
