@@ -5,7 +5,6 @@ import static dev.sparsecf.kernels.panama.PanamaVectorConstants.FLOATS;
 import dev.sparsecf.kernels.AdamKernel;
 import dev.sparsecf.kernels.DenseMatrix;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 
@@ -16,7 +15,6 @@ import jdk.incubator.vector.FloatVector;
 final class PanamaAdam implements AdamKernel {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
 
     @Override
     public void update(DenseMatrix param, DenseMatrix grad, DenseMatrix m, DenseMatrix v, float stepSize, float beta1,
@@ -47,18 +45,10 @@ final class PanamaAdam implements AdamKernel {
                 vj.intoMemorySegment(vs, vo + o, ORDER);
                 w.sub(mj.mul(stepSize).div(vj.sqrt().add(epsilon))).intoMemorySegment(ps, p + o, ORDER);
             }
-            // The row's last n % 16 elements element by element: a masked vector here was boxed per row in some
-            // compilations (about 1 MB per call at 20,108 x 600).
-            for (int j = bound; j < n; j++) {
-                long o = (long) j * Float.BYTES;
-                float w = ps.get(F, p + o);
-                float gj = gs.get(F, g + o) + w * decay;
-                float mj = ms.get(F, mo + o) * beta1 + gj * c1;
-                float vj = vs.get(F, vo + o) * beta2 + gj * c2 * gj;
-                ms.set(F, mo + o, mj);
-                vs.set(F, vo + o, vj);
-                ps.set(F, p + o, w - mj * stepSize / ((float) Math.sqrt(vj) + epsilon));
-            }
         }
+        // Each row's last n % 16 elements, element by element by the oracle itself: a masked vector here was boxed per
+        // row in some compilations (about 1 MB per call at 20,108 x 600). An allocated matrix pads its rows to 16
+        // floats, so the tails are cache lines of their own and this second pass moves no extra bytes.
+        AdamKernel.updateElements(param, grad, m, v, stepSize, beta1, beta2, epsilon, decay, rowFrom, rowTo, bound, n);
     }
 }
