@@ -55,24 +55,54 @@ final class Agreement {
     }
 
     /**
-     * As {@link #requireClose(String, String, float[], float[], double[], int)} for sampled elements: sample t is
-     * element {@code (rows[t], cols[t])}, and {@code reference} names what computed {@code expected}.
+     * Sampled elements of an output, each with its expected value and tolerance; {@link #require} then checks them
+     * as {@link #requireClose(String, String, float[], float[], double[], int)} checks whole outputs.
      */
-    static void requireCloseAt(String trial, String what, String reference, int[] rows, int[] cols, double[] expected,
-                               double[] actual, double[] tol) {
-        int bad = 0;
-        int first = -1;
-        for (int t = 0; t < expected.length; t++) {
-            if (!(Math.abs(actual[t] - expected[t]) <= tol[t])) {
-                bad++;
-                first = first < 0 ? t : first;
-            }
+    static final class Samples {
+        private final int[] rows;
+        private final int[] cols;
+        private final double[] expected;
+        private final double[] actual;
+        private final double[] tol;
+        private int size;
+
+        Samples(int capacity) {
+            rows = new int[capacity];
+            cols = new int[capacity];
+            expected = new double[capacity];
+            actual = new double[capacity];
+            tol = new double[capacity];
         }
-        if (bad > 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
-                    "%s: %s(%d, %d) = %s but %s gives %s (tolerance %.3g); %d of %d sampled elements differ",
-                    trial, what, rows[first], cols[first], actual[first], reference, expected[first], tol[first], bad,
-                    expected.length));
+
+        /** Element (i, j) is {@code actual}; {@code expected} within {@code tol} passes. */
+        void add(int i, int j, double expectedValue, double actualValue, double tolerance) {
+            rows[size] = i;
+            cols[size] = j;
+            expected[size] = expectedValue;
+            actual[size] = actualValue;
+            tol[size] = tolerance;
+            size++;
+        }
+
+        /**
+         * Throws {@link IllegalStateException} naming the first sample off by more than its tolerance (NaN never
+         * passes), how many are, and {@code reference}, what computed the expected values.
+         */
+        void require(String trial, String what, String reference) {
+            int bad = 0;
+            int first = -1;
+            for (int t = 0; t < size; t++) {
+                if (!(Math.abs(actual[t] - expected[t]) <= tol[t])) {
+                    bad++;
+                    first = first < 0 ? t : first;
+                }
+            }
+            if (bad > 0) {
+                throw new IllegalStateException(String.format(Locale.ROOT,
+                        "%s: %s(%d, %d) = %s but %s gives %s (tolerance %.3g); %d of %d sampled elements differ",
+                        trial, what, rows[first], cols[first], actual[first], reference, expected[first], tol[first],
+                        bad, size));
+            }
         }
     }
 

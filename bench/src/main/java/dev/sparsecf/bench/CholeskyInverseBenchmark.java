@@ -93,11 +93,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
         }
         double bound = (4.0 * n * Agreement.U_DOUBLE + Agreement.gamma(n, Agreement.U_DOUBLE)) * normA * normX;
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
-        int[] rows = new int[SAMPLES];
-        int[] cols = new int[SAMPLES];
-        double[] expected = new double[SAMPLES];
-        double[] actual = new double[SAMPLES];
-        double[] tol = new double[SAMPLES];
+        Agreement.Samples samples = new Agreement.Samples(SAMPLES);
         for (int t = 0; t < SAMPLES; t++) {
             int i = rnd.nextInt(n);
             int j = t % 4 == 0 ? i : rnd.nextInt(n); // a quarter on the diagonal
@@ -105,13 +101,9 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
             for (int p = 0; p < n; p++) {
                 s += spd.getAtIndex(D, (long) i * n + p) * x(p, j);
             }
-            rows[t] = i;
-            cols[t] = j;
-            expected[t] = i == j ? 1 : 0;
-            actual[t] = s;
-            tol[t] = bound;
+            samples.add(i, j, i == j ? 1 : 0, s, bound);
         }
-        Agreement.requireCloseAt(trialName(), "A inv(A)", "the identity", rows, cols, expected, actual, tol);
+        samples.require(trialName(), "A inv(A)", "the identity");
     }
 
     /** Element (i, j) of the inverse, read from the upper triangle. */

@@ -116,11 +116,7 @@ public class GemmBenchmark extends TrialBenchmark {
     @Override
     protected void verifyTrial() {
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
-        int[] rows = new int[SAMPLES];
-        int[] cols = new int[SAMPLES];
-        double[] expected = new double[SAMPLES];
-        double[] actual = new double[SAMPLES];
-        double[] tol = new double[SAMPLES];
+        Agreement.Samples samples = new Agreement.Samples(SAMPLES);
         for (int t = 0; t < SAMPLES; t++) {
             int i = rnd.nextInt(s.m);
             int j = rnd.nextInt(s.n);
@@ -131,13 +127,10 @@ public class GemmBenchmark extends TrialBenchmark {
                 sum += term;
                 mag += Math.abs(term);
             }
-            rows[t] = i;
-            cols[t] = j;
-            expected[t] = sum;
-            actual[t] = c.get(i, j);
-            tol[t] = (Agreement.gamma(s.k, Agreement.U) + Agreement.gamma(s.k, Agreement.U_DOUBLE)) * mag;
+            samples.add(i, j, sum, c.get(i, j),
+                    (Agreement.gamma(s.k, Agreement.U) + Agreement.gamma(s.k, Agreement.U_DOUBLE)) * mag);
         }
-        Agreement.requireCloseAt(trialName(), "C", "the exact dot product", rows, cols, expected, actual, tol);
+        samples.require(trialName(), "C", "the exact dot product");
     }
 
     @Override

@@ -35,4 +35,24 @@ class AgreementTest {
         assertThrows(IllegalStateException.class,
                 () -> Agreement.requireClose("t", "loss", new double[] {1}, loss, new double[] {1e9}));
     }
+
+    @Test
+    void samplesNameTheFirstSampleOffAndTheReference() {
+        Agreement.Samples samples = new Agreement.Samples(3);
+        samples.add(4, 7, 1.0, 1.25, 0.5);
+        samples.add(2, 9, 0.0, 0.75, 0.5);
+        samples.add(5, 5, 2.0, Double.NaN, 1e9);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> samples.require("t", "G", "a direct count"));
+        assertTrue(e.getMessage().startsWith("t: G(2, 9) = 0.75 but a direct count gives 0.0"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("2 of 3 sampled elements differ"), e.getMessage());
+    }
+
+    @Test
+    void samplesWithinToleranceAgree() {
+        Agreement.Samples samples = new Agreement.Samples(2);
+        samples.add(0, 0, 3.0, 3.0, 0);
+        samples.add(1, 2, -1.0, -1.4, 0.5);
+        assertDoesNotThrow(() -> samples.require("t", "C", "the exact dot product"));
+    }
 }
