@@ -7,6 +7,7 @@ import dev.sparsecf.cli.BetaStudyData.Variant;
 import dev.sparsecf.cli.BetaStudyStats.Estimate;
 import dev.sparsecf.cli.BetaStudyStats.Paired;
 import dev.sparsecf.cli.StudyCells.Cell;
+import dev.sparsecf.cli.StudyComparison.DatasetComparison;
 import dev.sparsecf.cli.SvgPlot.Axis;
 import dev.sparsecf.cli.SvgPlot.Point;
 import dev.sparsecf.cli.SvgPlot.Reference;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
@@ -113,19 +115,10 @@ final class BetaStudyReport {
             for (int seed : quintileBounds.keySet()) { // the seeds with per-user rows
                 List<UserRow> ua = dataset.users(a, seed);
                 List<UserRow> ub = dataset.users(b, seed);
-                if (ua == null || ub == null) {
-                    continue;
+                if (ua != null && ub != null) {
+                    diffs.add(ndcgDifferences(ua, ub, u -> quintile == 0
+                            || BetaStudyStats.quintile(u.clicks(), quintileBounds.get(seed)) == quintile));
                 }
-                Map<String, UserRow> byUser = ub.stream().collect(Collectors.toMap(UserRow::user, u -> u, (x, y) -> y));
-                List<Double> d = new ArrayList<>();
-                for (UserRow ra : ua) {
-                    UserRow rb = byUser.get(ra.user());
-                    if (rb != null && (quintile == 0
-                            || BetaStudyStats.quintile(ra.clicks(), quintileBounds.get(seed)) == quintile)) {
-                        d.add(ra.ndcg100() - rb.ndcg100());
-                    }
-                }
-                diffs.add(d.stream().mapToDouble(Double::doubleValue).toArray());
             }
             return BetaStudyStats.paired(diffs);
         }
@@ -176,15 +169,48 @@ final class BetaStudyReport {
     private BetaStudyReport() {
     }
 
-    /** Renders the report of study directory {@code dir}; returns every file written (README first). */
-    static List<Path> write(Path dir) throws IOException {
+    /** NDCG@100 of A − B for each user in both {@code a} and {@code b} whom {@code keep} accepts (by A's row). */
+    static double[] ndcgDifferences(List<UserRow> a, List<UserRow> b, Predicate<UserRow> keep) {
+        Map<String, UserRow> byUser = b.stream().collect(Collectors.toMap(UserRow::user, u -> u, (x, y) -> y));
+        List<Double> d = new ArrayList<>();
+        for (UserRow ra : a) {
+            UserRow rb = byUser.get(ra.user());
+            if (rb != null && keep.test(ra)) {
+                d.add(ra.ndcg100() - rb.ndcg100());
+            }
+        }
+        return toArray(d);
+    }
+
+    /**
+     * Renders the report of study directory {@code dir}, with a comparison against study directory {@code baseline}
+     * when it is not null; returns every file written (README first).
+     */
+    static List<Path> write(Path dir, Path baseline) throws IOException {
         Study study = BetaStudyData.load(dir);
+        Study base = baseline == null ? null : BetaStudyData.load(baseline);
+        // the README links the baseline relative to itself, so the link survives a move of both
+        String baseLink = baseline == null ? null : dir.toAbsolutePath().normalize()
+                .relativize(baseline.toAbsolutePath().normalize()).toString().replace('\\', '/');
         List<Path> written = new ArrayList<>();
         List<Analysis> analyses = new ArrayList<>();
+        List<DatasetComparison> comparisons = new ArrayList<>();
+        Map<String, String> comparisonPlots = new TreeMap<>();
         for (Dataset d : study.datasets()) {
             Analysis a = analyse(d, study);
             analyses.add(a);
-            for (Map.Entry<String, String> plot : plots(a).entrySet()) {
+            Map<String, String> plots = new LinkedHashMap<>(plots(a));
+            Dataset other = base == null ? null : base.datasets().stream()
+                    .filter(b -> b.name().equals(d.name()) && !b.cells().isEmpty()).findFirst().orElse(null);
+            DatasetComparison c = other == null || d.cells().isEmpty() ? null : StudyComparison.compare(d, other);
+            if (c != null) {
+                comparisons.add(c);
+            }
+            String versus = c == null ? null : StudyComparison.plot(c, dir.toAbsolutePath().normalize().getFileName()
+                    .toString(), baseLink);
+            comparisonPlots.put(d.name(), versus);
+            plots.put(StudyComparison.PLOT, versus);
+            for (Map.Entry<String, String> plot : plots.entrySet()) {
                 Path file = dir.resolve(d.name()).resolve(plot.getKey());
                 if (plot.getValue() == null) {
                     Files.deleteIfExists(file); // a stale plot would not match the rows any more
@@ -196,8 +222,12 @@ final class BetaStudyReport {
         }
         Path discussion = dir.resolve(DISCUSSION);
         String prose = Files.isRegularFile(discussion) ? Files.readString(discussion, StandardCharsets.UTF_8) : null;
+        StringBuilder comparison = new StringBuilder();
+        if (base != null) {
+            StudyComparison.markdown(comparison, baseLink, comparisons, comparisonPlots);
+        }
         Path readme = dir.resolve(README);
-        Files.writeString(readme, markdown(study, analyses, prose), StandardCharsets.UTF_8);
+        Files.writeString(readme, markdown(study, analyses, comparison.toString(), prose), StandardCharsets.UTF_8);
         written.addFirst(readme);
         return written;
     }
@@ -273,7 +303,8 @@ final class BetaStudyReport {
 
     // ---------------------------------------------------------------- Markdown
 
-    static String markdown(Study study, List<Analysis> analyses, String discussion) {
+    /** The README: notes, overview, {@code comparison} (a markdown section, or empty), datasets, discussion. */
+    static String markdown(Study study, List<Analysis> analyses, String comparison, String discussion) {
         StringBuilder md = new StringBuilder();
         md.append("# Beta study: how the VAE's KL weight beta changes ranking quality\n\n");
         md.append("Generated by `sparsecf study report` from the raw rows in this directory (`<dataset>/cells.csv` "
@@ -306,6 +337,7 @@ final class BetaStudyReport {
         } else {
             overview(md, analyses, study);
         }
+        md.append(comparison);
         for (Analysis a : analyses) {
             dataset(md, a, study);
         }
@@ -552,7 +584,7 @@ final class BetaStudyReport {
     }
 
     /** The verdict on a difference {@code diff} (A − B) with p-value {@code p}. */
-    private static String verdict(double p, double diff, String a, String b) {
+    static String verdict(double p, double diff, String a, String b) {
         if (p >= ALPHA) {
             return "no significant difference";
         }
@@ -821,7 +853,7 @@ final class BetaStudyReport {
         return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 
-    private static String num(double v, int decimals) {
+    static String num(double v, int decimals) {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 
@@ -839,7 +871,7 @@ final class BetaStudyReport {
         return Double.isNaN(e.se()) ? m : m + " ± " + num(e.se(), decimals) + (e.n() == 1 ? "*" : "");
     }
 
-    private static String diff(Paired p) {
+    static String diff(Paired p) {
         return String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff(), p.se());
     }
 
@@ -851,7 +883,7 @@ final class BetaStudyReport {
         return n + (n == 1 ? " seed" : " seeds");
     }
 
-    private static double[] toArray(List<Double> v) {
+    static double[] toArray(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

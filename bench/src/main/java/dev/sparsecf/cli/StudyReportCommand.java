@@ -29,13 +29,25 @@ final class StudyReportCommand implements Callable<Integer> {
                     + " in the repository).")
     Path dir;
 
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = {"Also compare with this study directory, run on the same seeds (e.g. the same grid with "
+                    + "another training budget): a section per shared dataset with each variant's paired NDCG@100 "
+                    + "change, and a plot " + StudyComparison.PLOT + "."})
+    Path baseline;
+
     @Override
     public Integer call() throws IOException {
         Path d = dir != null ? dir : StudyCommand.defaultDir();
         if (!Files.isDirectory(d)) {
             throw new ParameterException(spec.commandLine(), "--dir: " + d + " is not a directory");
         }
-        List<Path> written = BetaStudyReport.write(d);
+        if (baseline != null && !Files.isDirectory(baseline)) {
+            throw new ParameterException(spec.commandLine(), "--baseline: " + baseline + " is not a directory");
+        }
+        if (baseline != null && baseline.toAbsolutePath().normalize().equals(d.toAbsolutePath().normalize())) {
+            throw new ParameterException(spec.commandLine(), "--baseline: " + baseline + " is the study directory itself");
+        }
+        List<Path> written = BetaStudyReport.write(d, baseline);
         spec.commandLine().getOut().printf("wrote %s and %d plot%s%n", written.getFirst(), written.size() - 1,
                 written.size() == 2 ? "" : "s");
         return 0;
