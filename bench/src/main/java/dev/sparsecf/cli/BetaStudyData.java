@@ -33,6 +33,10 @@ final class BetaStudyData {
     record UserRow(String user, int clicks, double recall20, double recall50, double ndcg100, double kl) {
     }
 
+    /** The training budget of a dataset's Mult-VAE/DAE cells, from its {@code protocol.json}. */
+    record Protocol(int epochs, int patience) {
+    }
+
     /** A variant's identity, as every cell of it repeats it. */
     record Variant(String id, String family, double param) {
     }
@@ -41,7 +45,8 @@ final class BetaStudyData {
      * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell) and the
      * per-user rows of every cell whose users file exists.
      */
-    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, Double> validation) {
+    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, Double> validation,
+                   Protocol protocol) {
 
         /**
          * The validation NDCG@100 of {@code variant}'s best epoch on {@code seed} (the epoch whose weights were
@@ -197,7 +202,20 @@ final class BetaStudyData {
         }
         List<Cell> sorted = new ArrayList<>(cells.values());
         sorted.sort(Comparator.comparing(Cell::variant).thenComparingLong(Cell::seed));
-        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, validation);
+        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, validation, protocol(dir));
+    }
+
+    /** The budget in {@code dir/protocol.json}, or null when the file is absent (no run has started there). */
+    private static Protocol protocol(Path dir) throws IOException {
+        Path file = dir.resolve(BetaStudyCommand.PROTOCOL_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        JsonNode p = new ObjectMapper().readTree(file.toFile());
+        if (!p.path("epochs").canConvertToInt() || !p.path("patience").canConvertToInt()) {
+            throw new IllegalArgumentException(file + ": needs integer fields 'epochs' and 'patience', got " + p);
+        }
+        return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt());
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */

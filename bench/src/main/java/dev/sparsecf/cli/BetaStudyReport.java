@@ -350,15 +350,19 @@ final class BetaStudyReport {
     /** One row per dataset: the chosen beta, how flat the optimum is, and the references against it. */
     private static void overview(StringBuilder md, List<Analysis> analyses, Study study) {
         md.append("## Overview\n\n");
-        md.append("Differences are test NDCG@100 against the constant beta chosen on validation (Holm-adjusted p); "
-                + "the sections below have the details.\n\n");
-        md.append("| dataset | cells | chosen beta | NDCG@100 | within 1 SE | best schedule | best per-user / KL-target "
-                + "| Mult-DAE | EASE | active units at the largest beta |\n|---|---:|---:|---:|---|---|---|---|---|---:|\n");
+        md.append("Differences are test NDCG@100 against the constant beta chosen on validation (Holm-adjusted p). "
+                + "Budget: the planned epochs, and how many Mult-VAE/DAE cells had their best epoch late in it (still "
+                + "improving). The sections below have the details.\n\n");
+        md.append("| dataset | cells | budget | chosen beta | NDCG@100 | within 1 SE | best schedule | best per-user / "
+                + "KL-target | Mult-DAE | EASE | active units at the largest beta |\n"
+                + "|---|---:|---|---:|---:|---|---|---|---|---|---:|\n");
         for (Analysis a : analyses) {
             Summary best = a.bestConstant();
             long done = a.summaries().stream().mapToInt(Summary::seeds).sum();
+            Budget budget = budget(a.dataset());
             md.append("| ").append(a.dataset().name()).append(" | ").append(done).append('/')
-                    .append((long) a.summaries().size() * study.seeds().size()).append(" | ");
+                    .append((long) a.summaries().size() * study.seeds().size()).append(" | ")
+                    .append(budget == null ? PENDING : budget.brief()).append(" | ");
             if (best == null) {
                 md.append(String.join(" | ", Collections.nCopies(8, PENDING))).append(" |\n");
                 continue;
@@ -410,6 +414,10 @@ final class BetaStudyReport {
                 a.summaries().size(), study.seeds().size()));
         md.append(done < planned ? "; the rest are " + PENDING + ".\n\n" : ".\n\n");
         md.append(time(timing(a, study))).append("\n\n");
+        Budget b = budget(a.dataset());
+        if (b != null) {
+            md.append(b.sentence()).append("\n\n");
+        }
         md.append("### Findings\n\n");
         findings(md, a);
         md.append("\n### All variants\n\n");
@@ -431,6 +439,47 @@ final class BetaStudyReport {
             md.append("![").append(plot).append("](./").append(name.replace(" ", "%20")).append('/').append(plot)
                     .append(")\n\n");
         }
+    }
+
+    /**
+     * How the training budget ({@code protocol}: null when unknown) compares with where the trained (Mult-VAE/DAE)
+     * cells found their best epoch: {@code late} of them had it in the budget's last {@code lastEpochs} epochs.
+     */
+    record Budget(BetaStudyData.Protocol protocol, int cells, double medianBest, int minBest, int maxBest, int late,
+                  int lastEpochs) {
+
+        String sentence() {
+            String best = String.format(Locale.ROOT, "best epochs: median %s (range %d–%d)", num(medianBest, 1),
+                    minBest, maxBest);
+            if (protocol == null) {
+                return "Budget: unknown (no `" + BetaStudyCommand.PROTOCOL_FILE + "`); " + best + ".";
+            }
+            return String.format(Locale.ROOT, "Budget: at most %d epochs per Mult-VAE/DAE cell, stopping after %d "
+                            + "epochs without a better validation NDCG@100 (`%s`); %s. %d of %d cells had their best "
+                            + "epoch in the budget's last %d epochs, so they were probably still improving when it ran "
+                            + "out.", protocol.epochs(), protocol.patience(), BetaStudyCommand.PROTOCOL_FILE, best, late,
+                    cells, lastEpochs);
+        }
+
+        /** The overview's cell: "60: 41 of 62 late". */
+        String brief() {
+            return protocol == null ? "unknown" : protocol.epochs() + ": " + late + " of " + cells + " late";
+        }
+    }
+
+    /** The budget of {@code d}'s trained cells, or null when none has finished. */
+    static Budget budget(Dataset d) {
+        int[] best = d.cells().stream().filter(c -> c.epochs() > 0).mapToInt(Cell::bestEpoch).sorted().toArray();
+        if (best.length == 0) {
+            return null;
+        }
+        double median = best.length % 2 == 1 ? best[best.length / 2]
+                : (best[best.length / 2 - 1] + best[best.length / 2]) / 2.0;
+        BetaStudyData.Protocol p = d.protocol();
+        // "late": the last 5% of the budget, at least its last 2 epochs (58-60 of 60, 191-200 of 200, 14-15 of 15)
+        int last = p == null ? 0 : Math.max(2, p.epochs() / 20);
+        int late = p == null ? 0 : (int) Arrays.stream(best).filter(e -> e > p.epochs() - last).count();
+        return new Budget(p, best.length, median, best[0], best[best.length - 1], late, last);
     }
 
     /**

@@ -71,6 +71,7 @@ class StudyReportTest {
         }
         cells.add(new Cell("kltarget-10", "kltarget", "10", 1, 0.34)); // seed 2 still running
         writeDataset(SYNTHETIC, cells);
+        Files.writeString(dir.resolve(SYNTHETIC).resolve("protocol.json"), "{\"epochs\": 20, \"patience\": 10}\n");
 
         // tiny: per-user NDCG chosen so that kltarget-10 - const-0.2 is 0.1 0.2 0.0 0.1 (seed 1) and 0.3 -0.1 (seed 2)
         Path tiny = dir.resolve("tiny");
@@ -185,12 +186,12 @@ class StudyReportTest {
     void overviewHasOneRowPerDataset() throws IOException {
         String readme = render();
         String overview = readme.substring(readme.indexOf("## Overview"), readme.indexOf("\n## ", readme.indexOf("## Overview")));
-        assertTrue(line(overview, "| synthetic:0.02 |").startsWith("| synthetic:0.02 | 21/24 | 0.2 | 0.3520 ± 0.0020 | 0.1–0.2 "
+        assertTrue(line(overview, "| synthetic:0.02 |").startsWith("| synthetic:0.02 | 21/24 | 20: 0 of 21 late | 0.2 | 0.3520 ± 0.0020 | 0.1–0.2 "
                 + "(2 of 5) | anneal-0.2 +0.0045 ("), line(overview, "| synthetic:0.02 |"));
         // active units in the fixture: round(200 (1 - beta) + 5), so 5 at beta 1
         assertTrue(line(overview, "| synthetic:0.02 |").endsWith(" | ease +0.0180 (< 0.001) | 5.0 at 1 |"),
                 line(overview, "| synthetic:0.02 |"));
-        assertEquals("| ml-1m | 0/24 | " + String.join(" | ", java.util.Collections.nCopies(8, "pending")) + " |",
+        assertEquals("| ml-1m | 0/24 | " + String.join(" | ", java.util.Collections.nCopies(9, "pending")) + " |",
                 line(overview, "| ml-1m |"));
     }
 
@@ -208,6 +209,26 @@ class StudyReportTest {
         assertEquals(0, o.code(), o.err());
         String overview = line(Files.readString(constantsOnly.resolve("README.md")), "| d |");
         assertTrue(overview.contains(" | " + String.join(" | ", java.util.Collections.nCopies(4, "not run")) + " | "), overview);
+    }
+
+    @Test
+    void budgetLineCountsTheCellsStillImprovingWhenItRanOut() throws IOException {
+        String readme = render();
+        // 21 trained cells (EASE has no epochs), every best epoch 15 of a 20-epoch budget: none in its last 2 epochs
+        assertEquals("Budget: at most 20 epochs per Mult-VAE/DAE cell, stopping after 10 epochs without a better "
+                + "validation NDCG@100 (`protocol.json`); best epochs: median 15.0 (range 15–15). 0 of 21 cells had "
+                + "their best epoch in the budget's last 2 epochs, so they were probably still improving when it ran "
+                + "out.", line(section(readme, SYNTHETIC), "Budget:"));
+        assertEquals("Budget: unknown (no `protocol.json`); best epochs: median 8.0 (range 8–8).",
+                line(section(readme, "tiny"), "Budget:"));
+        Path protocol = dir.resolve(SYNTHETIC).resolve("protocol.json");
+        Files.writeString(protocol, "{\"epochs\": 16, \"patience\": 3}\n"); // best epoch 15 is now in the last 2
+        assertTrue(line(section(render(), SYNTHETIC), "Budget:").contains("21 of 21 cells had their best epoch in the "
+                + "budget's last 2 epochs"));
+        Files.writeString(protocol, "{\"epochs\": \"many\"}\n");
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", dir.toString());
+        assertEquals(Main.FAILURE, o.code());
+        assertTrue(o.err().contains(protocol + ": needs integer fields 'epochs' and 'patience'"), o.err());
     }
 
     @Test
