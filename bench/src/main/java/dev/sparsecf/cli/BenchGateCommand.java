@@ -94,7 +94,7 @@ final class BenchGateCommand implements Callable<Integer> {
     }
 
     private int ratioGate() throws IOException {
-        RatioGate.Config config = RatioGate.read(ratios);
+        RatioGate.Config config = RatioGate.read(ratios, RunMetadata.preferredVectorBits());
         PrintWriter out = spec.commandLine().getOut();
         List<JmhResults.Result> results;
         if (from != null) {

@@ -86,8 +86,12 @@ final class RatioGate {
                  List<String> problems) {
     }
 
-    /** Reads and validates a gates file; errors name the file and the field. */
-    static Config read(Path file) throws IOException {
+    /**
+     * Reads and validates a gates file; errors name the file and the field. A floor given per vector width
+     * ({@code {"512": 7.5, "256": 3}}) resolves to the entry for {@code vectorBits}, the preferred float vector
+     * width of the machine that runs the kernels (null when the Vector API is not available there).
+     */
+    static Config read(Path file, Integer vectorBits) throws IOException {
         JsonNode root = JmhResults.readTree(file);
         String where = file.toString();
         requireObject(where, "the file", root);
@@ -121,12 +125,13 @@ final class RatioGate {
         }
         List<KernelGate> gates = new ArrayList<>();
         for (Map.Entry<String, JsonNode> k : kernels.properties()) {
-            gates.add(kernel(where, k.getKey(), k.getValue()));
+            gates.add(kernel(where, k.getKey(), k.getValue(), vectorBits));
         }
         return new Config(settings, List.copyOf(gates));
     }
 
-    private static KernelGate kernel(String where, String name, JsonNode k) throws IOException {
+    private static KernelGate kernel(String where, String name, JsonNode k, Integer vectorBits)
+            throws IOException {
         String at = "kernels." + name;
         requireObject(where, at, k);
         onlyFields(where, at + ".", k, Set.of("params", "minSpeedup", "maxAllocBytesPerOp", "why", "measured"));
@@ -150,7 +155,7 @@ final class RatioGate {
                 throw new IOException(where + ": " + at + ".minSpeedup names " + JmhResults.BASELINE
                         + ", the baseline every speed-up is relative to");
             }
-            minSpeedup.put(e.getKey(), positive(where, at + ".minSpeedup." + e.getKey(), e.getValue()));
+            minSpeedup.put(e.getKey(), floor(where, at + ".minSpeedup." + e.getKey(), e.getValue(), vectorBits));
         }
         if (minSpeedup.isEmpty()) {
             throw new IOException(where + ": " + at + ".minSpeedup is empty: give a floor for at least one impl");
@@ -162,6 +167,33 @@ final class RatioGate {
         }
         return new KernelGate(name, Collections.unmodifiableMap(new TreeMap<>(params)),
                 Collections.unmodifiableMap(minSpeedup), alloc.doubleValue());
+    }
+
+    /**
+     * A floor: a number, or an object from vector width in bits to the number for that width. Compute-bound
+     * kernels speed up about in proportion to the lanes, so one floor cannot fit both 8 and 16 float lanes.
+     */
+    private static double floor(String where, String field, JsonNode v, Integer vectorBits) throws IOException {
+        if (!v.isObject()) {
+            return positive(where, field, v);
+        }
+        if (vectorBits == null) {
+            throw new IOException(where + ": " + field + " gives floors per vector width " + widths(v)
+                    + ", but the Vector API is not available to tell this machine's width (the JVM needs "
+                    + "--add-modules jdk.incubator.vector)");
+        }
+        JsonNode forWidth = v.get(Integer.toString(vectorBits));
+        if (forWidth == null) {
+            throw new IOException(where + ": " + field + " has no floor for this machine's " + vectorBits
+                    + "-bit vectors (it has " + widths(v) + "); measure the kernel here and add one");
+        }
+        return positive(where, field + "." + vectorBits, forWidth);
+    }
+
+    private static List<String> widths(JsonNode perWidth) {
+        List<String> bits = new ArrayList<>();
+        perWidth.fieldNames().forEachRemaining(b -> bits.add(b + "-bit"));
+        return bits;
     }
 
     private static void requireObject(String where, String what, JsonNode n) throws IOException {

@@ -112,7 +112,7 @@ final class RunMetadata {
     }
 
     /** The Vector API's preferred float vector width in bits, or null when the Panama kernels cannot load here. */
-    private static Integer preferredVectorBits() {
+    static Integer preferredVectorBits() {
         try {
             return KernelProvider.forName("panama", msg -> { }).vectorBitSize();
         } catch (IllegalStateException e) {

@@ -75,7 +75,7 @@ class RatioGateTest {
     }
 
     private static List<RatioGate.Check> check(Path gates, Path run) throws IOException {
-        return RatioGate.check(RatioGate.read(gates), JmhResults.read(run));
+        return RatioGate.check(RatioGate.read(gates, 512), JmhResults.read(run));
     }
 
     private static RatioGate.Check find(List<RatioGate.Check> checks, String kernel, String impl) {
@@ -163,19 +163,36 @@ class RatioGateTest {
                 {"run": {"threads": 1, "forks": 1, "warmupIterations": 1, "warmupSeconds": 1,
                          "measurementIterations": 2, "measurementSeconds": 1}, "kernels": {}}
                 """);
-        IOException e = assertThrows(IOException.class, () -> RatioGate.read(few));
+        IOException e = assertThrows(IOException.class, () -> RatioGate.read(few, 512));
         assertTrue(e.getMessage().contains("run.measurementIterations must be >= 3"), e.getMessage());
+    }
+
+    @Test
+    void aFloorPerVectorWidthResolvesToThisMachinesWidth() throws IOException {
+        Path gates = gates("""
+                "TanhBenchmark.tanh": {"minSpeedup": {"panama": {"512": 7.5, "256": 3}}, "maxAllocBytesPerOp": 1}
+                """);
+        assertEquals(7.5, RatioGate.read(gates, 512).kernels().getFirst().minSpeedup().get("panama"));
+        assertEquals(3.0, RatioGate.read(gates, 256).kernels().getFirst().minSpeedup().get("panama"));
+        IOException e = assertThrows(IOException.class, () -> RatioGate.read(gates, 128));
+        assertTrue(e.getMessage().contains("kernels.TanhBenchmark.tanh.minSpeedup.panama has no floor for this "
+                + "machine's 128-bit vectors (it has [512-bit, 256-bit]); measure the kernel here and add one"),
+                e.getMessage());
+        e = assertThrows(IOException.class, () -> RatioGate.read(gates, null));
+        assertTrue(e.getMessage().contains("but the Vector API is not available"), e.getMessage());
+        assertBadGates("kernels.TanhBenchmark.tanh.minSpeedup.panama.512 must be a positive number, got \"fast\"",
+                "\"TanhBenchmark.tanh\": {\"minSpeedup\": {\"panama\": {\"512\": \"fast\"}}, \"maxAllocBytesPerOp\": 1}");
     }
 
     private void assertBadGates(String expected, String kernels) throws IOException {
         Path gates = gates(kernels);
-        IOException e = assertThrows(IOException.class, () -> RatioGate.read(gates));
+        IOException e = assertThrows(IOException.class, () -> RatioGate.read(gates, 512));
         assertTrue(e.getMessage().startsWith(gates.toString()) && e.getMessage().contains(expected), e.getMessage());
     }
 
     @Test
     void optionsRunTheKernelAtItsShapeWithTheGcProfiler() throws IOException {
-        RatioGate.Config config = RatioGate.read(twoKernelGates());
+        RatioGate.Config config = RatioGate.read(twoKernelGates(), 512);
         Options o = RatioGate.options(config.kernels().getFirst(), config.run(), 2, dir.resolve("r.json"));
         Pattern include = Pattern.compile(o.getIncludes().getFirst());
         assertTrue(include.matcher(SPMM).find());
@@ -194,7 +211,10 @@ class RatioGateTest {
 
     @Test
     void theCheckedInGatesNameRealBenchmarksAndShapes() throws Exception {
-        RatioGate.Config config = RatioGate.read(CHECKED_IN);
+        // every floor resolves on both CPUs the floors were measured on: AVX-512 and AVX2
+        assertEquals(RatioGate.read(CHECKED_IN, 256).kernels().size(),
+                RatioGate.read(CHECKED_IN, 512).kernels().size());
+        RatioGate.Config config = RatioGate.read(CHECKED_IN, 512);
         assertTrue(config.run().jvmArgsAppend().stream().noneMatch(a -> a.contains("TieredCompilation")),
                 "the gate measures the tiered JIT the kernels run under");
         for (RatioGate.KernelGate g : config.kernels()) {
