@@ -2,7 +2,7 @@
  * Machine peaks for results/<cpu-slug>/machine.json (sparsecf bench report's "% of bound" column):
  * float32 and float64 FMA throughput and STREAM triad bandwidth, over all OpenMP threads.
  *
- *   gcc -O3 -march=native -fopenmp bench/peaks/peaks.c -o /tmp/peaks && OMP_NUM_THREADS=2 /tmp/peaks
+ *   mkdir -p bench/target && gcc -O3 -march=native -fopenmp bench/peaks/peaks.c -o bench/target/peaks && OMP_NUM_THREADS=2 bench/target/peaks
  *
  * Run it on a quiet machine: it reports the best of several repetitions, as STREAM does.
  */
@@ -46,39 +46,26 @@ static float SUM_F(vf x) { float a[8]; _mm256_storeu_ps(a, x); return a[0] + a[7
 static double SUM_D(vd x) { double a[4]; _mm256_storeu_pd(a, x); return a[0] + a[3]; }
 #endif
 
-static double fma_f32(long iters) {
-    double sink = 0;
-    double t0 = now();
-#pragma omp parallel reduction(+ : sink)
-    {
-        vf acc[ACC];
-        vf a = SET1_F(0.999999f), b = SET1_F(1e-7f);
-        for (int i = 0; i < ACC; i++) acc[i] = SET1_F((float) i);
-        for (long n = 0; n < iters; n++)
-            for (int i = 0; i < ACC; i++) acc[i] = FMA_F(acc[i], a, b);
-        for (int i = 0; i < ACC; i++) sink += SUM_F(acc[i]);
+/* One FMA throughput run: every thread updates ACC independent accumulators ITERS times; GFLOP/s over all threads. */
+#define FMA_RUN(name, vec, scalar, lanes, set1, fma, sum)                                 \
+    static double name(long iters) {                                                     \
+        double sink = 0;                                                                 \
+        double t0 = now();                                                               \
+        _Pragma("omp parallel reduction(+ : sink)") {                                    \
+            vec acc[ACC];                                                                \
+            vec a = set1((scalar) 0.999999), b = set1((scalar) 1e-7);                    \
+            for (int i = 0; i < ACC; i++) acc[i] = set1((scalar) i);                     \
+            for (long n = 0; n < iters; n++)                                             \
+                for (int i = 0; i < ACC; i++) acc[i] = fma(acc[i], a, b);                \
+            for (int i = 0; i < ACC; i++) sink += sum(acc[i]);                           \
+        }                                                                                \
+        double s = now() - t0;                                                           \
+        if (sink == 42) puts(""); /* keeps the accumulators live */                      \
+        return 2.0 * lanes * ACC * iters * omp_get_max_threads() / s / 1e9;              \
     }
-    double s = now() - t0;
-    if (sink == 42) puts("");
-    return 2.0 * LANES_F * ACC * iters * omp_get_max_threads() / s / 1e9;
-}
 
-static double fma_f64(long iters) {
-    double sink = 0;
-    double t0 = now();
-#pragma omp parallel reduction(+ : sink)
-    {
-        vd acc[ACC];
-        vd a = SET1_D(0.999999), b = SET1_D(1e-7);
-        for (int i = 0; i < ACC; i++) acc[i] = SET1_D((double) i);
-        for (long n = 0; n < iters; n++)
-            for (int i = 0; i < ACC; i++) acc[i] = FMA_D(acc[i], a, b);
-        for (int i = 0; i < ACC; i++) sink += SUM_D(acc[i]);
-    }
-    double s = now() - t0;
-    if (sink == 42) puts("");
-    return 2.0 * LANES_D * ACC * iters * omp_get_max_threads() / s / 1e9;
-}
+FMA_RUN(fma_f32, vf, float, LANES_F, SET1_F, FMA_F, SUM_F)
+FMA_RUN(fma_f64, vd, double, LANES_D, SET1_D, FMA_D, SUM_D)
 
 /* STREAM triad a = b + s c on doubles, 24 bytes per element, arrays far larger than the caches. */
 static double triad(long n) {
