@@ -473,8 +473,7 @@ final class BetaStudyReport {
         if (best.length == 0) {
             return null;
         }
-        double median = best.length % 2 == 1 ? best[best.length / 2]
-                : (best[best.length / 2 - 1] + best[best.length / 2]) / 2.0;
+        double median = BetaStudyStats.median(Arrays.stream(best).asDoubleStream().toArray());
         BetaStudyData.Protocol p = d.protocol();
         // "late": the last 5% of the budget, at least its last 2 epochs (58-60 of 60, 191-200 of 200, 14-15 of 15)
         int last = p == null ? 0 : Math.max(2, p.epochs() / 20);
