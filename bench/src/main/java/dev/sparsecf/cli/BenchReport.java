@@ -126,7 +126,8 @@ final class BenchReport {
                 + "confidence interval); **vs scalar** divides it by the scalar kernel's score from the same run; "
                 + "**GB/s** and **GFLOP/s** are the benchmark's `bytes` and `flops` counters (the traffic and the "
                 + "arithmetic one call defines, per second); **% of bound** is the roofline fraction: the larger of "
-                + "GB/s over the CPU's STREAM triad bandwidth and GFLOP/s over its FMA peak (float64 benchmarks "
+                + "GB/s over the CPU's memory bandwidth (the best of bench/peaks/peaks.c's streams, or the STREAM triad "
+                + "where only that was measured) and GFLOP/s over its FMA peak (float64 benchmarks "
                 + "count `flops64`), with the peaks from the CPU directory's `" + MachinePeaks.FILE + "`.\n\n");
         if (charts.contains(SPEEDUP_CHART)) {
             md.append("![Speed-up over the scalar kernels, per CPU](").append(SPEEDUP_CHART).append(")\n\n");
@@ -318,7 +319,7 @@ final class BenchReport {
             List<SvgBarChart.Line> lines = new ArrayList<>();
             if (bound != null && cpu.peaks() != null && !Double.isNaN(cpu.peaks().peak(bound))) {
                 lines.add(new SvgBarChart.Line(cpu.peaks().peak(bound),
-                        bound.peakName + " " + SvgBarChart.tick(cpu.peaks().peak(bound), 1)));
+                        cpu.peaks().peakName(bound) + " " + SvgBarChart.tick(cpu.peaks().peak(bound), 1)));
             }
             panels.add(new SvgBarChart.Panel(k.getKey(), bound == null ? "calls/s" : bound.unit + " (" + bound.label
                     + ")", shapes.entrySet().stream().map(s -> new SvgBarChart.Group(s.getKey(), s.getValue()))

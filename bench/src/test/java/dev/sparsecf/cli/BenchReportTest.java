@@ -99,6 +99,19 @@ class BenchReportTest {
     }
 
     @Test
+    void theBestMeasuredMemoryBandwidthIsTheBoundWhenGiven() throws Exception {
+        Path results = copyOfSample();
+        Files.writeString(results.resolve(AMD).resolve("machine.json"),
+                "{\"memoryGBps\": 40, \"streamTriadGBps\": 30, \"readGBps\": 40, \"source\": \"peaks.c\"}");
+        Rendered r = render(results);
+        assertEquals(0, r.code(), r.err());
+        // 19.2 GB/s of the 40 GB/s best stream, not of the 30 GB/s triad
+        assertTrue(r.row(AMD, "| spmm | ml20m-vae | panama").contains("| 19.2 | 4.80 | 48% memory |"),
+                r.row(AMD, "| spmm | ml20m-vae | panama"));
+        assertEquals("- Bounds: memory bandwidth 40.0 GB/s. Source: peaks.c", r.row(AMD, "- Bounds: "));
+    }
+
+    @Test
     void severalCpusGetASideBySideTable() throws Exception {
         Rendered r = render(sample());
         String header = r.report().lines().filter(l -> l.startsWith("| kernel | shape | impl | " + AMD)).findFirst()
@@ -146,17 +159,7 @@ class BenchReportTest {
 
     @Test
     void byDefaultTheReportGoesIntoTheResultsDirectoryWithRelativeLinks() throws Exception {
-        Path results = tmp.resolve("results");
-        try (Stream<Path> files = Files.walk(sample())) {
-            for (Path f : files.toList()) {
-                Path to = results.resolve(sample().relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path results = copyOfSample();
         StringWriter out = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
                 "bench", "report", "--results", results.toString());
@@ -189,7 +192,7 @@ class BenchReportTest {
                 render(results));
 
         Files.writeString(cpu.resolve("machine.json"), "{\"threads\": 2}");
-        assertError("gives none of float32FmaGflops, float64FmaGflops, streamTriadGBps", render(results));
+        assertError("gives none of float32FmaGflops, float64FmaGflops, memoryGBps, streamTriadGBps", render(results));
 
         Files.delete(cpu.resolve("machine.json"));
         Files.writeString(cpu.resolve("2025-01-02-abc-quick.json"), "[{\"benchmark\": ");
@@ -199,6 +202,22 @@ class BenchReportTest {
         assertEquals(Main.USAGE_ERROR, missing.code());
         assertTrue(missing.err().contains("--results: " + tmp.resolve("nowhere") + " is not a directory"),
                 missing.err());
+    }
+
+    /** A writable copy of the sample results directory. */
+    private Path copyOfSample() throws IOException, URISyntaxException {
+        Path results = tmp.resolve("results");
+        try (Stream<Path> files = Files.walk(sample())) {
+            for (Path f : files.toList()) {
+                Path to = results.resolve(sample().relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        return results;
     }
 
     private static void assertError(String expected, Rendered r) {
