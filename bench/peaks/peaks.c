@@ -3,7 +3,7 @@
  * float32 and float64 FMA throughput and memory bandwidth, over all OpenMP threads. Memory bandwidth is the best
  * of three streams over arrays far larger than the caches: STREAM's triad, a read-only sum and an in-place update.
  * The triad's count (24 bytes per element, as STREAM counts it) leaves out the read of a's lines before they are
- * written, so kernels that read more than they write (SpMM, Adam) can exceed it; the other two count all traffic.
+ * written (write-allocate), so it understates what memory delivers; the other two count all their traffic.
  *
  *   mkdir -p bench/target && gcc -O3 -march=native -fopenmp bench/peaks/peaks.c -o bench/target/peaks && OMP_NUM_THREADS=2 bench/target/peaks
  *
