@@ -95,7 +95,8 @@ public final class EaseQuality {
         ObjectNode byPrecision = root.putObject("precisions");
         double float64Lambda = Double.NaN;
         for (Ease.Precision precision : precisions) {
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, precision, dense, System.out::println);
+            // the grid only (no steps past its edge), so that both precisions choose among the same lambdas
+            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, precision, dense, System.out::println);
             try (Ease model = sel.model()) {
                 EvaluationResult test = model.evaluate(split.test());
                 System.out.printf(Locale.ROOT, "%s: lambda %s (validation NDCG@%d %.4f); test:%n%s", precision,

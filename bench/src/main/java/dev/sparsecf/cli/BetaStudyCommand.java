@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
@@ -49,6 +50,8 @@ final class BetaStudyCommand implements Callable<Integer> {
 
     static final String PROTOCOL_FILE = "protocol.json";
     static final String STUDY_FILE = "study.json";
+    /** Protocol key added after the first studies ran: a {@value #PROTOCOL_FILE} without it chose from the grid only. */
+    static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
     /** Keys of a run in {@value #STUDY_FILE}: dataset folders, seeds and variant ids it plans. */
     static final String PLANNED_DATASETS = "datasets";
     static final String PLANNED_SEEDS = "seeds";
@@ -87,6 +90,11 @@ final class BetaStudyCommand implements Callable<Integer> {
             description = "EASE: L2 weights to choose from on validation (default ${DEFAULT-VALUE}).")
     double[] lambdas;
 
+    @Option(names = "--lambda-edge-steps", defaultValue = "" + Ease.DEFAULT_EDGE_STEPS, paramLabel = "N",
+            description = {"EASE: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
+                    "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
+    int edgeSteps;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Study directory (default: results/beta-study in the repository).")
     Path out;
@@ -112,6 +120,7 @@ final class BetaStudyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
         }
         DataCommand.checkNames(spec, datasets);
+        TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Path root = out != null ? out : StudyCommand.defaultDir();
         err = spec.commandLine().getErr();
         List<Plan> plans = new ArrayList<>();
@@ -306,7 +315,7 @@ final class BetaStudyCommand implements Callable<Integer> {
             return null;
         }
         long start = System.nanoTime();
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, dense, line -> { });
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, line -> { });
         try (Ease ease = selection.model()) {
             EvaluationResult test = ease.evaluate(split.test());
             writeUsers(p.dir.resolve("users").resolve(v.id() + "__s" + seed + ".csv"), split.test(), test, null);
@@ -376,6 +385,7 @@ final class BetaStudyCommand implements Callable<Integer> {
         for (double x : lambdas) {
             l.add(x);
         }
+        p.put(EASE_EDGE_STEPS_KEY, edgeSteps);
         p.put("paperAnnealSteps", StudyVariant.PAPER_ANNEAL_STEPS);
         p.put("annealFraction", StudyVariant.ANNEAL_FRACTION);
         p.put("cycles", StudyVariant.CYCLES);
@@ -432,8 +442,11 @@ final class BetaStudyCommand implements Callable<Integer> {
         List<String> differences = new ArrayList<>();
         for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!now.get(key).equals(found.get(key))) {
-                differences.add(key + " " + found.get(key) + " there, " + now.get(key) + " now");
+            boolean legacy = key.equals(EASE_EDGE_STEPS_KEY) && !found.has(key);
+            JsonNode there = legacy ? IntNode.valueOf(0) : found.get(key);
+            if (!now.get(key).equals(there)) {
+                differences.add(key + " " + there + (legacy ? " (recorded before the setting existed)" : "") + " there, "
+                        + now.get(key) + " now");
             }
         }
         if (!differences.isEmpty()) {

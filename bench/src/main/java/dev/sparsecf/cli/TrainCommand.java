@@ -64,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "ease: L2 weights to try; the best by validation NDCG@100 is kept (default ${DEFAULT-VALUE}).")
     double[] lambdas;
 
+    @Option(names = "--lambda-edge-steps", defaultValue = "" + Ease.DEFAULT_EDGE_STEPS, paramLabel = "N",
+            description = {"ease: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
+                    "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
+    int edgeSteps;
+
     @Option(names = "--data", required = true, paramLabel = "NAME", completionCandidates = DataCommand.Names.class,
             description = "The dataset: ${COMPLETION-CANDIDATES}.")
     String data;
@@ -157,6 +162,15 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Rejects a bad {@code --lambda} grid or {@code --lambda-edge-steps} as a usage error, before any work. */
+    static void checkLambdaSearch(CommandSpec spec, double[] lambdas, int edgeSteps) {
+        try {
+            Ease.checkLambdaSearch(lambdas, edgeSteps);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--lambda, --lambda-edge-steps: " + e.getMessage());
+        }
+    }
+
     /** Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data. */
     private DataSplit loadSplit() throws IOException {
         DataCommand.checkNames(spec, List.of(data));
@@ -171,6 +185,7 @@ final class TrainCommand implements Callable<Integer> {
         if (beta != null || annealSteps != null || annealCycles != null) {
             throw new ParameterException(spec.commandLine(), "ease has no KL term: --beta and --anneal-* do not apply");
         }
+        checkLambdaSearch(spec, lambdas, edgeSteps);
         PrintWriter err = spec.commandLine().getErr();
         DataSplit split = loadSplit();
         String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
@@ -178,9 +193,9 @@ final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Ease.Selection selection;
         try {
-            selection = Ease.fitAndSelect(split, lambdas, dense, err::println);
+            selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, err::println);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--lambda: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Ease ease = selection.model()) {
             EvaluationResult test = ease.evaluate(split.test());
@@ -198,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
                 candidates.add(Map.of("lambda", c.lambda(), "validationNdcg100", c.validationNdcg()));
             }
             m.put("candidates", candidates);
+            m.put("lambdaAtEdge", selection.atEdge());
             m.put("test", metrics(test));
             m.put("validation", metrics(validation));
             m.put("fit", ease.report().format());

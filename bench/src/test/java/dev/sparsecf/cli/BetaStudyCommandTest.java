@@ -65,7 +65,9 @@ class BetaStudyCommandTest {
         assertEquals(0.5, penalised.meanBeta(), 1e-6);
         assertTrue(free.klMean() > penalised.klMean(), "a KL weight of 0.5 must shrink the KL: " + free + " vs " + penalised);
         assertTrue(free.activeUnits() >= 0 && free.activeUnits() <= 200, free.toString());
-        assertTrue(cells.get("ease").lambda() == 10 || cells.get("ease").lambda() == 100, cells.get("ease").toString());
+        // from the grid 10, 100 or up to 4 steps past its edge (the default): 10 / 10^k or 100 * 10^k
+        double exponent = Math.log10(cells.get("ease").lambda());
+        assertTrue(Math.abs(exponent - Math.rint(exponent)) < 1e-9 && exponent >= -3 && exponent <= 6, cells.get("ease").toString());
 
         Path dir = out.resolve("ml-100k");
         List<String> users = Files.readAllLines(dir.resolve("users").resolve("const-0.5__s0.csv"));
@@ -106,6 +108,20 @@ class BetaStudyCommandTest {
         Outcome other = study("--variants", "const-0", "--epochs", "5", "--patience", "0");
         assertEquals(2, other.code(), other.err());
         assertTrue(other.err().contains("records other settings (epochs 4 there, 5 now)"), other.err());
+
+        // a protocol written before the lambda edge search existed chose from the grid only: it resumes with 0 steps
+        Path protocol = dir.resolve(BetaStudyCommand.PROTOCOL_FILE);
+        String written = Files.readString(protocol);
+        assertTrue(written.contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"), written);
+        Files.writeString(protocol, written.replaceAll("\\s*\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4,", ""));
+        Outcome legacy = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(2, legacy.code(), legacy.err());
+        assertTrue(legacy.err().contains("records other settings (" + BetaStudyCommand.EASE_EDGE_STEPS_KEY
+                + " 0 (recorded before the setting existed) there, 4 now)"), legacy.err());
+        Outcome gridOnly = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
+                "--lambda-edge-steps", "0");
+        assertEquals(0, gridOnly.code(), gridOnly.err());
+        assertTrue(gridOnly.err().contains("3 of 3 cells done, 0 to run"), gridOnly.err());
     }
 
     @Test

@@ -61,19 +61,27 @@ class ModelCommandsTest {
         Path dataDir = writeSmallMl100k(tmp.resolve("data"));
         Path out = tmp.resolve("ease");
         Outcome t = run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
-                "--validation-users", "10", "--test-users", "10", "--out", out.toString());
+                "--lambda-edge-steps", "0", "--validation-users", "10", "--test-users", "10", "--out", out.toString());
         assertEquals(0, t.code(), t.err());
         JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainCommand.METRICS_FILE).toFile());
-        assertEquals(3, metrics.path("candidates").size());
+        assertEquals(3, metrics.path("candidates").size(), "the grid only");
         double best = 0;
         for (JsonNode c : metrics.path("candidates")) {
             best = Math.max(best, c.path("validationNdcg100").asDouble());
         }
         assertEquals(best, metrics.path("validation").path("NDCG@100").path("mean").asDouble(), 1e-12,
                 "the chosen lambda is the one with the best validation NDCG@100");
+        double lambda = metrics.path("lambda").asDouble();
+        assertEquals(lambda == 1 || lambda == 100, metrics.path("lambdaAtEdge").asBoolean(), metrics.toString());
         assertTrue(metrics.path("test").path("NDCG@100").path("mean").asDouble() > 0);
         assertOneLineError("ease has no KL term", "train", "--model", "ease", "--data", "ml-100k", "--data-dir",
                 dataDir.toString(), "--out", tmp.resolve("x").toString(), "--beta", "0.1");
+        assertOneLineError("--lambda, --lambda-edge-steps: EASE: every lambda must be a positive finite number, got -5.0",
+                "train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out",
+                tmp.resolve("y").toString(), "--lambda", "10,-5");
+        assertOneLineError("--lambda, --lambda-edge-steps: EASE: the steps past the grid's edge must be >= 0, got -1",
+                "study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out", tmp.resolve("z").toString(),
+                "--lambda-edge-steps", "-1");
     }
 
     /** A small ml-100k-format data dir: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars; returns the dir. */

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.stream.DoubleStream;
 
 /**
  * EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data", arXiv:1905.03375): item-item weights
@@ -73,14 +74,28 @@ public final class Ease implements AutoCloseable {
 
     /**
      * The outcome of {@link #fitAndSelect}: the model fitted with the chosen lambda (the caller closes it), that
-     * lambda, its validation NDCG@{@value #SELECTION_K}, and every candidate in the order tried.
+     * lambda, its validation NDCG@{@value #SELECTION_K}, and every candidate in the order tried (the grid, then any
+     * steps past its edge).
      */
     public record Selection(Ease model, double lambda, double validationNdcg, List<Candidate> candidates) {
 
         public Selection {
             candidates = List.copyOf(candidates);
         }
+
+        /** Whether the chosen lambda is the smallest or the largest of two or more tried: the optimum may lie beyond. */
+        public boolean atEdge() {
+            double lo = candidates.stream().mapToDouble(Candidate::lambda).min().orElseThrow();
+            double hi = candidates.stream().mapToDouble(Candidate::lambda).max().orElseThrow();
+            return lo < hi && (lambda == lo || lambda == hi);
+        }
     }
+
+    /**
+     * Default bound on {@link #fitAndSelect}'s steps past the grid's edge: with a 1-2-5 grid from 100, four steps
+     * reach 6.25, a 16th of the smallest given value.
+     */
+    public static final int DEFAULT_EDGE_STEPS = 4;
 
     /** The cut-off of the validation metric lambda is chosen by (NDCG@100, as Steck and Liang et al. report). */
     public static final int SELECTION_K = 100;
@@ -369,63 +384,146 @@ public final class Ease implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ lambda selection
 
-    /** {@link #fitAndSelect(DataSplit, double[], Precision, DenseAlgebra, Consumer)} in float64. */
-    public static Selection fitAndSelect(DataSplit split, double[] lambdas, DenseAlgebra dense, Consumer<String> log) {
-        return fitAndSelect(split, lambdas, Precision.FLOAT64, dense, log);
+    /** {@link #fitAndSelect(DataSplit, double[], int, Precision, DenseAlgebra, Consumer)} in float64. */
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, DenseAlgebra dense,
+                                         Consumer<String> log) {
+        return fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, dense, log);
     }
 
     /**
      * Fits on the training users for each lambda and keeps the one with the best validation NDCG@{@value #SELECTION_K}
      * (the first on ties), as in Liang et al.'s and Steck's protocol: the held-out validation users are never
-     * trained on, their fold-in rows are scored. At most one model is in memory while fitting; the chosen one is
-     * fitted again at the end unless it was the last one tried.
+     * trained on, their fold-in rows are scored. If the best of two or more distinct lambdas is the smallest (or the
+     * largest), the search goes on past that edge, each step by the ratio of the grid's two outermost lambdas there
+     * (100, 200, ... goes on to 50, 25, ...), until a step is no better or {@code edgeSteps} steps are taken; if the
+     * best is still at the edge then, the log says so. At most one model is in memory while fitting; the chosen one
+     * is fitted again at the end unless it was the last one tried.
      *
-     * @throws IllegalArgumentException if {@code lambdas} is empty or the validation set has no evaluated users
+     * @throws IllegalArgumentException as {@link #checkLambdaSearch}, or if the validation set has no evaluated users
      */
-    public static Selection fitAndSelect(DataSplit split, double[] lambdas, Precision precision, DenseAlgebra dense,
-                                         Consumer<String> log) {
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
+                                         DenseAlgebra dense, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
-        Objects.requireNonNull(lambdas, "lambdas");
         Objects.requireNonNull(log, "log");
-        if (lambdas.length == 0) {
-            throw new IllegalArgumentException("EASE: no lambda to choose from");
-        }
+        checkLambdaSearch(lambdas, edgeSteps);
         if (split.validation().evaluatedUsers() == 0) {
             throw new IllegalArgumentException("EASE: the validation set has no users with evaluation items, so lambda"
                     + " cannot be chosen: " + split.summary());
         }
-        List<Candidate> candidates = new ArrayList<>();
-        Ease kept = null;
-        int best = -1;
-        try (CsrMatrix train = split.train().toCsr()) {
-            for (int t = 0; t < lambdas.length; t++) {
-                Ease model = fit(train, lambdas[t], precision, dense, msg -> { });
-                double ndcg;
-                try {
-                    ndcg = model.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
-                } catch (RuntimeException | Error e) {
-                    model.close();
-                    throw e;
-                }
-                candidates.add(new Candidate(lambdas[t], ndcg));
-                if (best < 0 || ndcg > candidates.get(best).validationNdcg()) {
-                    best = t;
-                }
-                log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", lambdas[t],
-                        SELECTION_K, ndcg, model.report().totalNanos() / 1e9, best == t ? " (best so far)" : ""));
-                if (t == lambdas.length - 1 && best == t) {
-                    kept = model;
-                } else {
-                    model.close();
-                }
+        LambdaSearch search = new LambdaSearch(split, precision, dense, log);
+        try (search; CsrMatrix train = split.train().toCsr()) {
+            for (double lambda : lambdas) {
+                search.tryLambda(train, lambda);
             }
-            if (kept == null) {
-                log.accept("EASE: refitting the chosen lambda " + lambdas[best]);
-                kept = fit(train, lambdas[best], precision, dense, log);
+            double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
+            int n = grid.length;
+            for (int step = 0; step < edgeSteps && n >= 2; step++) {
+                double lo = search.smallest();
+                double hi = search.largest();
+                double chosen = search.best().lambda();
+                if (chosen != lo && chosen != hi) {
+                    break;
+                }
+                double next = chosen == lo ? lo * grid[0] / grid[1] : hi * grid[n - 1] / grid[n - 2];
+                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s", chosen,
+                        chosen == lo ? "smallest" : "largest", next));
+                search.tryLambda(train, next);
+            }
+            Selection selection = search.select(train);
+            if (selection.atEdge()) {
+                log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda %s is the %s tried, so the"
+                                + " validation optimum may lie beyond it; allow more edge steps or widen the grid",
+                        selection.lambda(), selection.lambda() == search.smallest() ? "smallest" : "largest"));
+            }
+            return selection;
+        }
+    }
+
+    /**
+     * Checks {@link #fitAndSelect}'s grid and edge steps, so that a caller can reject them before hours of other
+     * work (and {@code fitAndSelect} before fitting any lambda: {@code fit} would only find a bad one in turn).
+     *
+     * @throws IllegalArgumentException if {@code lambdas} is empty or holds a lambda that is not positive and
+     *                                  finite, or {@code edgeSteps} is negative
+     */
+    public static void checkLambdaSearch(double[] lambdas, int edgeSteps) {
+        Objects.requireNonNull(lambdas, "lambdas");
+        if (lambdas.length == 0) {
+            throw new IllegalArgumentException("EASE: no lambda to choose from");
+        }
+        for (double lambda : lambdas) {
+            if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException("EASE: every lambda must be a positive finite number, got " + lambda);
             }
         }
-        Candidate chosen = candidates.get(best);
-        return new Selection(kept, chosen.lambda(), chosen.validationNdcg(), candidates);
+        if (edgeSteps < 0) {
+            throw new IllegalArgumentException("EASE: the steps past the grid's edge must be >= 0, got " + edgeSteps);
+        }
+    }
+
+    /** The candidates of one {@link #fitAndSelect} call and the model of the last one tried (the only one kept). */
+    private static final class LambdaSearch implements AutoCloseable {
+        private final DataSplit split;
+        private final Precision precision;
+        private final DenseAlgebra dense;
+        private final Consumer<String> log;
+        private final List<Candidate> candidates = new ArrayList<>();
+        private Ease last;
+        private int best = -1;
+
+        LambdaSearch(DataSplit split, Precision precision, DenseAlgebra dense, Consumer<String> log) {
+            this.split = split;
+            this.precision = precision;
+            this.dense = dense;
+            this.log = log;
+        }
+
+        void tryLambda(CsrMatrix train, double lambda) {
+            close(); // frees the previous model before the next fit allocates its own
+            last = fit(train, lambda, precision, dense, msg -> { });
+            double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
+            candidates.add(new Candidate(lambda, ndcg));
+            if (best < 0 || ndcg > best().validationNdcg()) {
+                best = candidates.size() - 1;
+            }
+            log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", lambda,
+                    SELECTION_K, ndcg, last.report().totalNanos() / 1e9,
+                    best == candidates.size() - 1 ? " (best so far)" : ""));
+        }
+
+        Candidate best() {
+            return candidates.get(best);
+        }
+
+        double smallest() {
+            return candidates.stream().mapToDouble(Candidate::lambda).min().orElseThrow();
+        }
+
+        double largest() {
+            return candidates.stream().mapToDouble(Candidate::lambda).max().orElseThrow();
+        }
+
+        /** The selection; its model is the last one fitted if that is the best, else the best fitted again. */
+        Selection select(CsrMatrix train) {
+            Ease model;
+            if (best == candidates.size() - 1) {
+                model = last;
+                last = null;
+            } else {
+                close();
+                log.accept("EASE: refitting the chosen lambda " + best().lambda());
+                model = fit(train, best().lambda(), precision, dense, log);
+            }
+            return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
+        }
+
+        @Override
+        public void close() {
+            if (last != null) {
+                last.close();
+                last = null;
+            }
+        }
     }
 
     private void requireOpen() {

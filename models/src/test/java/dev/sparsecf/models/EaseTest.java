@@ -1,6 +1,7 @@
 package dev.sparsecf.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,6 +18,7 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -209,31 +211,29 @@ class EaseTest {
         }
     }
 
+    /** A 900 x 150 synthetic split, small enough to fit EASE dozens of times in a test. */
+    static DataSplit smallSplit() {
+        try (CsrMatrix clicks = SyntheticClicks.generate(900, 150, 15, 3)) {
+            return DataSplit.create(Interactions.fromCsr("synthetic 900 x 150", clicks), SplitConfig.defaults(0));
+        }
+    }
+
     /**
-     * Lambda selection on a small synthetic split, with the candidates in both orders: whichever wins, the returned
-     * model is the one fitted with it (refitted unless it came last) and scores the validation users as reported.
+     * Lambda selection on the grid only, with the candidates in both orders: whichever wins, the returned model is
+     * the one fitted with it (refitted unless it came last) and scores the validation users as reported.
      */
     @Test
     void fitAndSelectReturnsTheModelOfTheBestValidationLambda() {
-        DataSplit split;
-        try (CsrMatrix clicks = SyntheticClicks.generate(900, 150, 15, 3)) {
-            split = DataSplit.create(Interactions.fromCsr("synthetic 900 x 150", clicks), SplitConfig.defaults(0));
-        }
+        DataSplit split = smallSplit();
         for (double[] lambdas : new double[][] {{1, 40, 2_000}, {2_000, 40, 1}}) {
             List<String> log = new ArrayList<>();
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, algebra("java"), log::add);
+            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, algebra("java"), log::add);
             try (Ease model = sel.model()) {
                 assertEquals(lambdas.length, sel.candidates().size());
-                int best = 0;
-                for (int t = 1; t < lambdas.length; t++) {
+                for (int t = 0; t < lambdas.length; t++) {
                     assertEquals(lambdas[t], sel.candidates().get(t).lambda());
-                    if (sel.candidates().get(t).validationNdcg() > sel.candidates().get(best).validationNdcg()) {
-                        best = t;
-                    }
                 }
-                assertEquals(lambdas[best], sel.lambda(), "candidates " + sel.candidates());
-                assertEquals(sel.candidates().get(best).validationNdcg(), sel.validationNdcg());
-                assertEquals(sel.lambda(), model.lambda());
+                int best = checkChosenIsTheFirstBest(sel);
                 assertEquals(best != lambdas.length - 1, log.stream().anyMatch(l -> l.startsWith("EASE: refitting")),
                         String.join("\n", log));
                 // the Java kernels are deterministic, so a refit reproduces the validation scores exactly
@@ -241,6 +241,74 @@ class EaseTest {
                         model.evaluate(split.validation(), Ease.SELECTION_K).mean(Metric.NDCG, Ease.SELECTION_K));
             }
         }
+    }
+
+    /**
+     * Two-lambda grids, whose best is always at an edge: the search goes on past the winning edge by the grid's
+     * ratio, and stops after the first step that is no better or after the allowed steps, warning if the chosen
+     * lambda is still at the edge then. On this split validation NDCG@100 rises with lambda up to about 1e4 (0.355 at
+     * 0.01, 0.483 at 1e3, 0.4838 at 1e4, 0.4834 at 3e4), so from {0.1, 0.3} every step up improves, and from
+     * {1e4, 3e4} the one step down (to 3,333) does not.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4})
+    void fitAndSelectSearchesPastTheGridsEdgeWhileItImproves(int edgeSteps) {
+        DataSplit split = smallSplit();
+        for (double[] grid : new double[][] {{0.1, 0.3}, {3e4, 1e4}}) {
+            List<String> log = new ArrayList<>();
+            Ease.Selection sel = Ease.fitAndSelect(split, grid, edgeSteps, algebra("java"), log::add);
+            try (Ease model = sel.model()) {
+                List<Ease.Candidate> tried = sel.candidates();
+                String what = edgeSteps + " steps past " + Arrays.toString(grid) + ": " + tried;
+                boolean up = grid[0] < 1;
+                assertEquals(up ? Math.min(edgeSteps, 4) : Math.min(edgeSteps, 1), tried.size() - grid.length, what);
+                double edge = up ? 0.3 : 1e4;
+                for (int t = grid.length; t < tried.size(); t++) {
+                    edge *= up ? 3 : 1 / 3.0;
+                    assertEquals(edge, tried.get(t).lambda(), edge * 1e-12, what);
+                }
+                int best = checkChosenIsTheFirstBest(sel);
+                assertEquals(up ? tried.size() - 1 : 1, best, what);
+                // a two-lambda grid alone always ends at an edge
+                boolean atEdge = up || edgeSteps == 0;
+                assertEquals(atEdge, sel.atEdge(), what);
+                assertEquals(atEdge, log.stream().anyMatch(l -> l.startsWith("EASE: warning: the chosen lambda")),
+                        String.join("\n", log));
+                assertEquals(sel.lambda(), model.lambda());
+            }
+        }
+    }
+
+    /** The first candidate with the largest validation NDCG is the chosen one; returns its index. */
+    private static int checkChosenIsTheFirstBest(Ease.Selection sel) {
+        int best = 0;
+        for (int t = 1; t < sel.candidates().size(); t++) {
+            if (sel.candidates().get(t).validationNdcg() > sel.candidates().get(best).validationNdcg()) {
+                best = t;
+            }
+        }
+        assertEquals(sel.candidates().get(best).lambda(), sel.lambda(), "candidates " + sel.candidates());
+        assertEquals(sel.candidates().get(best).validationNdcg(), sel.validationNdcg());
+        return best;
+    }
+
+    @Test
+    void oneLambdaIsUsedAsGivenAndBadGridsFailBeforeAnyFit() {
+        DataSplit split = smallSplit();
+        Ease.Selection sel = Ease.fitAndSelect(split, new double[] {1e5}, 4, algebra("java"), msg -> { });
+        try (Ease model = sel.model()) {
+            assertEquals(1, sel.candidates().size());
+            assertEquals(1e5, model.lambda());
+            assertFalse(sel.atEdge());
+        }
+        List<String> log = new ArrayList<>();
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> Ease.fitAndSelect(split, new double[] {100, -1}, 0, algebra("java"), log::add));
+        assertEquals("EASE: every lambda must be a positive finite number, got -1.0", bad.getMessage());
+        assertEquals(List.of(), log, "nothing is fitted before the grid is checked");
+        IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
+                () -> Ease.fitAndSelect(split, new double[] {100}, -1, algebra("java"), log::add));
+        assertEquals("EASE: the steps past the grid's edge must be >= 0, got -1", steps.getMessage());
     }
 
     static double gamma(long k, double u) {
