@@ -33,8 +33,26 @@ final class BetaStudyData {
     record UserRow(String user, int clicks, double recall20, double recall50, double ndcg100, double kl) {
     }
 
-    /** The training budget of a dataset's Mult-VAE/DAE cells, from its {@code protocol.json}. */
-    record Protocol(int epochs, int patience) {
+    /**
+     * The training budget of a dataset's Mult-VAE/DAE cells and EASE's lambda search, from its {@code protocol.json}
+     * ({@code easeLambdas} empty when the file does not say; {@code easeEdgeSteps} 0 when it predates the setting).
+     */
+    record Protocol(int epochs, int patience, List<Double> easeLambdas, int easeEdgeSteps) {
+
+        Protocol {
+            easeLambdas = List.copyOf(easeLambdas);
+        }
+
+        /**
+         * The smallest and largest lambda EASE's search could reach: the grid's ends, moved {@code easeEdgeSteps}
+         * times by the ratio of the grid's two outermost values there; null with fewer than two distinct lambdas.
+         */
+        double[] easeReach() {
+            double[] g = easeLambdas.stream().mapToDouble(Double::doubleValue).distinct().sorted().toArray();
+            int n = g.length;
+            return n < 2 ? null : new double[] {g[0] * Math.pow(g[0] / g[1], easeEdgeSteps),
+                    g[n - 1] * Math.pow(g[n - 1] / g[n - 2], easeEdgeSteps)};
+        }
     }
 
     /** A variant's identity, as every cell of it repeats it. */
@@ -215,7 +233,10 @@ final class BetaStudyData {
         if (!p.path("epochs").canConvertToInt() || !p.path("patience").canConvertToInt()) {
             throw new IllegalArgumentException(file + ": needs integer fields 'epochs' and 'patience', got " + p);
         }
-        return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt());
+        List<Double> lambdas = new ArrayList<>();
+        p.path("easeLambdas").forEach(l -> lambdas.add(l.asDouble()));
+        return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt(), lambdas,
+                p.path(BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt(0));
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */

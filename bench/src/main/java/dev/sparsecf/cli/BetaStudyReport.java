@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -586,7 +587,7 @@ final class BetaStudyReport {
             if (dae != null && dae.done()) {
                 md.append("; ").append(comparison(a, ease, dae));
             }
-            md.append(".\n");
+            md.append("; ").append(easeLambdas(a.dataset())).append(".\n");
         }
         Summary low = a.bestLow();
         Summary high = a.highest();
@@ -925,6 +926,42 @@ final class BetaStudyReport {
 
     static String pValue(double p) {
         return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
+    }
+
+    /**
+     * EASE's chosen lambdas with their seed counts, and a warning for one at the end of what the search in
+     * {@code protocol.json} could reach: there the validation optimum may lie beyond, and EASE's numbers are a bound.
+     */
+    static String easeLambdas(Dataset d) {
+        Map<Double, Integer> chosen = new TreeMap<>();
+        for (Cell c : d.cells("ease")) {
+            if (c.lambda() != null) {
+                chosen.merge(c.lambda(), 1, Integer::sum);
+            }
+        }
+        if (chosen.isEmpty()) {
+            return "lambda not recorded";
+        }
+        StringBuilder sb = new StringBuilder("lambda ").append(chosen.entrySet().stream()
+                .map(e -> param(e.getKey()) + " (" + seeds(e.getValue()) + ")").collect(Collectors.joining(", ")));
+        BetaStudyData.Protocol protocol = d.protocol();
+        double[] reach = protocol == null ? null : protocol.easeReach();
+        if (reach == null) {
+            return sb.toString();
+        }
+        DoubleSummaryStatistics grid = protocol.easeLambdas().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        for (double lambda : chosen.keySet()) {
+            boolean low = Math.abs(lambda - reach[0]) <= 1e-9 * reach[0];
+            if (low || Math.abs(lambda - reach[1]) <= 1e-9 * reach[1]) {
+                int steps = protocol.easeEdgeSteps();
+                sb.append("; ").append(param(lambda)).append(" is the ").append(low ? "smallest" : "largest")
+                        .append(" lambda the search could reach (grid ").append(param(grid.getMin())).append('–')
+                        .append(param(grid.getMax())).append(steps == 0 ? " and no steps past its edges" : " and " + steps
+                                + (steps == 1 ? " step" : " steps") + " past them").append(" in `").append(BetaStudyCommand.PROTOCOL_FILE)
+                        .append("`), so EASE may do better with a ").append(low ? "smaller" : "larger").append(" one");
+            }
+        }
+        return sb.toString();
     }
 
     private static String seeds(int n) {

@@ -182,6 +182,27 @@ class StudyReportTest {
         assertTrue(line(s, "- EASE:").contains("ease significantly better"), line(s, "- EASE:"));
     }
 
+    /** The fixture's EASE chose lambda 500 on both seeds; whether that is an edge depends on the recorded search. */
+    @Test
+    void easeLineWarnsWhenTheChosenLambdaIsAsFarAsTheSearchCouldGo() throws IOException {
+        assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds)."),
+                "no grid in protocol.json, nothing to warn about: " + line(section(render(), SYNTHETIC), "- EASE:"));
+        Path protocol = dir.resolve(SYNTHETIC).resolve("protocol.json");
+        Files.writeString(protocol, "{\"epochs\": 20, \"patience\": 10, \"easeLambdas\": [2000.0, 500.0, 1000.0]}\n");
+        assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds); 500 is the smallest "
+                + "lambda the search could reach (grid 500–2000 and no steps past its edges in `protocol.json`), so EASE "
+                + "may do better with a smaller one."), line(section(render(), SYNTHETIC), "- EASE:"));
+        Files.writeString(protocol, "{\"epochs\": 20, \"patience\": 10, \"easeLambdas\": [125.0, 250.0],"
+                + " \"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\": 1}\n");
+        assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds); 500 is the largest "
+                + "lambda the search could reach (grid 125–250 and 1 step past them in `protocol.json`), so EASE may do "
+                + "better with a larger one."), line(section(render(), SYNTHETIC), "- EASE:"));
+        Files.writeString(protocol, "{\"epochs\": 20, \"patience\": 10, \"easeLambdas\": [500.0, 1000.0],"
+                + " \"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\": 4}\n");
+        assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds)."),
+                "the search could have gone on to 31.25: " + line(section(render(), SYNTHETIC), "- EASE:"));
+    }
+
     @Test
     void overviewHasOneRowPerDataset() throws IOException {
         String readme = render();
