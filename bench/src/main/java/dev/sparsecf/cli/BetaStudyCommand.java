@@ -28,7 +28,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +54,9 @@ final class BetaStudyCommand implements Callable<Integer> {
     static final String STUDY_FILE = "study.json";
     /** Protocol key added after the first studies ran: a {@value #PROTOCOL_FILE} without it chose from the grid only. */
     static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
+    static final String EASE_LAMBDAS_KEY = "easeLambdas";
+    /** Protocol keys that only EASE cells use: {@code --redo ease} may change them. */
+    static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY);
     /** Keys of a run in {@value #STUDY_FILE}: dataset folders, seeds and variant ids it plans. */
     static final String PLANNED_DATASETS = "datasets";
     static final String PLANNED_SEEDS = "seeds";
@@ -99,6 +104,12 @@ final class BetaStudyCommand implements Callable<Integer> {
             description = "Study directory (default: results/beta-study in the repository).")
     Path out;
 
+    @Option(names = "--redo", split = ",", paramLabel = "ID|FAMILY",
+            description = {"Discard every finished cell of these variants (all seeds) on the selected datasets and run them",
+                    "again; the settings only they use (for ease: --lambda, --lambda-edge-steps) may then differ from",
+                    "protocol.json, which is updated. Must be among --variants."})
+    List<String> redoSelectors;
+
     @Option(names = "--dry-run", description = "Show per dataset how many cells are done and how many would run, then stop.")
     boolean dryRun;
 
@@ -119,6 +130,7 @@ final class BetaStudyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
         }
+        List<StudyVariant> redo = redoVariants(variants);
         DataCommand.checkNames(spec, datasets);
         TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Path root = out != null ? out : StudyCommand.defaultDir();
@@ -126,8 +138,12 @@ final class BetaStudyCommand implements Callable<Integer> {
         List<Plan> plans = new ArrayList<>();
         for (String dataset : datasets) {
             Path dir = root.resolve(folderName(dataset));
-            checkProtocol(dir, dataset);
-            plans.add(new Plan(dataset, dir, variants, StudyCells.read(dir.resolve(StudyCells.FILE))));
+            boolean newSettings = checkProtocol(dir, dataset, redo);
+            List<StudyCells.Cell> done = discard(dir, dataset, StudyCells.read(dir.resolve(StudyCells.FILE)), redo);
+            if (newSettings && !dryRun) {
+                writeProtocol(dir, dataset); // only now: had the discard failed, the old rows would still match the old file
+            }
+            plans.add(new Plan(dataset, dir, variants, done));
         }
         cellsPlanned = plans.stream().mapToInt(Plan::remaining).sum();
         for (Plan p : plans) {
@@ -381,7 +397,7 @@ final class BetaStudyCommand implements Callable<Integer> {
         p.put("patience", patience);
         p.put("validationUsers", splitOptions.validationUsers == null ? "auto" : splitOptions.validationUsers.toString());
         p.put("testUsers", splitOptions.testUsers == null ? "auto" : splitOptions.testUsers.toString());
-        ArrayNode l = p.putArray("easeLambdas");
+        ArrayNode l = p.putArray(EASE_LAMBDAS_KEY);
         for (double x : lambdas) {
             l.add(x);
         }
@@ -425,21 +441,73 @@ final class BetaStudyCommand implements Callable<Integer> {
         return own != null ? own : all;
     }
 
-    private void checkProtocol(Path dir, String dataset) throws IOException {
+    /** The {@code --redo} variants, which must be among the ones this run plans. */
+    private List<StudyVariant> redoVariants(List<StudyVariant> variants) {
+        if (redoSelectors == null) {
+            return List.of();
+        }
+        List<StudyVariant> redo;
+        try {
+            redo = StudyVariant.select(StudyVariant.defaultGrid(), redoSelectors);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--redo: " + e.getMessage());
+        }
+        for (StudyVariant v : redo) {
+            if (!variants.contains(v)) {
+                throw new ParameterException(spec.commandLine(), "--redo: " + v.id() + " is not among the variants this run"
+                        + " plans; add it to --variants");
+            }
+        }
+        return redo;
+    }
+
+    /**
+     * The finished cells of {@code dataset} less those of the {@code redo} variants; unless this is a dry run, their
+     * rows and their per-user, latent and history files are deleted, and the count is printed either way.
+     */
+    private List<StudyCells.Cell> discard(Path dir, String dataset, List<StudyCells.Cell> done, List<StudyVariant> redo)
+            throws IOException {
+        List<StudyCells.Cell> gone = done.stream().filter(c -> redo.stream().anyMatch(v -> v.id().equals(c.variant()))).toList();
+        if (gone.isEmpty()) {
+            return done;
+        }
+        List<StudyCells.Cell> kept = done.stream().filter(c -> !gone.contains(c)).toList();
+        err.printf(Locale.ROOT, "%s: %s %d finished cell(s) to run again (--redo): %s%n", dataset,
+                dryRun ? "would discard" : "discarding", gone.size(),
+                gone.stream().map(c -> c.variant() + " seed " + c.seed()).collect(Collectors.joining(", ")));
+        if (!dryRun) {
+            StudyCells.write(dir.resolve(StudyCells.FILE), kept);
+            for (StudyCells.Cell c : gone) {
+                for (String sub : List.of("users", "latent", "history")) {
+                    Files.deleteIfExists(dir.resolve(sub).resolve(c.variant() + "__s" + c.seed() + ".csv"));
+                }
+            }
+        }
+        return kept;
+    }
+
+    private void writeProtocol(Path dir, String dataset) throws IOException {
+        Files.createDirectories(dir);
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        StudyCells.writeAtomically(dir.resolve(PROTOCOL_FILE), mapper.writeValueAsString(protocol(dataset)) + "\n");
+    }
+
+    /**
+     * Compares this run's settings with {@code dir}'s {@value #PROTOCOL_FILE} and stops on a difference, except in
+     * settings that only {@code redo} variants use; returns whether the file is to be (re)written.
+     */
+    private boolean checkProtocol(Path dir, String dataset, List<StudyVariant> redo) throws IOException {
         ObjectNode wanted = protocol(dataset);
         Path file = dir.resolve(PROTOCOL_FILE);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectMapper mapper = new ObjectMapper();
         if (!Files.exists(file)) {
-            if (!dryRun) {
-                Files.createDirectories(dir);
-                StudyCells.writeAtomically(file, mapper.writeValueAsString(wanted) + "\n");
-            }
-            return;
+            return true;
         }
         JsonNode found = mapper.readTree(file.toFile());
         // compare as read back from text: a long written is an int read, and equals() tells them apart
         JsonNode now = mapper.readTree(mapper.writeValueAsString(wanted));
         List<String> differences = new ArrayList<>();
+        boolean easeOnly = true;
         for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             boolean legacy = key.equals(EASE_EDGE_STEPS_KEY) && !found.has(key);
@@ -447,12 +515,20 @@ final class BetaStudyCommand implements Callable<Integer> {
             if (!now.get(key).equals(there)) {
                 differences.add(key + " " + there + (legacy ? " (recorded before the setting existed)" : "") + " there, "
                         + now.get(key) + " now");
+                easeOnly &= EASE_ONLY_KEYS.contains(key);
             }
         }
-        if (!differences.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), file + " records other settings (" + String.join("; ", differences)
-                    + "): rerun with the recorded settings to resume, or choose another --out");
+        if (differences.isEmpty()) {
+            return false;
         }
+        boolean redoEase = redo.stream().anyMatch(v -> v.family() == StudyVariant.Family.EASE);
+        if (easeOnly && redoEase) {
+            err.printf(Locale.ROOT, "%s: EASE settings change (%s)%n", dataset, String.join("; ", differences));
+            return true;
+        }
+        throw new ParameterException(spec.commandLine(), file + " records other settings (" + String.join("; ", differences)
+                + "): rerun with the recorded settings to resume, or choose another --out"
+                + (easeOnly ? ", or rerun its EASE cells with the new ones: --redo ease" : ""));
     }
 
     /** Appends this invocation (command line, machine, kernels) to {@code <out>/study.json}, keeping earlier runs. */

@@ -234,7 +234,7 @@ final class BetaStudyData {
             throw new IllegalArgumentException(file + ": needs integer fields 'epochs' and 'patience', got " + p);
         }
         List<Double> lambdas = new ArrayList<>();
-        p.path("easeLambdas").forEach(l -> lambdas.add(l.asDouble()));
+        p.path(BetaStudyCommand.EASE_LAMBDAS_KEY).forEach(l -> lambdas.add(l.asDouble()));
         return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt(), lambdas,
                 p.path(BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt(0));
     }

@@ -118,10 +118,34 @@ class BetaStudyCommandTest {
         assertEquals(2, legacy.code(), legacy.err());
         assertTrue(legacy.err().contains("records other settings (" + BetaStudyCommand.EASE_EDGE_STEPS_KEY
                 + " 0 (recorded before the setting existed) there, 4 now)"), legacy.err());
+        assertTrue(legacy.err().contains("or rerun its EASE cells with the new ones: --redo ease"), legacy.err());
         Outcome gridOnly = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
                 "--lambda-edge-steps", "0");
         assertEquals(0, gridOnly.code(), gridOnly.err());
         assertTrue(gridOnly.err().contains("3 of 3 cells done, 0 to run"), gridOnly.err());
+
+        // --redo ease reruns the EASE cell under the new EASE settings and records them; the other rows stay
+        Outcome dry = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0", "--redo", "ease",
+                "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.err().contains("ml-100k: would discard 1 finished cell(s) to run again (--redo): ease seed 0"), dry.err());
+        assertTrue(dry.err().contains("2 of 3 cells done, 1 to run"), dry.err());
+        assertEquals(3, cells().size(), "a dry run discards nothing");
+        Outcome redo = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0", "--redo", "ease");
+        assertEquals(0, redo.code(), redo.err());
+        assertTrue(redo.err().contains("ml-100k: discarding 1 finished cell(s) to run again (--redo): ease seed 0"), redo.err());
+        assertTrue(Files.readString(protocol).contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"));
+        assertEquals(3, cells().size());
+        assertEquals(free, cells().get("const-0"), "cells not redone are kept as they were");
+        assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));
+        Outcome resumed2 = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, resumed2.code(), resumed2.err());
+        assertTrue(resumed2.err().contains("3 of 3 cells done, 0 to run"), resumed2.err());
+        // a setting the Mult-VAE cells share cannot change by redoing some of them
+        Outcome notScoped = study("--variants", "const-0,const-0.5,ease", "--epochs", "5", "--patience", "0", "--redo", "const-0");
+        assertEquals(2, notScoped.code(), notScoped.err());
+        assertTrue(notScoped.err().contains("records other settings (epochs 4 there, 5 now)"), notScoped.err());
+        assertEquals(3, cells().size(), "a refused run discards nothing");
     }
 
     @Test
@@ -130,5 +154,7 @@ class BetaStudyCommandTest {
                 "--out", tmp.toString());
         assertOneLineError("--seeds must be >= 1", "study", "beta", "--data", "ml-100k", "--seeds", "0", "--out", tmp.toString());
         assertOneLineError("--data: unknown dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
+        assertOneLineError("--redo: ease is not among the variants this run plans; add it to --variants", "study", "beta",
+                "--data", "ml-100k", "--variants", "constant", "--redo", "ease", "--out", tmp.toString());
     }
 }
