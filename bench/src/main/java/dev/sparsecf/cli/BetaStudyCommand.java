@@ -139,11 +139,12 @@ final class BetaStudyCommand implements Callable<Integer> {
         for (String dataset : datasets) {
             Path dir = root.resolve(folderName(dataset));
             boolean newSettings = checkProtocol(dir, dataset, redo);
-            List<StudyCells.Cell> done = discard(dir, dataset, StudyCells.read(dir.resolve(StudyCells.FILE)), redo);
+            List<StudyCells.Cell> finished = StudyCells.read(dir.resolve(StudyCells.FILE));
+            List<StudyCells.Cell> done = discard(dir, dataset, finished, redo);
             if (newSettings && !dryRun) {
                 writeProtocol(dir, dataset); // only now: had the discard failed, the old rows would still match the old file
             }
-            plans.add(new Plan(dataset, dir, variants, done));
+            plans.add(new Plan(dataset, dir, variants, done, finished));
         }
         cellsPlanned = plans.stream().mapToInt(Plan::remaining).sum();
         for (Plan p : plans) {
@@ -173,12 +174,15 @@ final class BetaStudyCommand implements Callable<Integer> {
         final Path dir;
         final List<StudyVariant> variants;
         final List<StudyCells.Cell> done;
+        /** The cells on disk when the run started, discarded ones included: their times estimate the cells to run. */
+        final List<StudyCells.Cell> timed;
 
-        Plan(String dataset, Path dir, List<StudyVariant> variants, List<StudyCells.Cell> done) {
+        Plan(String dataset, Path dir, List<StudyVariant> variants, List<StudyCells.Cell> done, List<StudyCells.Cell> timed) {
             this.dataset = dataset;
             this.dir = dir;
             this.variants = variants;
             this.done = new ArrayList<>(done);
+            this.timed = new ArrayList<>(timed);
         }
 
         int total() {
@@ -224,7 +228,7 @@ final class BetaStudyCommand implements Callable<Integer> {
 
         /** Seconds a cell of {@code v} is expected to take, from the finished ones (NaN before the first of its kind). */
         double expectedSeconds(StudyVariant v) {
-            return StudyCells.expectedSeconds(done, v.family());
+            return StudyCells.expectedSeconds(timed, v.family());
         }
     }
 
@@ -261,6 +265,7 @@ final class BetaStudyCommand implements Callable<Integer> {
                     continue;
                 }
                 p.done.add(cell);
+                p.timed.add(cell);
                 StudyCells.write(p.dir.resolve(StudyCells.FILE), p.done);
                 cellsDone++;
                 err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
