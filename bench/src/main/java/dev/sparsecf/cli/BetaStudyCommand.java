@@ -208,6 +208,9 @@ final class BetaStudyCommand implements Callable<Integer> {
          * many are of a cost not timed yet on this dataset.
          */
         String timeLeft() {
+            if (remaining() == 0) {
+                return "done";
+            }
             double seconds = 0;
             int untimed = 0;
             for (long seed : seedList()) {

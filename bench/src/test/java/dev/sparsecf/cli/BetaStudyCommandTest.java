@@ -77,7 +77,10 @@ class BetaStudyCommandTest {
         assertEquals(penalised.ndcg100(), meanNdcg, 1e-6, "the row's NDCG@100 is the mean of the per-user values");
         assertEquals(200 + 1, Files.readAllLines(dir.resolve("latent").resolve("const-0__s0.csv")).size());
         assertEquals(4 + 1, Files.readAllLines(dir.resolve("history").resolve("const-0__s0.csv")).size());
-        assertTrue(first.err().contains("ETA"), first.err());
+        assertTrue(first.err().contains("[1/3] ml-100k seed 0 const-0: test NDCG@100 "), first.err());
+        assertTrue(first.err().contains("; ETA for ml-100k: about "), first.err());
+        assertTrue(first.err().contains("[3/3] ml-100k seed 0 ease: test NDCG@100 ") && first.err().contains("ETA for ml-100k: done\n"),
+                "the last cell's ETA says the dataset is done: " + first.err());
 
         // the report renders tables and plots from these rows
         Outcome report = run("study", "report", "--dir", out.toString());
