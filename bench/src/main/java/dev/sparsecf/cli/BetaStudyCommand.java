@@ -135,13 +135,18 @@ final class BetaStudyCommand implements Callable<Integer> {
         TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Path root = out != null ? out : StudyCommand.defaultDir();
         err = spec.commandLine().getErr();
-        List<Plan> plans = new ArrayList<>();
+        // every dataset's settings are checked before any is changed, so that a refused run changes nothing
+        List<Boolean> newSettings = new ArrayList<>();
         for (String dataset : datasets) {
+            newSettings.add(checkProtocol(root.resolve(folderName(dataset)), dataset, redo));
+        }
+        List<Plan> plans = new ArrayList<>();
+        for (int d = 0; d < datasets.size(); d++) {
+            String dataset = datasets.get(d);
             Path dir = root.resolve(folderName(dataset));
-            boolean newSettings = checkProtocol(dir, dataset, redo);
             List<StudyCells.Cell> finished = StudyCells.read(dir.resolve(StudyCells.FILE));
             List<StudyCells.Cell> done = discard(dir, dataset, finished, redo);
-            if (newSettings && !dryRun) {
+            if (newSettings.get(d) && !dryRun) {
                 writeProtocol(dir, dataset); // only now: had the discard failed, the old rows would still match the old file
             }
             plans.add(new Plan(dataset, dir, variants, done, finished));

@@ -151,6 +151,19 @@ class BetaStudyCommandTest {
         assertEquals(2, notScoped.code(), notScoped.err());
         assertTrue(notScoped.err().contains("records other settings (epochs 4 there, 5 now)"), notScoped.err());
         assertEquals(3, cells().size(), "a refused run discards nothing");
+        // nor when only a later dataset's settings differ
+        Path other2 = out.resolve("synthetic-0.05");
+        Files.createDirectories(other2);
+        Files.writeString(other2.resolve(BetaStudyCommand.PROTOCOL_FILE), "{\"epochs\": 99}\n");
+        Outcome laterRefused = run("study", "beta", "--data", "ml-100k,synthetic:0.05", "--data-dir", dataDir.toString(),
+                "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS), "--lambda", "10,100",
+                "--out", out.toString(), "--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
+                "--redo", "ease");
+        assertEquals(2, laterRefused.code(), laterRefused.err());
+        assertTrue(laterRefused.err().contains(other2.resolve(BetaStudyCommand.PROTOCOL_FILE) + " records other settings"),
+                laterRefused.err());
+        assertEquals(3, cells().size(), "ml-100k's EASE cell is kept when the run is refused");
+        assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));
     }
 
     @Test
