@@ -13,6 +13,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -85,9 +86,8 @@ public final class Ease implements AutoCloseable {
 
         /** Whether the chosen lambda is the smallest or the largest of two or more tried: the optimum may lie beyond. */
         public boolean atEdge() {
-            double lo = candidates.stream().mapToDouble(Candidate::lambda).min().orElseThrow();
-            double hi = candidates.stream().mapToDouble(Candidate::lambda).max().orElseThrow();
-            return lo < hi && (lambda == lo || lambda == hi);
+            DoubleSummaryStatistics tried = lambdaRange(candidates);
+            return tried.getMin() < tried.getMax() && (lambda == tried.getMin() || lambda == tried.getMax());
         }
     }
 
@@ -418,8 +418,9 @@ public final class Ease implements AutoCloseable {
             double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
             int n = grid.length;
             for (int step = 0; step < edgeSteps && n >= 2; step++) {
-                double lo = search.smallest();
-                double hi = search.largest();
+                DoubleSummaryStatistics tried = lambdaRange(search.candidates);
+                double lo = tried.getMin();
+                double hi = tried.getMax();
                 double chosen = search.best().lambda();
                 if (chosen != lo && chosen != hi) {
                     break;
@@ -433,7 +434,7 @@ public final class Ease implements AutoCloseable {
             if (selection.atEdge()) {
                 log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda %s is the %s tried, so the"
                                 + " validation optimum may lie beyond it; allow more edge steps or widen the grid",
-                        selection.lambda(), selection.lambda() == search.smallest() ? "smallest" : "largest"));
+                        selection.lambda(), selection.lambda() == lambdaRange(search.candidates).getMin() ? "smallest" : "largest"));
             }
             return selection;
         }
@@ -459,6 +460,11 @@ public final class Ease implements AutoCloseable {
         if (edgeSteps < 0) {
             throw new IllegalArgumentException("EASE: the steps past the grid's edge must be >= 0, got " + edgeSteps);
         }
+    }
+
+    /** The smallest and largest lambda among {@code candidates}. */
+    private static DoubleSummaryStatistics lambdaRange(List<Candidate> candidates) {
+        return candidates.stream().mapToDouble(Candidate::lambda).summaryStatistics();
     }
 
     /** The candidates of one {@link #fitAndSelect} call and the model of the last one tried (the only one kept). */
@@ -493,14 +499,6 @@ public final class Ease implements AutoCloseable {
 
         Candidate best() {
             return candidates.get(best);
-        }
-
-        double smallest() {
-            return candidates.stream().mapToDouble(Candidate::lambda).min().orElseThrow();
-        }
-
-        double largest() {
-            return candidates.stream().mapToDouble(Candidate::lambda).max().orElseThrow();
         }
 
         /** The selection; its model is the last one fitted if that is the best, else the best fitted again. */
