@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -52,9 +53,13 @@ final class BetaStudyCommand implements Callable<Integer> {
 
     static final String PROTOCOL_FILE = "protocol.json";
     static final String STUDY_FILE = "study.json";
-    /** Protocol key added after the first studies ran: a {@value #PROTOCOL_FILE} without it chose from the grid only. */
     static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
     static final String EASE_LAMBDAS_KEY = "easeLambdas";
+    /**
+     * Keys added to {@value #PROTOCOL_FILE} after the first studies ran, with the value an older file implies:
+     * {@code easeLambdaEdgeSteps} 0, the grid only.
+     */
+    static final Map<String, JsonNode> ADDED_KEY_DEFAULTS = Map.of(EASE_EDGE_STEPS_KEY, IntNode.valueOf(0));
     /** Protocol keys that only EASE cells use: {@code --redo ease} may change them. */
     static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY);
     /** Keys of a run in {@value #STUDY_FILE}: dataset folders, seeds and variant ids it plans. */
@@ -523,8 +528,8 @@ final class BetaStudyCommand implements Callable<Integer> {
         boolean easeOnly = true;
         for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            boolean legacy = key.equals(EASE_EDGE_STEPS_KEY) && !found.has(key);
-            JsonNode there = legacy ? IntNode.valueOf(0) : found.get(key);
+            boolean legacy = !found.has(key) && ADDED_KEY_DEFAULTS.containsKey(key);
+            JsonNode there = legacy ? ADDED_KEY_DEFAULTS.get(key) : found.get(key);
             if (!now.get(key).equals(there)) {
                 differences.add(key + " " + there + (legacy ? " (recorded before the setting existed)" : "") + " there, "
                         + now.get(key) + " now");
