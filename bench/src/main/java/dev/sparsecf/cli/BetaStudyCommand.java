@@ -349,7 +349,11 @@ final class BetaStudyCommand implements Callable<Integer> {
             return null;
         }
         long start = System.nanoTime();
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, line -> { });
+        // One line per lambda tried: an EASE cell on ~25k items takes half an hour, this is its progress.
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, line -> {
+            err.println("    " + line);
+            err.flush();
+        });
         try (Ease ease = selection.model()) {
             EvaluationResult test = ease.evaluate(split.test());
             writeUsers(p.dir.resolve("users").resolve(v.id() + "__s" + seed + ".csv"), split.test(), test, null);

@@ -81,6 +81,7 @@ class BetaStudyCommandTest {
         assertTrue(first.err().contains("; ETA for ml-100k: about "), first.err());
         assertTrue(first.err().contains("[3/3] ml-100k seed 0 ease: test NDCG@100 ") && first.err().contains("ETA for ml-100k: done\n"),
                 "the last cell's ETA says the dataset is done: " + first.err());
+        assertTrue(first.err().contains("\n    EASE lambda "), "the EASE cell reports each lambda it tries: " + first.err());
 
         // the report renders tables and plots from these rows
         Outcome report = run("study", "report", "--dir", out.toString());
