@@ -100,7 +100,7 @@ public final class EaseQuality {
             try (Ease model = sel.model()) {
                 EvaluationResult test = model.evaluate(split.test());
                 System.out.printf(Locale.ROOT, "%s: lambda %s (validation NDCG@%d %.4f); test:%n%s", precision,
-                        sel.lambda(), Ease.SELECTION_K, sel.validationNdcg(), test.format());
+                        Ease.formatLambda(sel.lambda()), Ease.SELECTION_K, sel.validationNdcg(), test.format());
                 ObjectNode p = byPrecision.putObject(precision.name().toLowerCase(Locale.ROOT));
                 p.put("lambda", sel.lambda());
                 p.put("validationNdcg@" + Ease.SELECTION_K, sel.validationNdcg());
@@ -119,7 +119,7 @@ public final class EaseQuality {
         if (precisions.size() == 2) {
             double overlap = topOverlap(split, float64Lambda, dense);
             System.out.printf(Locale.ROOT, "float32 vs float64 at lambda %s: mean top-%d overlap on the test users %.5f%n",
-                    float64Lambda, OVERLAP_K, overlap);
+                    Ease.formatLambda(float64Lambda), OVERLAP_K, overlap);
             ObjectNode o = root.putObject("float32VsFloat64");
             o.put("lambda", float64Lambda);
             o.put("meanTop" + OVERLAP_K + "Overlap", overlap);

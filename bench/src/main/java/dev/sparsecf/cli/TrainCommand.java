@@ -201,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
             EvaluationResult test = ease.evaluate(split.test());
             EvaluationResult validation = ease.evaluate(split.validation());
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", selection.lambda(), selection.validationNdcg());
+            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Ease.formatLambda(selection.lambda()), selection.validationNdcg());
             o.print("test:\n" + test.format().indent(2));
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");

@@ -12,11 +12,13 @@ import dev.sparsecf.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 
@@ -63,7 +65,7 @@ public final class Ease implements AutoCloseable {
             return String.format(Locale.ROOT,
                     "EASE fit %,d users x %,d items (%,d clicks), lambda %s, %s on %s: allocate %.2f s, Gram %.2f s,"
                             + " factorise+invert %.2f s, finish %.2f s, total %.2f s; off-heap peak %.2f GB",
-                    users, items, clicks, lambda, precision.name().toLowerCase(Locale.ROOT), backend,
+                    users, items, clicks, formatLambda(lambda), precision.name().toLowerCase(Locale.ROOT), backend,
                     allocateNanos / 1e9, gramNanos / 1e9, invertNanos / 1e9, finishNanos / 1e9, totalNanos() / 1e9,
                     offHeapPeakBytes / 1e9);
         }
@@ -86,8 +88,22 @@ public final class Ease implements AutoCloseable {
 
         /** Whether the chosen lambda is the smallest or the largest of two or more tried: the optimum may lie beyond. */
         public boolean atEdge() {
-            DoubleSummaryStatistics tried = lambdaRange(candidates);
-            return tried.getMin() < tried.getMax() && (lambda == tried.getMin() || lambda == tried.getMax());
+            return edge().isPresent();
+        }
+
+        /** Which end of two or more lambdas tried the chosen one is; empty if it lies between them. */
+        public Optional<Edge> edge() {
+            return edgeOf(lambda, candidates);
+        }
+    }
+
+    /** An end of the lambdas tried, where the validation optimum may lie beyond the chosen lambda. */
+    public enum Edge {
+        SMALLEST, LARGEST;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -161,7 +177,7 @@ public final class Ease implements AutoCloseable {
         long bufferBytes = (long) n * lda * Double.BYTES;
         String backend = dense.implementationName();
         progress.accept(String.format(Locale.ROOT, "EASE: %,d users x %,d items, %,d clicks, lambda %s, %s on %s;"
-                        + " n x n buffer %.2f GB", x.rows(), n, x.nnz(), lambda, precision.name().toLowerCase(Locale.ROOT),
+                        + " n x n buffer %.2f GB", x.rows(), n, x.nnz(), formatLambda(lambda), precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
 
         long t0 = System.nanoTime();
@@ -418,24 +434,20 @@ public final class Ease implements AutoCloseable {
             double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
             int n = grid.length;
             for (int step = 0; step < edgeSteps && n >= 2; step++) {
-                DoubleSummaryStatistics tried = lambdaRange(search.candidates);
-                double lo = tried.getMin();
-                double hi = tried.getMax();
                 double chosen = search.best().lambda();
-                if (chosen != lo && chosen != hi) {
+                Optional<Edge> edge = edgeOf(chosen, search.candidates);
+                if (edge.isEmpty()) {
                     break;
                 }
-                double next = chosen == lo ? lo * grid[0] / grid[1] : hi * grid[n - 1] / grid[n - 2];
-                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s", chosen,
-                        chosen == lo ? "smallest" : "largest", next));
+                double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
+                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s",
+                        formatLambda(chosen), edge.get(), formatLambda(next)));
                 search.tryLambda(train, next);
             }
             Selection selection = search.select(train);
-            if (selection.atEdge()) {
-                log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda %s is the %s tried, so the"
-                                + " validation optimum may lie beyond it; allow more edge steps or widen the grid",
-                        selection.lambda(), selection.lambda() == lambdaRange(search.candidates).getMin() ? "smallest" : "largest"));
-            }
+            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda"
+                            + " %s is the %s tried, so the validation optimum may lie beyond it; allow more edge steps or"
+                            + " widen the grid", formatLambda(selection.lambda()), edge)));
             return selection;
         }
     }
@@ -462,9 +474,20 @@ public final class Ease implements AutoCloseable {
         }
     }
 
-    /** The smallest and largest lambda among {@code candidates}. */
-    private static DoubleSummaryStatistics lambdaRange(List<Candidate> candidates) {
-        return candidates.stream().mapToDouble(Candidate::lambda).summaryStatistics();
+    /** Which end of two or more distinct lambdas among {@code candidates} {@code lambda} is, if either. */
+    private static Optional<Edge> edgeOf(double lambda, List<Candidate> candidates) {
+        DoubleSummaryStatistics tried = candidates.stream().mapToDouble(Candidate::lambda).summaryStatistics();
+        if (tried.getMin() == tried.getMax()) {
+            return Optional.empty();
+        }
+        return lambda == tried.getMin() ? Optional.of(Edge.SMALLEST)
+                : lambda == tried.getMax() ? Optional.of(Edge.LARGEST) : Optional.empty();
+    }
+
+    /** A lambda as short as it is exact (100, 12.5, 6.25), as every log line and report prints it. */
+    public static String formatLambda(double lambda) {
+        return Double.isFinite(lambda) ? BigDecimal.valueOf(lambda).stripTrailingZeros().toPlainString()
+                : Double.toString(lambda);
     }
 
     /** The candidates of one {@link #fitAndSelect} call and the model of the last one tried (the only one kept). */
@@ -492,7 +515,7 @@ public final class Ease implements AutoCloseable {
             if (best < 0 || ndcg > best().validationNdcg()) {
                 best = candidates.size() - 1;
             }
-            log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", lambda,
+            log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", formatLambda(lambda),
                     SELECTION_K, ndcg, last.report().totalNanos() / 1e9,
                     best == candidates.size() - 1 ? " (best so far)" : ""));
         }
@@ -509,7 +532,7 @@ public final class Ease implements AutoCloseable {
                 last = null;
             } else {
                 close();
-                log.accept("EASE: refitting the chosen lambda " + best().lambda());
+                log.accept("EASE: refitting the chosen lambda " + formatLambda(best().lambda()));
                 model = fit(train, best().lambda(), precision, dense, log);
             }
             return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
@@ -548,7 +571,7 @@ public final class Ease implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Ease[%d items, lambda %s, %s]", items(), lambda(),
+        return String.format(Locale.ROOT, "Ease[%d items, lambda %s, %s]", items(), formatLambda(lambda()),
                 report.precision().name().toLowerCase(Locale.ROOT));
     }
 }

@@ -20,6 +20,7 @@ import dev.sparsecf.kernels.synthetic.SyntheticClicks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -272,7 +273,12 @@ class EaseTest {
                 // a two-lambda grid alone always ends at an edge
                 boolean atEdge = up || edgeSteps == 0;
                 assertEquals(atEdge, sel.atEdge(), what);
-                assertEquals(atEdge, log.stream().anyMatch(l -> l.startsWith("EASE: warning: the chosen lambda")),
+                Optional<Ease.Edge> edgeExpected = atEdge ? Optional.of(up ? Ease.Edge.LARGEST : Ease.Edge.SMALLEST) : Optional.empty();
+                assertEquals(edgeExpected, sel.edge(), what);
+                assertEquals(edgeExpected.map(e -> "EASE: warning: the chosen lambda " + Ease.formatLambda(sel.lambda())
+                                + " is the " + e + " tried").orElse(null),
+                        log.stream().filter(l -> l.startsWith("EASE: warning: ")).findFirst()
+                                .map(l -> l.substring(0, l.indexOf(" tried") + " tried".length())).orElse(null),
                         String.join("\n", log));
                 assertEquals(sel.lambda(), model.lambda());
             }
@@ -290,6 +296,16 @@ class EaseTest {
         assertEquals(sel.candidates().get(best).lambda(), sel.lambda(), "candidates " + sel.candidates());
         assertEquals(sel.candidates().get(best).validationNdcg(), sel.validationNdcg());
         return best;
+    }
+
+    @Test
+    void lambdasPrintAsShortAsTheyAreExact() {
+        assertEquals("100", Ease.formatLambda(100));
+        assertEquals("12.5", Ease.formatLambda(12.5));
+        assertEquals("6.25", Ease.formatLambda(6.25));
+        assertEquals("0.1", Ease.formatLambda(0.1));
+        assertEquals("1111.111111111111", Ease.formatLambda(1e4 / 9));
+        assertEquals("NaN", Ease.formatLambda(Double.NaN));
     }
 
     @Test
