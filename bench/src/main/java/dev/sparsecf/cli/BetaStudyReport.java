@@ -14,7 +14,6 @@ import dev.sparsecf.cli.SvgPlot.Reference;
 import dev.sparsecf.cli.SvgPlot.Series;
 import dev.sparsecf.cli.SvgPlot.Style;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -899,7 +898,7 @@ final class BetaStudyReport {
 
     /** A grid value without trailing zeros: 0, 0.01, 0.2, 1; empty for NaN. */
     static String param(double v) {
-        return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+        return Double.isNaN(v) ? "" : StudyVariant.number(v);
     }
 
     static String num(double v, int decimals) {
