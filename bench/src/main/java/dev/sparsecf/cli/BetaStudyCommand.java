@@ -532,8 +532,8 @@ final class BetaStudyCommand implements Callable<Integer> {
         boolean easeOnly = true;
         for (Iterator<String> it = wanted.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            boolean legacy = !found.has(key) && ADDED_KEY_DEFAULTS.containsKey(key);
-            JsonNode there = legacy ? ADDED_KEY_DEFAULTS.get(key) : found.get(key);
+            JsonNode there = protocolValue(found, key);
+            boolean legacy = !found.has(key) && there != null;
             if (!now.get(key).equals(there)) {
                 differences.add(key + " " + there + (legacy ? " (recorded before the setting existed)" : "") + " there, "
                         + now.get(key) + " now");
@@ -551,6 +551,11 @@ final class BetaStudyCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), file + " records other settings (" + String.join("; ", differences)
                 + "): rerun with the recorded settings to resume, or choose another --out"
                 + (easeOnly ? ", or rerun its EASE cells with the new ones: --redo ease" : ""));
+    }
+
+    /** {@code key} of a {@value #PROTOCOL_FILE} as written, else the value an older file implies; null if neither. */
+    static JsonNode protocolValue(JsonNode protocol, String key) {
+        return protocol.has(key) ? protocol.get(key) : ADDED_KEY_DEFAULTS.get(key);
     }
 
     /** Appends this invocation (command line, machine, kernels) to {@code <out>/study.json}, keeping earlier runs. */

@@ -236,8 +236,7 @@ final class BetaStudyData {
         List<Double> lambdas = new ArrayList<>();
         p.path(BetaStudyCommand.EASE_LAMBDAS_KEY).forEach(l -> lambdas.add(l.asDouble()));
         return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt(), lambdas,
-                p.path(BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt(
-                        BetaStudyCommand.ADDED_KEY_DEFAULTS.get(BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt()));
+                BetaStudyCommand.protocolValue(p, BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt());
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */
