@@ -533,7 +533,8 @@ public final class Ease implements AutoCloseable {
             } else {
                 close();
                 log.accept("EASE: refitting the chosen lambda " + formatLambda(best().lambda()));
-                model = fit(train, best().lambda(), precision, dense, log);
+                // quiet like every fit of the search: the line above announces it
+                model = fit(train, best().lambda(), precision, dense, msg -> { });
             }
             return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
         }

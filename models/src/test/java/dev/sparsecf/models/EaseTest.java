@@ -237,6 +237,9 @@ class EaseTest {
                 int best = checkChosenIsTheFirstBest(sel);
                 assertEquals(best != lambdas.length - 1, log.stream().anyMatch(l -> l.startsWith("EASE: refitting")),
                         String.join("\n", log));
+                // a line per lambda tried, one for a refit and one for an edge warning; no fit's own phase lines
+                assertEquals(lambdas.length + (best != lambdas.length - 1 ? 1 : 0) + (sel.atEdge() ? 1 : 0), log.size(),
+                        String.join("\n", log));
                 // the Java kernels are deterministic, so a refit reproduces the validation scores exactly
                 assertEquals(sel.validationNdcg(),
                         model.evaluate(split.validation(), Ease.SELECTION_K).mean(Metric.NDCG, Ease.SELECTION_K));
