@@ -47,6 +47,8 @@ public final class OpenBlas {
 
     private static OpenBlas instance; // guarded by OpenBlas.class
     private static Throwable loadFailure; // guarded by OpenBlas.class
+    /** Every call into OpenBLAS passes it; a shutdown hook closes it (see {@link ExitGate} for why). */
+    private static final ExitGate EXIT_GATE = new ExitGate(1_000, System.err::println);
 
     private final Map<String, Path> pathByCopy;
     private final Map<String, SymbolLookup> lookupByCopy;
@@ -101,6 +103,7 @@ public final class OpenBlas {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(EXIT_GATE::close, "sparsecf OpenBLAS exit gate"));
     }
 
     /**
@@ -158,13 +161,16 @@ public final class OpenBlas {
         }
         // JavaCPP's blas_set_num_threads resolves openblas_set_num_threads with Loader.addressof, which finds
         // the nolapack copy; it also records the vendor id read by blas_get_vendor().
-        openblas_nolapack.blas_set_num_threads(threads);
+        EXIT_GATE.enter();
         try {
+            openblas_nolapack.blas_set_num_threads(threads);
             for (MethodHandle set : setThreadsByCopy.values()) {
                 set.invokeExact(threads);
             }
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
         }
     }
 
@@ -234,10 +240,13 @@ public final class OpenBlas {
         if (m == 0 || n == 0) {
             return;
         }
+        EXIT_GATE.enter();
         try {
             sgemm.invokeExact(CBLAS_ROW_MAJOR, trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
         }
     }
 
@@ -277,10 +286,13 @@ public final class OpenBlas {
         if (n == 0) {
             return;
         }
+        EXIT_GATE.enter();
         try {
             dsyrk.invokeExact(CBLAS_ROW_MAJOR, CBLAS_UPPER, trans(trans), n, k, alpha, a, lda, beta, c, ldc);
         } catch (Throwable t) {
             throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
         }
     }
 
@@ -335,12 +347,7 @@ public final class OpenBlas {
         // A row-major upper triangle with stride lda is, read column-major, the lower triangle of A^T = A with
         // the same lda. LAPACKE in column-major order calls LAPACK directly, while row-major order would copy
         // and transpose the whole matrix.
-        int info;
-        try {
-            info = (int) potrf.invokeExact(LAPACK_COL_MAJOR, (byte) 'L', n, a, lda);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        int info = potrx(potrf, a, n, lda);
         if (info == LAPACKE_NAN_IN_MATRIX) {
             throw new IllegalArgumentException(routine + ": matrix contains NaN in its upper triangle (" + n + "x" + n + ")");
         }
@@ -359,15 +366,23 @@ public final class OpenBlas {
             }
         }
         String inverse = routine.replace("trf", "tri");
-        try {
-            info = (int) potri.invokeExact(LAPACK_COL_MAJOR, (byte) 'L', n, a, lda);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        info = potrx(potri, a, n, lda);
         checkInfo(inverse, info);
         if (info > 0) {
             throw new IllegalArgumentException(inverse + ": the Cholesky factor has a zero at diagonal " + info
                     + ", so the matrix is singular (n = " + n + ")");
+        }
+    }
+
+    /** Calls LAPACKE potrf or potri on the lower triangle, column-major (see spdInverse); returns info. */
+    private static int potrx(MethodHandle potrx, MemorySegment a, int n, int lda) {
+        EXIT_GATE.enter();
+        try {
+            return (int) potrx.invokeExact(LAPACK_COL_MAJOR, (byte) 'L', n, a, lda);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
         }
     }
 
