@@ -1,0 +1,63 @@
+package dev.sparsecf.cli;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.DatasetStats;
+import dev.sparsecf.data.Interactions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sparsecf data stats}: users, items, interactions, density and the activity and popularity
+ * distributions of each dataset's positives and, with {@code --split}, the sizes of the split's parts.
+ */
+@Command(name = "stats",
+        description = {"Print the size and shape of datasets' positives (the binarised interactions).",
+                "With --split, also the parts of the Liang et al. held-out-user split."})
+public final class DataStatsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    SplitOptions splitOptions;
+
+    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME",
+            completionCandidates = DataCommand.Names.class,
+            description = "Datasets, comma-separated: ${COMPLETION-CANDIDATES}.")
+    List<String> data;
+
+    @Option(names = "--split", description = "Also split each dataset (seed --seed) and print the parts' users and pairs.")
+    boolean split;
+
+    @Override
+    public Integer call() throws IOException {
+        if (splitOptions.given() && !split) {
+            throw new ParameterException(spec.commandLine(), "--validation-users/--test-users need --split");
+        }
+        DataCommand.checkNames(spec, data);
+        common.apply();
+        PrintWriter out = spec.commandLine().getOut();
+        for (int d = 0; d < data.size(); d++) {
+            Interactions positives = DataCommand.load(spec, data.get(d), common.dataDir());
+            out.print((d == 0 ? "" : "\n") + DatasetStats.of(positives).format());
+            out.flush();
+            if (split) {
+                DataSplit s = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+                out.print("split: " + s.summary());
+                out.flush();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sparsecf.cli;
+
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.models.VaeTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sparsecf eval}: re-creates the split a saved model was trained on (dataset, seed and held-out counts
+ * from the model file), checks it is the same split (fingerprint), and reports the test metrics.
+ */
+@Command(name = "eval", description = "Evaluate a saved model on the test users of the split it was trained on.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ModelFileOption model;
+
+    @Option(names = "--on", defaultValue = "test", paramLabel = "test|validation",
+            description = "Which held-out users to evaluate (default ${DEFAULT-VALUE}).")
+    String on;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!on.equals("test") && !on.equals("validation")) {
+            throw new ParameterException(spec.commandLine(), "--on must be test or validation, got '" + on + "'");
+        }
+        common.apply();
+        DenseAlgebra dense = DenseAlgebra.get();
+        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
+            Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
+            DataSplit split = DataCommand.split(spec, positives, ts.config());
+            SavedModels.checkSameSplit(spec, split, loaded, model.file);
+            DataSplit.HeldOut heldOut = on.equals("test") ? split.test() : split.validation();
+            EvaluationResult r = VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
+                    loaded.model().config().batchSize(), heldOut);
+            PrintWriter o = spec.commandLine().getOut();
+            o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");
+            o.println(r.format());
+        }
+        return 0;
+    }
+}

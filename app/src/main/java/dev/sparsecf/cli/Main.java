@@ -1,0 +1,97 @@
+package dev.sparsecf.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sparsecf} command line: one subcommand per task ({@code bench}, {@code data}; training and
+ * evaluation register here the same way). Mistakes in the command line print one line and exit 2;
+ * failures print one line and exit 1; {@code --debug} adds the stack trace.
+ */
+@Command(name = "sparsecf",
+        description = "Vectorized sparse kernels, Mult-VAE and EASE on the JVM.",
+        subcommands = {BenchCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, RecommendCommand.class, StudyCommand.class},
+        synopsisSubcommandLabel = "COMMAND")
+public final class Main implements Callable<Integer> {
+
+    /** Exit code of a command-line mistake (picocli's convention). */
+    public static final int USAGE_ERROR = 2;
+    /** Exit code of a failed run. */
+    public static final int FAILURE = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() {
+        throw missingCommand(spec);
+    }
+
+    /** The usage error of a command group called without one of its subcommands. */
+    static ParameterException missingCommand(CommandSpec spec) {
+        return new ParameterException(spec.commandLine(), "missing command (one of "
+                + String.join(", ", spec.subcommands().keySet()) + ")");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line and returns its exit code; output and error messages go to {@code out} and {@code err}. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        // decided before parsing, so that a parse error can honour --debug too
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // JMH's own options (-f 1, -wi 3, -prof gc, ...) reach bench as positional arguments
+        cl.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
+        cl.setParameterExceptionHandler((e, argv) -> {
+            CommandLine at = e.getCommandLine();
+            err.println(at.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+                    + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((e, at, parseResult) -> {
+            err.println(at.getCommandSpec().qualifiedName() + ": " + describe(e)
+                    + (debug ? "" : " (--debug prints the stack trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return FAILURE;
+        });
+        return cl.execute(args);
+    }
+
+    /** The message of {@code e} and of its causes, as one line. */
+    static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+            if (!sb.toString().contains(m)) {
+                sb.append(sb.isEmpty() ? "" : ": ").append(m.replace('\n', ' '));
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.sparsecf.cli;
+
+import dev.sparsecf.render.Progress;
+import dev.sparsecf.study.StudyCells;
+
+import static dev.sparsecf.cli.MainTest.assertOneLineError;
+import static dev.sparsecf.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsecf.cli.MainTest.Outcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The beta study on a reduced grid (one small dataset, two betas and EASE, one seed, few epochs), end to end. */
+class BetaStudyCommandTest {
+
+    private static final int TEST_USERS = 10;
+
+    @TempDir
+    Path tmp;
+
+    private Path dataDir;
+    private Path out;
+
+    @BeforeEach
+    void data() throws IOException {
+        dataDir = ModelCommandsTest.writeSmallMl100k(tmp.resolve("data"));
+        out = tmp.resolve("study");
+    }
+
+    private Outcome study(String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS),
+                "--lambda", "10,100", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private Map<String, StudyCells.Cell> cells() throws IOException {
+        return StudyCells.read(out.resolve("ml-100k").resolve(StudyCells.FILE)).stream()
+                .collect(Collectors.toMap(StudyCells.Cell::variant, Function.identity()));
+    }
+
+    @Test
+    void reducedGridWritesRowsAndPerUserFilesAndResumes() throws IOException {
+        Outcome first = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, first.code(), first.err());
+        Map<String, StudyCells.Cell> cells = cells();
+        assertEquals(List.of("const-0", "const-0.5", "ease"), cells.keySet().stream().sorted().toList());
+        StudyCells.Cell free = cells.get("const-0");
+        StudyCells.Cell penalised = cells.get("const-0.5");
+        for (StudyCells.Cell c : cells.values()) {
+            assertEquals(TEST_USERS, c.testUsers(), c.toString());
+            assertTrue(c.ndcg100() > 0 && c.ndcg100() <= 1 && c.recall20() <= c.recall50() + 1e-12, c.toString());
+            assertEquals(0, c.seed());
+        }
+        assertEquals(4, free.epochs());
+        assertEquals(0.0, free.meanBeta(), 0.0);
+        assertEquals(0.5, penalised.meanBeta(), 1e-6);
+        assertTrue(free.klMean() > penalised.klMean(), "a KL weight of 0.5 must shrink the KL: " + free + " vs " + penalised);
+        assertTrue(free.activeUnits() >= 0 && free.activeUnits() <= 200, free.toString());
+        // from the grid 10, 100 or up to 4 steps past its edge (the default): 10 / 10^k or 100 * 10^k
+        double exponent = Math.log10(cells.get("ease").lambda());
+        assertTrue(Math.abs(exponent - Math.rint(exponent)) < 1e-9 && exponent >= -3 && exponent <= 6, cells.get("ease").toString());
+
+        Path dir = out.resolve("ml-100k");
+        List<String> users = Files.readAllLines(dir.resolve("users").resolve("const-0.5__s0.csv"));
+        assertEquals("user,clicks,recall20,recall50,ndcg100,kl", users.get(0));
+        assertEquals(TEST_USERS + 1, users.size());
+        double meanNdcg = users.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[4])).average().orElseThrow();
+        assertEquals(penalised.ndcg100(), meanNdcg, 1e-6, "the row's NDCG@100 is the mean of the per-user values");
+        assertEquals(200 + 1, Files.readAllLines(dir.resolve("latent").resolve("const-0__s0.csv")).size());
+        assertEquals(4 + 1, Files.readAllLines(dir.resolve("history").resolve("const-0__s0.csv")).size());
+        assertTrue(first.err().contains("[1/3] ml-100k seed 0 const-0: test NDCG@100 "), first.err());
+        assertTrue(first.err().contains("; ETA for ml-100k: about "), first.err());
+        assertTrue(first.err().contains("[3/3] ml-100k seed 0 ease: test NDCG@100 ") && first.err().contains("ETA for ml-100k: done\n"),
+                "the last cell's ETA says the dataset is done: " + first.err());
+        assertTrue(first.err().contains("\n    EASE lambda "), "the EASE cell reports each lambda it tries: " + first.err());
+
+        // the report renders tables and plots from these rows
+        Outcome report = run("study", "report", "--dir", out.toString());
+        assertEquals(0, report.code(), report.err());
+        String readme = Files.readString(out.resolve("README.md"));
+        assertTrue(readme.contains("ml-100k") && readme.contains(String.format(java.util.Locale.ROOT, "%.4f", penalised.ndcg100())),
+                "the README reports the measured NDCG@100 " + penalised.ndcg100() + ":\n" + readme);
+        assertTrue(Files.size(dir.resolve("ndcg_vs_beta.svg")) > 0);
+
+        // a restart skips finished cells
+        String before = Files.readString(dir.resolve(StudyCells.FILE));
+        Outcome again = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("3 of 3 cells done, 0 to run"), again.err());
+        assertEquals(before, Files.readString(dir.resolve(StudyCells.FILE)));
+
+        // a cell whose row never got written (interrupted) runs again, and only that one
+        StudyCells.write(dir.resolve(StudyCells.FILE), List.of(free, cells.get("ease")));
+        Outcome resumed = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, resumed.code(), resumed.err());
+        // the missing Mult-VAE cell is estimated from the finished one of the same cost
+        assertTrue(resumed.err().contains("2 of 3 cells done, 1 to run, about " + Progress.duration(free.trainSeconds())
+                + "\n"), resumed.err());
+        assertEquals(3, cells().size());
+        assertEquals(free, cells().get("const-0"), "finished cells are kept as they were");
+
+        // other settings on the same directory would mix incomparable rows
+        Outcome other = study("--variants", "const-0", "--epochs", "5", "--patience", "0");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("records other settings (epochs 4 there, 5 now)"), other.err());
+
+        // a protocol written before the lambda edge search existed chose from the grid only: it resumes with 0 steps
+        Path protocol = dir.resolve(BetaStudyCommand.PROTOCOL_FILE);
+        String written = Files.readString(protocol);
+        assertTrue(written.contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"), written);
+        Files.writeString(protocol, written.replaceAll("\\s*\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4,", ""));
+        Outcome legacy = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(2, legacy.code(), legacy.err());
+        assertTrue(legacy.err().contains("records other settings (" + BetaStudyCommand.EASE_EDGE_STEPS_KEY
+                + " 0 (recorded before the setting existed) there, 4 now)"), legacy.err());
+        assertTrue(legacy.err().contains("or rerun its EASE cells with the new ones: --redo ease"), legacy.err());
+        Outcome gridOnly = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
+                "--lambda-edge-steps", "0");
+        assertEquals(0, gridOnly.code(), gridOnly.err());
+        assertTrue(gridOnly.err().contains("3 of 3 cells done, 0 to run"), gridOnly.err());
+
+        // --redo ease reruns the EASE cell under the new EASE settings and records them; the other rows stay
+        Outcome dry = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0", "--redo", "ease",
+                "--dry-run");
+        assertEquals(0, dry.code(), dry.err());
+        assertTrue(dry.err().contains("ml-100k: would discard 1 finished cell(s) to run again (--redo): ease seed 0"), dry.err());
+        // the discarded cell's time estimates its rerun
+        assertTrue(dry.err().contains("2 of 3 cells done, 1 to run, about "
+                + Progress.duration(cells().get("ease").trainSeconds()) + "\n"), dry.err());
+        assertEquals(3, cells().size(), "a dry run discards nothing");
+        Outcome redo = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0", "--redo", "ease");
+        assertEquals(0, redo.code(), redo.err());
+        assertTrue(redo.err().contains("ml-100k: discarding 1 finished cell(s) to run again (--redo): ease seed 0"), redo.err());
+        assertTrue(Files.readString(protocol).contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"));
+        assertEquals(3, cells().size());
+        assertEquals(free, cells().get("const-0"), "cells not redone are kept as they were");
+        assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));
+        Outcome resumed2 = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
+        assertEquals(0, resumed2.code(), resumed2.err());
+        assertTrue(resumed2.err().contains("3 of 3 cells done, 0 to run"), resumed2.err());
+        // a setting the Mult-VAE cells share cannot change by redoing some of them
+        Outcome notScoped = study("--variants", "const-0,const-0.5,ease", "--epochs", "5", "--patience", "0", "--redo", "const-0");
+        assertEquals(2, notScoped.code(), notScoped.err());
+        assertTrue(notScoped.err().contains("records other settings (epochs 4 there, 5 now)"), notScoped.err());
+        assertEquals(3, cells().size(), "a refused run discards nothing");
+        // nor when only a later dataset's settings differ
+        Path other2 = out.resolve("synthetic-0.05");
+        Files.createDirectories(other2);
+        Files.writeString(other2.resolve(BetaStudyCommand.PROTOCOL_FILE), "{\"epochs\": 99}\n");
+        Outcome laterRefused = run("study", "beta", "--data", "ml-100k,synthetic:0.05", "--data-dir", dataDir.toString(),
+                "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS), "--lambda", "10,100",
+                "--out", out.toString(), "--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
+                "--redo", "ease");
+        assertEquals(2, laterRefused.code(), laterRefused.err());
+        assertTrue(laterRefused.err().contains(other2.resolve(BetaStudyCommand.PROTOCOL_FILE) + " records other settings"),
+                laterRefused.err());
+        assertEquals(3, cells().size(), "ml-100k's EASE cell is kept when the run is refused");
+        assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));
+    }
+
+    @Test
+    void userMistakesAreOneLineErrors() {
+        assertOneLineError("--variants: unknown variant 'const-7'", "study", "beta", "--data", "ml-100k", "--variants", "const-7",
+                "--out", tmp.toString());
+        assertOneLineError("--seeds must be >= 1", "study", "beta", "--data", "ml-100k", "--seeds", "0", "--out", tmp.toString());
+        assertOneLineError("--data: unknown dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
+        assertOneLineError("--redo: ease is not among the variants this run plans; add it to --variants", "study", "beta",
+                "--data", "ml-100k", "--variants", "constant", "--redo", "ease", "--out", tmp.toString());
+    }
+}
