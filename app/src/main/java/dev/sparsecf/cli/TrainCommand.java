@@ -212,7 +212,11 @@ public final class TrainCommand implements Callable<Integer> {
             m.put("lambda", selection.lambda());
             List<Map<String, Object>> candidates = new ArrayList<>();
             for (Ease.Candidate c : selection.candidates()) {
-                candidates.add(Map.of("lambda", c.lambda(), "validationNdcg100", c.validationNdcg()));
+                // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run
+                Map<String, Object> candidate = new LinkedHashMap<>();
+                candidate.put("lambda", c.lambda());
+                candidate.put("validationNdcg100", c.validationNdcg());
+                candidates.add(candidate);
             }
             m.put("candidates", candidates);
             m.put("lambdaAtEdge", selection.atEdge());

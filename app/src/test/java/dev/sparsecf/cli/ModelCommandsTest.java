@@ -12,6 +12,9 @@ import dev.sparsecf.cli.MainTest.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +71,8 @@ class ModelCommandsTest {
         double best = 0;
         for (JsonNode c : metrics.path("candidates")) {
             best = Math.max(best, c.path("validationNdcg100").asDouble());
+            // a fixed field order, so that metrics.json is the same file for the same run
+            assertEquals(List.of("lambda", "validationNdcg100"), iterableToList(c.fieldNames()), c.toString());
         }
         assertEquals(best, metrics.path("validation").path("NDCG@100").path("mean").asDouble(), 1e-12,
                 "the chosen lambda is the one with the best validation NDCG@100");
@@ -131,5 +136,11 @@ class ModelCommandsTest {
         assertEquals(1, o.code());
         assertTrue(o.err().strip().lines().count() == 1 && o.err().contains("not a sparsecf model file"), o.err());
         assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    private static List<String> iterableToList(Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 }
