@@ -2,5 +2,8 @@
  * Interaction data: loaders for the public formats ({@link dev.sparsecf.data.InteractionLoaders}), named
  * datasets under a data directory ({@link dev.sparsecf.data.Datasets}), the held-out-user split of Liang et
  * al. 2018 with a plain-text export ({@link dev.sparsecf.data.DataSplit}) and summary statistics.
+ *
+ * <p>Depends on {@code dev.sparsecf.kernels} (the CSR matrix a split hands to the models) and
+ * {@code dev.sparsecf.kernels.synthetic} (the {@code synthetic} dataset).
  */
 package dev.sparsecf.data;
