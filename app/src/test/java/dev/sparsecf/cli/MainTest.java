@@ -1,5 +1,7 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.perf.BenchProfile;
+import dev.sparsecf.perf.BenchSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,8 +116,8 @@ public class MainTest {
     @Test
     void userJmhOptionsWinOverTheQuickProfile() {
         BenchCommand cmd = parse("--include", "Spmm", "-f", "2", "-jvmArgsAppend", "-Dx=1");
-        BenchCommand.Run run = new BenchCommand.Run(List.of(SPMM), Map.of(), false);
-        Options o = cmd.jmhOptions(cmd.parseJmhArgs(), run, 3, Path.of("run.json"));
+        BenchProfile.Run run = new BenchProfile.Run(List.of(SPMM), Map.of(), false);
+        Options o = BenchSession.options(cmd.profile, cmd.parseJmhArgs(), run, 3, Path.of("run.json"));
         assertEquals(2, o.getForkCount().get(), "user's -f");
         assertEquals(5, o.getWarmupIterations().get(), "quick profile");
         assertEquals(TimeValue.seconds(2), o.getWarmupTime().get(), "quick profile");
@@ -133,8 +135,8 @@ public class MainTest {
     @Test
     void fullProfileKeepsTheBenchmarksOwnSettings() {
         BenchCommand cmd = parse("--profile", "FULL");
-        BenchCommand.Run run = new BenchCommand.Run(List.of(SPMM), Map.of(), false);
-        Options o = cmd.jmhOptions(cmd.parseJmhArgs(), run, 2, Path.of("run.json"));
+        BenchProfile.Run run = new BenchProfile.Run(List.of(SPMM), Map.of(), false);
+        Options o = BenchSession.options(cmd.profile, cmd.parseJmhArgs(), run, 2, Path.of("run.json"));
         assertFalse(o.getForkCount().hasValue());
         assertFalse(o.getWarmupIterations().hasValue());
         assertFalse(o.getJvmArgsAppend().hasValue(), "the @Fork list applies");
@@ -142,7 +144,7 @@ public class MainTest {
 
     @Test
     void quickProfileNarrowsGemmAndTheInverseAndSkipsGram() {
-        List<BenchCommand.Run> runs = BenchCommand.Profile.QUICK.plan(ALL, null);
+        List<BenchProfile.Run> runs = BenchProfile.QUICK.plan(ALL, null);
         assertEquals(3, runs.size(), runs.toString());
         assertEquals(List.of(SPMM, "dev.sparsecf.bench.TopKBenchmark.topK"), runs.get(0).benchmarks());
         assertEquals(Map.of(), runs.get(0).params(), "the sparse kernels keep their own grids");
@@ -155,18 +157,18 @@ public class MainTest {
 
     @Test
     void fullProfileRunsTheNaiveGemmSmallAndTheBigInverseShort() {
-        List<BenchCommand.Run> runs = BenchCommand.Profile.FULL.plan(ALL, null);
+        List<BenchProfile.Run> runs = BenchProfile.FULL.plan(ALL, null);
         assertEquals(List.of(GRAM, SPMM, "dev.sparsecf.bench.TopKBenchmark.topK"), runs.get(0).benchmarks());
-        List<BenchCommand.Run> gemm = runs.stream().filter(r -> r.benchmarks().equals(List.of(GEMM))).toList();
+        List<BenchProfile.Run> gemm = runs.stream().filter(r -> r.benchmarks().equals(List.of(GEMM))).toList();
         assertEquals(2, gemm.size());
         assertFalse(gemm.get(0).params().get("impl").contains("scalar"), "no naive GEMM at the big shapes");
         assertEquals(List.of("square-512"), gemm.get(1).params().get("shape"));
-        BenchCommand.Run big = runs.get(runs.size() - 1);
+        BenchProfile.Run big = runs.get(runs.size() - 1);
         assertEquals(Map.of("n", List.of("8000")), big.params());
         assertTrue(big.longCalls());
 
         BenchCommand cmd = parse("--profile", "full");
-        Options o = cmd.jmhOptions(cmd.parseJmhArgs(), big, 2, Path.of("run.json"));
+        Options o = BenchSession.options(cmd.profile, cmd.parseJmhArgs(), big, 2, Path.of("run.json"));
         assertEquals(1, o.getForkCount().get(), "one fork when a call takes seconds");
         assertEquals(2, o.getWarmupIterations().get());
         assertEquals(3, o.getMeasurementIterations().get());
@@ -174,18 +176,18 @@ public class MainTest {
 
     @Test
     void includeSelectsWithinTheProfile() {
-        List<BenchCommand.Run> runs = BenchCommand.Profile.QUICK.plan(ALL, Pattern.compile("Gemm"));
+        List<BenchProfile.Run> runs = BenchProfile.QUICK.plan(ALL, Pattern.compile("Gemm"));
         assertEquals(1, runs.size(), runs.toString());
         assertEquals(List.of(GEMM), runs.get(0).benchmarks());
-        assertTrue(BenchCommand.Profile.QUICK.plan(ALL, Pattern.compile("Gram")).isEmpty(), "skipped even when asked");
-        assertEquals(1, BenchCommand.Profile.FULL.plan(ALL, Pattern.compile("Gram")).size());
+        assertTrue(BenchProfile.QUICK.plan(ALL, Pattern.compile("Gram")).isEmpty(), "skipped even when asked");
+        assertEquals(1, BenchProfile.FULL.plan(ALL, Pattern.compile("Gram")).size());
     }
 
     @Test
     void userParamWinsOverTheNarrowing() {
         BenchCommand cmd = parse("-p", "shape=square-2048");
-        BenchCommand.Run gemm = BenchCommand.Profile.QUICK.plan(ALL, Pattern.compile("Gemm")).get(0);
-        Options o = cmd.jmhOptions(cmd.parseJmhArgs(), gemm, 2, Path.of("run.json"));
+        BenchProfile.Run gemm = BenchProfile.QUICK.plan(ALL, Pattern.compile("Gemm")).get(0);
+        Options o = BenchSession.options(cmd.profile, cmd.parseJmhArgs(), gemm, 2, Path.of("run.json"));
         assertEquals(List.of("square-2048"), List.copyOf(o.getParameter("shape").get()));
         assertEquals(List.of("panama", "openblas"), List.copyOf(o.getParameter("impl").get()));
     }
@@ -202,7 +204,7 @@ public class MainTest {
 
     @Test
     void theJarListsTheDenseBenchmarks() {
-        List<String> names = BenchCommand.benchmarkNames();
+        List<String> names = BenchSession.benchmarkNames();
         assertTrue(names.containsAll(List.of(GEMM, GRAM, INVERT, SPMM)), names.toString());
     }
 }
