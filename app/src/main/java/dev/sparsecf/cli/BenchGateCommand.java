@@ -4,16 +4,11 @@ import dev.sparsecf.perf.JmhResults;
 import dev.sparsecf.perf.RunMetadata;
 import dev.sparsecf.perf.gate.RatioGate;
 import dev.sparsecf.perf.gate.RegressionGate;
-
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.RunnerException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -134,26 +129,7 @@ public final class BenchGateCommand implements Callable<Integer> {
         out.printf("sparsecf bench gate: %d kernels from %s, %d kernel thread%s%n", config.kernels().size(),
                 ratios, kernelThreads, kernelThreads == 1 ? "" : "s");
         out.flush();
-        List<JmhResults.Result> results = new ArrayList<>();
-        for (RatioGate.KernelGate gate : config.kernels()) {
-            Path json = Files.createTempFile("sparsecf-gate-", ".json");
-            try {
-                try {
-                    new Runner(RatioGate.options(gate, config.run(), kernelThreads, json)).run();
-                } catch (RunnerException e) {
-                    throw new IllegalStateException("the gate's benchmark run of " + gate.benchmark() + " failed", e);
-                }
-                List<JmhResults.Result> r = Files.size(json) == 0 ? List.of() : JmhResults.read(json);
-                if (r.isEmpty()) {
-                    throw new IllegalStateException("JMH ran no benchmark " + gate.benchmark()
-                            + ": is its name in " + ratios + " right?");
-                }
-                results.addAll(r);
-            } finally {
-                Files.deleteIfExists(json);
-            }
-        }
-        return results;
+        return RatioGate.run(config, kernelThreads, ratios);
     }
 
     /** "10%", "10" or "2.5%" as a fraction (0.1, 0.1, 0.025). */

@@ -1,12 +1,12 @@
 package dev.sparsecf.perf.gate;
 
-import dev.sparsecf.perf.JmhResults;
-import dev.sparsecf.render.TextTable;
-
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparsecf.bench.KernelBenchmark;
 import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.perf.JmhResults;
+import dev.sparsecf.render.TextTable;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +19,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -330,5 +332,32 @@ public final class RatioGate {
                     c.problems().isEmpty() ? "ok" : "FAIL: " + String.join("; ", c.problems())});
         }
         return TextTable.render(cells, c -> c < 3 || c == 8);
+    }
+
+    /**
+     * Runs every kernel of {@code config} in its own short JMH session (as the gates file {@code gatesFile}
+     * describes) with {@code kernelThreads} threads and returns all their results.
+     */
+    public static List<JmhResults.Result> run(Config config, int kernelThreads, Path gatesFile) throws IOException {
+        List<JmhResults.Result> results = new ArrayList<>();
+        for (KernelGate gate : config.kernels()) {
+            Path json = Files.createTempFile("sparsecf-gate-", ".json");
+            try {
+                try {
+                    new Runner(options(gate, config.run(), kernelThreads, json)).run();
+                } catch (RunnerException e) {
+                    throw new IllegalStateException("the gate's benchmark run of " + gate.benchmark() + " failed", e);
+                }
+                List<JmhResults.Result> r = Files.size(json) == 0 ? List.of() : JmhResults.read(json);
+                if (r.isEmpty()) {
+                    throw new IllegalStateException("JMH ran no benchmark " + gate.benchmark()
+                            + ": is its name in " + gatesFile + " right?");
+                }
+                results.addAll(r);
+            } finally {
+                Files.deleteIfExists(json);
+            }
+        }
+        return results;
     }
 }
