@@ -1,6 +1,8 @@
 package dev.sparsecf.bench;
 
 import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -91,7 +93,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
             normA = Math.max(normA, ra);
             normX = Math.max(normX, rx);
         }
-        double bound = (4.0 * n * Agreement.U_DOUBLE + Agreement.gamma(n, Agreement.U_DOUBLE)) * normA * normX;
+        double bound = ErrorBounds.inverseResidual(n, normA, normX);
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         Agreement.Samples samples = new Agreement.Samples(SAMPLES);
         for (int t = 0; t < SAMPLES; t++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -226,8 +227,7 @@ class CholeskyInverseTest {
             normA = Math.max(normA, ra);
             normX = Math.max(normX, rx);
         }
-        double bound = (4.0 * n + ErrorBounds.gamma(n, ErrorBounds.U_DOUBLE) / ErrorBounds.U_DOUBLE) * ErrorBounds.U_DOUBLE
-                * normA * normX;
+        double bound = ErrorBounds.inverseResidual(n, normA, normX);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
