@@ -134,12 +134,32 @@ public final class ErrorBounds {
                 + 2 * U_DOUBLE * (Math.abs(sumX * lse) + sumAbsXZ);
     }
 
+    /** Element (i, j) of a square matrix, however it is stored. */
+    @FunctionalInterface
+    public interface SquareMatrix {
+        /** Element (i, j). */
+        double get(int i, int j);
+    }
+
     /**
-     * Bound on an element of {@code A X - I} for a computed SPD inverse {@code X} and a double residual loop:
-     * {@code 4 n u kappa + gamma(n) kappa}, {@code kappa = ||A||_inf ||X||_inf}, the normwise residual bound of a
-     * backward-stable inversion (Higham, Sec. 14.1-14.3, with c = 4) plus the rounding of the check's own dot product.
+     * Bound on an element of {@code A X - I} for a computed inverse {@code X} of the {@code n x n} SPD {@code A},
+     * the product in double: {@code 4 n u kappa + gamma(n) kappa}, {@code kappa = ||A||_inf ||X||_inf}, the
+     * normwise residual bound of a backward-stable inversion (Higham, Sec. 14.1-14.3, with c = 4) plus the rounding
+     * of the check's own dot product.
      */
-    public static double inverseResidual(int n, double normA, double normX) {
+    public static double inverseResidual(int n, SquareMatrix a, SquareMatrix x) {
+        double normA = 0;
+        double normX = 0;
+        for (int i = 0; i < n; i++) {
+            double ra = 0;
+            double rx = 0;
+            for (int j = 0; j < n; j++) {
+                ra += Math.abs(a.get(i, j));
+                rx += Math.abs(x.get(i, j));
+            }
+            normA = Math.max(normA, ra);
+            normX = Math.max(normX, rx);
+        }
         return (4.0 * n * U_DOUBLE + gamma(n, U_DOUBLE)) * normA * normX;
     }
 }
