@@ -1,6 +1,8 @@
 package dev.sparsecf.bench;
 
 import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -79,19 +81,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
      */
     @Override
     protected void verifyTrial() {
-        double normA = 0;
-        double normX = 0;
-        for (int i = 0; i < n; i++) {
-            double ra = 0;
-            double rx = 0;
-            for (int j = 0; j < n; j++) {
-                ra += Math.abs(spd.getAtIndex(D, (long) i * n + j));
-                rx += Math.abs(x(i, j));
-            }
-            normA = Math.max(normA, ra);
-            normX = Math.max(normX, rx);
-        }
-        double bound = (4.0 * n * Agreement.U_DOUBLE + Agreement.gamma(n, Agreement.U_DOUBLE)) * normA * normX;
+        double bound = ErrorBounds.inverseResidual(n, (i, j) -> spd.getAtIndex(D, (long) i * n + j), this::x);
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         Agreement.Samples samples = new Agreement.Samples(SAMPLES);
         for (int t = 0; t < SAMPLES; t++) {

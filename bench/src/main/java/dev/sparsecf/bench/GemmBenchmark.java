@@ -2,6 +2,8 @@ package dev.sparsecf.bench;
 
 import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -128,7 +130,7 @@ public class GemmBenchmark extends TrialBenchmark {
                 mag += Math.abs(term);
             }
             samples.add(i, j, sum, c.get(i, j),
-                    (Agreement.gamma(s.k, Agreement.U) + Agreement.gamma(s.k, Agreement.U_DOUBLE)) * mag);
+                    (ErrorBounds.gamma(s.k, ErrorBounds.U_FLOAT) + ErrorBounds.gamma(s.k, ErrorBounds.U_DOUBLE)) * mag);
         }
         samples.require(trialName(), "C", "the exact dot product");
     }

@@ -3,6 +3,8 @@ package dev.sparsecf.bench;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 
@@ -78,15 +80,15 @@ public class LogSoftmaxBenchmark extends KernelBenchmark {
             // (max - min) U for rounding z - max, and per-lane rescaling by up to n more multiplies and EXPs
             // (5 U each): relative error (6n + 4 + range) U, which log() turns into an absolute error of the
             // log-sum-exp; rounding that to float adds U |lse|.
-            double lseTol = (6.0 * n + 4 + (max - min)) * Agreement.U + Agreement.U * Math.abs(lse);
+            double lseTol = (6.0 * n + 4 + (max - min)) * ErrorBounds.U_FLOAT + ErrorBounds.U_FLOAT * Math.abs(lse);
             // loss = sumX * lse - x.z; doubled because both sides round
-            lossTol[i] = 2 * (sumX * lseTol + Agreement.U * (sumX * Math.abs(lse) + Math.abs(dot)));
+            lossTol[i] = 2 * (sumX * lseTol + ErrorBounds.U_FLOAT * (sumX * Math.abs(lse) + Math.abs(dot)));
             for (int j = 0; j < n; j++) {
                 // grad = exp(z - lse) * sumX - x: lse's error, rounding z - lse, EXP (4 U) and the multiply,
                 // relative to the softmax term, then the subtraction's rounding
                 double softmaxTerm = Math.exp(z[row + j] - lse) * sumX;
-                double rel = lseTol + (Math.abs(z[row + j] - lse) + 5) * Agreement.U;
-                gradTol[row + j] = 2 * (rel * softmaxTerm + Agreement.U * Math.abs(expectedGrad[row + j]));
+                double rel = lseTol + (Math.abs(z[row + j] - lse) + 5) * ErrorBounds.U_FLOAT;
+                gradTol[row + j] = 2 * (rel * softmaxTerm + ErrorBounds.U_FLOAT * Math.abs(expectedGrad[row + j]));
             }
         }
         Agreement.requireClose(trialName(), "rowLoss", expectedLoss, actualLoss, lossTol);

@@ -3,6 +3,8 @@ package dev.sparsecf.bench;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -80,7 +82,7 @@ public class SpmmBenchmark extends KernelBenchmark {
             }
             for (int j = 0; j < n; j++) {
                 double m = Math.abs(rowScale[i]) * mag[j] + Math.abs(bias.getAtIndex(ValueLayout.JAVA_FLOAT, j));
-                tol[i * n + j] = 2 * (x.rowNnz(i) + 2) * Agreement.U * m;
+                tol[i * n + j] = 2 * (x.rowNnz(i) + 2) * ErrorBounds.U_FLOAT * m;
             }
         }
         Agreement.requireClose(trialName(), "C", expected, actual, tol, n);

@@ -3,6 +3,8 @@ package dev.sparsecf.bench;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
@@ -84,7 +86,7 @@ public class SpmmTransposeBenchmark extends KernelBenchmark {
         }
         double[] tol = new double[actual.length];
         for (int e = 0; e < tol.length; e++) {
-            tol[e] = 2 * (count[e / n] + 1) * Agreement.U * mag[e];
+            tol[e] = 2 * (count[e / n] + 1) * ErrorBounds.U_FLOAT * mag[e];
         }
         Agreement.requireClose(trialName(), "G", expected, actual, tol, n);
     }

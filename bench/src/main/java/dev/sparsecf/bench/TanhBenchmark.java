@@ -2,6 +2,7 @@ package dev.sparsecf.bench;
 
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 

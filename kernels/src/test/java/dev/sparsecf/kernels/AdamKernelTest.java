@@ -1,8 +1,9 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.TestMatrices;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -49,16 +50,16 @@ class AdamKernelTest {
             m[p] = 0f;
             v[p] = 0f;
         }
-        try (DenseMatrix wm = TestMatrices.dense(ROWS, n, w);
-             DenseMatrix mm = TestMatrices.dense(ROWS, n, m);
-             DenseMatrix vm = TestMatrices.dense(ROWS, n, v)) {
+        try (DenseMatrix wm = OffHeapMatrices.dense(ROWS, n, w);
+             DenseMatrix mm = OffHeapMatrices.dense(ROWS, n, m);
+             DenseMatrix vm = OffHeapMatrices.dense(ROWS, n, v)) {
             for (int step = 1; step <= STEPS; step++) {
                 float[] g = TestMatrices.uniform(rnd, size, -1f, 1f);
                 for (int p = 3; p < size; p += 11) {
                     g[p] = 0f; // zero gradients: m and v only decay
                 }
                 double stepSize = 1e-3 * Math.sqrt(1 - Math.pow(BETA2, step)) / (1 - Math.pow(BETA1, step));
-                try (DenseMatrix gm = TestMatrices.dense(ROWS, n, g)) {
+                try (DenseMatrix gm = OffHeapMatrices.dense(ROWS, n, g)) {
                     kernels.adamUpdate(wm, gm, mm, vm, stepSize, BETA1, BETA2, EPSILON, weightDecay);
                     expected(w, g, m, v, stepSize, weightDecay);
                     String what = impl + " adam, n=" + n + ", weight decay " + weightDecay + ", step " + step;

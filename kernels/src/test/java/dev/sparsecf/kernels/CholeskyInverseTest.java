@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -214,20 +215,7 @@ class CholeskyInverseTest {
      * Numerical Algorithms, 2nd ed., Sec. 14.1-14.3), with c = 4; plus the double product's own rounding.
      */
     private static void assertResidual(String impl, double[] a, double[] x, int n) {
-        double normA = 0;
-        double normX = 0;
-        for (int i = 0; i < n; i++) {
-            double ra = 0;
-            double rx = 0;
-            for (int j = 0; j < n; j++) {
-                ra += Math.abs(a[i * n + j]);
-                rx += Math.abs(x[i * n + j]);
-            }
-            normA = Math.max(normA, ra);
-            normX = Math.max(normX, rx);
-        }
-        double bound = (4.0 * n + ErrorBounds.gamma(n, ErrorBounds.U_DOUBLE) / ErrorBounds.U_DOUBLE) * ErrorBounds.U_DOUBLE
-                * normA * normX;
+        double bound = ErrorBounds.inverseResidual(n, (i, j) -> a[i * n + j], (i, j) -> x[i * n + j]);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;

@@ -124,11 +124,11 @@ class DenseMatrixTest {
     void fillAndCopyTouchOnlyValidColumns() {
         try (DenseMatrix a = DenseMatrix.allocate(2, 3); DenseMatrix b = DenseMatrix.allocate(2, 3);
              DenseMatrix wrong = DenseMatrix.allocate(3, 2)) {
-            TestMatrices.poisonPadding(a);
+            OffHeapMatrices.poisonPadding(a);
             a.fill(-0f);
             assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(a.get(1, 2)), "-0.0 is kept");
             a.fill(2.5f);
-            TestMatrices.assertPaddingIntact(a, "fill");
+            OffHeapMatrices.assertPaddingIntact(a, "fill");
             b.copyFrom(a);
             assertArrayEquals(new float[] {2.5f, 2.5f, 2.5f, 2.5f, 2.5f, 2.5f}, b.toArray());
             assertEquals(0f, b.segment().getAtIndex(ValueLayout.JAVA_FLOAT, 3), "copyFrom leaves padding alone");

@@ -1,11 +1,13 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.ErrorBounds;
+import dev.sparsecf.testing.TestMatrices;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -117,11 +119,11 @@ class GemmTest {
         int n = 1500;
         int k = 300;
         SplittableRandom rnd = new SplittableRandom(7);
-        try (DenseMatrix a = TestMatrices.dense(m, k, TestMatrices.uniform(rnd, m * k, -1f, 1f));
-             DenseMatrix b = TestMatrices.dense(n, k, TestMatrices.uniform(rnd, n * k, -1f, 1f))) {
+        try (DenseMatrix a = OffHeapMatrices.dense(m, k, TestMatrices.uniform(rnd, m * k, -1f, 1f));
+             DenseMatrix b = OffHeapMatrices.dense(n, k, TestMatrices.uniform(rnd, n * k, -1f, 1f))) {
             float[] first = null;
             for (int threads : new int[] {1, 2, 3}) {
-                try (DenseMatrix c = TestMatrices.output(m, n)) {
+                try (DenseMatrix c = OffHeapMatrices.output(m, n)) {
                     KernelImpls.kernels(impl, threads).gemm(false, true, 1f, a, b, 0f, c);
                     float[] got = c.toArray();
                     if (first == null) {
@@ -164,8 +166,8 @@ class GemmTest {
         float[] cv = TestMatrices.uniform(rnd, m * n, -1f, 1f);
         String what = kernels.implementationName() + " gemm transA=" + transA + " transB=" + transB + " m=" + m + " n=" + n
                 + " k=" + k + " alpha=" + alpha + " beta=" + beta;
-        try (DenseMatrix a = TestMatrices.dense(aRows, aCols, av); DenseMatrix b = TestMatrices.dense(bRows, bCols, bv);
-             DenseMatrix c = beta == 0f ? TestMatrices.output(m, n) : TestMatrices.dense(m, n, cv)) {
+        try (DenseMatrix a = OffHeapMatrices.dense(aRows, aCols, av); DenseMatrix b = OffHeapMatrices.dense(bRows, bCols, bv);
+             DenseMatrix c = beta == 0f ? OffHeapMatrices.output(m, n) : OffHeapMatrices.dense(m, n, cv)) {
             kernels.gemm(transA, transB, alpha, a, b, beta, c);
             assertPaddingIntact(c, what);
             assertPaddingIntact(a, what + " (A)");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import dev.sparsecf.testing.TestMatrices;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -117,7 +118,7 @@ class GramTest {
     /** {@code G = X^T X} through a dense copy of X: sum over rows of X[u][i] * X[u][j]. */
     private static double[] bruteForce(CsrMatrix x) {
         int n = x.cols();
-        float[] dense = TestMatrices.densify(x);
+        float[] dense = OffHeapMatrices.densify(x);
         double[] g = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

@@ -1,10 +1,13 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.sparsecf.kernels.ErrorBounds.Arithmetic;
+import dev.sparsecf.testing.DoubleReference;
+import dev.sparsecf.testing.ErrorBounds;
+import dev.sparsecf.testing.ErrorBounds.Arithmetic;
+import dev.sparsecf.testing.TestMatrices;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -59,7 +62,7 @@ class MultinomialLikelihoodTest {
     @MethodSource("cases")
     void agreesWithDoubleLogSoftmax(String impl, int n, Targets targets, boolean inPlace) {
         Kernels kernels = KernelImpls.kernels(impl, 2);
-        Arithmetic arith = Arithmetic.of(impl);
+        Arithmetic arith = Arithmetic.of(impl, KernelImpls.LANES);
         SplittableRandom rnd = new SplittableRandom(1009L * n + targets.ordinal());
         RowKind[] kinds = RowKind.values();
         int m = kinds.length;
@@ -80,12 +83,12 @@ class MultinomialLikelihoodTest {
         Arrays.fill(rowLoss, Double.NaN);
         float[] grad;
         double total;
-        try (CsrMatrix x = TestMatrices.csr(n, targetCols, weights);
-             DenseMatrix logits = TestMatrices.dense(m, n, z);
-             DenseMatrix separate = inPlace ? null : TestMatrices.output(m, n)) {
+        try (CsrMatrix x = OffHeapMatrices.csr(n, targetCols, weights);
+             DenseMatrix logits = OffHeapMatrices.dense(m, n, z);
+             DenseMatrix separate = inPlace ? null : OffHeapMatrices.output(m, n)) {
             DenseMatrix g = inPlace ? logits : separate;
             if (targets == Targets.DENSE) {
-                try (DenseMatrix xd = TestMatrices.dense(m, n, TestMatrices.densify(x))) {
+                try (DenseMatrix xd = OffHeapMatrices.dense(m, n, OffHeapMatrices.densify(x))) {
                     total = kernels.multinomialLikelihood(logits, xd, g, rowLoss);
                 }
             } else {
@@ -119,13 +122,13 @@ class MultinomialLikelihoodTest {
     @MethodSource("singleItemCases")
     void singleItemHasZeroLossAndGradient(String impl, float logit) {
         Kernels kernels = KernelImpls.kernels(impl, 1);
-        Arithmetic arith = Arithmetic.of(impl);
+        Arithmetic arith = Arithmetic.of(impl, KernelImpls.LANES);
         float[] z = {logit};
         DoubleReference.SoftmaxRow row = DoubleReference.softmax(z, 0, 1);
         double lseError = arith.logSumExp(1, row);
         double[] rowLoss = new double[1];
         try (CsrMatrix x = CsrMatrix.binary(1, 1, new int[] {0, 1}, new int[] {0});
-             DenseMatrix logits = TestMatrices.dense(1, 1, z)) {
+             DenseMatrix logits = OffHeapMatrices.dense(1, 1, z)) {
             kernels.multinomialLikelihood(logits, x, logits, rowLoss);
             // loss = 1 * lse - z and grad = 1 * exp(z - lse) - 1: both 0 up to the lse error
             assertEquals(0, rowLoss[0], ErrorBounds.loss(1, 0, 0, Math.abs(logit), row.logSumExp(), lseError),

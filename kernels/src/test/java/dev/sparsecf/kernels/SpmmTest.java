@@ -1,8 +1,11 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.DoubleReference;
+import dev.sparsecf.testing.ErrorBounds;
+import dev.sparsecf.testing.TestMatrices;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -66,16 +69,16 @@ class SpmmTest {
             scale[1] = -scale[1]; // a negative scale on the full row
         }
         float[] bias = sb.bias ? TestMatrices.uniform(rnd, n, -1f, 1f) : null;
-        try (CsrMatrix a = TestMatrices.csr(K, rows, w);
-             DenseMatrix bm = TestMatrices.dense(K, n, b);
-             DenseMatrix c = TestMatrices.output(m, n);
+        try (CsrMatrix a = OffHeapMatrices.csr(K, rows, w);
+             DenseMatrix bm = OffHeapMatrices.dense(K, n, b);
+             DenseMatrix c = OffHeapMatrices.output(m, n);
              Arena arena = Arena.ofShared()) {
             MemorySegment biasSegment = bias == null ? null : arena.allocateFrom(ValueLayout.JAVA_FLOAT, bias);
 
             kernels.spmm(a, bm, scale, biasSegment, c);
 
-            double[] expected = DoubleReference.spmm(a, b, n, scale, bias);
-            double[] magnitude = DoubleReference.spmmMagnitude(a, b, n, scale, bias);
+            double[] expected = DoubleReference.spmm(rows, w, b, n, scale, bias);
+            double[] magnitude = DoubleReference.spmmMagnitude(rows, w, b, n, scale, bias);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double want = expected[i * n + j];

@@ -1,8 +1,11 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.DoubleReference;
+import dev.sparsecf.testing.ErrorBounds;
+import dev.sparsecf.testing.TestMatrices;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -85,10 +88,10 @@ class SpmmTransposeTest {
         int lanes = KernelImpls.LANES;
         int[] cuts = IntStream.of(0, 1, lanes - 1, lanes + 3, 2 * lanes + 5, n / 2 + 1, n)
                 .filter(c -> c >= 0 && c <= n).distinct().sorted().toArray();
-        try (CsrMatrix a = TestMatrices.csr(K, pb.rows, pb.weights);
-             DenseMatrix d = TestMatrices.dense(pb.rows.length, n, pb.d);
-             DenseMatrix whole = TestMatrices.dense(K, n, pb.g0);
-             DenseMatrix split = TestMatrices.dense(K, n, pb.g0)) {
+        try (CsrMatrix a = OffHeapMatrices.csr(K, pb.rows, pb.weights);
+             DenseMatrix d = OffHeapMatrices.dense(pb.rows.length, n, pb.d);
+             DenseMatrix whole = OffHeapMatrices.dense(K, n, pb.g0);
+             DenseMatrix split = OffHeapMatrices.dense(K, n, pb.g0)) {
             kernel.spmmTransposeAccumulate(a, d, whole, 0, n);
             for (int c = 0; c + 1 < cuts.length; c++) {
                 kernel.spmmTransposeAccumulate(a, d, split, cuts[c], cuts[c + 1]);
@@ -107,9 +110,9 @@ class SpmmTransposeTest {
 
     /** Runs {@code G = G0; G += A^T D} and returns G row-major. */
     private static float[] run(Kernels kernels, Problem pb, String impl) {
-        try (CsrMatrix a = TestMatrices.csr(K, pb.rows, pb.weights);
-             DenseMatrix d = TestMatrices.dense(pb.rows.length, pb.n, pb.d);
-             DenseMatrix g = TestMatrices.dense(K, pb.n, pb.g0)) {
+        try (CsrMatrix a = OffHeapMatrices.csr(K, pb.rows, pb.weights);
+             DenseMatrix d = OffHeapMatrices.dense(pb.rows.length, pb.n, pb.d);
+             DenseMatrix g = OffHeapMatrices.dense(K, pb.n, pb.g0)) {
             kernels.spmmTransposeAccumulate(a, d, g);
             assertPaddingIntact(g, impl + " spmmTranspose G");
             return g.toArray();
@@ -134,24 +137,22 @@ class SpmmTransposeTest {
         }
 
         void check(String what, float[] g) {
-            try (CsrMatrix a = TestMatrices.csr(K, rows, weights)) {
-                double[] expected = DoubleReference.spmmTransposeAccumulate(a, d, g0, n, false);
-                double[] magnitude = DoubleReference.spmmTransposeAccumulate(a, d, g0, n, true);
-                int[] colNnz = new int[K];
-                for (int[] row : rows) {
-                    for (int c : row) {
-                        colNnz[c]++;
-                    }
+            double[] expected = DoubleReference.spmmTransposeAccumulate(rows, weights, d, g0, n, false);
+            double[] magnitude = DoubleReference.spmmTransposeAccumulate(rows, weights, d, g0, n, true);
+            int[] colNnz = new int[K];
+            for (int[] row : rows) {
+                for (int c : row) {
+                    colNnz[c]++;
                 }
-                for (int k = 0; k < K; k++) {
-                    for (int j = 0; j < n; j++) {
-                        int e = k * n + j;
-                        double bound = ErrorBounds.linear(colNnz[k], magnitude[e]);
-                        if (!(Math.abs(g[e] - expected[e]) <= bound)) {
-                            fail(what + " spmmTranspose, n=" + n + ": G[" + k + "][" + j + "] = " + g[e] + ", reference "
-                                    + expected[e] + ", |error| " + Math.abs(g[e] - expected[e]) + " > bound " + bound
-                                    + " (column nnz " + colNnz[k] + ")");
-                        }
+            }
+            for (int k = 0; k < K; k++) {
+                for (int j = 0; j < n; j++) {
+                    int e = k * n + j;
+                    double bound = ErrorBounds.linear(colNnz[k], magnitude[e]);
+                    if (!(Math.abs(g[e] - expected[e]) <= bound)) {
+                        fail(what + " spmmTranspose, n=" + n + ": G[" + k + "][" + j + "] = " + g[e] + ", reference "
+                                + expected[e] + ", |error| " + Math.abs(g[e] - expected[e]) + " > bound " + bound
+                                + " (column nnz " + colNnz[k] + ")");
                     }
                 }
             }

@@ -1,6 +1,6 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
@@ -99,7 +99,7 @@ class TanhKernelTest {
 
     private static void check(Kernels kernels, String impl, int m, int n, float[] x) {
         double ulps = ulpsFor(impl);
-        try (DenseMatrix a = TestMatrices.dense(m, n, x)) {
+        try (DenseMatrix a = OffHeapMatrices.dense(m, n, x)) {
             kernels.tanh(a);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {

@@ -2,6 +2,7 @@ package dev.sparsecf.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.sparsecf.testing.DoubleReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -52,8 +53,8 @@ class TopKTest {
         }
         int[] out = new int[m * k];
         Arrays.fill(out, -7); // every slot must be written
-        try (DenseMatrix s = TestMatrices.dense(m, n, scores);
-             CsrMatrix ex = withExclusions ? TestMatrices.csr(n, excluded, null) : null) {
+        try (DenseMatrix s = OffHeapMatrices.dense(m, n, scores);
+             CsrMatrix ex = withExclusions ? OffHeapMatrices.csr(n, excluded, null) : null) {
             kernels.topK(s, ex, k, out);
         }
         for (int i = 0; i < m; i++) {

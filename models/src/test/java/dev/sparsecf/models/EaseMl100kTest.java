@@ -1,9 +1,9 @@
 package dev.sparsecf.models;
 
-import static dev.sparsecf.models.EaseTest.U_DOUBLE;
-import static dev.sparsecf.models.EaseTest.U_FLOAT;
 import static dev.sparsecf.models.EaseTest.algebra;
-import static dev.sparsecf.models.EaseTest.gamma;
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
+import static dev.sparsecf.testing.ErrorBounds.gamma;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -1,5 +1,8 @@
 package dev.sparsecf.models;
 
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
+import static dev.sparsecf.testing.ErrorBounds.gamma;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,8 +35,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@link Ease} on small random data against a dense double-precision EASE computed here, and its argument checks. */
 class EaseTest {
 
-    static final double U_FLOAT = 0x1p-24;
-    static final double U_DOUBLE = 0x1p-53;
 
     /**
      * The backend {@code blas} ({@code java}, {@code openblas}, or null for the one {@code -Dsparsecf.blas} selects)
@@ -328,10 +329,6 @@ class EaseTest {
         IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
                 () -> Ease.fitAndSelect(split, new double[] {100}, -1, algebra("java"), log::add));
         assertEquals("EASE: the steps past the grid's edge must be >= 0, got -1", steps.getMessage());
-    }
-
-    static double gamma(long k, double u) {
-        return k * u / (1 - k * u);
     }
 
     /** EASE in double on dense arrays: G = X^T X + lambda I, P by Gauss-Jordan elimination, B = -P / diag(P). */

@@ -1,6 +1,6 @@
 package dev.sparsecf.blas;
 
-import static dev.sparsecf.blas.OpenBlasTests.U_FLOAT;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

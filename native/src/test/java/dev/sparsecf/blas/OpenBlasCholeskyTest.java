@@ -1,9 +1,9 @@
 package dev.sparsecf.blas;
 
-import static dev.sparsecf.blas.OpenBlasTests.U_DOUBLE;
-import static dev.sparsecf.blas.OpenBlasTests.U_FLOAT;
 import static dev.sparsecf.blas.OpenBlasTests.d;
 import static dev.sparsecf.blas.OpenBlasTests.openBlasOrSkip;
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

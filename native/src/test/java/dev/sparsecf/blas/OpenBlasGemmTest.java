@@ -1,15 +1,16 @@
 package dev.sparsecf.blas;
 
-import static dev.sparsecf.blas.OpenBlasTests.U_FLOAT;
 import static dev.sparsecf.blas.OpenBlasTests.f;
 import static dev.sparsecf.blas.OpenBlasTests.openBlasOrSkip;
 import static dev.sparsecf.blas.OpenBlasTests.randomFloats;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -87,7 +88,7 @@ class OpenBlasGemmTest {
      */
     static void checkAgainstReference(String where, boolean transA, boolean transB, int m, int n, int k, float alpha,
             MemorySegment a, int lda, MemorySegment b, int ldb, float beta, MemorySegment c0, MemorySegment c, int ldc) {
-        double gamma = (k + 3) * U_FLOAT / (1 - (k + 3) * U_FLOAT);
+        double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double dot = 0;
@@ -128,7 +129,7 @@ class OpenBlasGemmTest {
             blas.sgemm(true, false, 2f, a, b, 1f, c);
             String where = "DenseMatrix sgemm(transA) " + a + " " + b + " " + c;
             // The padding of a DenseMatrix is zero, not PAD: check the values only.
-            double gamma = (k + 3) * U_FLOAT / (1 - (k + 3) * U_FLOAT);
+            double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     double dot = 0;

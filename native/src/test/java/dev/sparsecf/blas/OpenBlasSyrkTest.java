@@ -1,12 +1,13 @@
 package dev.sparsecf.blas;
 
-import static dev.sparsecf.blas.OpenBlasTests.U_DOUBLE;
 import static dev.sparsecf.blas.OpenBlasTests.d;
 import static dev.sparsecf.blas.OpenBlasTests.openBlasOrSkip;
 import static dev.sparsecf.blas.OpenBlasTests.randomDoubles;
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,7 @@ class OpenBlasSyrkTest {
                     String where = "n=" + n + " k=" + k + " trans=" + trans + " alpha=" + alpha + " beta=" + beta;
                     // k-term dot product, alpha scaling and the beta*C update: gamma(k+3) relative to the
                     // magnitudes, counted twice because the double reference loop rounds as much as BLAS does.
-                    double gamma = 2 * (k + 3) * U_DOUBLE / (1 - (k + 3) * U_DOUBLE);
+                    double gamma = 2 * ErrorBounds.gamma(k + 3, U_DOUBLE);
                     for (int i = 0; i < n; i++) {
                         for (int j = 0; j < i; j++) {
                             assertEquals(d(c0, (long) i * ldc + j), d(c, (long) i * ldc + j),

@@ -11,10 +11,6 @@ import java.util.SplittableRandom;
 /** Shared test plumbing: the OpenBLAS handle (skipped under -Dsparsecf.blas=java) and segment helpers. */
 final class OpenBlasTests {
 
-    /** Float and double unit roundoff, u = eps / 2. */
-    static final double U_FLOAT = Math.ulp(1.0f) / 2;
-    static final double U_DOUBLE = Math.ulp(1.0) / 2;
-
     private OpenBlasTests() {
     }
 

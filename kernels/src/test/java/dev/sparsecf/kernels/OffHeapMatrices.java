@@ -3,11 +3,12 @@ package dev.sparsecf.kernels;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
-import java.util.SplittableRandom;
 
-/** Seeded test inputs, and sentinels that catch kernels touching row padding. */
-final class TestMatrices {
+/**
+ * The kernels' off-heap types filled from {@link dev.sparsecf.testing.TestMatrices}' arrays, and sentinels that
+ * catch kernels touching row padding.
+ */
+final class OffHeapMatrices {
 
     /**
      * Written into the row padding ({@code [cols, ld)}) of every test matrix: a kernel that reads padding into a
@@ -15,64 +16,7 @@ final class TestMatrices {
      */
     static final float PADDING = Float.intBitsToFloat(0x7fc0_dead);
 
-    private TestMatrices() {
-    }
-
-    /** {@code count} floats uniform in {@code [lo, hi)}. */
-    static float[] uniform(SplittableRandom rnd, int count, float lo, float hi) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = lo + (hi - lo) * (float) rnd.nextDouble();
-        }
-        return v;
-    }
-
-    /** {@code count} distinct sorted columns drawn uniformly from {@code [0, cols)}. */
-    static int[] subset(SplittableRandom rnd, int cols, int count) {
-        int[] all = new int[cols];
-        for (int j = 0; j < cols; j++) {
-            all[j] = j;
-        }
-        for (int t = 0; t < count; t++) { // partial Fisher-Yates
-            int s = t + rnd.nextInt(cols - t);
-            int tmp = all[t];
-            all[t] = all[s];
-            all[s] = tmp;
-        }
-        int[] pick = Arrays.copyOf(all, count);
-        Arrays.sort(pick);
-        return pick;
-    }
-
-    /** Columns {@code 0 .. cols-1}. */
-    static int[] allColumns(int cols) {
-        int[] c = new int[cols];
-        for (int j = 0; j < cols; j++) {
-            c[j] = j;
-        }
-        return c;
-    }
-
-    /**
-     * Rows for a CSR with {@code cols} columns exercising every row path: empty, every column set, and 1-5 and 7
-     * entries (the leftovers of a 4-way unroll), then random rows.
-     */
-    static int[][] rowPatterns(SplittableRandom rnd, int cols) {
-        int[] sizes = {0, cols, 1, 2, 3, 4, 5, 7, rnd.nextInt(cols + 1)};
-        int[][] rows = new int[sizes.length][];
-        for (int i = 0; i < sizes.length; i++) {
-            rows[i] = subset(rnd, cols, Math.min(cols, sizes[i]));
-        }
-        return rows;
-    }
-
-    /** Weights uniform in {@code [lo, hi)}, one per entry of {@code rows}. */
-    static float[][] weights(SplittableRandom rnd, int[][] rows, float lo, float hi) {
-        float[][] w = new float[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            w[i] = uniform(rnd, rows[i].length, lo, hi);
-        }
-        return w;
+    private OffHeapMatrices() {
     }
 
     /** A CSR matrix from per-row sorted columns and weights ({@code null}: binary). */
@@ -118,6 +62,7 @@ final class TestMatrices {
         return m;
     }
 
+    /** Writes {@link #PADDING} into every row's padding. */
     static void poisonPadding(DenseMatrix m) {
         for (int i = 0; i < m.rows(); i++) {
             for (int j = m.cols(); j < m.ld(); j++) {

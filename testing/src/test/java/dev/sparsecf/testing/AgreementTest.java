@@ -1,4 +1,4 @@
-package dev.sparsecf.bench;
+package dev.sparsecf.testing;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertThrows;

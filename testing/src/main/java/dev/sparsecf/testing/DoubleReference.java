@@ -1,4 +1,4 @@
-package dev.sparsecf.kernels;
+package dev.sparsecf.testing;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -7,22 +7,25 @@ import java.util.List;
 /**
  * The tests' oracle: the kernels' mathematical definitions as the plainest loops, in double precision (netlib's
  * F2J-reference idea). It shares no code with the kernels under test; inputs are the heap arrays the test
- * matrices were filled from.
+ * matrices were filled from (a sparse matrix as its rows' sorted columns and weights, {@code null} weights: binary).
  */
-final class DoubleReference {
+public final class DoubleReference {
 
     private DoubleReference() {
     }
 
-    /** {@code C = diag(s) * A * B + bias} ({@code B} row-major {@code k x n}); {@code s}, {@code bias} may be null. */
-    static double[] spmm(CsrMatrix a, float[] b, int n, float[] rowScale, float[] bias) {
-        double[] c = new double[a.rows() * n];
-        for (int i = 0; i < a.rows(); i++) {
+    /**
+     * {@code C = diag(s) * A * B + bias} ({@code A} given by {@code rows} and {@code weights}, {@code B} row-major
+     * {@code k x n}); {@code s}, {@code bias} may be null.
+     */
+    public static double[] spmm(int[][] rows, float[][] weights, float[] b, int n, float[] rowScale, float[] bias) {
+        double[] c = new double[rows.length * n];
+        for (int i = 0; i < rows.length; i++) {
             double s = rowScale == null ? 1 : rowScale[i];
             for (int j = 0; j < n; j++) {
                 double sum = 0;
-                for (int p = a.rowStart(i); p < a.rowEnd(i); p++) {
-                    sum += (double) a.value(p) * b[a.col(p) * n + j];
+                for (int t = 0; t < rows[i].length; t++) {
+                    sum += (double) weight(weights, i, t) * b[rows[i][t] * n + j];
                 }
                 c[i * n + j] = s * sum + (bias == null ? 0 : bias[j]);
             }
@@ -31,14 +34,15 @@ final class DoubleReference {
     }
 
     /** {@code |s_i| * sum_p |a_ip * b_pj| + |bias_j|}: the magnitude that float rounding errors scale with. */
-    static double[] spmmMagnitude(CsrMatrix a, float[] b, int n, float[] rowScale, float[] bias) {
-        double[] mag = new double[a.rows() * n];
-        for (int i = 0; i < a.rows(); i++) {
+    public static double[] spmmMagnitude(int[][] rows, float[][] weights, float[] b, int n, float[] rowScale,
+            float[] bias) {
+        double[] mag = new double[rows.length * n];
+        for (int i = 0; i < rows.length; i++) {
             double s = rowScale == null ? 1 : Math.abs(rowScale[i]);
             for (int j = 0; j < n; j++) {
                 double sum = 0;
-                for (int p = a.rowStart(i); p < a.rowEnd(i); p++) {
-                    sum += Math.abs((double) a.value(p) * b[a.col(p) * n + j]);
+                for (int t = 0; t < rows[i].length; t++) {
+                    sum += Math.abs((double) weight(weights, i, t) * b[rows[i][t] * n + j]);
                 }
                 mag[i * n + j] = s * sum + (bias == null ? 0 : Math.abs(bias[j]));
             }
@@ -46,17 +50,21 @@ final class DoubleReference {
         return mag;
     }
 
-    /** {@code G0 + A^T * D} ({@code D} row-major {@code m x n}, {@code G0} row-major {@code k x n}). */
-    static double[] spmmTransposeAccumulate(CsrMatrix a, float[] d, float[] g0, int n, boolean magnitude) {
+    /**
+     * {@code G0 + A^T * D} ({@code D} row-major {@code m x n}, {@code G0} row-major {@code k x n}); with
+     * {@code magnitude}, {@code |G0| + sum |a_ik * d_ij|} instead.
+     */
+    public static double[] spmmTransposeAccumulate(int[][] rows, float[][] weights, float[] d, float[] g0, int n,
+            boolean magnitude) {
         double[] g = new double[g0.length];
         for (int t = 0; t < g0.length; t++) {
             g[t] = magnitude ? Math.abs(g0[t]) : g0[t];
         }
-        for (int i = 0; i < a.rows(); i++) {
-            for (int p = a.rowStart(i); p < a.rowEnd(i); p++) {
-                int col = a.col(p);
+        for (int i = 0; i < rows.length; i++) {
+            for (int t = 0; t < rows[i].length; t++) {
+                int col = rows[i][t];
                 for (int j = 0; j < n; j++) {
-                    double term = (double) a.value(p) * d[i * n + j];
+                    double term = (double) weight(weights, i, t) * d[i * n + j];
                     g[col * n + j] += magnitude ? Math.abs(term) : term;
                 }
             }
@@ -64,15 +72,20 @@ final class DoubleReference {
         return g;
     }
 
+    /** Entry {@code t} of row {@code i}: 1 in a binary matrix. */
+    private static float weight(float[][] weights, int i, int t) {
+        return weights == null ? 1f : weights[i][t];
+    }
+
     /** Softmax statistics of one logits row (-inf entries allowed, at least one finite). */
-    record SoftmaxRow(double max, double sumExp, double logSumExp, double[] p, double sumExpAbsShift) {
+    public record SoftmaxRow(double max, double sumExp, double logSumExp, double[] p, double sumExpAbsShift) {
     }
 
     /**
      * {@code max}, {@code S = sum_j exp(z_j - max)}, {@code lse = max + log S}, {@code p_j = exp(z_j - lse)} and
      * {@code sum_j exp(z_j - max) * |z_j - max|} (the weight of argument rounding in the error bounds).
      */
-    static SoftmaxRow softmax(float[] z, int offset, int n) {
+    public static SoftmaxRow softmax(float[] z, int offset, int n) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < n; j++) {
             max = Math.max(max, z[offset + j]);
@@ -96,7 +109,7 @@ final class DoubleReference {
     }
 
     /** {@code -sum_j x_j * log_softmax(z)_j}, with {@code 0 * log 0 = 0} for zero targets on masked (-inf) logits. */
-    static double multinomialLoss(float[] z, float[] x, int offset, int n, SoftmaxRow row) {
+    public static double multinomialLoss(float[] z, float[] x, int offset, int n, SoftmaxRow row) {
         double loss = 0;
         for (int j = 0; j < n; j++) {
             if (x[offset + j] != 0) {
@@ -110,7 +123,7 @@ final class DoubleReference {
      * Top-{@code k} by full sort: the columns not in {@code excluded}, by score descending (NaN last), ties to
      * the lower column, padded with -1.
      */
-    static int[] topK(float[] scores, int offset, int n, int[] excluded, int k) {
+    public static int[] topK(float[] scores, int offset, int n, int[] excluded, int k) {
         boolean[] skip = new boolean[n];
         for (int c : excluded) {
             skip[c] = true;

@@ -1,4 +1,4 @@
-package dev.sparsecf.kernels;
+package dev.sparsecf.testing;
 
 /**
  * Error bounds for the kernels, derived from the standard model of floating-point arithmetic,
@@ -7,15 +7,18 @@ package dev.sparsecf.kernels;
  * roundings (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., Lemma 3.1). Every test compares
  * against the double oracle, whose own error ({@code gamma_double}) is added to the bound.
  */
-final class ErrorBounds {
+public final class ErrorBounds {
 
-    static final double U_FLOAT = 0x1p-24;
-    static final double U_DOUBLE = 0x1p-53;
+    /** Unit roundoff of float32: a rounded operation is off by at most {@code U_FLOAT * |result|}. */
+    public static final double U_FLOAT = 0x1p-24;
+    /** Unit roundoff of float64. */
+    public static final double U_DOUBLE = 0x1p-53;
 
     private ErrorBounds() {
     }
 
-    static double gamma(long k, double u) {
+    /** {@code gamma(k) = k u / (1 - k u)}: the relative error bound of k chained roundings (Higham, Lemma 3.1). */
+    public static double gamma(long k, double u) {
         double ku = k * u;
         if (ku >= 0.5) {
             throw new IllegalArgumentException("gamma(" + k + ") is useless at u = " + u);
@@ -31,7 +34,7 @@ final class ErrorBounds {
      * {@code magnitude = |s| * sum_p |a_ip * b_pj| + |bias_j|} (SpMM) or {@code |g0| + sum |a_ik * d_ij|} (SpMM^T).
      * Gradual underflow adds at most half a {@link Float#MIN_VALUE} per operation.
      */
-    static double linear(int r, double magnitude) {
+    public static double linear(int r, double magnitude) {
         return (gamma(r + 2, U_FLOAT) + gamma(r + 2, U_DOUBLE)) * magnitude + (r + 2) * (double) Float.MIN_VALUE;
     }
 
@@ -44,18 +47,19 @@ final class ErrorBounds {
      * floats is specified as {@code (float) Math.exp((double) a)} (VectorOperators, "Operations on floating point
      * vectors"), i.e. half a float ulp plus one double ulp, {@code <= 2u} relative.
      */
-    record Arithmetic(String name, double u, double expError, int lanes) {
+    public record Arithmetic(String name, double u, double expError, int lanes) {
 
-        static Arithmetic of(String impl) {
+        /** The arithmetic of implementation {@code impl} ("scalar" or "panama", whose sums span {@code lanes}). */
+        public static Arithmetic of(String impl, int lanes) {
             return switch (impl) {
                 case "scalar" -> new Arithmetic(impl, U_DOUBLE, 2 * U_DOUBLE, 1);
-                case "panama" -> new Arithmetic(impl, U_FLOAT, 2 * U_FLOAT, KernelImpls.LANES);
+                case "panama" -> new Arithmetic(impl, U_FLOAT, 2 * U_FLOAT, lanes);
                 default -> throw new IllegalArgumentException("no error model for '" + impl + "'");
             };
         }
 
         /** Elements each lane accumulates in a row of {@code n}: {@code ceil(n / lanes)}. */
-        int chunks(int n) {
+        public int chunks(int n) {
             return (n + lanes - 1) / lanes;
         }
 
@@ -64,7 +68,7 @@ final class ErrorBounds {
          * chains {@code chunks(n)} additions, then {@code lanes - 1} more combine the lanes (the reduction order is
          * unspecified, so take the longest chain).
          */
-        double sum(int n) {
+        public double sum(int n) {
             return gamma(chunks(n) + lanes, u);
         }
 
@@ -90,7 +94,7 @@ final class ErrorBounds {
          * So {@code |S' - S| <= rel * S} with {@code rel} the sum of the above divided by {@code S}, and
          * {@code |log S' - log S| <= rel / (1 - rel)}; the double log and add add {@code 2^-52 * (|max| + |log S|)}.
          */
-        double logSumExp(int n, DoubleReference.SoftmaxRow row) {
+        public double logSumExp(int n, DoubleReference.SoftmaxRow row) {
             double rel = chunks(n) * (expError + 2 * u) + 2 * expError + lanes * u
                     + (u * row.sumExpAbsShift() + n * (double) Float.MIN_NORMAL) / row.sumExp();
             if (rel >= 0.5) {
@@ -112,7 +116,7 @@ final class ErrorBounds {
          * The bound does not depend on the magnitude of {@code lse} itself: softmax is shift invariant, and a
          * max-shifted kernel must not lose accuracy when every logit is offset by a large constant.
          */
-        double gradient(double p, double sumX, double sumXError, float z, double lse, double g, double lseError) {
+        public double gradient(double p, double sumX, double sumXError, float z, double lse, double g, double lseError) {
             double shift = p == 0 ? 0 : Math.abs(z - lse); // masked (-inf) logits have p = 0 exactly
             double rel = lseError + u * shift + expError + 2 * U_FLOAT;
             return p * Math.abs(sumX) * Math.expm1(rel) + p * sumXError + U_FLOAT * Math.abs(g)
@@ -125,8 +129,37 @@ final class ErrorBounds {
      * {@code dot = sum_j x_j z_j} (off by {@code dotError}) and {@code lse} (off by {@code lseError}); the final
      * multiply and subtract round twice in double.
      */
-    static double loss(double sumX, double sumXError, double dotError, double sumAbsXZ, double lse, double lseError) {
+    public static double loss(double sumX, double sumXError, double dotError, double sumAbsXZ, double lse, double lseError) {
         return Math.abs(sumX) * lseError + sumXError * (Math.abs(lse) + lseError) + dotError
                 + 2 * U_DOUBLE * (Math.abs(sumX * lse) + sumAbsXZ);
+    }
+
+    /** Element (i, j) of a square matrix, however it is stored. */
+    @FunctionalInterface
+    public interface SquareMatrix {
+        /** Element (i, j). */
+        double get(int i, int j);
+    }
+
+    /**
+     * Bound on an element of {@code A X - I} for a computed inverse {@code X} of the {@code n x n} SPD {@code A},
+     * the product in double: {@code 4 n u kappa + gamma(n) kappa}, {@code kappa = ||A||_inf ||X||_inf}, the
+     * normwise residual bound of a backward-stable inversion (Higham, Sec. 14.1-14.3, with c = 4) plus the rounding
+     * of the check's own dot product.
+     */
+    public static double inverseResidual(int n, SquareMatrix a, SquareMatrix x) {
+        double normA = 0;
+        double normX = 0;
+        for (int i = 0; i < n; i++) {
+            double ra = 0;
+            double rx = 0;
+            for (int j = 0; j < n; j++) {
+                ra += Math.abs(a.get(i, j));
+                rx += Math.abs(x.get(i, j));
+            }
+            normA = Math.max(normA, ra);
+            normX = Math.max(normX, rx);
+        }
+        return (4.0 * n * U_DOUBLE + gamma(n, U_DOUBLE)) * normA * normX;
     }
 }

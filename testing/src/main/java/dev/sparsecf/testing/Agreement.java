@@ -1,32 +1,21 @@
-package dev.sparsecf.bench;
+package dev.sparsecf.testing;
 
 import java.util.Locale;
 
-/** Element-wise comparison of a benchmark's output with a reference (scalar kernels, exact sums) within error bounds. */
-final class Agreement {
-
-    /** Unit roundoff of float32: a rounded operation is off by at most {@code U * |result|}. */
-    static final double U = Math.ulp(1f) / 2;
-    /** Unit roundoff of float64. */
-    static final double U_DOUBLE = Math.ulp(1.0) / 2;
+/**
+ * Element-wise comparison of a benchmark's output with a reference (scalar kernels, exact sums) within error bounds
+ * (see {@link ErrorBounds}); a mismatch is an {@link IllegalStateException}, so a benchmark's trial fails with it.
+ */
+public final class Agreement {
 
     private Agreement() {
-    }
-
-    /** {@code gamma(k) = k u / (1 - k u)}: the relative error bound of k chained roundings (Higham, Lemma 3.1). */
-    static double gamma(long k, double u) {
-        double ku = k * u;
-        if (ku >= 0.5) {
-            throw new IllegalArgumentException("gamma(" + k + ") is useless at u = " + u);
-        }
-        return ku / (1 - ku);
     }
 
     /**
      * Throws {@link IllegalStateException} naming the first element where {@code |actual - expected| > tol}
      * (NaN never passes) and how many elements differ; arrays are row-major with {@code cols} columns.
      */
-    static void requireClose(String trial, String what, float[] expected, float[] actual, double[] tol, int cols) {
+    public static void requireClose(String trial, String what, float[] expected, float[] actual, double[] tol, int cols) {
         int bad = 0;
         int first = -1;
         for (int e = 0; e < expected.length; e++) {
@@ -44,7 +33,7 @@ final class Agreement {
     }
 
     /** As {@link #requireClose(String, String, float[], float[], double[], int)} for one value per row. */
-    static void requireClose(String trial, String what, double[] expected, double[] actual, double[] tol) {
+    public static void requireClose(String trial, String what, double[] expected, double[] actual, double[] tol) {
         for (int i = 0; i < expected.length; i++) {
             if (!(Math.abs(actual[i] - expected[i]) <= tol[i])) {
                 throw new IllegalStateException(String.format(Locale.ROOT,
@@ -58,7 +47,7 @@ final class Agreement {
      * Sampled elements of an output, each with its expected value and tolerance; {@link #require} then checks them
      * as {@link #requireClose(String, String, float[], float[], double[], int)} checks whole outputs.
      */
-    static final class Samples {
+    public static final class Samples {
         private final int[] rows;
         private final int[] cols;
         private final double[] expected;
@@ -66,7 +55,8 @@ final class Agreement {
         private final double[] tol;
         private int size;
 
-        Samples(int capacity) {
+        /** Room for {@code capacity} samples. */
+        public Samples(int capacity) {
             rows = new int[capacity];
             cols = new int[capacity];
             expected = new double[capacity];
@@ -75,7 +65,7 @@ final class Agreement {
         }
 
         /** Element (i, j) is {@code actual}; {@code expected} within {@code tol} passes. */
-        void add(int i, int j, double expectedValue, double actualValue, double tolerance) {
+        public void add(int i, int j, double expectedValue, double actualValue, double tolerance) {
             rows[size] = i;
             cols[size] = j;
             expected[size] = expectedValue;
@@ -88,7 +78,7 @@ final class Agreement {
          * Throws {@link IllegalStateException} naming the first sample off by more than its tolerance (NaN never
          * passes), how many are, and {@code reference}, what computed the expected values.
          */
-        void require(String trial, String what, String reference) {
+        public void require(String trial, String what, String reference) {
             int bad = 0;
             int first = -1;
             for (int t = 0; t < size; t++) {
@@ -107,7 +97,7 @@ final class Agreement {
     }
 
     /** Throws {@link IllegalStateException} naming the first position where the int outputs differ. */
-    static void requireEqual(String trial, String what, int[] expected, int[] actual, int cols) {
+    public static void requireEqual(String trial, String what, int[] expected, int[] actual, int cols) {
         for (int e = 0; e < expected.length; e++) {
             if (actual[e] != expected[e]) {
                 throw new IllegalStateException(String.format(Locale.ROOT,
