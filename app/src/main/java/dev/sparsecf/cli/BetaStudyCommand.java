@@ -3,6 +3,9 @@ package dev.sparsecf.cli;
 import dev.sparsecf.perf.MachineInfo;
 import dev.sparsecf.perf.RunMetadata;
 import dev.sparsecf.render.Progress;
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.TrainingRun;
+import dev.sparsecf.run.UsageException;
 import dev.sparsecf.study.CsvRows;
 import dev.sparsecf.study.StudyCells;
 import dev.sparsecf.study.StudyVariant;
@@ -143,7 +146,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
         }
         List<StudyVariant> redo = redoVariants(variants);
-        DataCommand.checkNames(spec, datasets);
+        DataSteps.checkNames(datasets);
         TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Path root = out != null ? out : StudyCommand.defaultDir();
         err = spec.commandLine().getErr();
@@ -266,14 +269,14 @@ public final class BetaStudyCommand implements Callable<Integer> {
     }
 
     private void runDataset(Plan p, DenseAlgebra dense) throws IOException {
-        Interactions positives = DataCommand.load(spec, p.dataset, common.dataDir());
+        Interactions positives = DataSteps.load(err, p.dataset, common.dataDir());
         for (long seed : seedList()) {
             List<StudyVariant> todo = p.variants.stream().filter(v -> !p.isDone(v, seed)).toList();
             if (todo.isEmpty()) {
                 continue;
             }
-            DataSplit split = DataCommand.split(spec, positives, splitOptions.config(seed));
-            String fingerprint = TrainCommand.fingerprint(split);
+            DataSplit split = DataSteps.split(err, positives, splitOptions.config(seed));
+            String fingerprint = DataSteps.fingerprint(split);
             for (StudyVariant v : todo) {
                 err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
                         p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
@@ -337,7 +340,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             if (latent != null) {
                 writeLatent(p.dir.resolve("latent").resolve(base + ".csv"), latent);
             }
-            StudyCells.writeAtomically(p.dir.resolve("history").resolve(base + ".csv"), TrainCommand.historyCsv(result));
+            StudyCells.writeAtomically(p.dir.resolve("history").resolve(base + ".csv"), TrainingRun.historyCsv(result));
             double seconds = (System.nanoTime() - start) / 1e9;
             return cell(p, v, seed, fingerprint, test, result.epochsRun(), result.bestEpoch(), seconds,
                     latent == null ? null : latent.activeUnits(), latent == null ? null : mean(latent.userKl()),
@@ -555,7 +558,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "%s: EASE settings change (%s)%n", dataset, String.join("; ", differences));
             return true;
         }
-        throw new ParameterException(spec.commandLine(), file + " records other settings (" + String.join("; ", differences)
+        throw new UsageException(file + " records other settings (" + String.join("; ", differences)
                 + "): rerun with the recorded settings to resume, or choose another --out"
                 + (easeOnly ? ", or rerun its EASE cells with the new ones: --redo ease" : ""));
     }
