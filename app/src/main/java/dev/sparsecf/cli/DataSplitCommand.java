@@ -1,6 +1,7 @@
 package dev.sparsecf.cli;
 
 import dev.sparsecf.render.Progress;
+import dev.sparsecf.run.DataSteps;
 
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
@@ -55,11 +56,12 @@ public final class DataSplitCommand implements Callable<Integer> {
         if (data.contains(",")) {
             throw new ParameterException(spec.commandLine(), "--data: split takes one dataset, got '" + data + "'");
         }
-        DataCommand.checkNames(spec, List.of(data));
+        DataSteps.checkNames(List.of(data));
         prepareOut(); // before the load, which may take a while
         common.apply();
-        Interactions positives = DataCommand.load(spec, data, common.dataDir());
-        DataSplit s = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+        PrintWriter err = spec.commandLine().getErr();
+        Interactions positives = DataSteps.load(err, data, common.dataDir());
+        DataSplit s = DataSteps.split(err, positives, splitOptions.config(common.seed));
         Progress p = Progress.start(spec.commandLine().getErr(), "writing " + out);
         String fingerprint = s.export(out);
         p.done("wrote " + out);

@@ -1,5 +1,7 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.DataSteps;
+
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.DatasetStats;
 import dev.sparsecf.data.Interactions;
@@ -45,15 +47,15 @@ public final class DataStatsCommand implements Callable<Integer> {
         if (splitOptions.given() && !split) {
             throw new ParameterException(spec.commandLine(), "--validation-users/--test-users need --split");
         }
-        DataCommand.checkNames(spec, data);
+        DataSteps.checkNames(data);
         common.apply();
         PrintWriter out = spec.commandLine().getOut();
         for (int d = 0; d < data.size(); d++) {
-            Interactions positives = DataCommand.load(spec, data.get(d), common.dataDir());
+            Interactions positives = DataSteps.load(spec.commandLine().getErr(), data.get(d), common.dataDir());
             out.print((d == 0 ? "" : "\n") + DatasetStats.of(positives).format());
             out.flush();
             if (split) {
-                DataSplit s = DataCommand.split(spec, positives, splitOptions.config(common.seed));
+                DataSplit s = DataSteps.split(spec.commandLine().getErr(), positives, splitOptions.config(common.seed));
                 out.print("split: " + s.summary());
                 out.flush();
             }

@@ -1,11 +1,13 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.SavedModels;
+
 import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.models.ModelFile;
-import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -44,14 +46,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
         common.apply();
         DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
-            Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
-            DataSplit split = DataCommand.split(spec, positives, ts.config());
-            SavedModels.checkSameSplit(spec, split, loaded, model.file);
-            DataSplit.HeldOut heldOut = on.equals("test") ? split.test() : split.validation();
-            EvaluationResult r = VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
-                    loaded.model().config().batchSize(), heldOut);
+        PrintWriter err = spec.commandLine().getErr();
+        try (ModelFile.Loaded loaded = SavedModels.load(model.file, dense)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
+            Interactions positives = DataSteps.load(err, ts.data(), common.dataDir());
+            DataSplit split = DataSteps.split(err, positives, ts.config());
+            SavedModels.checkSameSplit(split, loaded, model.file);
+            EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), dense);
             PrintWriter o = spec.commandLine().getOut();
             o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");
             o.println(r.format());

@@ -1,5 +1,7 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.UsageException;
+
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -61,17 +63,12 @@ public final class Main implements Callable<Integer> {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // JMH's own options (-f 1, -wi 3, -prof gc, ...) reach bench as positional arguments
         cl.getSubcommands().get("bench").setUnmatchedOptionsArePositionalParams(true);
-        cl.setParameterExceptionHandler((e, argv) -> {
-            CommandLine at = e.getCommandLine();
-            err.println(at.getCommandSpec().qualifiedName() + ": " + e.getMessage()
-                    + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
-            if (debug) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return USAGE_ERROR;
-        });
+        cl.setParameterExceptionHandler((e, argv) -> usageError(err, e.getCommandLine(), e, debug));
         cl.setExecutionExceptionHandler((e, at, parseResult) -> {
+            if (e instanceof UsageException) {
+                // a mistake found after parsing (dataset, split sizes, study settings): reported as a parse error is
+                return usageError(err, at, e, debug);
+            }
             err.println(at.getCommandSpec().qualifiedName() + ": " + describe(e)
                     + (debug ? "" : " (--debug prints the stack trace)"));
             if (debug) {
@@ -81,6 +78,17 @@ public final class Main implements Callable<Integer> {
             return FAILURE;
         });
         return cl.execute(args);
+    }
+
+    /** Prints the usage error {@code e} of command {@code at} in one line and returns {@link #USAGE_ERROR}. */
+    private static int usageError(PrintWriter err, CommandLine at, Exception e, boolean debug) {
+        err.println(at.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+                + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return USAGE_ERROR;
     }
 
     /** The message of {@code e} and of its causes, as one line. */

@@ -1,14 +1,13 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.SavedModels;
+
 import dev.sparsecf.blas.DenseAlgebra;
-import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
-import dev.sparsecf.kernels.CsrMatrix;
-import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,28 +46,19 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         common.apply();
         DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
-            Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
+        try (ModelFile.Loaded loaded = SavedModels.load(model.file, dense)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
+            Interactions positives = DataSteps.load(spec.commandLine().getErr(), ts.data(), common.dataDir());
             int u = positives.users().index(user);
             if (u < 0) {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
             }
-            IdMap items = loaded.items();
-            int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
-                    .filter(i -> i >= 0).sorted().toArray();
-            int kk = Math.min(k, items.size());
-            int[] top = new int[kk];
-            try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
-                float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
-                DenseMatrix scores = loaded.model().score(row, scale);
-                dense.kernels().topK(scores, row, kk, top);
-                PrintWriter o = spec.commandLine().getOut();
-                o.printf(Locale.ROOT, "user %s: %d known items (%d in the model's catalogue); top %d of %d items:%n", user,
-                        positives.count(u), seen.length, kk, items.size());
-                for (int r = 0; r < kk && top[r] >= 0; r++) {
-                    o.printf(Locale.ROOT, "%3d  %-12s  %.4f%n", r + 1, items.id(top[r]), scores.get(0, top[r]));
-                }
+            SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, dense);
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf(Locale.ROOT, "user %s: %d known items (%d in the model's catalogue); top %d of %d items:%n", user,
+                    positives.count(u), rec.seen(), rec.k(), rec.catalogue());
+            for (int r = 0; r < rec.items().length; r++) {
+                o.printf(Locale.ROOT, "%3d  %-12s  %.4f%n", r + 1, rec.items()[r], rec.scores()[r]);
             }
         }
         return 0;

@@ -1,31 +1,21 @@
 package dev.sparsecf.cli;
 
 import dev.sparsecf.render.Progress;
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.TrainingRun;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
-import dev.sparsecf.eval.EvaluationResult;
-import dev.sparsecf.eval.Metric;
-import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
-import dev.sparsecf.models.ModelFile;
-import dev.sparsecf.models.MultVae;
-import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,9 +34,9 @@ import picocli.CommandLine.Spec;
                 "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80%% of the updates."})
 public final class TrainCommand implements Callable<Integer> {
 
-    static final String METRICS_FILE = "metrics.json";
-    static final String MODEL_FILE = "model.sparsecf";
-    static final String SPLIT_CHECKSUMS_FILE = "split.SHA256SUMS";
+    static final String METRICS_FILE = TrainingRun.METRICS_FILE;
+    static final String MODEL_FILE = TrainingRun.MODEL_FILE;
+    static final String SPLIT_CHECKSUMS_FILE = TrainingRun.SPLIT_CHECKSUMS_FILE;
 
     @Spec
     CommandSpec spec;
@@ -121,45 +111,32 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
         }
         PrintWriter err = spec.commandLine().getErr();
-        DataSplit split = loadSplit();
-        String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
-        DenseAlgebra dense = DenseAlgebra.get();
+        TrainingRun run = prepareRun();
+        DenseAlgebra dense = run.dense();
+        DataSplit split = run.split();
         err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
                 model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
                 dense.kernels().implementationName(), dense.implementationName(), dense.kernels().threads());
-        try (CsrMatrix train = split.train().toCsr(); MultVae vae = new MultVae(config, train.cols(), dense)) {
-            // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
-            boolean terminal = System.console() != null;
-            VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> err.printf(Locale.ROOT,
-                    "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
-                    terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
-                    r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
-                    (epoch, batch, batches, seconds) -> {
-                        if (terminal) {
-                            err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
-                            err.flush();
-                        }
-                    });
-            VaeTrainer.Result result = trainer.train(vae, train, split.validation(), epochs, schedule);
-            EvaluationResult test = trainer.evaluate(vae, split.test());
-            EvaluationResult validation = trainer.evaluate(vae, split.validation());
+        // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
+        boolean terminal = System.console() != null;
+        try (TrainingRun.Autoencoder trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
+                r -> err.printf(Locale.ROOT,
+                        "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
+                        terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
+                        r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
+                (epoch, batch, batches, seconds) -> {
+                    if (terminal) {
+                        err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
+                        err.flush();
+                    }
+                })) {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", result.bestEpoch(), epochs,
-                    result.bestValidationNdcg());
-            o.print("test:\n" + test.format().indent(2));
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("dataset", split.train().source());
-            meta.put(SavedModels.DATA, data);
-            meta.put(SavedModels.SPLIT_SEED, Long.toString(common.seed));
-            meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
-            meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
-            meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
-            meta.put("betaSchedule", schedule.describe());
-            meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
-            ModelFile.save(vae, split.items(), meta, out.resolve(MODEL_FILE), force);
-            writeHistory(result);
-            writeMetrics(config, schedule, split, fingerprint, dense, result, test, validation);
-            o.println("wrote " + out.resolve(METRICS_FILE) + ", " + out.resolve("history.csv") + " and " + out.resolve(MODEL_FILE));
+            o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", trained.result().bestEpoch(), epochs,
+                    trained.result().bestValidationNdcg());
+            o.print("test:\n" + trained.test().format().indent(2));
+            trained.write(out, force, model.toLowerCase(Locale.ROOT), schedule.describe());
+            o.println("wrote " + out.resolve(METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
+                    + out.resolve(MODEL_FILE));
         }
         return 0;
     }
@@ -173,13 +150,19 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data. */
-    private DataSplit loadSplit() throws IOException {
-        DataCommand.checkNames(spec, List.of(data));
-        prepareOut();
+    /**
+     * Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data and
+     * keeps the split's checksums in {@code --out}.
+     */
+    private TrainingRun prepareRun() throws IOException {
+        DataSteps.checkNames(List.of(data));
+        TrainingRun.prepareOut(out, force);
         common.apply();
-        Interactions positives = DataCommand.load(spec, data, common.dataDir());
-        return DataCommand.split(spec, positives, splitOptions.config(common.seed));
+        PrintWriter err = spec.commandLine().getErr();
+        Interactions positives = DataSteps.load(err, data, common.dataDir());
+        DataSplit split = DataSteps.split(err, positives, splitOptions.config(common.seed));
+        String fingerprint = DataSteps.fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
+        return new TrainingRun(data, common.seed, split, fingerprint, DenseAlgebra.get());
     }
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
@@ -189,59 +172,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
         checkLambdaSearch(spec, lambdas, edgeSteps);
         PrintWriter err = spec.commandLine().getErr();
-        DataSplit split = loadSplit();
-        String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
-        DenseAlgebra dense = DenseAlgebra.get();
-        long start = System.nanoTime();
-        Ease.Selection selection;
+        TrainingRun run = prepareRun();
+        TrainingRun.EaseFit fit;
         try {
-            selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, err::println);
+            fit = run.ease(lambdas, edgeSteps, err::println);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        try (Ease ease = selection.model()) {
-            EvaluationResult test = ease.evaluate(split.test());
-            EvaluationResult validation = ease.evaluate(split.validation());
+        try (fit) {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Ease.formatLambda(selection.lambda()), selection.validationNdcg());
-            o.print("test:\n" + test.format().indent(2));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("model", "ease");
-            m.put("dataset", split.train().source());
-            m.put("split", splitSummary(split, fingerprint));
-            m.put("lambda", selection.lambda());
-            List<Map<String, Object>> candidates = new ArrayList<>();
-            for (Ease.Candidate c : selection.candidates()) {
-                // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run
-                Map<String, Object> candidate = new LinkedHashMap<>();
-                candidate.put("lambda", c.lambda());
-                candidate.put("validationNdcg100", c.validationNdcg());
-                candidates.add(candidate);
-            }
-            m.put("candidates", candidates);
-            m.put("lambdaAtEdge", selection.atEdge());
-            m.put("test", metrics(test));
-            m.put("validation", metrics(validation));
-            m.put("fit", ease.report().format());
-            m.put("trainSeconds", (System.nanoTime() - start) / 1e9);
-            m.put("dense", dense.implementationName());
-            m.put("threads", dense.kernels().threads());
-            m.put("date", Instant.now().toString());
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(METRICS_FILE).toFile(), m);
+            Ease.Selection selection = fit.selection();
+            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Ease.formatLambda(selection.lambda()),
+                    selection.validationNdcg());
+            o.print("test:\n" + fit.test().format().indent(2));
+            fit.write(out);
             o.println("wrote " + out.resolve(METRICS_FILE));
         }
         return 0;
-    }
-
-    private Map<String, Object> splitSummary(DataSplit split, String fingerprint) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("seed", common.seed);
-        s.put("trainUsers", split.train().numUsers());
-        s.put("items", split.train().numItems());
-        s.put("validationUsers", split.validation().evaluatedUsers());
-        s.put("testUsers", split.test().evaluatedUsers());
-        s.put("fingerprint", fingerprint);
-        return s;
     }
 
     private ModelConfig modelConfig() {
@@ -252,10 +199,7 @@ public final class TrainCommand implements Callable<Integer> {
                     + "'; expected multvae, multdae or ease");
         };
         try {
-            // the DAE's weight decay is 0.01 per batch of users (Liang et al.), so it follows --batch-size
-            double weightDecay = base.weightDecay() * base.batchSize() / batchSize;
-            return new ModelConfig(base.kind(), base.encoderHidden(), base.latent(), base.dropout(), learningRate, batchSize,
-                    weightDecay, base.seed());
+            return TrainingRun.autoencoderConfig(base, learningRate, batchSize);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -286,104 +230,5 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    /** {@code --out} must not already hold this command's files unless {@code --force}; created before the load. */
-    private void prepareOut() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new ParameterException(spec.commandLine(), "--out " + out + " exists and is not a directory");
-        }
-        for (String name : List.of(METRICS_FILE, MODEL_FILE, "history.csv", SPLIT_CHECKSUMS_FILE)) {
-            if (!force && Files.exists(out.resolve(name))) {
-                throw new ParameterException(spec.commandLine(), "--out " + out + " already holds " + name
-                        + " from an earlier run; choose another directory or pass --force to replace it");
-            }
-        }
-        Files.createDirectories(out);
-    }
-
-    /** The split's fingerprint ({@link DataSplit#export}), computed in a temporary directory that is then deleted. */
-    static String fingerprint(DataSplit split) throws IOException {
-        return fingerprint(split, null);
-    }
-
-    /** As {@link #fingerprint(DataSplit)}, keeping a copy of the split's checksum file as {@code keepChecksums} if not null. */
-    static String fingerprint(DataSplit split, Path keepChecksums) throws IOException {
-        Path tmp = Files.createTempDirectory("sparsecf-split");
-        try {
-            String fingerprint = split.export(tmp);
-            if (keepChecksums != null) {
-                Files.copy(tmp.resolve(DataSplit.CHECKSUM_FILE), keepChecksums, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            return fingerprint;
-        } finally {
-            try (var files = Files.list(tmp)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.delete(f);
-                }
-            }
-            Files.delete(tmp);
-        }
-    }
-
-    private void writeHistory(VaeTrainer.Result result) throws IOException {
-        Files.writeString(out.resolve("history.csv"), historyCsv(result));
-    }
-
-    /** The per-epoch history as CSV: epoch, NLL, KL, mean beta, seconds and validation NDCG@100. */
-    static String historyCsv(VaeTrainer.Result result) {
-        StringBuilder csv = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
-        for (VaeTrainer.EpochReport r : result.history()) {
-            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.3f,%.6f%n", r.epoch(), r.negLogLikelihood(), r.kl(),
-                    r.beta(), r.seconds(), r.validationNdcg()));
-        }
-        return csv.toString();
-    }
-
-    private void writeMetrics(ModelConfig config, BetaSchedule schedule, DataSplit split, String fingerprint, DenseAlgebra dense,
-                              VaeTrainer.Result result, EvaluationResult test, EvaluationResult validation) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.toLowerCase(Locale.ROOT));
-        m.put("dataset", split.train().source());
-        m.put("split", splitSummary(split, fingerprint));
-        m.put("config", config.toString());
-        m.put("betaSchedule", schedule.describe());
-        m.put("epochs", epochs);
-        m.put("bestEpoch", result.bestEpoch());
-        m.put("test", metrics(test));
-        m.put("validation", metrics(validation));
-        m.put("trainSeconds", result.trainSeconds());
-        m.put("kernels", dense.kernels().implementationName());
-        m.put("dense", dense.implementationName());
-        m.put("threads", dense.kernels().threads());
-        m.put("date", Instant.now().toString());
-        List<Map<String, Object>> history = new ArrayList<>();
-        for (VaeTrainer.EpochReport r : result.history()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("epoch", r.epoch());
-            e.put("nll", r.negLogLikelihood());
-            e.put("kl", r.kl());
-            e.put("beta", r.beta());
-            e.put("seconds", r.seconds());
-            e.put("validationNdcg100", r.validationNdcg());
-            history.add(e);
-        }
-        m.put("history", history);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(METRICS_FILE).toFile(), m);
-    }
-
-    /** Mean and standard error of every metric and cut-off. */
-    static Map<String, Object> metrics(EvaluationResult r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("users", r.users());
-        for (Metric metric : Metric.values()) {
-            for (int k : r.ks()) {
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("mean", r.mean(metric, k));
-                v.put("stderr", r.standardError(metric, k));
-                m.put(metric.at(k), v);
-            }
-        }
-        return m;
     }
 }

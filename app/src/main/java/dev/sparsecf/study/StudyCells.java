@@ -1,10 +1,10 @@
 package dev.sparsecf.study;
 
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.eval.Metric;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +40,140 @@ public final class StudyCells {
         public boolean sameCell(String otherVariant, long otherSeed) {
             return variant.equals(otherVariant) && seed == otherSeed;
         }
+
+        /** A builder that names every field; the fields not set are 0 or null. */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builds a {@link Cell} field by field, so that each value is named where a cell is made. */
+        public static final class Builder {
+            private String dataset;
+            private String variant;
+            private String family;
+            private Double param;
+            private long seed;
+            private int epochs;
+            private int bestEpoch;
+            private double trainSeconds;
+            private int testUsers;
+            private double recall20;
+            private double recall20Se;
+            private double recall50;
+            private double recall50Se;
+            private double ndcg100;
+            private double ndcg100Se;
+            private Integer activeUnits;
+            private Double klMean;
+            private Double meanBeta;
+            private Double lambda;
+            private String splitFingerprint;
+
+            private Builder() {
+            }
+
+            public Builder dataset(String v) {
+                dataset = v;
+                return this;
+            }
+
+            public Builder variant(String v) {
+                variant = v;
+                return this;
+            }
+
+            public Builder family(String v) {
+                family = v;
+                return this;
+            }
+
+            public Builder param(Double v) {
+                param = v;
+                return this;
+            }
+
+            public Builder seed(long v) {
+                seed = v;
+                return this;
+            }
+
+            public Builder epochs(int v) {
+                epochs = v;
+                return this;
+            }
+
+            public Builder bestEpoch(int v) {
+                bestEpoch = v;
+                return this;
+            }
+
+            public Builder trainSeconds(double v) {
+                trainSeconds = v;
+                return this;
+            }
+
+            public Builder testUsers(int v) {
+                testUsers = v;
+                return this;
+            }
+
+            public Builder recall20(double mean, double se) {
+                recall20 = mean;
+                recall20Se = se;
+                return this;
+            }
+
+            public Builder recall50(double mean, double se) {
+                recall50 = mean;
+                recall50Se = se;
+                return this;
+            }
+
+            public Builder ndcg100(double mean, double se) {
+                ndcg100 = mean;
+                ndcg100Se = se;
+                return this;
+            }
+
+            /** The test users and the three study metrics (mean and standard error) of {@code test}. */
+            public Builder test(EvaluationResult test) {
+                return testUsers(test.users())
+                        .recall20(test.mean(Metric.RECALL, 20), test.standardError(Metric.RECALL, 20))
+                        .recall50(test.mean(Metric.RECALL, 50), test.standardError(Metric.RECALL, 50))
+                        .ndcg100(test.mean(Metric.NDCG, 100), test.standardError(Metric.NDCG, 100));
+            }
+
+            public Builder activeUnits(Integer v) {
+                activeUnits = v;
+                return this;
+            }
+
+            public Builder klMean(Double v) {
+                klMean = v;
+                return this;
+            }
+
+            public Builder meanBeta(Double v) {
+                meanBeta = v;
+                return this;
+            }
+
+            public Builder lambda(Double v) {
+                lambda = v;
+                return this;
+            }
+
+            public Builder splitFingerprint(String v) {
+                splitFingerprint = v;
+                return this;
+            }
+
+            public Cell build() {
+                return new Cell(dataset, variant, family, param, seed, epochs, bestEpoch, trainSeconds, testUsers, recall20,
+                        recall20Se, recall50, recall50Se, ndcg100, ndcg100Se, activeUnits, klMean, meanBeta, lambda,
+                        splitFingerprint);
+            }
+        }
     }
 
     /**
@@ -71,11 +205,14 @@ public final class StudyCells {
             if (Arrays.stream(StudyVariant.Family.values()).noneMatch(f -> f.label.equals(family))) {
                 throw r.error("family", family, "is not a variant family of the study");
             }
-            cells.add(new Cell(r.text("dataset"), r.text("variant"), family, optional(r, "param"), r.integer("seed"),
-                    r.integer("epochs"), r.integer("best_epoch"), r.number("train_seconds"), r.integer("test_users"),
-                    r.number("recall20"), r.number("recall20_se"), r.number("recall50"), r.number("recall50_se"),
-                    r.number("ndcg100"), r.number("ndcg100_se"), r.text("active_units").isEmpty() ? null : r.integer("active_units"),
-                    optional(r, "kl_mean"), optional(r, "mean_beta"), optional(r, "lambda"), r.text("split_fingerprint")));
+            cells.add(Cell.builder().dataset(r.text("dataset")).variant(r.text("variant")).family(family)
+                    .param(optional(r, "param")).seed(r.integer("seed")).epochs(r.integer("epochs"))
+                    .bestEpoch(r.integer("best_epoch")).trainSeconds(r.number("train_seconds")).testUsers(r.integer("test_users"))
+                    .recall20(r.number("recall20"), r.number("recall20_se")).recall50(r.number("recall50"), r.number("recall50_se"))
+                    .ndcg100(r.number("ndcg100"), r.number("ndcg100_se"))
+                    .activeUnits(r.text("active_units").isEmpty() ? null : r.integer("active_units"))
+                    .klMean(optional(r, "kl_mean")).meanBeta(optional(r, "mean_beta")).lambda(optional(r, "lambda"))
+                    .splitFingerprint(r.text("split_fingerprint")).build());
         }
         return cells;
     }
@@ -90,14 +227,6 @@ public final class StudyCells {
         for (Cell c : cells) {
             sb.append(c.csv()).append('\n');
         }
-        writeAtomically(file, sb.toString());
-    }
-
-    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        CellStore.writeAtomically(file, sb.toString());
     }
 }

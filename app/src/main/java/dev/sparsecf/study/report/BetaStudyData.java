@@ -1,8 +1,9 @@
 package dev.sparsecf.study.report;
 
-import dev.sparsecf.cli.BetaStudyCommand;
 import dev.sparsecf.study.CsvRows;
 import dev.sparsecf.study.StudyCells;
+import dev.sparsecf.study.StudyJournal;
+import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.study.StudyVariant;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,15 +140,15 @@ public final class BetaStudyData {
         Set<Integer> seeds = new TreeSet<>();
         List<Variant> planned = new ArrayList<>();
         Map<String, Integer> settings = new LinkedHashMap<>();
-        Path studyFile = dir.resolve(BetaStudyCommand.STUDY_FILE);
+        Path studyFile = dir.resolve(StudyJournal.FILE);
         if (Files.isRegularFile(studyFile)) {
             Map<String, StudyVariant> grid = new HashMap<>();
             StudyVariant.defaultGrid().forEach(v -> grid.put(v.id(), v));
             for (JsonNode run : new ObjectMapper().readTree(studyFile.toFile()).path("runs")) {
-                run.path(BetaStudyCommand.PLANNED_DATASETS).forEach(d -> plannedDatasets.add(d.asText()));
-                run.path(BetaStudyCommand.PLANNED_SEEDS).forEach(seed -> seeds.add(seed.asInt()));
+                run.path(StudyJournal.PLANNED_DATASETS).forEach(d -> plannedDatasets.add(d.asText()));
+                run.path(StudyJournal.PLANNED_SEEDS).forEach(seed -> seeds.add(seed.asInt()));
                 settings.merge(runSettings(run), 1, Integer::sum);
-                for (JsonNode id : run.path(BetaStudyCommand.PLANNED_VARIANTS)) {
+                for (JsonNode id : run.path(StudyJournal.PLANNED_VARIANTS)) {
                     StudyVariant v = grid.get(id.asText());
                     if (v != null) {
                         planned.add(new Variant(v.id(), v.family().label, v.param() == null ? Double.NaN : v.param()));
@@ -230,7 +231,7 @@ public final class BetaStudyData {
 
     /** The budget in {@code dir/protocol.json}, or null when the file is absent (no run has started there). */
     private static Protocol protocol(Path dir) throws IOException {
-        Path file = dir.resolve(BetaStudyCommand.PROTOCOL_FILE);
+        Path file = dir.resolve(StudyProtocol.FILE);
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -239,9 +240,9 @@ public final class BetaStudyData {
             throw new IllegalArgumentException(file + ": needs integer fields 'epochs' and 'patience', got " + p);
         }
         List<Double> lambdas = new ArrayList<>();
-        p.path(BetaStudyCommand.EASE_LAMBDAS_KEY).forEach(l -> lambdas.add(l.asDouble()));
+        p.path(StudyProtocol.EASE_LAMBDAS_KEY).forEach(l -> lambdas.add(l.asDouble()));
         return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt(), lambdas,
-                BetaStudyCommand.protocolValue(p, BetaStudyCommand.EASE_EDGE_STEPS_KEY).asInt());
+                StudyProtocol.value(p, StudyProtocol.EASE_EDGE_STEPS_KEY).asInt());
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */

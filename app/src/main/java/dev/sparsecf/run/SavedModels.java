@@ -1,0 +1,119 @@
+package dev.sparsecf.run;
+
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.IdMap;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.data.SplitConfig;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.models.VaeTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Loading model files, re-creating the split recorded in them, and what {@code eval} and {@code recommend} do with them. */
+public final class SavedModels {
+
+    /** Metadata keys written by {@link TrainingRun} and read back here. */
+    static final String DATA = "data";
+    static final String SPLIT_SEED = "splitSeed";
+    static final String VALIDATION_USERS = "validationUsers";
+    static final String TEST_USERS = "testUsers";
+    static final String SPLIT_FINGERPRINT = "splitFingerprint";
+
+    /** The dataset spec and split settings a model was trained with. */
+    public record TrainingSplit(String data, SplitConfig config) {
+    }
+
+    /**
+     * The {@code items} best for one user, best first, with their {@code scores}: the top {@code k} of the
+     * {@code catalogue} items, fewer if not enough are unseen; {@code seen} of the user's known items are in the
+     * catalogue (and excluded).
+     */
+    public record Recommendation(int seen, int k, int catalogue, String[] items, float[] scores) {
+    }
+
+    private SavedModels() {
+    }
+
+    /** The model in {@code file}; a missing file is a usage error. */
+    public static ModelFile.Loaded load(Path file, DenseAlgebra dense) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException("--model " + file + ": no such file");
+        }
+        try {
+            return ModelFile.load(file, dense);
+        } catch (NoSuchFileException e) {
+            throw new UsageException("--model " + file + ": no such file");
+        }
+    }
+
+    /** The dataset and split settings {@code loaded} records. */
+    public static TrainingSplit trainingSplit(ModelFile.Loaded loaded, Path file) {
+        try {
+            String data = required(loaded, DATA, file);
+            long seed = Long.parseLong(required(loaded, SPLIT_SEED, file));
+            int validation = Integer.parseInt(required(loaded, VALIDATION_USERS, file));
+            int test = Integer.parseInt(required(loaded, TEST_USERS, file));
+            return new TrainingSplit(data, SplitConfig.defaults(seed).withHeldOutUsers(validation, test));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("model file " + file + ": invalid split metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Fails when the data on disk no longer gives the split the model was trained on. */
+    public static void checkSameSplit(DataSplit split, ModelFile.Loaded loaded, Path file) throws IOException {
+        String expected = loaded.metadata().get(SPLIT_FINGERPRINT);
+        String actual = DataSteps.fingerprint(split);
+        if (expected != null && !expected.equals(actual)) {
+            throw new IllegalStateException("the data gives a different split than model " + file + " was trained on"
+                    + " (fingerprint " + actual + ", model says " + expected + "): the dataset files changed");
+        }
+    }
+
+    /** The metrics of {@code loaded} on the held-out users {@code heldOut}. */
+    public static EvaluationResult evaluate(ModelFile.Loaded loaded, DataSplit.HeldOut heldOut, DenseAlgebra dense) {
+        return VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
+                loaded.model().config().batchSize(), heldOut);
+    }
+
+    /** The {@code k} (at most the catalogue) best items of {@code loaded} for user row {@code u} of {@code positives}. */
+    public static Recommendation recommend(ModelFile.Loaded loaded, Interactions positives, int u, int k, DenseAlgebra dense) {
+        IdMap items = loaded.items();
+        int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
+                .filter(i -> i >= 0).sorted().toArray();
+        int kk = Math.min(k, items.size());
+        int[] top = new int[kk];
+        try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
+            float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
+            DenseMatrix scores = loaded.model().score(row, scale);
+            dense.kernels().topK(scores, row, kk, top);
+            // top ends early (-1) when fewer than k items are unseen
+            int found = 0;
+            while (found < kk && top[found] >= 0) {
+                found++;
+            }
+            String[] ids = new String[found];
+            float[] best = new float[found];
+            for (int r = 0; r < found; r++) {
+                ids[r] = items.id(top[r]);
+                best[r] = scores.get(0, top[r]);
+            }
+            return new Recommendation(seen.length, kk, items.size(), ids, best);
+        }
+    }
+
+    private static String required(ModelFile.Loaded loaded, String key, Path file) {
+        String v = loaded.metadata().get(key);
+        if (v == null) {
+            throw new IllegalStateException("model file " + file + " does not record '" + key + "'; it was not written by"
+                    + " 'sparsecf train'");
+        }
+        return v;
+    }
+}

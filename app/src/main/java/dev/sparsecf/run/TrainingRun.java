@@ -1,0 +1,319 @@
+package dev.sparsecf.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.models.BetaPolicy;
+import dev.sparsecf.models.Ease;
+import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.models.MultVae;
+import dev.sparsecf.models.VaeTrainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One model trained on one split and evaluated on its test users, then written: the train -> evaluate -> write
+ * path that {@code sparsecf train} and the beta study's cells share. The app module holds it rather than models
+ * because it writes the run's files ({@value #METRICS_FILE} through Jackson, the history CSV) for the commands.
+ */
+public final class TrainingRun {
+
+    public static final String METRICS_FILE = "metrics.json";
+    public static final String MODEL_FILE = "model.sparsecf";
+    public static final String HISTORY_FILE = "history.csv";
+    public static final String SPLIT_CHECKSUMS_FILE = "split.SHA256SUMS";
+
+    private final String data;
+    private final long seed;
+    private final DataSplit split;
+    private final String fingerprint;
+    private final DenseAlgebra dense;
+
+    /** A run on {@code split} (seed {@code seed}, fingerprint {@code fingerprint}) of the dataset spec {@code data}. */
+    public TrainingRun(String data, long seed, DataSplit split, String fingerprint, DenseAlgebra dense) {
+        this.data = data;
+        this.seed = seed;
+        this.split = split;
+        this.fingerprint = fingerprint;
+        this.dense = dense;
+    }
+
+    public DataSplit split() {
+        return split;
+    }
+
+    public DenseAlgebra dense() {
+        return dense;
+    }
+
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** {@code out} must not already hold a run's files unless {@code force}; it is created, so that it fails before the load. */
+    public static void prepareOut(Path out, boolean force) throws IOException {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("--out " + out + " exists and is not a directory");
+        }
+        for (String name : List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE, SPLIT_CHECKSUMS_FILE)) {
+            if (!force && Files.exists(out.resolve(name))) {
+                throw new UsageException("--out " + out + " already holds " + name
+                        + " from an earlier run; choose another directory or pass --force to replace it");
+            }
+        }
+        Files.createDirectories(out);
+    }
+
+    /** {@code base} with this learning rate and batch size. */
+    public static ModelConfig autoencoderConfig(ModelConfig base, double learningRate, int batchSize) {
+        // the DAE's weight decay is 0.01 per batch of users (Liang et al.), so it follows the batch size
+        double weightDecay = base.weightDecay() * base.batchSize() / batchSize;
+        return new ModelConfig(base.kind(), base.encoderHidden(), base.latent(), base.dropout(), learningRate, batchSize,
+                weightDecay, base.seed());
+    }
+
+    /**
+     * Trains a Mult-VAE or Mult-DAE for {@code epochs} (stopping after {@code patience} epochs without a better
+     * validation NDCG@100; 0: never) with the beta policy {@code policy} makes of the training users' click counts,
+     * and evaluates the best epoch's weights on the test users. The caller closes the result.
+     */
+    public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
+                                   Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch) {
+        long start = System.nanoTime();
+        VaeTrainer trainer = new VaeTrainer(dense.kernels(), onEpoch, onBatch);
+        try (CsrMatrix train = split.train().toCsr()) {
+            MultVae model = new MultVae(config, train.cols(), dense);
+            try {
+                int[] clicks = new int[train.rows()];
+                for (int u = 0; u < clicks.length; u++) {
+                    clicks[u] = train.rowNnz(u);
+                }
+                VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, policy.apply(clicks), patience);
+                return new Autoencoder(model, trainer, epochs, result, trainer.evaluate(model, split.test()), start);
+            } catch (RuntimeException | Error e) {
+                model.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Fits EASE for every lambda of {@code lambdas} (and up to {@code edgeSteps} past the grid's edge), keeps the best
+     * by validation NDCG@100, and evaluates it on the test users; {@code progress} gets a line per lambda. The caller
+     * closes the result.
+     */
+    public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
+        long start = System.nanoTime();
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, progress);
+        try {
+            return new EaseFit(selection, selection.model().evaluate(split.test()), start);
+        } catch (RuntimeException | Error e) {
+            selection.model().close();
+            throw e;
+        }
+    }
+
+    /** A trained Mult-VAE or Mult-DAE holding its best epoch's weights, with its history and test metrics. */
+    public final class Autoencoder implements AutoCloseable {
+        private final MultVae model;
+        private final VaeTrainer trainer;
+        private final int epochs;
+        private final VaeTrainer.Result result;
+        private final EvaluationResult test;
+        private final long start;
+
+        private Autoencoder(MultVae model, VaeTrainer trainer, int epochs, VaeTrainer.Result result, EvaluationResult test,
+                            long start) {
+            this.model = model;
+            this.trainer = trainer;
+            this.epochs = epochs;
+            this.result = result;
+            this.test = test;
+            this.start = start;
+        }
+
+        public MultVae model() {
+            return model;
+        }
+
+        public VaeTrainer.Result result() {
+            return result;
+        }
+
+        public EvaluationResult test() {
+            return test;
+        }
+
+        /** Seconds since training started. */
+        public double seconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        /**
+         * Writes {@value #MODEL_FILE} (replacing one only if {@code force}), {@value #HISTORY_FILE} and
+         * {@value #METRICS_FILE}, with the validation metrics too, to {@code out}; {@code name} and
+         * {@code betaSchedule} describe the model for them.
+         */
+        public void write(Path out, boolean force, String name, String betaSchedule) throws IOException {
+            EvaluationResult validation = trainer.evaluate(model, split.validation());
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("dataset", split.train().source());
+            meta.put(SavedModels.DATA, data);
+            meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
+            meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
+            meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
+            meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
+            meta.put("betaSchedule", betaSchedule);
+            meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
+            ModelFile.save(model, split.items(), meta, out.resolve(MODEL_FILE), force);
+            Files.writeString(out.resolve(HISTORY_FILE), historyCsv(result));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", name);
+            m.put("dataset", split.train().source());
+            m.put("split", splitSummary());
+            m.put("config", model.config().toString());
+            m.put("betaSchedule", betaSchedule);
+            m.put("epochs", epochs);
+            m.put("bestEpoch", result.bestEpoch());
+            m.put("test", metrics(test));
+            m.put("validation", metrics(validation));
+            m.put("trainSeconds", result.trainSeconds());
+            m.put("kernels", dense.kernels().implementationName());
+            m.put("dense", dense.implementationName());
+            m.put("threads", dense.kernels().threads());
+            m.put("date", Instant.now().toString());
+            List<Map<String, Object>> history = new ArrayList<>();
+            for (VaeTrainer.EpochReport r : result.history()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("epoch", r.epoch());
+                e.put("nll", r.negLogLikelihood());
+                e.put("kl", r.kl());
+                e.put("beta", r.beta());
+                e.put("seconds", r.seconds());
+                e.put("validationNdcg100", r.validationNdcg());
+                history.add(e);
+            }
+            m.put("history", history);
+            writeJson(out.resolve(METRICS_FILE), m);
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** The EASE model chosen by validation NDCG@100, the lambdas tried, and its test metrics. */
+    public final class EaseFit implements AutoCloseable {
+        private final Ease.Selection selection;
+        private final EvaluationResult test;
+        private final long start;
+
+        private EaseFit(Ease.Selection selection, EvaluationResult test, long start) {
+            this.selection = selection;
+            this.test = test;
+            this.start = start;
+        }
+
+        public Ease.Selection selection() {
+            return selection;
+        }
+
+        public EvaluationResult test() {
+            return test;
+        }
+
+        /** Seconds since the first fit started. */
+        public double seconds() {
+            return (System.nanoTime() - start) / 1e9;
+        }
+
+        /** Writes {@value #METRICS_FILE}, with the validation metrics and every lambda tried, to {@code out}. */
+        public void write(Path out) throws IOException {
+            Ease ease = selection.model();
+            EvaluationResult validation = ease.evaluate(split.validation());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("model", "ease");
+            m.put("dataset", split.train().source());
+            m.put("split", splitSummary());
+            m.put("lambda", selection.lambda());
+            List<Map<String, Object>> candidates = new ArrayList<>();
+            for (Ease.Candidate c : selection.candidates()) {
+                // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run
+                Map<String, Object> candidate = new LinkedHashMap<>();
+                candidate.put("lambda", c.lambda());
+                candidate.put("validationNdcg100", c.validationNdcg());
+                candidates.add(candidate);
+            }
+            m.put("candidates", candidates);
+            m.put("lambdaAtEdge", selection.atEdge());
+            m.put("test", metrics(test));
+            m.put("validation", metrics(validation));
+            m.put("fit", ease.report().format());
+            m.put("trainSeconds", seconds());
+            m.put("dense", dense.implementationName());
+            m.put("threads", dense.kernels().threads());
+            m.put("date", Instant.now().toString());
+            writeJson(out.resolve(METRICS_FILE), m);
+        }
+
+        @Override
+        public void close() {
+            selection.model().close();
+        }
+    }
+
+    private Map<String, Object> splitSummary() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("seed", seed);
+        s.put("trainUsers", split.train().numUsers());
+        s.put("items", split.train().numItems());
+        s.put("validationUsers", split.validation().evaluatedUsers());
+        s.put("testUsers", split.test().evaluatedUsers());
+        s.put("fingerprint", fingerprint);
+        return s;
+    }
+
+    /** The per-epoch history as CSV: epoch, NLL, KL, mean beta, seconds and validation NDCG@100. */
+    public static String historyCsv(VaeTrainer.Result result) {
+        StringBuilder csv = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
+        for (VaeTrainer.EpochReport r : result.history()) {
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.3f,%.6f%n", r.epoch(), r.negLogLikelihood(), r.kl(),
+                    r.beta(), r.seconds(), r.validationNdcg()));
+        }
+        return csv.toString();
+    }
+
+    /** Mean and standard error of every metric and cut-off. */
+    private static Map<String, Object> metrics(EvaluationResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("users", r.users());
+        for (Metric metric : Metric.values()) {
+            for (int k : r.ks()) {
+                Map<String, Object> v = new LinkedHashMap<>();
+                v.put("mean", r.mean(metric, k));
+                v.put("stderr", r.standardError(metric, k));
+                m.put(metric.at(k), v);
+            }
+        }
+        return m;
+    }
+
+    private static void writeJson(Path file, Map<String, Object> m) throws IOException {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.sparsecf.study;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.models.LatentStats;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The files of one dataset's folder of a study: {@value StudyCells#FILE} and, per cell, its per-user, per-latent-dim
+ * and per-epoch files ({@code users/}, {@code latent/}, {@code history/<variant>__s<seed>.csv}). Every file is
+ * replaced whole through a temporary file and an atomic rename, so an interrupted run never leaves half a file.
+ */
+public final class CellStore {
+
+    private static final String USERS = "users";
+    private static final String LATENT = "latent";
+    private static final String HISTORY = "history";
+
+    private final Path dir;
+
+    /** The store in folder {@code dir}. */
+    public CellStore(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The finished cells ({@link StudyCells#read}). */
+    public List<StudyCells.Cell> read() throws IOException {
+        return StudyCells.read(dir.resolve(StudyCells.FILE));
+    }
+
+    /** Replaces {@value StudyCells#FILE} by {@code cells}. */
+    public void save(List<StudyCells.Cell> cells) throws IOException {
+        StudyCells.write(dir.resolve(StudyCells.FILE), cells);
+    }
+
+    /** Deletes the per-user, latent and history files of {@code cell} (its row is {@link #save}d away separately). */
+    public void deleteFiles(StudyCells.Cell cell) throws IOException {
+        for (String sub : List.of(USERS, LATENT, HISTORY)) {
+            Files.deleteIfExists(file(sub, cell.variant(), cell.seed()));
+        }
+    }
+
+    /** One line per evaluated test user: original id, total clicks, the three study metrics and the user's KL. */
+    public void writeUsers(String variant, long seed, DataSplit.HeldOut heldOut, EvaluationResult test, LatentStats latent)
+            throws IOException {
+        int[] rows = test.userRows();
+        double[] r20 = test.perUser(Metric.RECALL, 20);
+        double[] r50 = test.perUser(Metric.RECALL, 50);
+        double[] n100 = test.perUser(Metric.NDCG, 100);
+        StringBuilder sb = new StringBuilder("user,clicks,recall20,recall50,ndcg100,kl\n");
+        for (int i = 0; i < rows.length; i++) {
+            int row = rows[i];
+            int clicks = heldOut.foldIn().count(row) + heldOut.eval().count(row);
+            sb.append(CsvRows.quote(heldOut.users().id(row))).append(',').append(clicks).append(',')
+                    .append(StudyCells.num(r20[i])).append(',').append(StudyCells.num(r50[i])).append(',')
+                    .append(StudyCells.num(n100[i])).append(',')
+                    .append(latent == null ? "" : StudyCells.num(latent.userKl()[row])).append('\n');
+        }
+        writeAtomically(file(USERS, variant, seed), sb.toString());
+    }
+
+    /** One line per latent dimension: its mean KL over the test users and the variance of its posterior means. */
+    public void writeLatent(String variant, long seed, LatentStats latent) throws IOException {
+        StringBuilder sb = new StringBuilder("dim,kl_mean,mu_variance\n");
+        for (int d = 0; d < latent.klPerDim().length; d++) {
+            sb.append(d).append(',').append(StudyCells.num(latent.klPerDim()[d])).append(',')
+                    .append(StudyCells.num(latent.muVariance()[d])).append('\n');
+        }
+        writeAtomically(file(LATENT, variant, seed), sb.toString());
+    }
+
+    /** The per-epoch history CSV {@code csv} of a cell. */
+    public void writeHistory(String variant, long seed, String csv) throws IOException {
+        writeAtomically(file(HISTORY, variant, seed), csv);
+    }
+
+    private Path file(String sub, String variant, long seed) {
+        return dir.resolve(sub).resolve(variant + "__s" + seed + ".csv");
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    public static void writeAtomically(Path file, String text) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,150 @@
+package dev.sparsecf.study;
+
+import dev.sparsecf.render.Progress;
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.TrainingRun;
+
+import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.Interactions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The resumable scheduler of the beta study: runs every cell of {@link StudySettings} not on disk yet, dataset by
+ * dataset and seed by seed, saving each as it finishes and printing progress and the time left on {@code err}.
+ * Finished cells are skipped on a restart; a cell interrupted half-way left nothing behind and simply runs again.
+ */
+public final class StudyRunner {
+
+    private final StudySettings settings;
+    private final PrintWriter err;
+    private final List<StudyPlan> plans;
+    private final int cellsPlanned;
+    private int cellsDone;
+    private long studyStart;
+
+    private StudyRunner(StudySettings settings, PrintWriter err, List<StudyPlan> plans) {
+        this.settings = settings;
+        this.err = err;
+        this.plans = plans;
+        this.cellsPlanned = plans.stream().mapToInt(StudyPlan::remaining).sum();
+    }
+
+    /**
+     * Checks every dataset's {@value StudyProtocol#FILE} against {@code settings} (a {@link dev.sparsecf.run.UsageException}
+     * if they differ), discards the {@code redo} cells and records new settings (unless a dry run), and prints per
+     * dataset how many cells are done and how many will run.
+     */
+    public static StudyRunner plan(StudySettings settings, PrintWriter err) throws IOException {
+        // every dataset's settings are checked before any is changed, so that a refused run changes nothing
+        List<Boolean> newSettings = new ArrayList<>();
+        for (String dataset : settings.datasets()) {
+            newSettings.add(settings.protocol(dataset).check(settings.folder(dataset), settings.redoesEase(), err));
+        }
+        List<StudyPlan> plans = new ArrayList<>();
+        for (int d = 0; d < settings.datasets().size(); d++) {
+            String dataset = settings.datasets().get(d);
+            CellStore store = new CellStore(settings.folder(dataset));
+            List<StudyCells.Cell> finished = store.read();
+            List<StudyCells.Cell> done = discard(settings, store, dataset, finished, err);
+            if (newSettings.get(d) && !settings.dryRun()) {
+                // only now: had the discard failed, the old rows would still match the old file
+                settings.protocol(dataset).write(store.dir());
+            }
+            plans.add(new StudyPlan(dataset, store, settings.variants(), settings.seeds(), done, finished));
+        }
+        StudyRunner runner = new StudyRunner(settings, err, plans);
+        for (StudyPlan p : plans) {
+            err.printf(Locale.ROOT, "%s: %d of %d cells done, %d to run%s%n", p.dataset, p.total() - p.remaining(), p.total(),
+                    p.remaining(), p.remaining() == 0 ? "" : ", " + p.timeLeft());
+        }
+        return runner;
+    }
+
+    /** The cells this run will train. */
+    public int cellsPlanned() {
+        return cellsPlanned;
+    }
+
+    /** Runs the planned cells with {@code dense}, after recording the run in {@value StudyJournal#FILE}. */
+    public void run(DenseAlgebra dense) throws IOException {
+        StudyJournal.append(settings, dense);
+        studyStart = System.nanoTime();
+        for (StudyPlan p : plans) {
+            if (p.remaining() > 0) {
+                runDataset(p, dense);
+            }
+        }
+        err.printf(Locale.ROOT, "study finished: %d cells in %s; render the tables and plots with: sparsecf study report --dir %s%n",
+                cellsDone, Progress.duration((System.nanoTime() - studyStart) / 1e9), settings.root());
+    }
+
+    /**
+     * The finished cells of {@code dataset} less those of the {@code redo} variants; unless this is a dry run, their
+     * rows and their per-user, latent and history files are deleted, and the count is printed either way.
+     */
+    private static List<StudyCells.Cell> discard(StudySettings settings, CellStore store, String dataset,
+                                                 List<StudyCells.Cell> done, PrintWriter err) throws IOException {
+        List<StudyCells.Cell> gone = done.stream()
+                .filter(c -> settings.redo().stream().anyMatch(v -> v.id().equals(c.variant()))).toList();
+        if (gone.isEmpty()) {
+            return done;
+        }
+        List<StudyCells.Cell> kept = done.stream().filter(c -> !gone.contains(c)).toList();
+        err.printf(Locale.ROOT, "%s: %s %d finished cell(s) to run again (--redo): %s%n", dataset,
+                settings.dryRun() ? "would discard" : "discarding", gone.size(),
+                gone.stream().map(c -> c.variant() + " seed " + c.seed()).collect(Collectors.joining(", ")));
+        if (!settings.dryRun()) {
+            store.save(kept);
+            for (StudyCells.Cell c : gone) {
+                store.deleteFiles(c);
+            }
+        }
+        return kept;
+    }
+
+    private void runDataset(StudyPlan p, DenseAlgebra dense) throws IOException {
+        Interactions positives = DataSteps.load(err, p.dataset, settings.dataDir());
+        for (long seed : settings.seeds()) {
+            List<StudyVariant> todo = p.todo(seed);
+            if (todo.isEmpty()) {
+                continue;
+            }
+            DataSplit split = DataSteps.split(err, positives, settings.split().apply(seed));
+            TrainingRun run = new TrainingRun(p.dataset, seed, split, DataSteps.fingerprint(split), dense);
+            for (StudyVariant v : todo) {
+                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
+                        p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
+                err.flush();
+                StudyCells.Cell cell = v.family() == StudyVariant.Family.EASE
+                        ? EaseCell.run(run, p, v, seed, settings.lambdas(), settings.edgeSteps(), err)
+                        : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset), settings.patience(), err);
+                if (cell == null) {
+                    continue;
+                }
+                p.finish(cell);
+                cellsDone++;
+                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
+                                + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
+                        cell.ndcg100Se(), cell.recall20(), cell.recall50(),
+                        cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
+                                cell.activeUnits(), cell.klMean()),
+                        Progress.duration(cell.trainSeconds()), eta(p));
+                err.flush();
+            }
+        }
+    }
+
+    /** Time left for this dataset from the mean time of finished cells of the same kind; later datasets are not timed yet. */
+    private String eta(StudyPlan current) {
+        String text = "for " + current.dataset + ": " + current.timeLeft();
+        int index = settings.datasets().indexOf(current.dataset);
+        int later = settings.datasets().size() - 1 - index;
+        return later > 0 ? text + ", then " + later + " more dataset(s)" : text;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sparsecf.study;
+
+import dev.sparsecf.run.TrainingRun;
+
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.models.BetaPolicy;
+import dev.sparsecf.models.BetaSchedule;
+import dev.sparsecf.models.LatentStats;
+import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.VaeTrainer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** A Mult-VAE or Mult-DAE cell: trains, evaluates on the test users, and writes its per-user, latent and history files. */
+final class VaeCell {
+
+    private VaeCell() {
+    }
+
+    /** Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split; progress on {@code err}. */
+    static StudyCells.Cell run(TrainingRun run, StudyPlan p, StudyVariant v, long seed, int epochs, int patience,
+                               PrintWriter err) throws IOException {
+        boolean vae = v.family().isVae();
+        ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
+        int every = Math.max(1, epochs / 6);
+        try (TrainingRun.Autoencoder trained = run.autoencoder(config,
+                clicks -> vae ? v.policy(clicks) : BetaPolicy.global(BetaSchedule.constant(0)), epochs, patience, r -> {
+                    if (r.epoch() % every == 0) {
+                        err.printf(Locale.ROOT, "    epoch %3d/%d  nll %8.2f  kl %7.2f  beta %.4f  val NDCG@100 %.4f (best %.4f @ %d)%n",
+                                r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.validationNdcg(), r.bestNdcg(),
+                                r.bestEpoch());
+                        err.flush();
+                    }
+                }, (epoch, batch, batches, seconds) -> { });
+             CsrMatrix testFoldIn = run.split().test().foldIn().toCsr()) {
+            VaeTrainer.Result result = trained.result();
+            LatentStats latent = vae ? LatentStats.of(trained.model(), testFoldIn) : null;
+            p.store.writeUsers(v.id(), seed, run.split().test(), trained.test(), latent);
+            if (latent != null) {
+                p.store.writeLatent(v.id(), seed, latent);
+            }
+            p.store.writeHistory(v.id(), seed, TrainingRun.historyCsv(result));
+            return p.cell(v, seed, run.fingerprint(), trained.test()).epochs(result.epochsRun()).bestEpoch(result.bestEpoch())
+                    .trainSeconds(trained.seconds()).activeUnits(latent == null ? null : latent.activeUnits())
+                    .klMean(latent == null ? null : mean(latent.userKl())).meanBeta(vae ? result.meanBeta() : null).build();
+        }
+    }
+
+    private static double mean(double[] values) {
+        double s = 0;
+        for (double x : values) {
+            s += x;
+        }
+        return values.length == 0 ? Double.NaN : s / values.length;
+    }
+}
