@@ -1,5 +1,6 @@
 package dev.sparsecf.bench;
 
+import dev.sparsecf.kernels.DenseMatrix;
 import java.util.Locale;
 
 /** Element-wise comparison of a benchmark's output with a reference (scalar kernels, exact sums) within error bounds. */
@@ -115,5 +116,15 @@ final class Agreement {
                         trial, what, e / cols, e % cols, actual[e], expected[e]));
             }
         }
+    }
+
+    /** The raw bits of a matrix's valid elements, row-major: for {@link #requireEqual} on bit-identical contracts. */
+    static int[] rawBits(DenseMatrix x) {
+        float[] f = x.toArray();
+        int[] b = new int[f.length];
+        for (int e = 0; e < f.length; e++) {
+            b[e] = Float.floatToRawIntBits(f[e]);
+        }
+        return b;
     }
 }
