@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -31,18 +28,8 @@ class ElementwiseKernelTest {
 
     private static final int ROWS = 7;
 
-    static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : KernelImpls.ELEMENTWISE_COLUMNS) {
-                cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n)));
-            }
-        }
-        return cases.build();
-    }
-
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
     void tanhBackwardAgreesWithDouble(String impl, int n) {
         SplittableRandom rnd = new SplittableRandom(31L * n);
         float[] y = TestMatrices.uniform(rnd, ROWS * n, -1f, 1f);
@@ -70,7 +57,7 @@ class ElementwiseKernelTest {
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
     void scaleRowsAgreesWithDouble(String impl, int n) {
         SplittableRandom rnd = new SplittableRandom(37L * n);
         float[] d = TestMatrices.uniform(rnd, ROWS * n, -3f, 3f);
@@ -89,7 +76,7 @@ class ElementwiseKernelTest {
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
     void columnSumsAgreeWithDouble(String impl, int n) {
         SplittableRandom rnd = new SplittableRandom(41L * n);
         float[] d = TestMatrices.uniform(rnd, ROWS * n, -1f, 1f);
@@ -115,7 +102,7 @@ class ElementwiseKernelTest {
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
     void broadcastRowCopiesTheBias(String impl, int n) {
         float[] bias = TestMatrices.uniform(new SplittableRandom(43L * n), n, -1f, 1f);
         String what = impl + " broadcastRow, n=" + n;

@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -45,16 +42,6 @@ class SamplingKernelTest {
     private static final int SWEEP_ROWS = 64;
     private static final int SWEEP_LATENT = 1021;
 
-    static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int k : KernelImpls.ELEMENTWISE_COLUMNS) {
-                cases.add(Arguments.of(impl, Named.of("k=" + KernelImpls.columnsLabel(k).substring(2), k)));
-            }
-        }
-        return cases.build();
-    }
-
     /** Inputs of one check, row-major: mu | logvar ({@code m x 2k}), eps, dz ({@code m x k}), row betas. */
     private record Inputs(int m, int k, float[] muLogvar, float[] eps, float[] dz, float[] beta) {
         float mu(int i, int j) {
@@ -67,8 +54,8 @@ class SamplingKernelTest {
     }
 
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
-    void agreesWithDouble(String impl, int k) {
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
+    void agreesWithDouble(String impl, int k) { // k: the latent width
         SplittableRandom rnd = new SplittableRandom(47L * k);
         float[] muLogvar = new float[ROWS * 2 * k];
         for (int i = 0; i < ROWS; i++) {
