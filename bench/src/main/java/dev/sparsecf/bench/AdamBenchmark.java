@@ -67,7 +67,7 @@ public class AdamBenchmark extends KernelBenchmark {
         for (int k = 0; k < 2; k++) {
             try (DenseMatrix p = copy(param); DenseMatrix mc = copy(m); DenseMatrix vc = copy(v)) {
                 both[k].adamUpdate(p, grad, mc, vc, STEP_SIZE, BETA1, BETA2, EPSILON, WEIGHT_DECAY);
-                bits[k] = new int[][] {rawBits(p), rawBits(mc), rawBits(vc)};
+                bits[k] = new int[][] {Agreement.rawBits(p), Agreement.rawBits(mc), Agreement.rawBits(vc)};
             }
         }
         for (int s = 0; s < names.length; s++) {
@@ -87,14 +87,5 @@ public class AdamBenchmark extends KernelBenchmark {
             count += f != 0 && Math.abs(f) < Float.MIN_NORMAL ? 1 : 0;
         }
         return count;
-    }
-
-    private static int[] rawBits(DenseMatrix x) {
-        float[] f = x.toArray();
-        int[] b = new int[f.length];
-        for (int e = 0; e < f.length; e++) {
-            b[e] = Float.floatToRawIntBits(f[e]);
-        }
-        return b;
     }
 }

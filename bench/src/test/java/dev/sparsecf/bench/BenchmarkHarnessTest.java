@@ -63,6 +63,17 @@ class BenchmarkHarnessTest {
         tanh.tanh(bytes);
         tanh.tanh(bytes); // restores its input first: the check compares one tanh, not two
         tanh.verifyAndFree();
+
+        ElementwiseBenchmark elementwise = trial(new ElementwiseBenchmark(), impl);
+        elementwise.tanhBackward(bytes);
+        elementwise.tanhBackward(bytes); // restores d first: the check compares one step, not two
+        elementwise.columnSums(bytes);
+        elementwise.verifyAndFree();
+
+        SamplingBenchmark sampling = trial(new SamplingBenchmark(), impl);
+        sampling.sample();
+        sampling.sampleBackward();
+        sampling.verifyAndFree();
     }
 
     /** The OpenBLAS legs are skipped under -Dsparsecf.blas=java, which rules native code out. */

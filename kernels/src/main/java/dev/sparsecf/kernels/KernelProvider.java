@@ -40,11 +40,13 @@ public abstract class KernelProvider {
     private final GramKernel gram;
     private final TanhKernel tanh;
     private final AdamKernel adam;
+    private final ElementwiseKernel elementwise;
+    private final SamplingKernel sampling;
 
     /** A tier made of these kernels. */
     protected KernelProvider(SpmmKernel spmm, SpmmTransposeKernel spmmTranspose, LogSoftmaxKernel logSoftmax, TopKKernel topK,
                              GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram, TanhKernel tanh,
-                             AdamKernel adam) {
+                             AdamKernel adam, ElementwiseKernel elementwise, SamplingKernel sampling) {
         this.spmm = spmm;
         this.spmmTranspose = spmmTranspose;
         this.logSoftmax = logSoftmax;
@@ -54,6 +56,8 @@ public abstract class KernelProvider {
         this.gram = gram;
         this.tanh = tanh;
         this.adam = adam;
+        this.elementwise = elementwise;
+        this.sampling = sampling;
     }
 
     public final SpmmKernel spmm() {
@@ -90,6 +94,14 @@ public abstract class KernelProvider {
 
     public final AdamKernel adam() {
         return adam;
+    }
+
+    public final ElementwiseKernel elementwise() {
+        return elementwise;
+    }
+
+    public final SamplingKernel sampling() {
+        return sampling;
     }
 
     /** The scalar tier (always available). */

@@ -191,6 +191,123 @@ public final class Kernels {
         pool.forRange(x.rows(), 1, (from, to) -> kernel.tanh(x, from, to));
     }
 
+    /** In place {@code d *= 1 - y * y}, the tanh derivative through its output {@code y} (same shape, disjoint). */
+    public void tanhBackward(DenseMatrix y, DenseMatrix d) {
+        Objects.requireNonNull(y, "y");
+        Objects.requireNonNull(d, "d");
+        requireShape("tanhBackward: y", y, d.rows(), d.cols());
+        requireDisjoint("tanhBackward: y and d", y.segment(), d.segment());
+        ElementwiseKernel kernel = provider.elementwise();
+        forRows(d, (from, to) -> kernel.tanhBackward(y, d, from, to));
+    }
+
+    /** In place {@code d[i, :] *= scale * rowScale[i]}; {@code rowScale} (at least {@code d.rows()} floats) may be null. */
+    public void scaleRows(DenseMatrix d, float[] rowScale, float scale) {
+        Objects.requireNonNull(d, "d");
+        if (rowScale != null && rowScale.length < d.rows()) {
+            throw new IllegalArgumentException("scaleRows: rowScale has " + rowScale.length + " floats, d has " + d.rows() + " rows");
+        }
+        ElementwiseKernel kernel = provider.elementwise();
+        forRows(d, (from, to) -> kernel.scaleRows(d, rowScale, scale, from, to));
+    }
+
+    /**
+     * {@code sums[0, j] = scale * sum_i d[i, j]} ({@code sums} is {@code 1 x n}), each sum in double in row order in
+     * {@code scratch} (at least n doubles); threads split the columns, so the result is the same for every thread count.
+     */
+    public void columnSums(DenseMatrix d, float scale, DenseMatrix sums, double[] scratch) {
+        Objects.requireNonNull(d, "d");
+        Objects.requireNonNull(sums, "sums");
+        Objects.requireNonNull(scratch, "scratch");
+        requireShape("columnSums: sums", sums, 1, d.cols());
+        if (scratch.length < d.cols()) {
+            throw new IllegalArgumentException("columnSums: scratch has " + scratch.length + " doubles, d has " + d.cols() + " columns");
+        }
+        ElementwiseKernel kernel = provider.elementwise();
+        if (parallel(d)) {
+            // whole columns per thread: every range walks all rows, so more ranges only add row starts
+            pool.forEqualRanges(d.cols(), DenseMatrix.ROW_ALIGN_FLOATS, (from, to) -> kernel.columnSums(d, scale, sums, scratch, from, to));
+        } else {
+            kernel.columnSums(d, scale, sums, scratch, 0, d.cols());
+        }
+    }
+
+    /** Copies the single row of {@code bias} ({@code 1 x n}, disjoint from {@code out}) into every row of {@code out}. */
+    public void broadcastRow(DenseMatrix bias, DenseMatrix out) {
+        Objects.requireNonNull(bias, "bias");
+        Objects.requireNonNull(out, "out");
+        requireShape("broadcastRow: bias", bias, 1, out.cols());
+        requireDisjoint("broadcastRow: bias and out", bias.segment(), out.segment());
+        ElementwiseKernel kernel = provider.elementwise();
+        forRows(out, (from, to) -> kernel.broadcastRow(bias, out, from, to));
+    }
+
+    /**
+     * The VAE reparameterisation (see {@link SamplingKernel#sample}): {@code z = mu + eps * exp(logvar / 2)} from
+     * {@code muLogvar} ({@code m x 2k}: mu | logvar) and {@code noise} ({@code m x k}: eps) into {@code z}
+     * ({@code m x k}, disjoint from both), and each row's KL to N(0, I) into {@code rowKl} (at least m doubles).
+     */
+    public void sample(DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix z, double[] rowKl) {
+        Objects.requireNonNull(muLogvar, "muLogvar");
+        Objects.requireNonNull(rowKl, "rowKl");
+        requireLatent("sample", muLogvar, noise, z, "z");
+        requireDisjoint("sample: z and muLogvar", z.segment(), muLogvar.segment());
+        requireDisjoint("sample: z and noise", z.segment(), noise.segment());
+        if (rowKl.length < z.rows()) {
+            throw new IllegalArgumentException("sample: rowKl has " + rowKl.length + " entries, z has " + z.rows() + " rows");
+        }
+        SamplingKernel kernel = provider.sampling();
+        forRows(muLogvar, (from, to) -> kernel.sample(muLogvar, noise, z, rowKl, from, to));
+    }
+
+    /**
+     * The gradient of {@code loss + rowBeta[i] * KL_i} with respect to {@code muLogvar} into {@code dMuLogvar} (its shape,
+     * disjoint from every input), given {@code dz} for {@link #sample}'s z; see {@link SamplingKernel#backward}.
+     */
+    public void sampleBackward(DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix dz, float[] rowBeta, DenseMatrix dMuLogvar) {
+        Objects.requireNonNull(muLogvar, "muLogvar");
+        Objects.requireNonNull(rowBeta, "rowBeta");
+        Objects.requireNonNull(dMuLogvar, "dMuLogvar");
+        requireLatent("sampleBackward", muLogvar, noise, dz, "dz");
+        requireShape("sampleBackward: dMuLogvar", dMuLogvar, muLogvar.rows(), muLogvar.cols());
+        requireDisjoint("sampleBackward: dMuLogvar and muLogvar", dMuLogvar.segment(), muLogvar.segment());
+        requireDisjoint("sampleBackward: dMuLogvar and noise", dMuLogvar.segment(), noise.segment());
+        requireDisjoint("sampleBackward: dMuLogvar and dz", dMuLogvar.segment(), dz.segment());
+        if (rowBeta.length < dz.rows()) {
+            throw new IllegalArgumentException("sampleBackward: rowBeta has " + rowBeta.length + " entries, dz has " + dz.rows()
+                    + " rows");
+        }
+        SamplingKernel kernel = provider.sampling();
+        forRows(muLogvar, (from, to) -> kernel.backward(muLogvar, noise, dz, rowBeta, dMuLogvar, from, to));
+    }
+
+    /** {@code muLogvar} is {@code m x 2k} and both {@code noise} and {@code latent} (z or dz) are {@code m x k}. */
+    private static void requireLatent(String what, DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix latent, String name) {
+        Objects.requireNonNull(noise, "noise");
+        Objects.requireNonNull(latent, name);
+        if (muLogvar.cols() % 2 != 0) {
+            throw new IllegalArgumentException(what + ": muLogvar has " + muLogvar.cols() + " columns, expected an even 2k (mu | logvar)");
+        }
+        requireShape(what + ": noise", noise, muLogvar.rows(), muLogvar.cols() / 2);
+        requireShape(what + ": " + name, latent, muLogvar.rows(), muLogvar.cols() / 2);
+    }
+
+    /** Below this many elements an element-wise step runs on the calling thread: a fork-join costs more than it saves. */
+    private static final long ELEMENTWISE_PARALLEL_ELEMENTS = 1L << 15;
+
+    private boolean parallel(DenseMatrix x) {
+        return (long) x.rows() * x.cols() >= ELEMENTWISE_PARALLEL_ELEMENTS;
+    }
+
+    /** Runs an element-wise row task over the rows of {@code x}: split across threads when {@code x} is large enough. */
+    private void forRows(DenseMatrix x, KernelThreads.RangeTask task) {
+        if (parallel(x)) {
+            pool.forRange(x.rows(), 1, task);
+        } else {
+            task.run(0, x.rows());
+        }
+    }
+
     /**
      * One in-place Adam step (see {@link AdamKernel}) on {@code param} with moments {@code m} and {@code v}, all of
      * {@code param}'s shape and pairwise disjoint; L2 weight decay {@code lambda * sum w^2} adds

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The implementation legs every kernel test runs over, and the awkward column counts derived from the Panama
@@ -65,6 +67,17 @@ final class KernelImpls {
             legs.add(Named.of(id, id));
         }
         return legs;
+    }
+
+    /** Arguments (implementation, row width) for the element-wise kernel tests: every leg over {@link #ELEMENTWISE_COLUMNS}. */
+    static Stream<Arguments> elementwiseCases() {
+        Stream.Builder<Arguments> cases = Stream.builder();
+        for (Named<String> impl : legs()) {
+            for (int n : ELEMENTWISE_COLUMNS) {
+                cases.add(Arguments.of(impl, Named.of(columnsLabel(n), n)));
+            }
+        }
+        return cases.build();
     }
 
     /** A readable label for a column count, naming its relation to the lane width. */

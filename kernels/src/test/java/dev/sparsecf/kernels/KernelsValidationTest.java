@@ -125,6 +125,53 @@ class KernelsValidationTest {
     }
 
     @Test
+    void elementwiseStepsCheckShapesAndAliasing() {
+        DenseMatrix d = dense(2, 3);
+        assertRejected("tanhBackward: y is 2x4, expected 2x3", () -> kernels.tanhBackward(dense(2, 4), d));
+        DenseMatrix shared = dense(3, 3);
+        assertRejected("tanhBackward: y and d share memory", () -> kernels.tanhBackward(shared.rows(0, 2), shared.rows(1, 3)));
+        assertRejected("scaleRows: rowScale has 1 floats, d has 2 rows", () -> kernels.scaleRows(d, new float[1], 1f));
+        assertRejected("columnSums: sums is 2x3, expected 1x3", () -> kernels.columnSums(d, 1f, dense(2, 3), new double[3]));
+        assertRejected("columnSums: scratch has 2 doubles, d has 3 columns", () -> kernels.columnSums(d, 1f, dense(1, 3), new double[2]));
+        assertRejected("broadcastRow: bias is 1x4, expected 1x3", () -> kernels.broadcastRow(dense(1, 4), d));
+        assertRejected("broadcastRow: bias and out share memory", () -> kernels.broadcastRow(shared.rows(0, 1), shared));
+        assertThrows(NullPointerException.class, () -> kernels.tanhBackward(null, d));
+        assertThrows(NullPointerException.class, () -> kernels.scaleRows(null, null, 1f));
+        assertThrows(NullPointerException.class, () -> kernels.columnSums(d, 1f, dense(1, 3), null));
+        kernels.scaleRows(d, null, 1f); // no rowScale: all ones
+    }
+
+    @Test
+    void samplingChecksShapesAndAliasing() {
+        DenseMatrix muLogvar = dense(2, 6);
+        DenseMatrix noise = dense(2, 3);
+        DenseMatrix z = dense(2, 3);
+        double[] rowKl = new double[2];
+        assertRejected("sample: muLogvar has 5 columns, expected an even 2k", () -> kernels.sample(dense(2, 5), noise, z, rowKl));
+        assertRejected("sample: noise is 2x4, expected 2x3", () -> kernels.sample(muLogvar, dense(2, 4), z, rowKl));
+        assertRejected("sample: z is 3x3, expected 2x3", () -> kernels.sample(muLogvar, noise, dense(3, 3), rowKl));
+        assertRejected("sample: rowKl has 1 entries, z has 2 rows", () -> kernels.sample(muLogvar, noise, z, new double[1]));
+        assertRejected("sample: z and noise share memory", () -> kernels.sample(muLogvar, noise, noise, rowKl));
+        assertRejected("sample: z and muLogvar share memory",
+                () -> kernels.sample(muLogvar, noise, DenseMatrix.wrap(muLogvar.segment(), 2, 3, muLogvar.ld()), rowKl));
+        DenseMatrix d = dense(2, 6);
+        float[] beta = new float[2];
+        assertRejected("sampleBackward: dz is 2x2, expected 2x3", () -> kernels.sampleBackward(muLogvar, noise, dense(2, 2), beta, d));
+        assertRejected("sampleBackward: dMuLogvar is 2x4, expected 2x6",
+                () -> kernels.sampleBackward(muLogvar, noise, z, beta, dense(2, 4)));
+        assertRejected("sampleBackward: rowBeta has 1 entries, dz has 2 rows",
+                () -> kernels.sampleBackward(muLogvar, noise, z, new float[1], d));
+        assertRejected("sampleBackward: dMuLogvar and muLogvar share memory",
+                () -> kernels.sampleBackward(muLogvar, noise, z, beta, muLogvar));
+        assertRejected("sampleBackward: dMuLogvar and dz share memory",
+                () -> kernels.sampleBackward(muLogvar, noise, DenseMatrix.wrap(d.segment(), 2, 3, d.ld()), beta, d));
+        assertThrows(NullPointerException.class, () -> kernels.sample(muLogvar, null, z, rowKl));
+        assertThrows(NullPointerException.class, () -> kernels.sampleBackward(muLogvar, noise, z, null, d));
+        kernels.sample(muLogvar, noise, z, rowKl);
+        assertEquals(0.0, rowKl[0], "mu = logvar = 0 is N(0, 1) itself");
+    }
+
+    @Test
     void threadCountsMustBePositive() {
         assertRejected("thread count must be >= 1, got 0", () -> Kernels.create("scalar", 0));
     }

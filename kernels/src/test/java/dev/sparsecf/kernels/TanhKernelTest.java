@@ -4,10 +4,7 @@ import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -51,18 +48,8 @@ class TanhKernelTest {
         };
     }
 
-    static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : KernelImpls.ELEMENTWISE_COLUMNS) {
-                cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n)));
-            }
-        }
-        return cases.build();
-    }
-
     @ParameterizedTest(name = "{0}, {1}")
-    @MethodSource("cases")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#elementwiseCases")
     void agreesWithDoubleTanh(String impl, int n) {
         Kernels kernels = KernelImpls.kernels(impl, 2);
         SplittableRandom rnd = new SplittableRandom(17L * n);

@@ -183,7 +183,7 @@ public final class MultVae implements AutoCloseable {
             if (l == 0) {
                 kernels.spmm(input, layer.w, rowScale, layer.b.row(0), o);
             } else {
-                Elementwise.broadcastRow(layer.b, o);
+                kernels.broadcastRow(layer.b, o);
                 dense.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
             }
             if (layer.tanh) {
@@ -199,20 +199,15 @@ public final class MultVae implements AutoCloseable {
         return l - 1 == sampleLayer ? z.rows(0, m) : out[l - 1].rows(0, m);
     }
 
-    /** z = mu + noise * exp(logvar / 2) (or mu in evaluation) and the per-row KL to N(0, I). */
+    /** z = mu + noise * exp(logvar / 2) (or mu in evaluation: zero noise) and the per-row KL to N(0, I). */
     private void sample(DenseMatrix muLogvar, int m, SplittableRandom rng) {
+        // the draws stay here, on one thread in row-major order: a seeded run gives the same noise for any kernels
         for (int i = 0; i < m; i++) {
-            double kl = 0;
             for (int j = 0; j < latent; j++) {
-                float mu = muLogvar.get(i, j);
-                float logvar = muLogvar.get(i, latent + j);
-                float eps = rng == null ? 0f : (float) rng.nextGaussian();
-                noise.set(i, j, eps);
-                z.set(i, j, mu + eps * (float) Math.exp(0.5 * logvar));
-                kl += 0.5 * (-logvar + Math.exp(logvar) + (double) mu * mu - 1);
+                noise.set(i, j, rng == null ? 0f : (float) rng.nextGaussian());
             }
-            rowKl[i] = kl;
         }
+        kernels.sample(muLogvar, noise.rows(0, m), z.rows(0, m), rowKl);
     }
 
     /** Gradients of (1/m) * sum_u (nll_u + rowBeta[u] * kl_u) into every layer's gw/gb. */
@@ -222,39 +217,22 @@ public final class MultVae implements AutoCloseable {
             Layer layer = layers[l];
             DenseMatrix d = delta[l].rows(0, m);
             if (layer.tanh) {
-                Elementwise.tanhBackward(out[l].rows(0, m), d);
+                kernels.tanhBackward(out[l].rows(0, m), d);
             }
-            Elementwise.columnSums(d, invM, layer.gb, columnScratch);
+            kernels.columnSums(d, invM, layer.gb, columnScratch);
             if (l > 0) {
                 dense.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
                 DenseMatrix dIn = l - 1 == sampleLayer ? dz.rows(0, m) : delta[l - 1].rows(0, m);
                 dense.gemm(false, true, 1f, d, layer.w, 0f, dIn);
                 if (l - 1 == sampleLayer) {
-                    sampleBackward(m, rowBeta);
+                    kernels.sampleBackward(out[sampleLayer].rows(0, m), noise.rows(0, m), dz.rows(0, m), rowBeta,
+                            delta[sampleLayer].rows(0, m));
                 }
             } else {
                 // the first layer saw diag(rowScale) * input: fold the scale (and 1/m) into the rows of d
-                Elementwise.scaleRows(d, rowScale, invM);
+                kernels.scaleRows(d, rowScale, invM);
                 layer.gw.fill(0f);
                 kernels.spmmTransposeAccumulate(input, d, layer.gw);
-            }
-        }
-    }
-
-    /** d(mu | logvar) from dz and the KL term: dmu = dz + beta_i*mu, dlogvar = dz*eps*std/2 + beta_i*(exp(logvar)-1)/2. */
-    private void sampleBackward(int m, float[] rowBeta) {
-        DenseMatrix muLogvar = out[sampleLayer];
-        DenseMatrix d = delta[sampleLayer];
-        for (int i = 0; i < m; i++) {
-            float b = rowBeta[i];
-            for (int j = 0; j < latent; j++) {
-                float mu = muLogvar.get(i, j);
-                float logvar = muLogvar.get(i, latent + j);
-                float g = dz.get(i, j);
-                float var = (float) Math.exp(logvar);
-                float std = (float) Math.exp(0.5 * logvar);
-                d.set(i, j, g + b * mu);
-                d.set(i, latent + j, 0.5f * g * noise.get(i, j) * std + 0.5f * b * (var - 1f));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.sparsecf.kernels.panama;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +22,9 @@ final class PanamaVectorConstants {
 
     /** Lanes of {@link #DOUBLES}. */
     static final int DOUBLE_LANES = DOUBLES.length();
+
+    /** Floats of half the preferred width: {@link #DOUBLE_LANES} of them widen to one {@link #DOUBLES} vector. */
+    static final VectorSpecies<Float> HALF_FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
 
     private PanamaVectorConstants() {
     }
