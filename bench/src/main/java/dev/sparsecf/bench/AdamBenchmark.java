@@ -67,7 +67,7 @@ public class AdamBenchmark extends KernelBenchmark {
         for (int k = 0; k < 2; k++) {
             try (DenseMatrix p = copy(param); DenseMatrix mc = copy(m); DenseMatrix vc = copy(v)) {
                 both[k].adamUpdate(p, grad, mc, vc, STEP_SIZE, BETA1, BETA2, EPSILON, WEIGHT_DECAY);
-                bits[k] = new int[][] {Agreement.rawBits(p), Agreement.rawBits(mc), Agreement.rawBits(vc)};
+                bits[k] = new int[][] {rawBits(p), rawBits(mc), rawBits(vc)};
             }
         }
         for (int s = 0; s < names.length; s++) {

@@ -2,6 +2,7 @@ package dev.sparsecf.bench;
 
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 
@@ -63,10 +64,10 @@ public class ElementwiseBenchmark extends KernelBenchmark {
             reference.columnSums(gradient, scale, sumsRef, new double[d.cols()]);
             // each @Benchmark method is a trial of its own: check the outputs this one wrote
             if (tanhCalls > 0) {
-                Agreement.requireEqual(trialName(), "tanhBackward bits", Agreement.rawBits(dRef), Agreement.rawBits(d), d.cols());
+                Agreement.requireEqual(trialName(), "tanhBackward bits", rawBits(dRef), rawBits(d), d.cols());
             }
             if (sumCalls > 0) {
-                Agreement.requireEqual(trialName(), "columnSums bits", Agreement.rawBits(sumsRef), Agreement.rawBits(sums), d.cols());
+                Agreement.requireEqual(trialName(), "columnSums bits", rawBits(sumsRef), rawBits(sums), d.cols());
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.sparsecf.bench;
 
+import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
 import java.util.SplittableRandom;
@@ -52,4 +53,14 @@ public abstract class KernelBenchmark extends TrialBenchmark {
 
     /** Recomputes the last output with {@code reference} and throws {@link IllegalStateException} on mismatch. */
     protected abstract void verify(Kernels reference);
+
+    /** The raw bits of a matrix's valid elements, row-major: for {@code Agreement.requireEqual} on bit-identical contracts. */
+    static int[] rawBits(DenseMatrix x) {
+        float[] f = x.toArray();
+        int[] b = new int[f.length];
+        for (int e = 0; e < f.length; e++) {
+            b[e] = Float.floatToRawIntBits(f[e]);
+        }
+        return b;
+    }
 }

@@ -2,6 +2,8 @@ package dev.sparsecf.bench;
 
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.Agreement;
+import dev.sparsecf.testing.ErrorBounds;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -78,14 +80,14 @@ public class SamplingBenchmark extends KernelBenchmark {
                     double eps = noise.get(i, j);
                     double g = dz.get(i, j);
                     // one ulp of std (var) in the term that uses it, then the roundings that follow, in both kernels
-                    zTolerance[i * k + j] = 2 * Agreement.gamma(4, Agreement.U) * (Math.abs(mu) + Math.abs(eps * std))
+                    zTolerance[i * k + j] = 2 * ErrorBounds.gamma(4, ErrorBounds.U_FLOAT) * (Math.abs(mu) + Math.abs(eps * std))
                             + 4 * Float.MIN_VALUE;
                     dTolerance[i * 2 * k + j] = 0; // dmu = dz + beta * mu uses no exp: the same bits
-                    dTolerance[i * 2 * k + k + j] = 2 * Agreement.gamma(4, Agreement.U)
+                    dTolerance[i * 2 * k + k + j] = 2 * ErrorBounds.gamma(4, ErrorBounds.U_FLOAT)
                             * (Math.abs(g * eps * std) / 2 + rowBeta[i] / 2 * (var + Math.abs(var - 1))) + 8 * Float.MIN_VALUE;
                     klMagnitude += 0.5 * (Math.abs(logvar) + var + mu * mu + 1);
                 }
-                klTolerance[i] = 2 * Agreement.gamma(k + 5, Agreement.U_DOUBLE) * klMagnitude;
+                klTolerance[i] = 2 * ErrorBounds.gamma(k + 5, ErrorBounds.U_DOUBLE) * klMagnitude;
             }
             // each @Benchmark method is a trial of its own: check the outputs this one wrote
             if (sampleCalls > 0) {

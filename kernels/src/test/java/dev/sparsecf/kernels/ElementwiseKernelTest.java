@@ -1,12 +1,13 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.ErrorBounds.U_DOUBLE;
-import static dev.sparsecf.kernels.ErrorBounds.U_FLOAT;
-import static dev.sparsecf.kernels.ErrorBounds.gamma;
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
+import static dev.sparsecf.testing.ErrorBounds.gamma;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.testing.TestMatrices;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +43,7 @@ class ElementwiseKernelTest {
             d[p] = p % 2 == 0 ? 0f : Float.MIN_NORMAL / 3; // zero and subnormal gradients
         }
         String what = impl + " tanhBackward, n=" + n;
-        try (DenseMatrix ym = TestMatrices.dense(ROWS, n, y)) {
+        try (DenseMatrix ym = OffHeapMatrices.dense(ROWS, n, y)) {
             float[] got = run(impl, d, n, dm -> KernelImpls.kernels(impl, 2).tanhBackward(ym, dm), what);
             float[] scalar = run("scalar", d, n, dm -> Kernels.create("scalar", 1).tanhBackward(ym, dm), what);
             for (int p = 0; p < d.length; p++) {
@@ -106,7 +107,7 @@ class ElementwiseKernelTest {
     void broadcastRowCopiesTheBias(String impl, int n) {
         float[] bias = TestMatrices.uniform(new SplittableRandom(43L * n), n, -1f, 1f);
         String what = impl + " broadcastRow, n=" + n;
-        try (DenseMatrix b = TestMatrices.dense(1, n, bias); DenseMatrix out = TestMatrices.output(ROWS, n)) {
+        try (DenseMatrix b = OffHeapMatrices.dense(1, n, bias); DenseMatrix out = OffHeapMatrices.output(ROWS, n)) {
             KernelImpls.kernels(impl, 2).broadcastRow(b, out);
             for (int i = 0; i < ROWS; i++) {
                 for (int j = 0; j < n; j++) {
@@ -123,7 +124,7 @@ class ElementwiseKernelTest {
         Kernels kernels = KernelImpls.kernels(impl, 2);
         int n = KernelImpls.LANES + 1;
         try (DenseMatrix y = DenseMatrix.allocate(0, n); DenseMatrix d = DenseMatrix.allocate(0, n);
-             DenseMatrix sums = TestMatrices.output(1, n)) {
+             DenseMatrix sums = OffHeapMatrices.output(1, n)) {
             kernels.tanhBackward(y, d);
             kernels.scaleRows(d, new float[0], 2f);
             kernels.broadcastRow(sums, d);
@@ -137,7 +138,7 @@ class ElementwiseKernelTest {
 
     /** Runs an in-place step on a copy of {@code d} ({@code ROWS x n}) and returns the result. */
     private static float[] run(String impl, float[] d, int n, Consumer<DenseMatrix> step, String what) {
-        try (DenseMatrix dm = TestMatrices.dense(ROWS, n, d)) {
+        try (DenseMatrix dm = OffHeapMatrices.dense(ROWS, n, d)) {
             step.accept(dm);
             assertPaddingIntact(dm, what + " (" + impl + ")");
             return dm.toArray();
@@ -145,7 +146,7 @@ class ElementwiseKernelTest {
     }
 
     private static float[] columnSums(Kernels kernels, float[] d, int n, float scale, String what) {
-        try (DenseMatrix dm = TestMatrices.dense(ROWS, n, d); DenseMatrix sums = TestMatrices.output(1, n)) {
+        try (DenseMatrix dm = OffHeapMatrices.dense(ROWS, n, d); DenseMatrix sums = OffHeapMatrices.output(1, n)) {
             kernels.columnSums(dm, scale, sums, new double[n + 3]);
             assertPaddingIntact(sums, what);
             return sums.toArray();

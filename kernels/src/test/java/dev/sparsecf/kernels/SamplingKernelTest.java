@@ -1,13 +1,14 @@
 package dev.sparsecf.kernels;
 
-import static dev.sparsecf.kernels.ErrorBounds.U_DOUBLE;
-import static dev.sparsecf.kernels.ErrorBounds.U_FLOAT;
-import static dev.sparsecf.kernels.ErrorBounds.gamma;
-import static dev.sparsecf.kernels.TestMatrices.assertPaddingIntact;
+import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
+import static dev.sparsecf.testing.ErrorBounds.gamma;
+import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
+import dev.sparsecf.testing.TestMatrices;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -126,11 +127,11 @@ class SamplingKernelTest {
         String what = impl + " sample, k=" + k;
         double[] rowKl = new double[m + 1];
         rowKl[m] = -1; // beyond the batch: must stay
-        try (DenseMatrix muLogvar = TestMatrices.dense(m, 2 * k, in.muLogvar());
-             DenseMatrix noise = TestMatrices.dense(m, k, in.eps());
-             DenseMatrix z = TestMatrices.output(m, k);
-             DenseMatrix dz = TestMatrices.dense(m, k, in.dz());
-             DenseMatrix d = TestMatrices.output(m, 2 * k)) {
+        try (DenseMatrix muLogvar = OffHeapMatrices.dense(m, 2 * k, in.muLogvar());
+             DenseMatrix noise = OffHeapMatrices.dense(m, k, in.eps());
+             DenseMatrix z = OffHeapMatrices.output(m, k);
+             DenseMatrix dz = OffHeapMatrices.dense(m, k, in.dz());
+             DenseMatrix d = OffHeapMatrices.output(m, 2 * k)) {
             kernels.sample(muLogvar, noise, z, rowKl);
             kernels.sampleBackward(muLogvar, noise, dz, in.beta(), d);
             for (int i = 0; i < m; i++) {

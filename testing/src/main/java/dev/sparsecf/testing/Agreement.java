@@ -1,6 +1,5 @@
 package dev.sparsecf.testing;
 
-import dev.sparsecf.kernels.DenseMatrix;
 import java.util.Locale;
 
 /**
@@ -106,15 +105,5 @@ public final class Agreement {
                         trial, what, e / cols, e % cols, actual[e], expected[e]));
             }
         }
-    }
-
-    /** The raw bits of a matrix's valid elements, row-major: for {@link #requireEqual} on bit-identical contracts. */
-    static int[] rawBits(DenseMatrix x) {
-        float[] f = x.toArray();
-        int[] b = new int[f.length];
-        for (int e = 0; e < f.length; e++) {
-            b[e] = Float.floatToRawIntBits(f[e]);
-        }
-        return b;
     }
 }
