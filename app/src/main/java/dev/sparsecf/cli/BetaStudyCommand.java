@@ -13,12 +13,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.Ease;
@@ -172,12 +172,12 @@ public final class BetaStudyCommand implements Callable<Integer> {
             return 0;
         }
         common.apply();
-        DenseAlgebra dense = DenseAlgebra.get();
-        recordRun(root, dense, variants);
+        Kernels kernels = Kernels.get();
+        recordRun(root, kernels, variants);
         studyStart = System.nanoTime();
         for (Plan p : plans) {
             if (p.remaining() > 0) {
-                runDataset(p, dense);
+                runDataset(p, kernels);
             }
         }
         err.printf(Locale.ROOT, "study finished: %d cells in %s; render the tables and plots with: sparsecf study report --dir %s%n",
@@ -265,7 +265,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
         return dataset.strip().replace(':', '-');
     }
 
-    private void runDataset(Plan p, DenseAlgebra dense) throws IOException {
+    private void runDataset(Plan p, Kernels kernels) throws IOException {
         Interactions positives = DataCommand.load(spec, p.dataset, common.dataDir());
         for (long seed : seedList()) {
             List<StudyVariant> todo = p.variants.stream().filter(v -> !p.isDone(v, seed)).toList();
@@ -279,8 +279,8 @@ public final class BetaStudyCommand implements Callable<Integer> {
                         p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
                 err.flush();
                 StudyCells.Cell cell = v.family() == StudyVariant.Family.EASE
-                        ? runEase(p, v, seed, split, fingerprint, dense)
-                        : runAutoencoder(p, v, seed, split, fingerprint, dense);
+                        ? runEase(p, v, seed, split, fingerprint, kernels)
+                        : runAutoencoder(p, v, seed, split, fingerprint, kernels);
                 if (cell == null) {
                     continue;
                 }
@@ -308,11 +308,11 @@ public final class BetaStudyCommand implements Callable<Integer> {
     }
 
     private StudyCells.Cell runAutoencoder(Plan p, StudyVariant v, long seed, DataSplit split, String fingerprint,
-                                           DenseAlgebra dense) throws IOException {
+                                           Kernels kernels) throws IOException {
         boolean vae = v.family().isVae();
         ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
         long start = System.nanoTime();
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(config, train.cols(), dense);
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(config, train.cols(), kernels);
              CsrMatrix testFoldIn = split.test().foldIn().toCsr()) {
             int[] clicks = new int[train.rows()];
             for (int u = 0; u < clicks.length; u++) {
@@ -321,7 +321,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             BetaPolicy policy = vae ? v.policy(clicks) : BetaPolicy.global(BetaSchedule.constant(0));
             int epochs = epochsFor(p.dataset);
             int every = Math.max(1, epochs / 6);
-            VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> {
+            VaeTrainer trainer = new VaeTrainer(kernels, r -> {
                 if (r.epoch() % every == 0) {
                     err.printf(Locale.ROOT, "    epoch %3d/%d  nll %8.2f  kl %7.2f  beta %.4f  val NDCG@100 %.4f (best %.4f @ %d)%n",
                             r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.validationNdcg(), r.bestNdcg(),
@@ -346,7 +346,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
     }
 
     private StudyCells.Cell runEase(Plan p, StudyVariant v, long seed, DataSplit split, String fingerprint,
-                                    DenseAlgebra dense) throws IOException {
+                                    Kernels kernels) throws IOException {
         long items = split.train().numItems();
         long needed = items * items * Double.BYTES;
         long memory = MachineInfo.memoryBytes();
@@ -357,7 +357,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
         }
         long start = System.nanoTime();
         // One line per lambda tried: an EASE cell on ~25k items takes half an hour, this is its progress.
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, line -> {
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, kernels, line -> {
             err.println("    " + line);
             err.flush();
         });
@@ -566,7 +566,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
     }
 
     /** Appends this invocation (command line, machine, kernels) to {@code <out>/study.json}, keeping earlier runs. */
-    private void recordRun(Path root, DenseAlgebra dense, List<StudyVariant> variants) throws IOException {
+    private void recordRun(Path root, Kernels kernels, List<StudyVariant> variants) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path file = root.resolve(STUDY_FILE);
         ObjectNode study = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
@@ -575,9 +575,9 @@ public final class BetaStudyCommand implements Callable<Integer> {
         run.put("started", Instant.now().toString());
         run.put("commandLine", String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         run.put("cpu", MachineInfo.local().model());
-        run.put("kernels", dense.kernels().implementationName());
-        run.put("dense", dense.implementationName());
-        run.put("threads", dense.kernels().threads());
+        run.put("kernels", kernels.implementationName());
+        run.put("dense", kernels.denseImplementationName());
+        run.put("threads", kernels.threads());
         RunMetadata.putOpenBlasEnvironment(run);
         run.put("commit", RunMetadata.shortCommit(StudyCommand.repositoryRoot()));
         // what this run plans, so that the report can show the cells still to come as pending

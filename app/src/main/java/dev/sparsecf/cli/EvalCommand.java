@@ -1,11 +1,11 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.VaeTrainer;
+import dev.sparsecf.kernels.Kernels;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -43,14 +43,14 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--on must be test or validation, got '" + on + "'");
         }
         common.apply();
-        DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
+        Kernels kernels = Kernels.get();
+        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, kernels)) {
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
             Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
             DataSplit split = DataCommand.split(spec, positives, ts.config());
             SavedModels.checkSameSplit(spec, split, loaded, model.file);
             DataSplit.HeldOut heldOut = on.equals("test") ? split.test() : split.validation();
-            EvaluationResult r = VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
+            EvaluationResult r = VaeTrainer.evaluate(kernels, (in, scale) -> loaded.model().score(in, scale),
                     loaded.model().config().batchSize(), heldOut);
             PrintWriter o = spec.commandLine().getOut();
             o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");

@@ -1,10 +1,10 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -46,8 +46,8 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-k must be >= 1, got " + k);
         }
         common.apply();
-        DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, dense)) {
+        Kernels kernels = Kernels.get();
+        try (ModelFile.Loaded loaded = SavedModels.load(spec, model.file, kernels)) {
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(spec, loaded, model.file);
             Interactions positives = DataCommand.load(spec, ts.data(), common.dataDir());
             int u = positives.users().index(user);
@@ -62,7 +62,7 @@ public final class RecommendCommand implements Callable<Integer> {
             try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
                 float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
                 DenseMatrix scores = loaded.model().score(row, scale);
-                dense.kernels().topK(scores, row, kk, top);
+                kernels.topK(scores, row, kk, top);
                 PrintWriter o = spec.commandLine().getOut();
                 o.printf(Locale.ROOT, "user %s: %d known items (%d in the model's catalogue); top %d of %d items:%n", user,
                         positives.count(u), seen.length, kk, items.size());

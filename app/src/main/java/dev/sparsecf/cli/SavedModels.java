@@ -1,9 +1,9 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.kernels.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,12 +28,12 @@ public final class SavedModels {
     private SavedModels() {
     }
 
-    static ModelFile.Loaded load(CommandSpec at, Path file, DenseAlgebra dense) throws IOException {
+    static ModelFile.Loaded load(CommandSpec at, Path file, Kernels kernels) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new ParameterException(at.commandLine(), "--model " + file + ": no such file");
         }
         try {
-            return ModelFile.load(file, dense);
+            return ModelFile.load(file, kernels);
         } catch (NoSuchFileException e) {
             throw new ParameterException(at.commandLine(), "--model " + file + ": no such file");
         }

@@ -4,12 +4,12 @@ import dev.sparsecf.render.Progress;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
@@ -123,14 +123,14 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DataSplit split = loadSplit();
         String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
                 model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
-                dense.kernels().implementationName(), dense.implementationName(), dense.kernels().threads());
-        try (CsrMatrix train = split.train().toCsr(); MultVae vae = new MultVae(config, train.cols(), dense)) {
+                kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
+        try (CsrMatrix train = split.train().toCsr(); MultVae vae = new MultVae(config, train.cols(), kernels)) {
             // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
             boolean terminal = System.console() != null;
-            VaeTrainer trainer = new VaeTrainer(dense.kernels(), r -> err.printf(Locale.ROOT,
+            VaeTrainer trainer = new VaeTrainer(kernels, r -> err.printf(Locale.ROOT,
                     "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
                     terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
                     r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
@@ -158,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
             meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
             ModelFile.save(vae, split.items(), meta, out.resolve(MODEL_FILE), force);
             writeHistory(result);
-            writeMetrics(config, schedule, split, fingerprint, dense, result, test, validation);
+            writeMetrics(config, schedule, split, fingerprint, kernels, result, test, validation);
             o.println("wrote " + out.resolve(METRICS_FILE) + ", " + out.resolve("history.csv") + " and " + out.resolve(MODEL_FILE));
         }
         return 0;
@@ -191,11 +191,11 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         DataSplit split = loadSplit();
         String fingerprint = fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         long start = System.nanoTime();
         Ease.Selection selection;
         try {
-            selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, err::println);
+            selection = Ease.fitAndSelect(split, lambdas, edgeSteps, kernels, err::println);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -224,8 +224,8 @@ public final class TrainCommand implements Callable<Integer> {
             m.put("validation", metrics(validation));
             m.put("fit", ease.report().format());
             m.put("trainSeconds", (System.nanoTime() - start) / 1e9);
-            m.put("dense", dense.implementationName());
-            m.put("threads", dense.kernels().threads());
+            m.put("dense", kernels.denseImplementationName());
+            m.put("threads", kernels.threads());
             m.put("date", Instant.now().toString());
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(METRICS_FILE).toFile(), m);
             o.println("wrote " + out.resolve(METRICS_FILE));
@@ -340,7 +340,7 @@ public final class TrainCommand implements Callable<Integer> {
         return csv.toString();
     }
 
-    private void writeMetrics(ModelConfig config, BetaSchedule schedule, DataSplit split, String fingerprint, DenseAlgebra dense,
+    private void writeMetrics(ModelConfig config, BetaSchedule schedule, DataSplit split, String fingerprint, Kernels kernels,
                               VaeTrainer.Result result, EvaluationResult test, EvaluationResult validation) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.toLowerCase(Locale.ROOT));
@@ -353,9 +353,9 @@ public final class TrainCommand implements Callable<Integer> {
         m.put("test", metrics(test));
         m.put("validation", metrics(validation));
         m.put("trainSeconds", result.trainSeconds());
-        m.put("kernels", dense.kernels().implementationName());
-        m.put("dense", dense.implementationName());
-        m.put("threads", dense.kernels().threads());
+        m.put("kernels", kernels.implementationName());
+        m.put("dense", kernels.denseImplementationName());
+        m.put("threads", kernels.threads());
         m.put("date", Instant.now().toString());
         List<Map<String, Object>> history = new ArrayList<>();
         for (VaeTrainer.EpochReport r : result.history()) {
