@@ -7,7 +7,7 @@ import dev.sparsecf.study.StudyRunner;
 import dev.sparsecf.study.StudySettings;
 import dev.sparsecf.study.StudyVariant;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.Ease;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -130,7 +130,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             return 0;
         }
         common.apply();
-        runner.run(DenseAlgebra.get());
+        runner.run(Kernels.get());
         return 0;
     }
 

@@ -1,7 +1,7 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.blas.BlasProvider;
 import dev.sparsecf.data.Datasets;
+import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.KernelThreads;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.sparsecf.cli;
 import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.SavedModels;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
@@ -45,14 +45,14 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--on must be test or validation, got '" + on + "'");
         }
         common.apply();
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, dense)) {
+        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
             Interactions positives = DataSteps.load(err, ts.data(), common.dataDir());
             DataSplit split = DataSteps.split(err, positives, ts.config());
             SavedModels.checkSameSplit(split, loaded, model.file);
-            EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), dense);
+            EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), kernels);
             PrintWriter o = spec.commandLine().getOut();
             o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");
             o.println(r.format());

@@ -3,7 +3,7 @@ package dev.sparsecf.cli;
 import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.SavedModels;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
@@ -45,15 +45,15 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-k must be >= 1, got " + k);
         }
         common.apply();
-        DenseAlgebra dense = DenseAlgebra.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, dense)) {
+        Kernels kernels = Kernels.get();
+        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
             Interactions positives = DataSteps.load(spec.commandLine().getErr(), ts.data(), common.dataDir());
             int u = positives.users().index(user);
             if (u < 0) {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
             }
-            SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, dense);
+            SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, kernels);
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "user %s: %d known items (%d in the model's catalogue); top %d of %d items:%n", user,
                     positives.count(u), rec.seen(), rec.k(), rec.catalogue());

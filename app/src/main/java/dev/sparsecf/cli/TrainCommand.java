@@ -4,7 +4,7 @@ import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.TrainingRun;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.BetaPolicy;
@@ -112,11 +112,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         TrainingRun run = prepareRun();
-        DenseAlgebra dense = run.dense();
+        Kernels kernels = run.kernels();
         DataSplit split = run.split();
         err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
                 model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
-                dense.kernels().implementationName(), dense.implementationName(), dense.kernels().threads());
+                kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
         // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
         boolean terminal = System.console() != null;
         try (TrainingRun.Autoencoder trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
@@ -162,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         Interactions positives = DataSteps.load(err, data, common.dataDir());
         DataSplit split = DataSteps.split(err, positives, splitOptions.config(common.seed));
         String fingerprint = DataSteps.fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
-        return new TrainingRun(data, common.seed, split, fingerprint, DenseAlgebra.get());
+        return new TrainingRun(data, common.seed, split, fingerprint, Kernels.get());
     }
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */

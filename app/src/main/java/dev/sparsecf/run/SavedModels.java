@@ -1,6 +1,6 @@
 package dev.sparsecf.run;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
@@ -42,12 +42,12 @@ public final class SavedModels {
     }
 
     /** The model in {@code file}; a missing file is a usage error. */
-    public static ModelFile.Loaded load(Path file, DenseAlgebra dense) throws IOException {
+    public static ModelFile.Loaded load(Path file, Kernels kernels) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new UsageException("--model " + file + ": no such file");
         }
         try {
-            return ModelFile.load(file, dense);
+            return ModelFile.load(file, kernels);
         } catch (NoSuchFileException e) {
             throw new UsageException("--model " + file + ": no such file");
         }
@@ -77,13 +77,13 @@ public final class SavedModels {
     }
 
     /** The metrics of {@code loaded} on the held-out users {@code heldOut}. */
-    public static EvaluationResult evaluate(ModelFile.Loaded loaded, DataSplit.HeldOut heldOut, DenseAlgebra dense) {
-        return VaeTrainer.evaluate(dense.kernels(), (in, scale) -> loaded.model().score(in, scale),
+    public static EvaluationResult evaluate(ModelFile.Loaded loaded, DataSplit.HeldOut heldOut, Kernels kernels) {
+        return VaeTrainer.evaluate(kernels, (in, scale) -> loaded.model().score(in, scale),
                 loaded.model().config().batchSize(), heldOut);
     }
 
     /** The {@code k} (at most the catalogue) best items of {@code loaded} for user row {@code u} of {@code positives}. */
-    public static Recommendation recommend(ModelFile.Loaded loaded, Interactions positives, int u, int k, DenseAlgebra dense) {
+    public static Recommendation recommend(ModelFile.Loaded loaded, Interactions positives, int u, int k, Kernels kernels) {
         IdMap items = loaded.items();
         int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
                 .filter(i -> i >= 0).sorted().toArray();
@@ -92,7 +92,7 @@ public final class SavedModels {
         try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
             float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
             DenseMatrix scores = loaded.model().score(row, scale);
-            dense.kernels().topK(scores, row, kk, top);
+            kernels.topK(scores, row, kk, top);
             // top ends early (-1) when fewer than k items are unseen
             int found = 0;
             while (found < kk && top[found] >= 0) {

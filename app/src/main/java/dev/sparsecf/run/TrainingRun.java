@@ -2,7 +2,7 @@ package dev.sparsecf.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
@@ -41,23 +41,23 @@ public final class TrainingRun {
     private final long seed;
     private final DataSplit split;
     private final String fingerprint;
-    private final DenseAlgebra dense;
+    private final Kernels kernels;
 
     /** A run on {@code split} (seed {@code seed}, fingerprint {@code fingerprint}) of the dataset spec {@code data}. */
-    public TrainingRun(String data, long seed, DataSplit split, String fingerprint, DenseAlgebra dense) {
+    public TrainingRun(String data, long seed, DataSplit split, String fingerprint, Kernels kernels) {
         this.data = data;
         this.seed = seed;
         this.split = split;
         this.fingerprint = fingerprint;
-        this.dense = dense;
+        this.kernels = kernels;
     }
 
     public DataSplit split() {
         return split;
     }
 
-    public DenseAlgebra dense() {
-        return dense;
+    public Kernels kernels() {
+        return kernels;
     }
 
     public String fingerprint() {
@@ -94,9 +94,9 @@ public final class TrainingRun {
     public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
                                    Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch) {
         long start = System.nanoTime();
-        VaeTrainer trainer = new VaeTrainer(dense.kernels(), onEpoch, onBatch);
+        VaeTrainer trainer = new VaeTrainer(kernels, onEpoch, onBatch);
         try (CsrMatrix train = split.train().toCsr()) {
-            MultVae model = new MultVae(config, train.cols(), dense);
+            MultVae model = new MultVae(config, train.cols(), kernels);
             try {
                 int[] clicks = new int[train.rows()];
                 for (int u = 0; u < clicks.length; u++) {
@@ -118,7 +118,7 @@ public final class TrainingRun {
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
         long start = System.nanoTime();
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, dense, progress);
+        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {
@@ -192,9 +192,9 @@ public final class TrainingRun {
             m.put("test", metrics(test));
             m.put("validation", metrics(validation));
             m.put("trainSeconds", result.trainSeconds());
-            m.put("kernels", dense.kernels().implementationName());
-            m.put("dense", dense.implementationName());
-            m.put("threads", dense.kernels().threads());
+            m.put("kernels", kernels.implementationName());
+            m.put("dense", kernels.denseImplementationName());
+            m.put("threads", kernels.threads());
             m.put("date", Instant.now().toString());
             List<Map<String, Object>> history = new ArrayList<>();
             for (VaeTrainer.EpochReport r : result.history()) {
@@ -265,8 +265,8 @@ public final class TrainingRun {
             m.put("validation", metrics(validation));
             m.put("fit", ease.report().format());
             m.put("trainSeconds", seconds());
-            m.put("dense", dense.implementationName());
-            m.put("threads", dense.kernels().threads());
+            m.put("dense", kernels.denseImplementationName());
+            m.put("threads", kernels.threads());
             m.put("date", Instant.now().toString());
             writeJson(out.resolve(METRICS_FILE), m);
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +25,8 @@ public final class StudyJournal {
     private StudyJournal() {
     }
 
-    /** Appends the run {@code settings} starts with {@code dense} to {@code <root>/}{@value #FILE}, keeping earlier runs. */
-    static void append(StudySettings settings, DenseAlgebra dense) throws IOException {
+    /** Appends the run {@code settings} starts with {@code kernels} to {@code <root>/}{@value #FILE}, keeping earlier runs. */
+    static void append(StudySettings settings, Kernels kernels) throws IOException {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path file = settings.root().resolve(FILE);
         ObjectNode study = Files.exists(file) ? (ObjectNode) mapper.readTree(file.toFile()) : mapper.createObjectNode();
@@ -35,9 +35,9 @@ public final class StudyJournal {
         run.put("started", Instant.now().toString());
         run.put("commandLine", settings.commandLine());
         run.put("cpu", MachineInfo.local().model());
-        run.put("kernels", dense.kernels().implementationName());
-        run.put("dense", dense.implementationName());
-        run.put("threads", dense.kernels().threads());
+        run.put("kernels", kernels.implementationName());
+        run.put("dense", kernels.denseImplementationName());
+        run.put("threads", kernels.threads());
         RunMetadata.putOpenBlasEnvironment(run);
         run.put("commit", RunMetadata.shortCommit(settings.repository()));
         // what this run plans, so that the report can show the cells still to come as pending

@@ -4,7 +4,7 @@ import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.TrainingRun;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import java.io.IOException;
@@ -71,13 +71,13 @@ public final class StudyRunner {
         return cellsPlanned;
     }
 
-    /** Runs the planned cells with {@code dense}, after recording the run in {@value StudyJournal#FILE}. */
-    public void run(DenseAlgebra dense) throws IOException {
-        StudyJournal.append(settings, dense);
+    /** Runs the planned cells with {@code kernels}, after recording the run in {@value StudyJournal#FILE}. */
+    public void run(Kernels kernels) throws IOException {
+        StudyJournal.append(settings, kernels);
         studyStart = System.nanoTime();
         for (StudyPlan p : plans) {
             if (p.remaining() > 0) {
-                runDataset(p, dense);
+                runDataset(p, kernels);
             }
         }
         err.printf(Locale.ROOT, "study finished: %d cells in %s; render the tables and plots with: sparsecf study report --dir %s%n",
@@ -108,7 +108,7 @@ public final class StudyRunner {
         return kept;
     }
 
-    private void runDataset(StudyPlan p, DenseAlgebra dense) throws IOException {
+    private void runDataset(StudyPlan p, Kernels kernels) throws IOException {
         Interactions positives = DataSteps.load(err, p.dataset, settings.dataDir());
         for (long seed : settings.seeds()) {
             List<StudyVariant> todo = p.todo(seed);
@@ -116,7 +116,7 @@ public final class StudyRunner {
                 continue;
             }
             DataSplit split = DataSteps.split(err, positives, settings.split().apply(seed));
-            TrainingRun run = new TrainingRun(p.dataset, seed, split, DataSteps.fingerprint(split), dense);
+            TrainingRun run = new TrainingRun(p.dataset, seed, split, DataSteps.fingerprint(split), kernels);
             for (StudyVariant v : todo) {
                 err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
                         p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());

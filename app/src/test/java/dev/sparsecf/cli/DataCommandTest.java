@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparsecf.blas.BlasProvider;
 import dev.sparsecf.cli.MainTest.Outcome;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Dataset;
@@ -16,6 +15,7 @@ import dev.sparsecf.data.DatasetStats;
 import dev.sparsecf.data.Datasets;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
+import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.KernelThreads;
 import java.io.IOException;
@@ -154,7 +154,7 @@ class DataCommandTest {
         // auto falls back rather than fail; a forced openblas may fail to load, but never as an unknown value
         for (CommonOptions.BlasChoice c : CommonOptions.BlasChoice.values()) {
             try {
-                BlasProvider.forName(c.id(), 1, msg -> { });
+                BlasProvider.forName(c.id(), 1, KernelProvider.scalar(), msg -> { });
             } catch (IllegalStateException e) {
                 assertEquals(CommonOptions.BlasChoice.OPENBLAS, c, "only a forced openblas may fail to load: " + e);
             }

@@ -1,6 +1,6 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.blas.DenseAlgebra;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.testing.Agreement;
 import dev.sparsecf.testing.ErrorBounds;
 import java.lang.foreign.Arena;
@@ -37,7 +37,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
     @Param({"2000", "8000"})
     public int n;
 
-    private DenseAlgebra dense;
+    private Kernels kernels;
     private MemorySegment spd;
     private MemorySegment work;
 
@@ -46,7 +46,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1, got " + n);
         }
-        dense = denseAlgebra(impl);
+        kernels = denseKernels(impl);
         Arena arena = owned(Arena.ofShared()); // the kernels' worker threads touch it
         spd = arena.allocate(D, (long) n * n);
         work = arena.allocate(D, (long) n * n);
@@ -69,7 +69,7 @@ public class CholeskyInverseBenchmark extends TrialBenchmark {
 
     @Benchmark
     public MemorySegment invert(Flops64Counter counter) {
-        dense.invertSpd(work, n, n, false);
+        kernels.invertSpd(work, n, n, false);
         counter.flops64 += (long) n * n * n;
         return work;
     }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
@@ -52,11 +50,9 @@ public final class EaseFitBenchmark {
         int fits = Integer.parseInt(opt.get("--fits"));
 
         double[] loadBefore = loadAverage();
-        Kernels kernels = Kernels.create(opt.get("--kernels"), threads);
-        BlasProvider blas = BlasProvider.forName(opt.get("--blas"), threads, msg -> System.out.println("WARNING: " + msg));
-        DenseAlgebra dense = DenseAlgebra.of(kernels, blas);
+        Kernels kernels = Kernels.create(opt.get("--kernels"), opt.get("--blas"), threads);
         System.out.println(kernels.startupLine());
-        System.out.println(blas.startupLine() + "; OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE"));
+        System.out.println(kernels.blas().startupLine() + "; OPENBLAS_CORETYPE=" + System.getenv("OPENBLAS_CORETYPE"));
         System.out.printf(Locale.ROOT, "load average before: %s%n", format(loadBefore));
 
         long t0 = System.nanoTime();
@@ -66,7 +62,7 @@ public final class EaseFitBenchmark {
             long loadNanos = System.nanoTime() - t0;
             System.out.printf(Locale.ROOT, "load: %s generated in %.2f s%n", x, loadNanos / 1e9);
             for (int f = 0; f < fits; f++) {
-                try (Ease ease = Ease.fit(x, lambda, precision, dense, System.out::println)) {
+                try (Ease ease = Ease.fit(x, lambda, precision, kernels, System.out::println)) {
                     Ease.FitReport r = ease.report();
                     System.out.println(r.format());
                     ObjectNode run = runs.addObject();
@@ -101,9 +97,9 @@ public final class EaseFitBenchmark {
             config.put("lambda", lambda);
             config.put("precision", precision.name().toLowerCase(Locale.ROOT));
             config.put("threads", threads);
-            config.put("dense", dense.implementationName());
+            config.put("dense", kernels.denseImplementationName());
             config.put("kernels", kernels.startupLine());
-            config.put("blas", blas.startupLine());
+            config.put("blas", kernels.blas().startupLine());
             config.put("openblasCoretype", System.getenv("OPENBLAS_CORETYPE"));
             config.put("jdk", System.getProperty("java.runtime.version"));
             config.put("jvmArgs", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Datasets;
 import dev.sparsecf.data.SplitConfig;
@@ -54,9 +52,8 @@ public final class EaseQuality {
         long seed = Long.parseLong(opt.get("--seed"));
         double[] lambdas = Arrays.stream(opt.get("--lambdas").split(",")).mapToDouble(Double::parseDouble).toArray();
         int threads = Integer.parseInt(opt.get("--threads"));
-        DenseAlgebra dense = DenseAlgebra.of(Kernels.create(opt.get("--kernels"), threads),
-                BlasProvider.forName(opt.get("--blas"), threads, msg -> System.out.println("WARNING: " + msg)));
-        System.out.println("dense algebra: " + dense.implementationName());
+        Kernels kernels = Kernels.create(opt.get("--kernels"), opt.get("--blas"), threads);
+        System.out.println("dense algebra: " + kernels.denseImplementationName());
 
         DataSplit split = DataSplit.create(Datasets.load(opt.get("--dataset"), Path.of(opt.get("--data-dir"))),
                 SplitConfig.defaults(seed));
@@ -86,17 +83,17 @@ public final class EaseQuality {
         splitNode.put("trainUsers", split.train().numUsers());
         splitNode.put("validationUsers", split.validation().evaluatedUsers());
         splitNode.put("testUsers", split.test().evaluatedUsers());
-        root.put("dense", dense.implementationName());
+        root.put("dense", kernels.denseImplementationName());
         root.put("selection", "lambda with the best validation NDCG@" + Ease.SELECTION_K + " among "
                 + Arrays.toString(lambdas));
 
-        List<Ease.Precision> precisions = dense.hasFloatInverse()
+        List<Ease.Precision> precisions = kernels.hasFloatInverse()
                 ? List.of(Ease.Precision.FLOAT64, Ease.Precision.FLOAT32) : List.of(Ease.Precision.FLOAT64);
         ObjectNode byPrecision = root.putObject("precisions");
         double float64Lambda = Double.NaN;
         for (Ease.Precision precision : precisions) {
             // the grid only (no steps past its edge), so that both precisions choose among the same lambdas
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, precision, dense, System.out::println);
+            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, precision, kernels, System.out::println);
             try (Ease model = sel.model()) {
                 EvaluationResult test = model.evaluate(split.test());
                 System.out.printf(Locale.ROOT, "%s: lambda %s (validation NDCG@%d %.4f); test:%n%s", precision,
@@ -117,7 +114,7 @@ public final class EaseQuality {
             }
         }
         if (precisions.size() == 2) {
-            double overlap = topOverlap(split, float64Lambda, dense);
+            double overlap = topOverlap(split, float64Lambda, kernels);
             System.out.printf(Locale.ROOT, "float32 vs float64 at lambda %s: mean top-%d overlap on the test users %.5f%n",
                     Ease.formatLambda(float64Lambda), OVERLAP_K, overlap);
             ObjectNode o = root.putObject("float32VsFloat64");
@@ -144,10 +141,10 @@ public final class EaseQuality {
     }
 
     /** The share of each test user's top-100 items (fold-in excluded) that float32 and float64 fits have in common. */
-    private static double topOverlap(DataSplit split, double lambda, DenseAlgebra dense) {
+    private static double topOverlap(DataSplit split, double lambda, Kernels kernels) {
         try (CsrMatrix x = split.train().toCsr(); CsrMatrix foldIn = split.test().foldIn().toCsr();
-             Ease f64 = Ease.fit(x, lambda, Ease.Precision.FLOAT64, dense, msg -> { });
-             Ease f32 = Ease.fit(x, lambda, Ease.Precision.FLOAT32, dense, msg -> { })) {
+             Ease f64 = Ease.fit(x, lambda, Ease.Precision.FLOAT64, kernels, msg -> { });
+             Ease f32 = Ease.fit(x, lambda, Ease.Precision.FLOAT32, kernels, msg -> { })) {
             int[] a = f64.topK(foldIn, OVERLAP_K);
             int[] b = f32.topK(foldIn, OVERLAP_K);
             double sum = 0;

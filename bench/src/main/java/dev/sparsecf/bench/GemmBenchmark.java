@@ -1,7 +1,7 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.testing.Agreement;
 import dev.sparsecf.testing.ErrorBounds;
 import java.util.Arrays;
@@ -83,7 +83,7 @@ public class GemmBenchmark extends TrialBenchmark {
     public String shape;
 
     private Shape s;
-    private DenseAlgebra dense;
+    private Kernels kernels;
     private DenseMatrix a;
     private DenseMatrix b;
     private DenseMatrix c;
@@ -96,7 +96,7 @@ public class GemmBenchmark extends TrialBenchmark {
                     + " %.0f s per call at %s (%.1f GFLOP); it runs on square-512 only (-p shape=square-512)",
                     trialName(), s.flops() / 0.7e9, shape, s.flops() / 1e9));
         }
-        dense = denseAlgebra(impl);
+        kernels = denseKernels(impl);
         SplittableRandom rnd = new SplittableRandom(SEED);
         a = s.transA ? gaussian(s.k, s.m, 1.0, rnd) : gaussian(s.m, s.k, 1.0, rnd);
         b = s.transB ? gaussian(s.n, s.k, 1.0, rnd) : gaussian(s.k, s.n, 1.0, rnd);
@@ -105,7 +105,7 @@ public class GemmBenchmark extends TrialBenchmark {
 
     @Benchmark
     public DenseMatrix gemm(FlopsCounter work) {
-        dense.gemm(s.transA, s.transB, 1f, a, b, 0f, c); // beta = 0: every call overwrites C, nothing drifts
+        kernels.gemm(s.transA, s.transB, 1f, a, b, 0f, c); // beta = 0: every call overwrites C, nothing drifts
         work.flops += s.flops();
         return c;
     }

@@ -1,7 +1,5 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
@@ -56,10 +54,11 @@ public class TrainStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         int threads = KernelThreads.configuredThreads();
-        DenseAlgebra algebra = DenseAlgebra.of(Kernels.create("panama", threads), BlasProvider.forName(dense, threads, msg -> {
-            throw new IllegalStateException(msg);
-        }));
-        System.out.println("# TrainStepBenchmark dense=" + algebra.implementationName() + ", " + algebra.kernels().startupLine());
+        Kernels kernels = Kernels.create("panama", dense, threads);
+        if (dense.equals("openblas") != kernels.blas().isNative()) {
+            throw new IllegalStateException("asked for dense=" + dense + ", got " + kernels.blas().startupLine());
+        }
+        System.out.println("# TrainStepBenchmark dense=" + kernels.denseImplementationName() + ", " + kernels.startupLine());
         ModelConfig config = ModelConfig.multVae(1);
         int users = config.batchSize();
         try (CsrMatrix clicks = BenchShape.ML20M_VAE.clicks(TrialBenchmark.SEED)) {
@@ -70,7 +69,7 @@ public class TrainStepBenchmark {
             rng = new SplittableRandom(TrialBenchmark.SEED);
             batch = Batches.gather(clicks, all, 0, users, config.dropout(), rng);
         }
-        model = new MultVae(config, BenchShape.ML20M_VAE.items(), algebra);
+        model = new MultVae(config, BenchShape.ML20M_VAE.items(), kernels);
         int[][] shapes = config.layerShapes(model.items());
         // the first layer is sparse: forward and weight gradient are one FMA per (click, hidden unit); no input gradient
         long flops = 2L * 2 * batch.input().nnz() * shapes[0][1];

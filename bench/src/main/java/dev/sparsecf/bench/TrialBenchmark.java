@@ -1,7 +1,5 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
@@ -114,24 +112,22 @@ public abstract class TrialBenchmark {
      * The dense backend of a dense-kernel {@code impl}: {@code scalar} or {@code panama} (the Java kernels) or
      * {@code openblas}, at {@code -Dsparsecf.threads} threads; prints what was resolved and fails if it differs.
      */
-    protected final DenseAlgebra denseAlgebra(String impl) {
+    protected final Kernels denseKernels(String impl) {
         int threads = KernelThreads.configuredThreads();
-        DenseAlgebra dense = switch (impl) {
+        Kernels kernels = switch (impl) {
             // the Java kernels are unused on the OpenBLAS backend; scalar always loads
-            case "openblas" -> DenseAlgebra.of(Kernels.create("scalar", threads),
-                    BlasProvider.forName("openblas", threads, msg -> { }));
-            case "scalar", "panama" -> DenseAlgebra.of(Kernels.create(impl, threads),
-                    BlasProvider.forName("java", threads, msg -> { }));
+            case "openblas" -> Kernels.create("scalar", "openblas", threads);
+            case "scalar", "panama" -> Kernels.create(impl, "java", threads);
             default -> throw new IllegalArgumentException("unknown impl '" + impl + "'; expected scalar, panama or openblas");
         };
         String expected = impl.equals("openblas") ? impl : "java/" + impl;
-        if (!dense.implementationName().equals(expected)) {
-            throw new IllegalStateException("asked for " + impl + ", got " + dense.implementationName());
+        if (!kernels.denseImplementationName().equals(expected)) {
+            throw new IllegalStateException("asked for " + impl + ", got " + kernels.denseImplementationName());
         }
-        System.out.println("# " + trialName() + ": dense algebra " + dense.implementationName() + ", " + threads
+        System.out.println("# " + trialName() + ": dense algebra " + kernels.denseImplementationName() + ", " + threads
                 + " thread" + (threads == 1 ? "" : "s") + (impl.equals("openblas") ? ", OPENBLAS_CORETYPE="
                 + System.getenv("OPENBLAS_CORETYPE") : ""));
-        return dense;
+        return kernels;
     }
 
     /** "SpmmBenchmark[panama, ml20m-vae]", the prefix of every mismatch message. */

@@ -6,12 +6,14 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The checking facade over one {@link KernelProvider}: validates shapes and aliasing once, then splits the
- * work across {@link KernelThreads} and calls kernels that trust their input (netlib's pattern).
+ * The checking facade over one {@link KernelProvider} and one {@link BlasProvider}: validates shapes and aliasing
+ * once, then splits the work across {@link KernelThreads} and calls kernels that trust their input (netlib's
+ * pattern). GEMM and the SPD inverses run on the BLAS tier (OpenBLAS or the Java kernels), everything else on
+ * the kernel tier.
  *
- * <p>{@link #get()} is the process-wide instance chosen from {@code -Dsparsecf.kernels} and
- * {@code -Dsparsecf.threads}; it logs one INFO line when first used. {@link #create} builds an explicit one
- * (benchmarks, tests).
+ * <p>{@link #get()} is the process-wide instance chosen from {@code -Dsparsecf.kernels}, {@code -Dsparsecf.blas}
+ * and {@code -Dsparsecf.threads}; each tier logs one INFO line when first used. {@link #create} builds an explicit
+ * one (benchmarks, tests).
  */
 public final class Kernels {
 
@@ -19,15 +21,22 @@ public final class Kernels {
 
     private final KernelProvider provider;
     private final KernelThreads pool;
+    private final BlasProvider blas; // null for the default instance: BlasHolder resolves it on first use
 
-    private Kernels(KernelProvider provider, KernelThreads pool) {
+    private Kernels(KernelProvider provider, KernelThreads pool, BlasProvider blas) {
         this.provider = provider;
         this.pool = pool;
+        this.blas = blas;
     }
 
     /** Holder idiom: the default instance is resolved on first use, and class initialisation cannot deadlock. */
     private static final class Holder {
         static final Kernels DEFAULT = createDefault();
+    }
+
+    /** The default BLAS tier, resolved (and OpenBLAS loaded) only when a product or inverse first needs it. */
+    private static final class BlasHolder {
+        static final BlasProvider DEFAULT = createDefaultBlas();
     }
 
     /** The process-wide kernels selected by {@code -Dsparsecf.kernels} (default auto) and {@code -Dsparsecf.threads}. */
@@ -38,18 +47,42 @@ public final class Kernels {
     private static Kernels createDefault() {
         String flag = System.getProperty(KernelProvider.IMPL_PROPERTY, "auto");
         KernelProvider provider = KernelProvider.forName(flag, msg -> LOG.log(System.Logger.Level.WARNING, msg));
-        Kernels k = new Kernels(provider, KernelThreads.of(KernelThreads.configuredThreads()));
+        Kernels k = new Kernels(provider, KernelThreads.of(KernelThreads.configuredThreads()), null);
         LOG.log(System.Logger.Level.INFO, k.startupLine());
         return k;
     }
 
+    private static BlasProvider createDefaultBlas() {
+        BlasProvider b = BlasProvider.forName(System.getProperty(BlasProvider.BLAS_PROPERTY), get().threads(),
+                get().provider, msg -> LOG.log(System.Logger.Level.WARNING, msg));
+        LOG.log(System.Logger.Level.INFO, b.startupLine());
+        return b;
+    }
+
     /**
-     * Kernels of an explicit implementation ({@code auto}, {@code scalar} or {@code panama}) and thread count;
-     * a forced implementation that cannot load throws {@link IllegalStateException}.
+     * Kernels of an explicit implementation ({@code auto}, {@code scalar} or {@code panama}) and thread count, with
+     * GEMM and the SPD inverse on the same Java kernels; a forced implementation that cannot load throws
+     * {@link IllegalStateException}.
      */
     public static Kernels create(String impl, int threads) {
+        return create(impl, "java", threads);
+    }
+
+    /**
+     * As {@link #create(String, int)} with the BLAS tier {@code blas} ({@code auto}, {@code openblas} or
+     * {@code java}, as {@code -Dsparsecf.blas}); a forced {@code openblas} that cannot load throws
+     * {@link IllegalStateException}.
+     */
+    public static Kernels create(String impl, String blas, int threads) {
         KernelProvider provider = KernelProvider.forName(impl, msg -> LOG.log(System.Logger.Level.WARNING, msg));
-        return new Kernels(provider, KernelThreads.of(threads));
+        KernelThreads pool = KernelThreads.of(threads);
+        return new Kernels(provider, pool,
+                BlasProvider.forName(blas, threads, provider, msg -> LOG.log(System.Logger.Level.WARNING, msg)));
+    }
+
+    /** Kernels of explicit tiers (tests inject a BLAS tier of their own). */
+    static Kernels of(KernelProvider provider, BlasProvider blas, int threads) {
+        return new Kernels(provider, KernelThreads.of(threads), blas);
     }
 
     /** The start-up line: implementation, vector width and threads. */
@@ -66,6 +99,22 @@ public final class Kernels {
 
     public KernelProvider provider() {
         return provider;
+    }
+
+    /** The tier running GEMM and the SPD inverses (for the default instance, resolved on this first call). */
+    public BlasProvider blas() {
+        return blas != null ? blas : BlasHolder.DEFAULT;
+    }
+
+    /** {@code openblas} or {@code java/<kernels>}: which code runs GEMM and the SPD inverses. */
+    public String denseImplementationName() {
+        BlasProvider b = blas();
+        return b.isNative() ? b.name() : "java/" + provider.name();
+    }
+
+    /** Whether {@link #invertSpdFloat} is available: OpenBLAS has spotrf + spotri; the Java kernels are double only. */
+    public boolean hasFloatInverse() {
+        return blas().floatCholeskyInverse().isPresent();
     }
 
     public int threads() {
@@ -349,8 +398,8 @@ public final class Kernels {
     /**
      * {@code C[m x n] = alpha * op(A) * op(B) + beta * C}, op = transpose when the flag is set ({@code op(A)} is
      * {@code m x k}, {@code op(B)} is {@code k x n}); {@code beta == 0} ignores C's old contents (NaN included).
-     * Threads take blocks of C along its longer side; each element's sum is computed the same way in every block,
-     * so the result is the same for every thread count.
+     * On the Java tier threads take blocks of C along its longer side; each element's sum is computed the same way
+     * in every block, so the result is the same for every thread count. OpenBLAS gets the whole product in one call.
      */
     public void gemm(boolean transA, boolean transB, float alpha, DenseMatrix a, DenseMatrix b, float beta, DenseMatrix c) {
         Objects.requireNonNull(a, "a");
@@ -368,9 +417,10 @@ public final class Kernels {
         requireShape("gemm: C", c, m, n);
         requireDisjoint("gemm: C and A", c.segment(), a.segment());
         requireDisjoint("gemm: C and B", c.segment(), b.segment());
-        GemmKernel kernel = provider.gemm();
+        BlasProvider tier = blas();
+        GemmKernel kernel = tier.gemm();
         int threads = pool.threads();
-        if (threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
+        if (tier.isNative() || threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
             kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, 0, n);
             return;
         }
@@ -400,11 +450,38 @@ public final class Kernels {
      */
     public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower) {
         Objects.requireNonNull(a, "a");
+        BlasProvider tier = blas();
         requireSquareDoubles("invertSpd", a, n, lda);
         requireShared("invertSpd", a);
-        provider.choleskyInverse().invertUpper(a, n, lda, pool);
+        if (tier.isNative() && !a.isNative()) {
+            throw new IllegalArgumentException("invertSpd: the matrix is a heap segment; OpenBLAS needs a native "
+                    + "(off-heap) segment, e.g. from Arena.allocate");
+        }
+        tier.choleskyInverse().invertUpper(a, n, lda, pool);
         if (fillLower) {
-            mirrorUpper(a, n, lda);
+            mirrorUpper(a, n, lda, Double.BYTES);
+        }
+    }
+
+    /**
+     * The float32 version of {@link #invertSpd}: the square SPD {@code a} (upper triangle read) is replaced by its
+     * inverse in place (spotrf + spotri), mirrored into the lower triangle when {@code fillLower}.
+     *
+     * @throws UnsupportedOperationException on the Java tier (see {@link #hasFloatInverse()})
+     * @throws IllegalArgumentException      when A is not positive definite (the message names the failing pivot)
+     */
+    public void invertSpdFloat(DenseMatrix a, boolean fillLower) {
+        Objects.requireNonNull(a, "a");
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("invertSpdFloat: matrix is " + a.rows() + "x" + a.cols() + ", expected square");
+        }
+        requireShared("invertSpdFloat", a.segment());
+        FloatCholeskyInverseKernel kernel = blas().floatCholeskyInverse().orElseThrow(() -> new UnsupportedOperationException(
+                "a float32 SPD inverse needs OpenBLAS (-D" + BlasProvider.BLAS_PROPERTY + "=openblas); the "
+                        + denseImplementationName() + " backend inverts in double only"));
+        kernel.invertUpper(a);
+        if (fillLower) {
+            mirrorUpper(a.segment(), a.rows(), a.ld(), Float.BYTES);
         }
     }
 
@@ -449,8 +526,11 @@ public final class Kernels {
         }
     }
 
-    /** Copies the upper triangle to the lower one in square tiles, so that both the reads and the writes stay in cache. */
-    private void mirrorUpper(MemorySegment a, int n, long lda) {
+    /**
+     * Copies the upper triangle to the lower one (elements of {@code elementBytes}, copied as raw bits) in square
+     * tiles, so that both the reads and the writes stay in cache.
+     */
+    private void mirrorUpper(MemorySegment a, int n, long lda, int elementBytes) {
         final int tile = 64;
         int tiles = (n + tile - 1) / tile;
         pool.forRange(tiles, 1, (from, to) -> {
@@ -458,8 +538,14 @@ public final class Kernels {
                 int i0 = ti * tile;
                 for (int j0 = 0; j0 <= i0; j0 += tile) {
                     for (int i = i0; i < Math.min(n, i0 + tile); i++) {
-                        for (int j = j0; j < Math.min(i, j0 + tile); j++) {
-                            a.setAtIndex(ValueLayout.JAVA_DOUBLE, i * lda + j, a.getAtIndex(ValueLayout.JAVA_DOUBLE, j * lda + i));
+                        if (elementBytes == Double.BYTES) {
+                            for (int j = j0; j < Math.min(i, j0 + tile); j++) {
+                                a.setAtIndex(ValueLayout.JAVA_LONG, i * lda + j, a.getAtIndex(ValueLayout.JAVA_LONG, j * lda + i));
+                            }
+                        } else {
+                            for (int j = j0; j < Math.min(i, j0 + tile); j++) {
+                                a.setAtIndex(ValueLayout.JAVA_INT, i * lda + j, a.getAtIndex(ValueLayout.JAVA_INT, j * lda + i));
+                            }
                         }
                     }
                 }

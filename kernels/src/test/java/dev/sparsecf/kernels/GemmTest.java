@@ -16,7 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link Kernels#gemm}: every implementation against a double reference, every transpose, awkward shapes. */
+/**
+ * {@link Kernels#gemm}: every implementation against a double reference, every transpose, awkward shapes; the
+ * native module runs it again with the OpenBLAS tier ({@code OpenBlasGemmAgreementTest}).
+ */
 class GemmTest {
 
     /** Edge sizes: 1, around one 16-float vector (and a 48-column register tile's thirds), a prime. */
@@ -26,7 +29,7 @@ class GemmTest {
     /** Shape grid: every (m, n) pair of {@link #SIZES} with k cycling through them, for every transpose pair. */
     static Stream<Arguments> grid() {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
+        for (Named<String> impl : KernelImpls.denseLegs()) {
             int t = 0;
             for (boolean transA : new boolean[] {false, true}) {
                 for (boolean transB : new boolean[] {false, true}) {
@@ -54,7 +57,7 @@ class GemmTest {
     /** Every alpha, beta in {0, 1, 2} on one awkward shape, per transpose pair. */
     static Stream<Arguments> scalars() {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
+        for (Named<String> impl : KernelImpls.denseLegs()) {
             for (boolean transA : new boolean[] {false, true}) {
                 for (boolean transB : new boolean[] {false, true}) {
                     for (float alpha : SCALARS) {
@@ -80,7 +83,7 @@ class GemmTest {
      */
     static Stream<Arguments> multVae() {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
+        for (Named<String> impl : KernelImpls.denseLegs()) {
             cases.add(Arguments.of(impl, Named.of("forward H W", false), false, 50, 2011, 60));
             cases.add(Arguments.of(impl, Named.of("dW = H^T dZ", true), false, 60, 2011, 50));
             cases.add(Arguments.of(impl, Named.of("dH = dZ W^T", false), true, 50, 60, 2011));
@@ -98,7 +101,7 @@ class GemmTest {
 
     /** k = 0 leaves {@code beta * C} (zeros for beta = 0, whatever C held); empty C is a no-op. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#denseLegs")
     void degenerateShapes(String impl) {
         Kernels kernels = KernelImpls.kernels(impl, 2);
         for (boolean transA : new boolean[] {false, true}) {

@@ -1,5 +1,6 @@
 package dev.sparsecf.kernels;
 
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
@@ -60,6 +61,28 @@ final class KernelImpls {
         return List.copyOf(n);
     }
 
+    /**
+     * The legs of the GEMM and SPD-inverse agreement tests: {@link #IDS} plus {@code openblas} (the OpenBLAS tier
+     * under the scalar kernels) where the native module is on the class path, i.e. when the native module runs
+     * these tests.
+     */
+    static List<Named<String>> denseLegs() {
+        List<Named<String>> legs = legs();
+        if (openBlasTierPresent()) {
+            legs.add(Named.of("openblas", "openblas"));
+        }
+        return legs;
+    }
+
+    private static boolean openBlasTierPresent() {
+        try {
+            Class.forName("dev.sparsecf.blas.OpenBlasProvider", false, KernelImpls.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Named legs for {@code @MethodSource}: the name shows up in the test report. */
     static List<Named<String>> legs() {
         List<Named<String>> legs = new ArrayList<>();
@@ -97,11 +120,26 @@ final class KernelImpls {
         return "n=" + n + rel;
     }
 
+    /** Scalar kernels on the OpenBLAS tier; skipped under {@code -Dsparsecf.blas=java} or when OpenBLAS cannot load. */
+    private static Kernels openBlas(int threads) {
+        assumeFalse(System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim().equalsIgnoreCase("java"),
+                "OpenBLAS leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
+        try {
+            return Kernels.create("scalar", "openblas", threads);
+        } catch (IllegalStateException e) {
+            assumeTrue(false, "OpenBLAS leg skipped: " + e.getMessage());
+            throw e;
+        }
+    }
+
     /**
      * Kernels of implementation {@code impl} with {@code threads} threads; the Panama leg is skipped, not failed,
      * on a JVM started without {@code --add-modules jdk.incubator.vector}.
      */
     static Kernels kernels(String impl, int threads) {
+        if (impl.equals("openblas")) {
+            return openBlas(threads);
+        }
         if (impl.equals("panama")) {
             assumeTrue(KernelProvider.vectorModulePresent(),
                     "jdk.incubator.vector is not loaded; the Panama leg needs --add-modules jdk.incubator.vector");

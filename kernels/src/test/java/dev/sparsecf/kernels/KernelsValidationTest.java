@@ -175,4 +175,51 @@ class KernelsValidationTest {
     void threadCountsMustBePositive() {
         assertRejected("thread count must be >= 1, got 0", () -> Kernels.create("scalar", 0));
     }
+
+    /**
+     * GEMM and the SPD inverses are checked once, by the facade, for every BLAS tier: a native tier whose kernels
+     * fail when called sees none of these calls.
+     */
+    @Test
+    void blasTierRunsOnlyOnCheckedInput() {
+        GemmKernel gemm = (transA, transB, alpha, x, y, beta, c, rowFrom, rowTo, colFrom, colTo) -> {
+            throw new AssertionError("gemm ran on input the facade should have rejected");
+        };
+        CholeskyInverseKernel inverse = (x, n, lda, pool) -> {
+            throw new AssertionError("invertSpd ran on input the facade should have rejected");
+        };
+        FloatCholeskyInverseKernel floatInverse = x -> {
+            throw new AssertionError("invertSpdFloat ran on input the facade should have rejected");
+        };
+        BlasProvider failing = new BlasProvider(gemm, inverse, floatInverse) {
+            @Override
+            public String name() {
+                return "openblas";
+            }
+
+            @Override
+            public String describe() {
+                return "kernels that must not run";
+            }
+
+            @Override
+            public boolean isNative() {
+                return true;
+            }
+        };
+        Kernels checked = Kernels.of(KernelProvider.scalar(), failing, 2);
+        assertRejected("inner dimensions differ", () -> checked.gemm(false, false, 1f, dense(3, 4), dense(5, 6), 0f, dense(3, 6)));
+        assertRejected("gemm: C is 2x6, expected 3x6", () -> checked.gemm(false, false, 1f, dense(3, 4), dense(4, 6), 0f, dense(2, 6)));
+        DenseMatrix square = dense(4, 4);
+        assertRejected("gemm: C and A share memory", () -> checked.gemm(false, false, 1f, square, dense(4, 4), 0f, square));
+        MemorySegment g = arena.allocate(9 * Double.BYTES, 64);
+        assertRejected("invertSpd: lda 2 < max(1, n) = 3", () -> checked.invertSpd(g, 3, 2, true));
+        assertRejected("too small for 4x4 doubles", () -> checked.invertSpd(g, 4, 4, true));
+        assertRejected("read-only", () -> checked.invertSpd(g.asReadOnly(), 3, 3, true));
+        assertRejected("heap segment", () -> checked.invertSpd(MemorySegment.ofArray(new double[9]), 3, 3, true));
+        try (Arena confined = Arena.ofConfined()) {
+            assertRejected("confined to one thread", () -> checked.invertSpd(confined.allocate(9 * Double.BYTES), 3, 3, true));
+        }
+        assertRejected("invertSpdFloat: matrix is 3x4, expected square", () -> checked.invertSpdFloat(dense(3, 4), true));
+    }
 }

@@ -1,6 +1,5 @@
 package dev.sparsecf.models;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
@@ -139,23 +138,23 @@ public final class Ease implements AutoCloseable {
         this.report = report;
     }
 
-    /** {@link #fit(CsrMatrix, double, Precision, DenseAlgebra, Consumer)} in float64. */
-    public static Ease fit(CsrMatrix x, double lambda, DenseAlgebra dense, Consumer<String> progress) {
-        return fit(x, lambda, Precision.FLOAT64, dense, progress);
+    /** {@link #fit(CsrMatrix, double, Precision, Kernels, Consumer)} in float64. */
+    public static Ease fit(CsrMatrix x, double lambda, Kernels kernels, Consumer<String> progress) {
+        return fit(x, lambda, Precision.FLOAT64, kernels, progress);
     }
 
     /**
      * Fits B to the binary {@code users x items} matrix {@code x} with L2 penalty {@code lambda}: Gram matrix by
-     * {@link Kernels#gram}, inverse by {@code dense} (OpenBLAS or the Java kernels), then B; one line per phase
+     * {@link Kernels#gram}, inverse by {@link Kernels#invertSpd} (OpenBLAS or the Java kernels, per {@code -Dsparsecf.blas}), then B; one line per phase
      * goes to {@code progress}.
      *
      * @throws IllegalArgumentException if lambda is not a positive finite number, x is weighted or has no items, or
      *                                  float32 is asked of a backend without a float32 inverse
      */
-    public static Ease fit(CsrMatrix x, double lambda, Precision precision, DenseAlgebra dense, Consumer<String> progress) {
+    public static Ease fit(CsrMatrix x, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(precision, "precision");
-        Objects.requireNonNull(dense, "dense");
+        Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(progress, "progress");
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("EASE: lambda must be a positive finite number (the L2 penalty that makes"
@@ -168,14 +167,13 @@ public final class Ease implements AutoCloseable {
         if (n < 1) {
             throw new IllegalArgumentException("EASE: X has no item columns: " + x);
         }
-        if (precision == Precision.FLOAT32 && !dense.hasFloatInverse()) {
+        if (precision == Precision.FLOAT32 && !kernels.hasFloatInverse()) {
             throw new IllegalArgumentException("EASE: the float32 factorisation needs OpenBLAS (-Dsparsecf.blas=openblas);"
-                    + " the " + dense.implementationName() + " backend inverts in double only, use float64");
+                    + " the " + kernels.denseImplementationName() + " backend inverts in double only, use float64");
         }
-        Kernels kernels = dense.kernels();
         int lda = roundUp(n, LDA_DOUBLES);
         long bufferBytes = (long) n * lda * Double.BYTES;
-        String backend = dense.implementationName();
+        String backend = kernels.denseImplementationName();
         progress.accept(String.format(Locale.ROOT, "EASE: %,d users x %,d items, %,d clicks, lambda %s, %s on %s;"
                         + " n x n buffer %.2f GB", x.rows(), n, x.nnz(), formatLambda(lambda), precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
@@ -199,7 +197,7 @@ public final class Ease implements AutoCloseable {
             long t3;
             long offHeapPeak;
             if (precision == Precision.FLOAT64) {
-                dense.invertSpd(g, n, lda, false);
+                kernels.invertSpd(g, n, lda, false);
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64) in %.2f s", (t3 - t2) / 1e9));
                 double[] scale = negatedReciprocalDiagonal(g, D, n, lda);
@@ -210,7 +208,7 @@ public final class Ease implements AutoCloseable {
                 int ldb = DenseMatrix.paddedStride(n);
                 toFloatInPlace(g, n, lda, ldb);
                 b = DenseMatrix.wrap(g, n, n, ldb);
-                dense.invertSpdFloat(b, false);
+                kernels.invertSpdFloat(b, false);
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: float32 conversion + factorise+invert in %.2f s",
                         (t3 - t2) / 1e9));
@@ -400,10 +398,10 @@ public final class Ease implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------ lambda selection
 
-    /** {@link #fitAndSelect(DataSplit, double[], int, Precision, DenseAlgebra, Consumer)} in float64. */
-    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, DenseAlgebra dense,
+    /** {@link #fitAndSelect(DataSplit, double[], int, Precision, Kernels, Consumer)} in float64. */
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Kernels kernels,
                                          Consumer<String> log) {
-        return fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, dense, log);
+        return fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, kernels, log);
     }
 
     /**
@@ -418,7 +416,7 @@ public final class Ease implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #checkLambdaSearch}, or if the validation set has no evaluated users
      */
     public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
-                                         DenseAlgebra dense, Consumer<String> log) {
+                                         Kernels kernels, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(log, "log");
         checkLambdaSearch(lambdas, edgeSteps);
@@ -426,7 +424,7 @@ public final class Ease implements AutoCloseable {
             throw new IllegalArgumentException("EASE: the validation set has no users with evaluation items, so lambda"
                     + " cannot be chosen: " + split.summary());
         }
-        LambdaSearch search = new LambdaSearch(split, precision, dense, log);
+        LambdaSearch search = new LambdaSearch(split, precision, kernels, log);
         try (search; CsrMatrix train = split.train().toCsr()) {
             for (double lambda : lambdas) {
                 search.tryLambda(train, lambda);
@@ -494,22 +492,22 @@ public final class Ease implements AutoCloseable {
     private static final class LambdaSearch implements AutoCloseable {
         private final DataSplit split;
         private final Precision precision;
-        private final DenseAlgebra dense;
+        private final Kernels kernels;
         private final Consumer<String> log;
         private final List<Candidate> candidates = new ArrayList<>();
         private Ease last;
         private int best = -1;
 
-        LambdaSearch(DataSplit split, Precision precision, DenseAlgebra dense, Consumer<String> log) {
+        LambdaSearch(DataSplit split, Precision precision, Kernels kernels, Consumer<String> log) {
             this.split = split;
             this.precision = precision;
-            this.dense = dense;
+            this.kernels = kernels;
             this.log = log;
         }
 
         void tryLambda(CsrMatrix train, double lambda) {
             close(); // frees the previous model before the next fit allocates its own
-            last = fit(train, lambda, precision, dense, msg -> { });
+            last = fit(train, lambda, precision, kernels, msg -> { });
             double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
             candidates.add(new Candidate(lambda, ndcg));
             if (best < 0 || ndcg > best().validationNdcg()) {
@@ -534,7 +532,7 @@ public final class Ease implements AutoCloseable {
                 close();
                 log.accept("EASE: refitting the chosen lambda " + formatLambda(best().lambda()));
                 // quiet like every fit of the search: the line above announces it
-                model = fit(train, best().lambda(), precision, dense, msg -> { });
+                model = fit(train, best().lambda(), precision, kernels, msg -> { });
             }
             return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
         }

@@ -1,8 +1,8 @@
 package dev.sparsecf.models;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -104,7 +104,7 @@ public final class ModelFile {
     }
 
     /** Reads a model file; every format problem is an {@link IOException} naming the file and what is wrong. */
-    public static Loaded load(Path file, DenseAlgebra dense) throws IOException {
+    public static Loaded load(Path file, Kernels kernels) throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
              CheckedInputStream checked = new CheckedInputStream(raw, new CRC32())) {
             DataInputStream in = new DataInputStream(checked);
@@ -128,7 +128,7 @@ public final class ModelFile {
             for (int i = 0; i < items; i++) {
                 ids.add(in.readUTF());
             }
-            MultVae model = new MultVae(config, items, dense);
+            MultVae model = new MultVae(config, items, kernels);
             try {
                 List<DenseMatrix> params = model.parameters();
                 int n = in.readInt();

@@ -1,6 +1,5 @@
 package dev.sparsecf.models;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
@@ -27,7 +26,6 @@ public final class MultVae implements AutoCloseable {
     private final ModelConfig config;
     private final int items;
     private final Kernels kernels;
-    private final DenseAlgebra dense;
     private final Layer[] layers;
     /** Index of the layer whose output holds (mu | logvar); -1 for the DAE. */
     private final int sampleLayer;
@@ -56,14 +54,13 @@ public final class MultVae implements AutoCloseable {
     }
 
     /** A new network for {@code items} items with Xavier-uniform weights and near-zero biases, seeded. */
-    public MultVae(ModelConfig config, int items, DenseAlgebra dense) {
+    public MultVae(ModelConfig config, int items, Kernels kernels) {
         if (items < 1) {
             throw new IllegalArgumentException("a model needs at least one item, got " + items);
         }
         this.config = config;
         this.items = items;
-        this.dense = dense;
-        this.kernels = dense.kernels();
+        this.kernels = kernels;
         this.latent = config.latent();
         int[][] shapes = config.layerShapes(items);
         boolean vae = config.kind() == ModelConfig.Kind.VAE;
@@ -184,7 +181,7 @@ public final class MultVae implements AutoCloseable {
                 kernels.spmm(input, layer.w, rowScale, layer.b.row(0), o);
             } else {
                 kernels.broadcastRow(layer.b, o);
-                dense.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
+                kernels.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
             }
             if (layer.tanh) {
                 kernels.tanh(o);
@@ -221,9 +218,9 @@ public final class MultVae implements AutoCloseable {
             }
             kernels.columnSums(d, invM, layer.gb, columnScratch);
             if (l > 0) {
-                dense.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
+                kernels.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
                 DenseMatrix dIn = l - 1 == sampleLayer ? dz.rows(0, m) : delta[l - 1].rows(0, m);
-                dense.gemm(false, true, 1f, d, layer.w, 0f, dIn);
+                kernels.gemm(false, true, 1f, d, layer.w, 0f, dIn);
                 if (l - 1 == sampleLayer) {
                     kernels.sampleBackward(out[sampleLayer].rows(0, m), noise.rows(0, m), dz.rows(0, m), rowBeta,
                             delta[sampleLayer].rows(0, m));

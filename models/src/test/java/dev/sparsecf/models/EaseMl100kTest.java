@@ -1,6 +1,6 @@
 package dev.sparsecf.models;
 
-import static dev.sparsecf.models.EaseTest.algebra;
+import static dev.sparsecf.models.EaseTest.kernels;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static dev.sparsecf.testing.ErrorBounds.gamma;
@@ -68,8 +68,8 @@ class EaseMl100kTest {
         double delta = 4 * n * U_DOUBLE * (normG * normP) * normP;
 
         try (CsrMatrix x = train.toCsr(); CsrMatrix foldIn = s.test().foldIn().toCsr();
-             Ease blas = Ease.fit(x, LAMBDA, algebra("openblas"), msg -> { });
-             Ease java = Ease.fit(x, LAMBDA, algebra("java"), msg -> { })) {
+             Ease blas = Ease.fit(x, LAMBDA, kernels("openblas"), msg -> { });
+             Ease java = Ease.fit(x, LAMBDA, kernels("java"), msg -> { })) {
             float[] bBlas = blas.weights().toArray();
             float[] bJava = java.weights().toArray();
             float[] sBlas = blas.score(foldIn).toArray();
@@ -122,7 +122,7 @@ class EaseMl100kTest {
     void beatsPopularityOnTheTestUsers() throws IOException {
         DataSplit s = split();
         EvaluationResult ease;
-        try (CsrMatrix x = s.train().toCsr(); Ease model = Ease.fit(x, LAMBDA, algebra(null), msg -> { })) {
+        try (CsrMatrix x = s.train().toCsr(); Ease model = Ease.fit(x, LAMBDA, kernels(null), msg -> { })) {
             ease = model.evaluate(s.test());
         }
         int[] counts = s.train().itemCounts();

@@ -10,12 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.eval.Metric;
+import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
@@ -43,13 +42,16 @@ class EaseTest {
      * OpenBLAS gets one thread: with two, it slowed down 8-60x whenever the other core was busy (measured at
      * n = 1,403 on the shared 2-core machine), which would make test times erratic.
      */
-    static DenseAlgebra algebra(String blas) {
+    static Kernels kernels(String blas) {
         String flag = System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim();
         if ("openblas".equals(blas)) {
             assumeFalse(flag.equalsIgnoreCase("java"),
                     "OpenBLAS leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
         }
-        return DenseAlgebra.of(Kernels.get(), BlasProvider.forName(blas == null ? flag : blas, 1, msg -> { }));
+        String tier = blas == null ? flag : blas;
+        Kernels process = Kernels.get();
+        return tier.equalsIgnoreCase("java") ? Kernels.create(process.implementationName(), "java", process.threads())
+                : Kernels.create(process.implementationName(), tier, 1);
     }
 
     static Stream<Arguments> backends() {
@@ -78,7 +80,7 @@ class EaseTest {
     @MethodSource("backends")
     void matchesDenseDoubleEase(String blas, Ease.Precision precision) {
         double lambda = 2.5;
-        try (CsrMatrix x = tinyClicks(7); Ease ease = Ease.fit(x, lambda, precision, algebra(blas), msg -> { })) {
+        try (CsrMatrix x = tinyClicks(7); Ease ease = Ease.fit(x, lambda, precision, kernels(blas), msg -> { })) {
             DenseEase ref = DenseEase.fit(x, lambda);
             int n = x.cols();
             // The computed inverse (Cholesky based) and the reference (Gauss-Jordan) are each within
@@ -107,7 +109,7 @@ class EaseTest {
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("backends")
     void diagonalIsZeroAndUnclickedItemsGetNoWeight(String blas, Ease.Precision precision) {
-        try (CsrMatrix x = tinyClicks(11); Ease ease = Ease.fit(x, 0.5, precision, algebra(blas), msg -> { })) {
+        try (CsrMatrix x = tinyClicks(11); Ease ease = Ease.fit(x, 0.5, precision, kernels(blas), msg -> { })) {
             DenseMatrix b = ease.weights();
             for (int i = 0; i < b.rows(); i++) {
                 assertEquals(0f, b.get(i, i), "B[" + i + "][" + i + "]");
@@ -125,7 +127,7 @@ class EaseTest {
     void lambdaMustBePositiveAndFinite(double lambda) {
         try (CsrMatrix x = tinyClicks(1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, lambda, algebra("java"), msg -> { }));
+                    () -> Ease.fit(x, lambda, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().startsWith("EASE: lambda must be a positive finite number"), e.getMessage());
             assertTrue(e.getMessage().endsWith("got " + lambda), e.getMessage());
         }
@@ -135,7 +137,7 @@ class EaseTest {
     void weightedInputIsRejected() {
         try (CsrMatrix x = CsrMatrix.builder(3).addRow(new int[] {0, 2}, new float[] {1f, 4f}).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, 1, algebra("java"), msg -> { }));
+                    () -> Ease.fit(x, 1, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().startsWith("EASE: X must be binary"), e.getMessage());
         }
     }
@@ -144,7 +146,7 @@ class EaseTest {
     void float32NeedsOpenBlas() {
         try (CsrMatrix x = tinyClicks(1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, 1, Ease.Precision.FLOAT32, algebra("java"), msg -> { }));
+                    () -> Ease.fit(x, 1, Ease.Precision.FLOAT32, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().contains("float32 factorisation needs OpenBLAS"), e.getMessage());
         }
     }
@@ -152,7 +154,7 @@ class EaseTest {
     @Test
     void progressNamesEveryPhase() {
         List<String> lines = new ArrayList<>();
-        try (CsrMatrix x = tinyClicks(3); Ease ease = Ease.fit(x, 1, algebra("java"), lines::add)) {
+        try (CsrMatrix x = tinyClicks(3); Ease ease = Ease.fit(x, 1, kernels("java"), lines::add)) {
             String all = String.join("\n", lines);
             for (String phase : new String[] {"Gram", "factorise+invert", "B written", "off-heap peak"}) {
                 assertTrue(all.contains(phase), phase + " in:\n" + all);
@@ -168,7 +170,7 @@ class EaseTest {
 
     @Test
     void scoresAreTheSumOfTheClickedItemsRowsOfB() {
-        try (CsrMatrix x = tinyClicks(5); Ease ease = Ease.fit(x, 3, algebra("java"), msg -> { })) {
+        try (CsrMatrix x = tinyClicks(5); Ease ease = Ease.fit(x, 3, kernels("java"), msg -> { })) {
             DenseMatrix b = ease.weights();
             int n = x.cols();
             for (int rows : new int[] {x.rows(), 3, x.rows()}) { // shrink and regrow: the buffer is reused
@@ -205,7 +207,7 @@ class EaseTest {
     @Test
     void closedModelCannotScore() {
         try (CsrMatrix x = tinyClicks(2)) {
-            Ease ease = Ease.fit(x, 1, algebra("java"), msg -> { });
+            Ease ease = Ease.fit(x, 1, kernels("java"), msg -> { });
             ease.close();
             ease.close(); // idempotent
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> ease.score(x));
@@ -229,7 +231,7 @@ class EaseTest {
         DataSplit split = smallSplit();
         for (double[] lambdas : new double[][] {{1, 40, 2_000}, {2_000, 40, 1}}) {
             List<String> log = new ArrayList<>();
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, algebra("java"), log::add);
+            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, kernels("java"), log::add);
             try (Ease model = sel.model()) {
                 assertEquals(lambdas.length, sel.candidates().size());
                 for (int t = 0; t < lambdas.length; t++) {
@@ -261,7 +263,7 @@ class EaseTest {
         DataSplit split = smallSplit();
         for (double[] grid : new double[][] {{0.1, 0.3}, {3e4, 1e4}}) {
             List<String> log = new ArrayList<>();
-            Ease.Selection sel = Ease.fitAndSelect(split, grid, edgeSteps, algebra("java"), log::add);
+            Ease.Selection sel = Ease.fitAndSelect(split, grid, edgeSteps, kernels("java"), log::add);
             try (Ease model = sel.model()) {
                 List<Ease.Candidate> tried = sel.candidates();
                 String what = edgeSteps + " steps past " + Arrays.toString(grid) + ": " + tried;
@@ -315,7 +317,7 @@ class EaseTest {
     @Test
     void oneLambdaIsUsedAsGivenAndBadGridsFailBeforeAnyFit() {
         DataSplit split = smallSplit();
-        Ease.Selection sel = Ease.fitAndSelect(split, new double[] {1e5}, 4, algebra("java"), msg -> { });
+        Ease.Selection sel = Ease.fitAndSelect(split, new double[] {1e5}, 4, kernels("java"), msg -> { });
         try (Ease model = sel.model()) {
             assertEquals(1, sel.candidates().size());
             assertEquals(1e5, model.lambda());
@@ -323,11 +325,11 @@ class EaseTest {
         }
         List<String> log = new ArrayList<>();
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> Ease.fitAndSelect(split, new double[] {100, -1}, 0, algebra("java"), log::add));
+                () -> Ease.fitAndSelect(split, new double[] {100, -1}, 0, kernels("java"), log::add));
         assertEquals("EASE: every lambda must be a positive finite number, got -1.0", bad.getMessage());
         assertEquals(List.of(), log, "nothing is fitted before the grid is checked");
         IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
-                () -> Ease.fitAndSelect(split, new double[] {100}, -1, algebra("java"), log::add));
+                () -> Ease.fitAndSelect(split, new double[] {100}, -1, kernels("java"), log::add));
         assertEquals("EASE: the steps past the grid's edge must be >= 0, got -1", steps.getMessage());
     }
 

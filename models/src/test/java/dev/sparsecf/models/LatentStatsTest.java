@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.DenseMatrix;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class LatentStatsTest {
     @Test
     void matchesADoublePrecisionEncoderAndCountsActiveUnits() {
         ModelConfig config = new ModelConfig(ModelConfig.Kind.VAE, new int[] {5}, LATENT, 0.5, 1e-3, 4, 0.0, 13L);
-        try (CsrMatrix x = rows(); MultVae model = new MultVae(config, ITEMS, DenseAlgebra.get())) {
+        try (CsrMatrix x = rows(); MultVae model = new MultVae(config, ITEMS, Kernels.get())) {
             List<DenseMatrix> params = model.parameters();
             DenseMatrix w1 = params.get(2);
             for (int h = 0; h < w1.rows(); h++) {
@@ -85,7 +85,7 @@ class LatentStatsTest {
     @Test
     void encodeNeedsAVae() {
         ModelConfig config = new ModelConfig(ModelConfig.Kind.DAE, new int[0], LATENT, 0.5, 1e-3, 4, 0.0, 13L);
-        try (CsrMatrix x = rows(); MultVae model = new MultVae(config, ITEMS, DenseAlgebra.get())) {
+        try (CsrMatrix x = rows(); MultVae model = new MultVae(config, ITEMS, Kernels.get())) {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> LatentStats.of(model, x));
             assertTrue(e.getMessage().contains("needs a VAE"), e.getMessage());
         }

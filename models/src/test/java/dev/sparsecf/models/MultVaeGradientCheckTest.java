@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.DenseMatrix;
-import dev.sparsecf.blas.DenseAlgebra;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,7 +48,7 @@ class MultVaeGradientCheckTest {
                 .build();
         CsrMatrix targets = CsrMatrix.builder(ITEMS).addRow(0, 3, 5).addRow(1, 2, 6).addRow(2, 4).addRow(4, 5, 6).build();
         float[] rowScale = {1 / (float) Math.sqrt(3), 1 / (float) Math.sqrt(3), 1 / (float) Math.sqrt(2), 1 / (float) Math.sqrt(3)};
-        try (MultVae model = new MultVae(config, ITEMS, DenseAlgebra.get())) {
+        try (MultVae model = new MultVae(config, ITEMS, Kernels.get())) {
             MultVae.StepLoss loss = rowBeta == null
                     ? model.gradientOnly(input, rowScale, targets, BETA, new SplittableRandom(5))
                     : model.gradientOnly(input, rowScale, targets, rowBeta, new SplittableRandom(5));

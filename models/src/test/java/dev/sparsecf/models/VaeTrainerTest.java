@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparsecf.blas.BlasProvider;
-import dev.sparsecf.blas.DenseAlgebra;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
@@ -50,10 +48,10 @@ class VaeTrainerTest {
     @ParameterizedTest
     @EnumSource(ModelConfig.Kind.class)
     void trainingImprovesValidationNdcgAndKeepsTheBestEpoch(ModelConfig.Kind kind) {
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         List<VaeTrainer.EpochReport> seen = new ArrayList<>();
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(kind), train.cols(), dense)) {
-            VaeTrainer trainer = new VaeTrainer(dense.kernels(), seen::add);
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(kind), train.cols(), kernels)) {
+            VaeTrainer trainer = new VaeTrainer(kernels, seen::add);
             double before = trainer.evaluate(model, split.validation()).mean(Metric.NDCG, 100);
             VaeTrainer.Result result = trainer.train(model, train, split.validation(), 8, BetaSchedule.linearByFraction(0.8, 0.2));
             assertEquals(8, seen.size(), "one report per epoch");
@@ -72,13 +70,13 @@ class VaeTrainerTest {
 
     @Test
     void earlyStoppingEndsARunThatCannotImproveAndReportsEveryBatch() {
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         // Adam steps of ~1e-30 leave every float weight unchanged, so validation NDCG repeats epoch 1's exactly
         ModelConfig frozen = new ModelConfig(ModelConfig.Kind.VAE, new int[] {64}, 32, 0.5, 1e-30, 100, 0, 7);
         List<int[]> batchCalls = new ArrayList<>();
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(frozen, train.cols(), dense)) {
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(frozen, train.cols(), kernels)) {
             int batches = (train.rows() + 99) / 100;
-            VaeTrainer trainer = new VaeTrainer(dense.kernels(), e -> { },
+            VaeTrainer trainer = new VaeTrainer(kernels, e -> { },
                     (epoch, batch, total, seconds) -> batchCalls.add(new int[] {epoch, batch, total}));
             VaeTrainer.Result result = trainer.train(model, train, split.validation(), 10, BetaPolicy.global(BetaSchedule.constant(0.2)), 2);
             assertEquals(1, result.bestEpoch());
@@ -94,8 +92,8 @@ class VaeTrainerTest {
 
     @Test
     void policyGetsEveryUpdateWithItsUsersClicksAndObservesTheKl() {
-        DenseAlgebra dense = DenseAlgebra.get();
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), dense)) {
+        Kernels kernels = Kernels.get();
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), kernels)) {
             int[] clicks = new int[train.rows()];
             for (int u = 0; u < clicks.length; u++) {
                 clicks[u] = train.rowNnz(u);
@@ -122,7 +120,7 @@ class VaeTrainerTest {
                     return "recording";
                 }
             };
-            VaeTrainer.Result result = new VaeTrainer(dense.kernels(), e -> { }).train(model, train, split.validation(), 2, recording, 0);
+            VaeTrainer.Result result = new VaeTrainer(kernels, e -> { }).train(model, train, split.validation(), 2, recording, 0);
             assertEquals(LongStream.range(0, updates).boxed().toList(), steps, "0-based update indices");
             assertEquals(updates, observed.size());
             assertTrue(observed.stream().allMatch(kl -> kl > 0), "VAE batch KLs are positive: " + observed);
@@ -140,11 +138,11 @@ class VaeTrainerTest {
         // scalar kernels and Java GEMM: every operation is IEEE-exact Java arithmetic in a fixed order. (The Panama
         // log-softmax uses the Vector API's EXP, which is (float) Math.exp until C2 compiles it and an SVML stub
         // after, so two Panama runs in one JVM can differ in the last bit; see README, Models.)
-        DenseAlgebra dense = DenseAlgebra.of(Kernels.create("scalar", 2), BlasProvider.forName("java", 2, msg -> { }));
+        Kernels kernels = Kernels.create("scalar", 2);
         float[][] runs = new float[2][];
         for (int r = 0; r < 2; r++) {
-            try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), dense)) {
-                new VaeTrainer(dense.kernels(), e -> { }).train(model, train, split.validation(), 2, BetaSchedule.constant(0.1));
+            try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), kernels)) {
+                new VaeTrainer(kernels, e -> { }).train(model, train, split.validation(), 2, BetaSchedule.constant(0.1));
                 runs[r] = model.parameters().get(0).toArray();
             }
         }
@@ -153,14 +151,14 @@ class VaeTrainerTest {
 
     @Test
     void modelFileRoundTripsAndRejectsDamage(@TempDir Path dir) throws IOException {
-        DenseAlgebra dense = DenseAlgebra.get();
+        Kernels kernels = Kernels.get();
         Path file = dir.resolve("m.sparsecf");
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), dense)) {
-            new VaeTrainer(dense.kernels(), e -> { }).train(model, train, split.validation(), 1, BetaSchedule.constant(0.2));
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(small(ModelConfig.Kind.VAE), train.cols(), kernels)) {
+            new VaeTrainer(kernels, e -> { }).train(model, train, split.validation(), 1, BetaSchedule.constant(0.2));
             ModelFile.save(model, split.items(), Map.of("dataset", "synthetic-test"), file, false);
             assertThrows(java.nio.file.FileAlreadyExistsException.class,
                     () -> ModelFile.save(model, split.items(), Map.of(), file, false), "never overwrites silently");
-            try (ModelFile.Loaded loaded = ModelFile.load(file, dense)) {
+            try (ModelFile.Loaded loaded = ModelFile.load(file, kernels)) {
                 assertEquals(model.config(), loaded.model().config());
                 assertEquals("synthetic-test", loaded.metadata().get("dataset"));
                 IdMap items = loaded.items();
@@ -177,15 +175,15 @@ class VaeTrainerTest {
         bytes[bytes.length / 2] ^= 0x10;
         Path damaged = dir.resolve("damaged.sparsecf");
         Files.write(damaged, bytes);
-        IOException e = assertThrows(IOException.class, () -> ModelFile.load(damaged, dense));
+        IOException e = assertThrows(IOException.class, () -> ModelFile.load(damaged, kernels));
         assertTrue(e.getMessage().contains("damaged.sparsecf") && e.getMessage().contains("checksum"), e.getMessage());
         Path truncated = dir.resolve("truncated.sparsecf");
         Files.write(truncated, java.util.Arrays.copyOf(bytes, 100));
-        e = assertThrows(IOException.class, () -> ModelFile.load(truncated, dense));
+        e = assertThrows(IOException.class, () -> ModelFile.load(truncated, kernels));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         Path notModel = dir.resolve("notes.txt");
         Files.writeString(notModel, "hello, this is not a model");
-        e = assertThrows(IOException.class, () -> ModelFile.load(notModel, dense));
+        e = assertThrows(IOException.class, () -> ModelFile.load(notModel, kernels));
         assertTrue(e.getMessage().contains("not a sparsecf model"), e.getMessage());
     }
 }

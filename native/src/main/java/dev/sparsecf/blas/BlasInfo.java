@@ -1,7 +1,10 @@
 package dev.sparsecf.blas;
 
+import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.KernelProvider;
 import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -30,18 +33,22 @@ public final class BlasInfo {
             System.err.println("usage: BlasInfo [--measure n]");
             System.exit(2);
         }
-        BlasProvider provider = BlasProvider.forName(System.getProperty(BlasProvider.BLAS_PROPERTY),
-                KernelThreads.configuredThreads(), msg -> System.err.println("WARNING: " + msg));
+        int threads = KernelThreads.configuredThreads();
+        BlasProvider provider = BlasProvider.forName(System.getProperty(BlasProvider.BLAS_PROPERTY), threads,
+                KernelProvider.scalar(), msg -> System.err.println("WARNING: " + msg));
         System.out.println(provider.startupLine());
         if (n > 0) {
-            OpenBlas blas = provider.openBlas().orElseThrow(
-                    () -> new IllegalStateException("--measure needs OpenBLAS; -D" + BlasProvider.BLAS_PROPERTY + " chose java"));
-            System.out.printf(Locale.ROOT, "sgemm %d^3: %.1f GFLOP/s%n", n, sgemmGflops(blas, n));
-            System.out.printf(Locale.ROOT, "dpotrf+dpotri n=%d: %.1f GFLOP/s (n^3 flops)%n", n, inverseGflops(blas, n));
+            if (!provider.isNative()) {
+                throw new IllegalStateException("--measure needs OpenBLAS; -D" + BlasProvider.BLAS_PROPERTY + " chose java");
+            }
+            Kernels kernels = Kernels.create("scalar", "openblas", threads);
+            System.out.printf(Locale.ROOT, "sgemm %d^3: %.1f GFLOP/s%n", n, sgemmGflops(kernels, n));
+            System.out.printf(Locale.ROOT, "dpotrf+dpotri n=%d: %.1f GFLOP/s (n^3 flops)%n", n,
+                    inverseGflops(kernels, OpenBlas.load(threads), n));
         }
     }
 
-    private static double sgemmGflops(OpenBlas blas, int n) {
+    private static double sgemmGflops(Kernels kernels, int n) {
         SplittableRandom rnd = new SplittableRandom(42);
         try (DenseMatrix a = DenseMatrix.allocate(n, n); DenseMatrix b = DenseMatrix.allocate(n, n);
                 DenseMatrix c = DenseMatrix.allocate(n, n)) {
@@ -54,7 +61,7 @@ public final class BlasInfo {
             long best = Long.MAX_VALUE;
             for (int r = 0; r <= RUNS; r++) { // run 0 warms up (thread pool start, page faults on C)
                 long t0 = System.nanoTime();
-                blas.sgemm(false, false, 1f, a, b, 0f, c);
+                kernels.gemm(false, false, 1f, a, b, 0f, c);
                 long dt = System.nanoTime() - t0;
                 if (r > 0) {
                     best = Math.min(best, dt);
@@ -64,9 +71,9 @@ public final class BlasInfo {
         }
     }
 
-    private static double inverseGflops(OpenBlas blas, int n) {
+    private static double inverseGflops(Kernels kernels, OpenBlas blas, int n) {
         SplittableRandom rnd = new SplittableRandom(43);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // the facade requires memory its threads can reach
             long bytes = (long) n * n * Double.BYTES;
             MemorySegment x = arena.allocate(bytes, 64);
             for (long i = 0; i < (long) n * n; i++) {
@@ -83,7 +90,7 @@ public final class BlasInfo {
             for (int r = 0; r <= RUNS; r++) {
                 work.copyFrom(spd);
                 long t0 = System.nanoTime();
-                blas.dpotrfInverse(work, n, n, false);
+                kernels.invertSpd(work, n, n, false);
                 long dt = System.nanoTime() - t0;
                 if (r > 0) {
                     best = Math.min(best, dt);

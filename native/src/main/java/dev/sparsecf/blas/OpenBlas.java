@@ -1,6 +1,5 @@
 package dev.sparsecf.blas;
 
-import dev.sparsecf.kernels.DenseMatrix;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -26,7 +25,9 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  *
  * <p>Matrices are row-major with leading dimension {@code ld*} in elements (BLAS conventions: m, n, k,
  * lda). Operand segments must be native (off-heap). The symmetric routines use and write the upper triangle.
- * No org.bytedeco type appears in this class's public API.
+ * GEMM and the SPD inverses are unchecked: they are reached only through the checking facade
+ * {@link dev.sparsecf.kernels.Kernels} ({@link OpenBlasProvider}). No org.bytedeco type appears in this class's
+ * public API.
  */
 public final class OpenBlas {
 
@@ -224,22 +225,11 @@ public final class OpenBlas {
     /**
      * {@code C[m x n] = alpha * op(A) * op(B) + beta * C}, row-major, where {@code op(A)} is {@code m x k}
      * ({@code A} is stored {@code k x m} when {@code transA}) and {@code op(B)} is {@code k x n}; with
-     * {@code beta == 0} the old contents of C are not read. C must not overlap A or B.
+     * {@code beta == 0} the old contents of C are not read. Unchecked: {@link dev.sparsecf.kernels.Kernels#gemm}
+     * validates the shapes, and {@code m, n > 0}.
      */
-    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
             MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
-        requireDimension("sgemm", "m", m);
-        requireDimension("sgemm", "n", n);
-        requireDimension("sgemm", "k", k);
-        requireOperand("sgemm", "A", a, transA ? k : m, transA ? m : k, "lda", lda, Float.BYTES);
-        requireOperand("sgemm", "B", b, transB ? n : k, transB ? k : n, "ldb", ldb, Float.BYTES);
-        requireOperand("sgemm", "C", c, m, n, "ldc", ldc, Float.BYTES);
-        requireWritable("sgemm", "C", c);
-        requireDisjoint("sgemm", "C", c, "A", a);
-        requireDisjoint("sgemm", "C", c, "B", b);
-        if (m == 0 || n == 0) {
-            return;
-        }
         EXIT_GATE.enter();
         try {
             sgemm.invokeExact(CBLAS_ROW_MAJOR, trans(transA), trans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
@@ -248,24 +238,6 @@ public final class OpenBlas {
         } finally {
             EXIT_GATE.leave();
         }
-    }
-
-    /** {@code C = alpha * op(A) * op(B) + beta * C} on {@link DenseMatrix} operands (shapes from C and op(A)). */
-    public void sgemm(boolean transA, boolean transB, float alpha, DenseMatrix a, DenseMatrix b, float beta, DenseMatrix c) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        Objects.requireNonNull(c, "c");
-        int m = c.rows();
-        int n = c.cols();
-        int k = transA ? a.rows() : a.cols();
-        int opARows = transA ? a.cols() : a.rows();
-        int opBRows = transB ? b.cols() : b.rows();
-        int opBCols = transB ? b.rows() : b.cols();
-        if (opARows != m || opBRows != k || opBCols != n) {
-            throw new IllegalArgumentException("sgemm: op(A) is " + opARows + "x" + k + ", op(B) is " + opBRows + "x"
-                    + opBCols + ", C is " + m + "x" + n + " (transA=" + transA + ", transB=" + transB + ")");
-        }
-        sgemm(transA, transB, m, n, k, alpha, a.segment(), a.ld(), b.segment(), b.ld(), beta, c.segment(), c.ld());
     }
 
     // ---------------------------------------------------------------------------------------------- dsyrk
@@ -299,48 +271,23 @@ public final class OpenBlas {
     // ------------------------------------------------------------------------------ SPD inverse (potrf+potri)
 
     /**
-     * Replaces the symmetric positive definite {@code A[n x n]} (double, row-major, leading dimension
-     * {@code lda}; only the upper triangle is read) by its inverse in place, and copies the upper triangle of
-     * the inverse to the lower one. Throws {@link IllegalArgumentException} ("matrix is not positive
-     * definite: leading minor of order i ...") if A is not SPD; A is then partly overwritten.
+     * Replaces the upper triangle of the symmetric positive definite {@code A[n x n]} (double, row-major, leading
+     * dimension {@code lda}; only the upper triangle is read) by the upper triangle of its inverse; the strict
+     * lower triangle keeps the input. Throws {@link IllegalArgumentException} ("matrix is not positive definite:
+     * leading minor of order i ...") if A is not SPD; A is then partly overwritten. Unchecked:
+     * {@link dev.sparsecf.kernels.Kernels#invertSpd} validates the operand.
      */
-    public void dpotrfInverse(MemorySegment a, int n, int lda) {
-        dpotrfInverse(a, n, lda, true);
-    }
-
-    /**
-     * As {@link #dpotrfInverse(MemorySegment, int, int)}; with {@code fillLower == false} only the upper
-     * triangle holds the inverse and the strict lower triangle keeps the input.
-     */
-    public void dpotrfInverse(MemorySegment a, int n, int lda, boolean fillLower) {
+    void dpotrfInverse(MemorySegment a, int n, int lda) {
         spdInverse("dpotrf", dpotrf, dpotri, a, n, lda, Double.BYTES);
-        if (fillLower) {
-            fillLowerFromUpper(a, n, lda, ValueLayout.JAVA_DOUBLE);
-        }
     }
 
-    /** The float32 version of {@link #dpotrfInverse(MemorySegment, int, int, boolean)} (spotrf + spotri). */
-    public void spotrfInverse(MemorySegment a, int n, int lda, boolean fillLower) {
+    /** The float32 version of {@link #dpotrfInverse} (spotrf + spotri). */
+    void spotrfInverse(MemorySegment a, int n, int lda) {
         spdInverse("spotrf", spotrf, spotri, a, n, lda, Float.BYTES);
-        if (fillLower) {
-            fillLowerFromUpper(a, n, lda, ValueLayout.JAVA_FLOAT);
-        }
-    }
-
-    /** {@link #spotrfInverse(MemorySegment, int, int, boolean)} on a square {@link DenseMatrix}, in place. */
-    public void spotrfInverse(DenseMatrix a, boolean fillLower) {
-        Objects.requireNonNull(a, "a");
-        if (a.rows() != a.cols()) {
-            throw new IllegalArgumentException("spotrf: matrix is " + a.rows() + "x" + a.cols() + ", expected square");
-        }
-        spotrfInverse(a.segment(), a.rows(), a.ld(), fillLower);
     }
 
     private static void spdInverse(String routine, MethodHandle potrf, MethodHandle potri, MemorySegment a, int n,
             int lda, int elementBytes) {
-        requireDimension(routine, "n", n);
-        requireOperand(routine, "A", a, n, n, "lda", lda, elementBytes);
-        requireWritable(routine, "A", a);
         if (n == 0) {
             return;
         }
@@ -396,21 +343,6 @@ public final class OpenBlas {
     private static void checkInfo(String routine, int info) {
         if (info < 0) {
             throw new IllegalStateException(routine + " rejected argument " + (-info) + " (a bug in OpenBlas's validation)");
-        }
-    }
-
-    /** Copies the strict upper triangle of the row-major {@code n x n} matrix to its lower triangle. */
-    private static void fillLowerFromUpper(MemorySegment a, int n, int lda, ValueLayout layout) {
-        for (int i = 1; i < n; i++) {
-            for (int j = 0; j < i; j++) {
-                long lower = (long) i * lda + j;
-                long upper = (long) j * lda + i;
-                if (layout == ValueLayout.JAVA_DOUBLE) {
-                    a.setAtIndex(ValueLayout.JAVA_DOUBLE, lower, a.getAtIndex(ValueLayout.JAVA_DOUBLE, upper));
-                } else {
-                    a.setAtIndex(ValueLayout.JAVA_FLOAT, lower, a.getAtIndex(ValueLayout.JAVA_FLOAT, upper));
-                }
-            }
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.sparsecf.blas;
 
 import static dev.sparsecf.blas.OpenBlasTests.d;
-import static dev.sparsecf.blas.OpenBlasTests.openBlasOrSkip;
+import static dev.sparsecf.blas.OpenBlasTests.openBlasKernelsOrSkip;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The SPD inverse (potrf + potri, upper, in place): residual A*inv(A) - I, triangles, and not-SPD errors. */
+/** The SPD inverse on the OpenBLAS tier through {@link Kernels} (potrf + potri, upper, in place): residual A*inv(A) - I, triangles, not-SPD errors. */
 class OpenBlasCholeskyTest {
 
     /** Condition number of the test matrices: well conditioned, but far enough from 1 to matter. */
@@ -35,17 +36,17 @@ class OpenBlasCholeskyTest {
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 7, 17, 103, 300})
     void doubleInverseTimesMatrixIsIdentity(int n) {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         int lda = n + 5;
         double[] spd = spd(n, KAPPA, n);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocate((long) n * lda * Double.BYTES, 64);
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < lda; j++) {
                     a.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * lda + j, j < n ? spd[i * n + j] : -7.0);
                 }
             }
-            blas.dpotrfInverse(a, n, lda);
+            kernels.invertSpd(a, n, lda, true);
             double[] x = new double[n * n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -66,12 +67,12 @@ class OpenBlasCholeskyTest {
 
     @Test
     void upperOnlyLeavesTheLowerTriangleAsInput() {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         int n = 17;
         double[] spd = spd(n, KAPPA, 5);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, spd);
-            blas.dpotrfInverse(a, n, n, false);
+            kernels.invertSpd(a, n, n, false);
             double[] x = new double[n * n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -90,7 +91,7 @@ class OpenBlasCholeskyTest {
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 17, 103, 300})
     void floatInverseOnDenseMatrix(int n) {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         double[] spd = spd(n, KAPPA, 1000 + n);
         double[] input = new double[n * n]; // the float values actually factorised
         try (DenseMatrix a = DenseMatrix.allocate(n, n)) {
@@ -100,7 +101,7 @@ class OpenBlasCholeskyTest {
                     input[i * n + j] = a.get(i, j);
                 }
             }
-            blas.spotrfInverse(a, true);
+            kernels.invertSpdFloat(a, true);
             double[] x = new double[n * n];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
@@ -113,67 +114,67 @@ class OpenBlasCholeskyTest {
 
     @Test
     void notPositiveDefiniteNamesTheLeadingMinor() {
-        OpenBlas blas = openBlasOrSkip();
-        try (Arena arena = Arena.ofConfined()) {
+        Kernels kernels = openBlasKernelsOrSkip();
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment diag = arena.allocateFrom(ValueLayout.JAVA_DOUBLE,
                     1, 0, 0, 0,
                     0, 2, 0, 0,
                     0, 0, -3, 0,
                     0, 0, 0, 4);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> blas.dpotrfInverse(diag, 4, 4));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.invertSpd(diag, 4, 4, true));
             assertTrue(e.getMessage().contains("matrix is not positive definite: leading minor of order 3 "), e.getMessage());
         }
     }
 
     @Test
     void notPositiveDefiniteDeepInABlockedFactorisation() {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         int n = 300;
         int order = 257; // beyond OpenBLAS's blocking, so the failing pivot is reported from an inner block
         double[] spd = spd(n, KAPPA, 7);
         // The leading minors below `order` are untouched, and pivot `order` is at most its diagonal entry.
         spd[(order - 1) * n + (order - 1)] = -1;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, spd);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> blas.dpotrfInverse(a, n, n));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.invertSpd(a, n, n, true));
             assertTrue(e.getMessage().contains("leading minor of order " + order + " "), e.getMessage());
         }
     }
 
     @Test
     void floatNotPositiveDefinite() {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         try (DenseMatrix a = DenseMatrix.of(2, 2, new float[] {1, 2, 2, 1})) { // eigenvalues 3 and -1
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> blas.spotrfInverse(a, true));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.invertSpdFloat(a, true));
             assertTrue(e.getMessage().contains("matrix is not positive definite: leading minor of order 2 "), e.getMessage());
         }
     }
 
     @Test
     void nanAndInfinityGiveAnErrorNotNaNs() {
-        OpenBlas blas = openBlasOrSkip();
+        Kernels kernels = openBlasKernelsOrSkip();
         int n = 8;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, spd(n, KAPPA, 9));
             a.setAtIndex(ValueLayout.JAVA_DOUBLE, 2L * n + 5, Double.NaN);
-            IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> blas.dpotrfInverse(a, n, n));
+            IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> kernels.invertSpd(a, n, n, true));
             assertTrue(nan.getMessage().contains("contains NaN"), nan.getMessage());
 
             MemorySegment b = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, spd(n, KAPPA, 9));
             b.setAtIndex(ValueLayout.JAVA_DOUBLE, 4L * n + 4, Double.POSITIVE_INFINITY);
-            IllegalArgumentException inf = assertThrows(IllegalArgumentException.class, () -> blas.dpotrfInverse(b, n, n));
+            IllegalArgumentException inf = assertThrows(IllegalArgumentException.class, () -> kernels.invertSpd(b, n, n, true));
             assertTrue(inf.getMessage().contains("leading minor of order 5 "), inf.getMessage());
         }
     }
 
     @Test
     void badShapesAreRejected() {
-        OpenBlas blas = openBlasOrSkip();
-        try (Arena arena = Arena.ofConfined(); DenseMatrix rect = DenseMatrix.allocate(3, 4)) {
+        Kernels kernels = openBlasKernelsOrSkip();
+        try (Arena arena = Arena.ofShared(); DenseMatrix rect = DenseMatrix.allocate(3, 4)) {
             MemorySegment a = arena.allocate(9L * Double.BYTES);
-            OpenBlasGemmTest.assertMessage("lda = 2 is less than max(1, 3)", () -> blas.dpotrfInverse(a, 3, 2));
-            OpenBlasGemmTest.assertMessage("A has 72 bytes, needs 128", () -> blas.dpotrfInverse(a, 4, 4));
-            OpenBlasGemmTest.assertMessage("expected square", () -> blas.spotrfInverse(rect, true));
+            OpenBlasGemmTest.assertMessage("invertSpd: lda 2 < max(1, n) = 3", () -> kernels.invertSpd(a, 3, 2, true));
+            OpenBlasGemmTest.assertMessage("segment of 72 bytes is too small for 4x4 doubles", () -> kernels.invertSpd(a, 4, 4, true));
+            OpenBlasGemmTest.assertMessage("invertSpdFloat: matrix is 3x4, expected square", () -> kernels.invertSpdFloat(rect, true));
         }
     }
 

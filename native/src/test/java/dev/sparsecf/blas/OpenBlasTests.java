@@ -2,7 +2,9 @@ package dev.sparsecf.blas;
 
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -23,6 +25,12 @@ final class OpenBlasTests {
         assumeFalse(flag.equalsIgnoreCase("java"),
                 "OpenBLAS test skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
         return OpenBlas.load(KernelThreads.configuredThreads());
+    }
+
+    /** The checking facade on the OpenBLAS tier (scalar kernels), skipped like {@link #openBlasOrSkip()}. */
+    static Kernels openBlasKernelsOrSkip() {
+        openBlasOrSkip();
+        return Kernels.create("scalar", "openblas", KernelThreads.configuredThreads());
     }
 
     /** A native segment of {@code count} floats, each uniform in [-1, 1), seeded. */

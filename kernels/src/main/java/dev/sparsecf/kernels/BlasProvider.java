@@ -1,0 +1,181 @@
+package dev.sparsecf.kernels;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+
+/**
+ * The tier that runs GEMM and the SPD inverse, chosen once by {@code -Dsparsecf.blas=auto|openblas|java}.
+ *
+ * <p>{@code auto} (default) uses OpenBLAS where it loads and otherwise falls back to the Java kernels of the
+ * {@link KernelProvider} tier with a WARNING naming the cause and the fix; a forced {@code openblas} that cannot
+ * load fails at start-up; {@code java} never touches native code. The OpenBLAS tier lives in the native module
+ * and is instantiated by name (like the Panama tier), so this module does not depend on it.
+ */
+public abstract class BlasProvider {
+
+    /** System property selecting the tier: {@code auto} (default), {@code openblas} or {@code java}. */
+    public static final String BLAS_PROPERTY = "sparsecf.blas";
+
+    private static final String OPENBLAS_PROVIDER = "dev.sparsecf.blas.OpenBlasProvider";
+
+    private final GemmKernel gemm;
+    private final CholeskyInverseKernel choleskyInverse;
+    private final FloatCholeskyInverseKernel floatCholeskyInverse; // null when the tier inverts in double only
+
+    /** A tier made of these kernels; {@code floatCholeskyInverse} may be null. */
+    protected BlasProvider(GemmKernel gemm, CholeskyInverseKernel choleskyInverse,
+                           FloatCholeskyInverseKernel floatCholeskyInverse) {
+        this.gemm = Objects.requireNonNull(gemm, "gemm");
+        this.choleskyInverse = Objects.requireNonNull(choleskyInverse, "choleskyInverse");
+        this.floatCholeskyInverse = floatCholeskyInverse;
+    }
+
+    /** The tier id: {@code openblas} or {@code java} (the flag's values). */
+    public abstract String name();
+
+    /** A one-line description for the start-up log (vendor, build and threads for OpenBLAS). */
+    public abstract String describe();
+
+    /**
+     * Whether the kernels are native code: operands must be off-heap, and one call covers a whole product on the
+     * library's own threads instead of one call per block on {@link KernelThreads}.
+     */
+    public abstract boolean isNative();
+
+    public final GemmKernel gemm() {
+        return gemm;
+    }
+
+    public final CholeskyInverseKernel choleskyInverse() {
+        return choleskyInverse;
+    }
+
+    /** The float32 SPD inverse; empty when the tier inverts in double only (the Java kernels). */
+    public final Optional<FloatCholeskyInverseKernel> floatCholeskyInverse() {
+        return Optional.ofNullable(floatCholeskyInverse);
+    }
+
+    /** The start-up line: tier, BLAS vendor and build, threads and the flags. */
+    public final String startupLine() {
+        return "sparsecf BLAS: " + name() + ": " + describe() + " (-D" + BLAS_PROPERTY + ", -D"
+                + KernelThreads.THREADS_PROPERTY + ")";
+    }
+
+    /** The Java tier: the GEMM and SPD inverse of {@code kernels} (scalar or Panama). */
+    public static BlasProvider java(KernelProvider kernels, int threads) {
+        requireThreads(threads);
+        return new JavaBlas(kernels, threads);
+    }
+
+    /**
+     * Resolves a flag value ({@code null} means {@code auto}) with OpenBLAS set to {@code threads} threads and
+     * {@code kernels} as the Java tier; a forced {@code openblas} that cannot load throws
+     * {@link IllegalStateException}, an unknown value {@link IllegalArgumentException}, and {@code auto} reports its
+     * fallback through {@code onFallback}.
+     */
+    public static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback) {
+        return forName(value, threads, kernels, onFallback, BlasProvider::loadOpenBlas);
+    }
+
+    /** As {@link #forName(String, int, KernelProvider, Consumer)} with an injectable loader (tests simulate a failed load). */
+    static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
+                                IntFunction<BlasProvider> loader) {
+        Objects.requireNonNull(kernels, "kernels");
+        Objects.requireNonNull(onFallback, "onFallback");
+        requireThreads(threads);
+        String v = value == null ? "auto" : value.trim().toLowerCase(Locale.ROOT);
+        switch (v) {
+            case "java":
+                return new JavaBlas(kernels, threads);
+            case "openblas":
+                return loadOrThrow(loader, threads);
+            case "auto":
+            case "":
+                try {
+                    return loadOrThrow(loader, threads);
+                } catch (IllegalStateException e) {
+                    onFallback.accept("sparsecf BLAS falls back to the pure-Java dense kernels (much slower for GEMM and the "
+                            + "EASE inverse): " + e.getMessage() + ". Fix the class path or native access as described, or "
+                            + "pass -D" + BLAS_PROPERTY + "=java to choose the Java kernels explicitly.");
+                    return new JavaBlas(kernels, threads);
+                }
+            default:
+                throw new IllegalArgumentException("unknown BLAS backend '" + value + "' for -D" + BLAS_PROPERTY
+                        + "; expected auto, openblas or java");
+        }
+    }
+
+    private static void requireThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("BLAS thread count must be >= 1, got " + threads);
+        }
+    }
+
+    /** Runs the loader and turns every way native loading can fail into one {@link IllegalStateException}. */
+    private static BlasProvider loadOrThrow(IntFunction<BlasProvider> loader, int threads) {
+        try {
+            return loader.apply(threads);
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            // e.g. NoClassDefFoundError when the JavaCPP jars are missing, IllegalCallerException without native access
+            throw new IllegalStateException("OpenBLAS could not be loaded (" + e + ")", e);
+        }
+    }
+
+    /** Instantiates the native module's OpenBLAS tier by name; its constructor loads OpenBLAS with {@code threads}. */
+    private static BlasProvider loadOpenBlas(int threads) {
+        Class<?> cls;
+        try {
+            cls = MethodHandles.lookup().findClass(OPENBLAS_PROVIDER);
+        } catch (ClassNotFoundException | IllegalAccessException e) {
+            throw new IllegalStateException("OpenBLAS could not be loaded (the native module is not on the class path: "
+                    + e + ")", e);
+        }
+        try {
+            return (BlasProvider) MethodHandles.lookup()
+                    .findConstructor(cls, MethodType.methodType(void.class, int.class))
+                    .invoke(threads);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("OpenBLAS could not be loaded (" + t + ")", t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BlasProvider[" + name() + "]";
+    }
+
+    /** The pure-Java tier: the dense kernels of one {@link KernelProvider}, threaded by {@link Kernels}. */
+    private static final class JavaBlas extends BlasProvider {
+
+        private final int threads;
+
+        JavaBlas(KernelProvider kernels, int threads) {
+            super(kernels.gemm(), kernels.choleskyInverse(), null);
+            this.threads = threads;
+        }
+
+        @Override
+        public String name() {
+            return "java";
+        }
+
+        @Override
+        public String describe() {
+            return "pure-Java dense kernels, " + threads + " thread" + (threads == 1 ? "" : "s");
+        }
+
+        @Override
+        public boolean isNative() {
+            return false;
+        }
+    }
+}

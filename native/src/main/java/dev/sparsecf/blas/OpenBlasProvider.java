@@ -1,0 +1,39 @@
+package dev.sparsecf.blas;
+
+import dev.sparsecf.kernels.BlasProvider;
+
+/**
+ * The OpenBLAS tier of GEMM and the SPD inverses, instantiated by name by {@link BlasProvider} when
+ * {@code -Dsparsecf.blas} is {@code auto} or {@code openblas}; models reach it only through
+ * {@link dev.sparsecf.kernels.Kernels}, never through {@code org.bytedeco}.
+ */
+public final class OpenBlasProvider extends BlasProvider {
+
+    private final OpenBlas openBlas;
+
+    /** Loads OpenBLAS with {@code threads} threads; throws {@link IllegalStateException} naming the cause and the fix. */
+    public OpenBlasProvider(int threads) {
+        this(OpenBlas.load(threads));
+    }
+
+    private OpenBlasProvider(OpenBlas openBlas) {
+        BlasCholeskyInverse inverse = new BlasCholeskyInverse(openBlas);
+        super(new BlasGemm(openBlas), inverse, inverse);
+        this.openBlas = openBlas;
+    }
+
+    @Override
+    public String name() {
+        return "openblas";
+    }
+
+    @Override
+    public String describe() {
+        return openBlas.describe();
+    }
+
+    @Override
+    public boolean isNative() {
+        return true;
+    }
+}
