@@ -37,7 +37,7 @@ public final class BetaStudyStats {
         if (n == 1) {
             return new Estimate(values[0], withinSe[0], 1);
         }
-        return new Estimate(mean(values), Math.sqrt(sampleVariance(values) / n), n);
+        return new Estimate(mean(values), standardError(values), n);
     }
 
     /**
@@ -64,6 +64,17 @@ public final class BetaStudyStats {
         double diff = sum / seeds;
         double se = Math.sqrt(var) / seeds;
         return new Paired(diff, se, twoSidedP(diff, se), seeds, users);
+    }
+
+    /** Holm-adjusted p of each comparison that is not null, adjusted over those; NaN for the nulls; input order. */
+    static double[] holm(List<Paired> comparisons) {
+        double[] adjusted = holm(toArray(comparisons.stream().filter(c -> c != null).map(Paired::p).toList()));
+        double[] out = new double[comparisons.size()];
+        int k = 0;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = comparisons.get(i) == null ? Double.NaN : adjusted[k++];
+        }
+        return out;
     }
 
     /**
@@ -154,6 +165,16 @@ public final class BetaStudyStats {
             s += (x - m) * (x - m);
         }
         return s / (v.length - 1);
+    }
+
+    /** The standard error of the mean of {@code v}: sample standard deviation / sqrt(n). */
+    static double standardError(double[] v) {
+        return Math.sqrt(sampleVariance(v) / v.length);
+    }
+
+    /** The values of {@code v} as an array. */
+    static double[] toArray(List<Double> v) {
+        return v.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** The median of {@code v} (mean of the middle two for an even count); {@code v} is left unchanged. */

@@ -1,5 +1,14 @@
 package dev.sparsecf.study.report;
 
+import static dev.sparsecf.study.report.ReportText.ALPHA;
+import static dev.sparsecf.study.report.ReportText.NOT_APPLICABLE;
+import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
+import static dev.sparsecf.study.report.ReportText.diff;
+import static dev.sparsecf.study.report.ReportText.num;
+import static dev.sparsecf.study.report.ReportText.pValue;
+import static dev.sparsecf.study.report.ReportText.param;
+
+import dev.sparsecf.render.MarkdownTable;
 import dev.sparsecf.render.SvgPlot;
 import dev.sparsecf.study.StudyCells;
 
@@ -41,14 +50,7 @@ public final class StudyComparison {
 
         /** Holm-adjusted p of each row's paired difference, over the rows that have one (NaN for the others). */
         double[] holm() {
-            List<Double> ps = rows.stream().filter(r -> r.paired() != null).map(r -> r.paired().p()).toList();
-            double[] adjusted = BetaStudyStats.holm(BetaStudyReport.toArray(ps));
-            double[] out = new double[rows.size()];
-            int k = 0;
-            for (int i = 0; i < rows.size(); i++) {
-                out[i] = rows.get(i).paired() == null ? Double.NaN : adjusted[k++];
-            }
-            return out;
+            return BetaStudyStats.holm(rows.stream().map(Row::paired).toList());
         }
     }
 
@@ -81,7 +83,7 @@ public final class StudyComparison {
                 List<UserRow> ua = current.users(v.id(), c.seed());
                 List<UserRow> ub = baseline.users(v.id(), c.seed());
                 if (ua != null && ub != null) {
-                    diffs.add(BetaStudyReport.ndcgDifferences(ua, ub, u -> true));
+                    diffs.add(Analysis.ndcgDifferences(ua, ub, u -> true));
                 }
             }
             if (!mine.isEmpty()) {
@@ -107,34 +109,27 @@ public final class StudyComparison {
                 + "users of each shared seed (as above), Holm-adjusted over the dataset's variants. Best epoch: the "
                 + "validation-selected epoch (EASE has none).\n\n");
         if (comparisons.isEmpty()) {
-            md.append(BetaStudyReport.NOT_ENOUGH).append(": no dataset has finished cells in both studies.\n\n");
+            md.append(NOT_ENOUGH).append(": no dataset has finished cells in both studies.\n\n");
         }
         for (DatasetComparison d : comparisons) {
             md.append("### ").append(d.dataset()).append(" against the baseline\n\n");
             double[] holm = d.holm();
             findings(md, d, holm);
-            md.append("\n| variant | seeds | best epoch: baseline → this | NDCG@100 baseline | NDCG@100 this "
-                    + "| this − baseline | p | Holm p | active units: baseline → this |\n"
-                    + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            md.append('\n');
+            MarkdownTable.header(md, "llrrrrrrr", "variant", "seeds", "best epoch: baseline → this",
+                    "NDCG@100 baseline", "NDCG@100 this", "this − baseline", "p", "Holm p",
+                    "active units: baseline → this");
             for (int i = 0; i < d.rows().size(); i++) {
                 Row r = d.rows().get(i);
-                md.append("| ").append(r.variant().id()).append(" | ")
-                        .append(r.seeds().stream().map(String::valueOf).collect(Collectors.joining(", "))).append(" | ")
-                        .append(arrow(r.baselineBestEpoch(), r.bestEpoch(), 1)).append(" | ")
-                        .append(BetaStudyReport.num(r.baselineNdcg(), 4)).append(" | ")
-                        .append(BetaStudyReport.num(r.ndcg(), 4)).append(" | ");
-                if (r.paired() == null) {
-                    md.append(BetaStudyReport.NOT_ENOUGH).append(" | | | ");
-                } else {
-                    md.append(BetaStudyReport.diff(r.paired())).append(" | ")
-                            .append(BetaStudyReport.pValue(r.paired().p())).append(" | ")
-                            .append(BetaStudyReport.pValue(holm[i])).append(" | ");
-                }
-                md.append(arrow(r.baselineActiveUnits(), r.activeUnits(), 1)).append(" |\n");
+                Paired p = r.paired();
+                MarkdownTable.row(md, r.variant().id(),
+                        r.seeds().stream().map(String::valueOf).collect(Collectors.joining(", ")),
+                        arrow(r.baselineBestEpoch(), r.bestEpoch(), 1), num(r.baselineNdcg(), 4), num(r.ndcg(), 4),
+                        p == null ? NOT_ENOUGH : diff(p), p == null ? null : pValue(p.p()),
+                        p == null ? null : pValue(holm[i]), arrow(r.baselineActiveUnits(), r.activeUnits(), 1));
             }
             if (plots.get(d.dataset()) != null) {
-                md.append("\n![").append(PLOT).append("](./").append(d.dataset().replace(" ", "%20")).append('/')
-                        .append(PLOT).append(")\n");
+                md.append('\n').append(ReportText.imageLink(PLOT, d.dataset())).append('\n');
             }
             md.append('\n');
         }
@@ -158,24 +153,24 @@ public final class StudyComparison {
             }
             tested++;
             String id = d.rows().get(i).variant().id();
-            if (holm[i] < BetaStudyReport.ALPHA) {
+            if (holm[i] < ALPHA) {
                 (p.diff() > 0 ? better : worse).add(id);
             }
             gain = gain == null || p.diff() > gain.paired().diff() ? d.rows().get(i) : gain;
             loss = loss == null || p.diff() < loss.paired().diff() ? d.rows().get(i) : loss;
         }
         if (tested == 0) {
-            md.append("- Paired differences: ").append(BetaStudyReport.NOT_ENOUGH)
+            md.append("- Paired differences: ").append(NOT_ENOUGH)
                     .append(" (no shared seed with per-user rows in both).\n");
             return;
         }
         md.append(String.format(Locale.ROOT, "- Significantly better here (Holm p < %s): %d of %d variants%s; "
-                        + "significantly worse: %d%s.\n", BetaStudyReport.ALPHA, better.size(), tested,
+                        + "significantly worse: %d%s.\n", ALPHA, better.size(), tested,
                 better.isEmpty() ? "" : " (" + String.join(", ", better) + ")", worse.size(),
                 worse.isEmpty() ? "" : " (" + String.join(", ", worse) + ")"));
         md.append(String.format(Locale.ROOT, "- Largest change up: %s %s; largest change down or smallest up: %s %s.\n",
-                gain.variant().id(), BetaStudyReport.diff(gain.paired()), loss.variant().id(),
-                BetaStudyReport.diff(loss.paired())));
+                gain.variant().id(), diff(gain.paired()), loss.variant().id(),
+                diff(loss.paired())));
     }
 
     /**
@@ -187,7 +182,7 @@ public final class StudyComparison {
         if (constants.isEmpty()) {
             return null;
         }
-        List<String> betas = constants.stream().map(r -> BetaStudyReport.param(r.variant().param())).toList();
+        List<String> betas = constants.stream().map(r -> param(r.variant().param())).toList();
         List<Point> base = new ArrayList<>();
         List<Point> mine = new ArrayList<>();
         for (int i = 0; i < constants.size(); i++) {
@@ -200,8 +195,8 @@ public final class StudyComparison {
             String name = r.variant().family().equals("ease") ? "EASE" : r.variant().family().equals("multdae")
                     ? "Mult-DAE" : null;
             if (name != null) {
-                refs.add(new Reference(r.ndcg(), name + " this " + BetaStudyReport.num(r.ndcg(), 4)));
-                refs.add(new Reference(r.baselineNdcg(), name + " baseline " + BetaStudyReport.num(r.baselineNdcg(), 4)));
+                refs.add(new Reference(r.ndcg(), name + " this " + num(r.ndcg(), 4)));
+                refs.add(new Reference(r.baselineNdcg(), name + " baseline " + num(r.baselineNdcg(), 4)));
             }
         }
         return SvgPlot.render(d.dataset() + ": test NDCG@100 vs beta, this study and the baseline (± SE over seeds)",
@@ -211,8 +206,8 @@ public final class StudyComparison {
     }
 
     private static String arrow(double from, double to, int decimals) {
-        return Double.isNaN(from) && Double.isNaN(to) ? BetaStudyReport.NOT_APPLICABLE
-                : BetaStudyReport.num(from, decimals) + " → " + BetaStudyReport.num(to, decimals);
+        return Double.isNaN(from) && Double.isNaN(to) ? NOT_APPLICABLE
+                : num(from, decimals) + " → " + num(to, decimals);
     }
 
     private static double mean(List<Cell> cells, ToDoubleFunction<Cell> value) {
@@ -232,6 +227,6 @@ public final class StudyComparison {
     /** Standard error of the cells' NDCG@100 across seeds (NaN with one seed). */
     private static double se(List<Cell> cells) {
         double[] v = cells.stream().mapToDouble(Cell::ndcg100).toArray();
-        return v.length < 2 ? Double.NaN : Math.sqrt(BetaStudyStats.sampleVariance(v) / v.length);
+        return v.length < 2 ? Double.NaN : BetaStudyStats.standardError(v);
     }
 }
