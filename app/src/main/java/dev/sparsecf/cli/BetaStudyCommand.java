@@ -1,8 +1,6 @@
 package dev.sparsecf.cli;
 
 import dev.sparsecf.run.DataSteps;
-import dev.sparsecf.study.StudyJournal;
-import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.study.StudyRunner;
 import dev.sparsecf.study.StudySettings;
 import dev.sparsecf.study.StudyVariant;
@@ -33,10 +31,6 @@ import picocli.CommandLine.Spec;
                 "plus Mult-DAE and EASE, on each dataset and seed (seeds --seed .. --seed + --seeds - 1).",
                 "Resumable: finished cells are skipped; rerun the same command after an interruption."})
 public final class BetaStudyCommand implements Callable<Integer> {
-
-    public static final String PROTOCOL_FILE = StudyProtocol.FILE;
-    public static final String STUDY_FILE = StudyJournal.FILE;
-    public static final String EASE_EDGE_STEPS_KEY = StudyProtocol.EASE_EDGE_STEPS_KEY;
 
     @Spec
     CommandSpec spec;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf train}: splits a dataset by Liang et al.'s protocol, trains a model, selects the epoch by
- * validation NDCG@100, and writes the test metrics ({@value #METRICS_FILE}), the per-epoch history and the
+ * validation NDCG@100, and writes the test metrics ({@value TrainingRun#METRICS_FILE}), the per-epoch history and the
  * model to {@code --out}.
  */
 @Command(name = "train",
@@ -34,9 +34,6 @@ import picocli.CommandLine.Spec;
                 "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80%% of the updates."})
 public final class TrainCommand implements Callable<Integer> {
 
-    static final String METRICS_FILE = TrainingRun.METRICS_FILE;
-    static final String MODEL_FILE = TrainingRun.MODEL_FILE;
-    static final String SPLIT_CHECKSUMS_FILE = TrainingRun.SPLIT_CHECKSUMS_FILE;
 
     @Spec
     CommandSpec spec;
@@ -135,8 +132,8 @@ public final class TrainCommand implements Callable<Integer> {
                     trained.result().bestValidationNdcg());
             o.print("test:\n" + trained.test().format().indent(2));
             trained.write(out, force, model.toLowerCase(Locale.ROOT), schedule.describe());
-            o.println("wrote " + out.resolve(METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
-                    + out.resolve(MODEL_FILE));
+            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
+                    + out.resolve(TrainingRun.MODEL_FILE));
         }
         return 0;
     }
@@ -161,7 +158,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Interactions positives = DataSteps.load(err, data, common.dataDir());
         DataSplit split = DataSteps.split(err, positives, splitOptions.config(common.seed));
-        String fingerprint = DataSteps.fingerprint(split, out.resolve(SPLIT_CHECKSUMS_FILE));
+        String fingerprint = DataSteps.fingerprint(split, out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE));
         return new TrainingRun(data, common.seed, split, fingerprint, Kernels.get());
     }
 
@@ -186,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
                     selection.validationNdcg());
             o.print("test:\n" + fit.test().format().indent(2));
             fit.write(out);
-            o.println("wrote " + out.resolve(METRICS_FILE));
+            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE));
         }
         return 0;
     }

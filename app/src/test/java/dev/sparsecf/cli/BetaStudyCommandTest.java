@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.study.StudyCells;
 
@@ -117,13 +118,13 @@ class BetaStudyCommandTest {
         assertTrue(other.err().contains("records other settings (epochs 4 there, 5 now)"), other.err());
 
         // a protocol written before the lambda edge search existed chose from the grid only: it resumes with 0 steps
-        Path protocol = dir.resolve(BetaStudyCommand.PROTOCOL_FILE);
+        Path protocol = dir.resolve(StudyProtocol.FILE);
         String written = Files.readString(protocol);
-        assertTrue(written.contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"), written);
-        Files.writeString(protocol, written.replaceAll("\\s*\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4,", ""));
+        assertTrue(written.contains("\"" + StudyProtocol.EASE_EDGE_STEPS_KEY + "\" : 4"), written);
+        Files.writeString(protocol, written.replaceAll("\\s*\"" + StudyProtocol.EASE_EDGE_STEPS_KEY + "\" : 4,", ""));
         Outcome legacy = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0");
         assertEquals(2, legacy.code(), legacy.err());
-        assertTrue(legacy.err().contains("records other settings (" + BetaStudyCommand.EASE_EDGE_STEPS_KEY
+        assertTrue(legacy.err().contains("records other settings (" + StudyProtocol.EASE_EDGE_STEPS_KEY
                 + " 0 (recorded before the setting existed) there, 4 now)"), legacy.err());
         assertTrue(legacy.err().contains("or rerun its EASE cells with the new ones: --redo ease"), legacy.err());
         Outcome gridOnly = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
@@ -143,7 +144,7 @@ class BetaStudyCommandTest {
         Outcome redo = study("--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0", "--redo", "ease");
         assertEquals(0, redo.code(), redo.err());
         assertTrue(redo.err().contains("ml-100k: discarding 1 finished cell(s) to run again (--redo): ease seed 0"), redo.err());
-        assertTrue(Files.readString(protocol).contains("\"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\" : 4"));
+        assertTrue(Files.readString(protocol).contains("\"" + StudyProtocol.EASE_EDGE_STEPS_KEY + "\" : 4"));
         assertEquals(3, cells().size());
         assertEquals(free, cells().get("const-0"), "cells not redone are kept as they were");
         assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));
@@ -158,13 +159,13 @@ class BetaStudyCommandTest {
         // nor when only a later dataset's settings differ
         Path other2 = out.resolve("synthetic-0.05");
         Files.createDirectories(other2);
-        Files.writeString(other2.resolve(BetaStudyCommand.PROTOCOL_FILE), "{\"epochs\": 99}\n");
+        Files.writeString(other2.resolve(StudyProtocol.FILE), "{\"epochs\": 99}\n");
         Outcome laterRefused = run("study", "beta", "--data", "ml-100k,synthetic:0.05", "--data-dir", dataDir.toString(),
                 "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS), "--lambda", "10,100",
                 "--out", out.toString(), "--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
                 "--redo", "ease");
         assertEquals(2, laterRefused.code(), laterRefused.err());
-        assertTrue(laterRefused.err().contains(other2.resolve(BetaStudyCommand.PROTOCOL_FILE) + " records other settings"),
+        assertTrue(laterRefused.err().contains(other2.resolve(StudyProtocol.FILE) + " records other settings"),
                 laterRefused.err());
         assertEquals(3, cells().size(), "ml-100k's EASE cell is kept when the run is refused");
         assertTrue(Files.exists(dir.resolve("users").resolve("ease__s0.csv")));

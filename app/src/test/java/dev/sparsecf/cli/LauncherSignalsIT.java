@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.TrainingRun;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,7 +53,7 @@ class LauncherSignalsIT {
             assertEquals(expectedStatus, launcher.exitValue(), output.toString());
             jvms.get(0).onExit().get(10, TimeUnit.SECONDS); // the JVM stopped, not only the launcher
             reader.join(10_000);
-            assertFalse(Files.exists(out.resolve(TrainCommand.METRICS_FILE)), "a stopped run wrote metrics.json");
+            assertFalse(Files.exists(out.resolve(TrainingRun.METRICS_FILE)), "a stopped run wrote metrics.json");
             assertFalse(Files.exists(out.resolve("model.sparsecf")), "a stopped run wrote a model file");
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.TrainingRun;
 import static dev.sparsecf.cli.MainTest.assertOneLineError;
 import static dev.sparsecf.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,19 +43,19 @@ class ModelCommandsTest {
         Outcome t = train(out);
         assertEquals(0, t.code(), t.err());
         assertTrue(t.err().contains("epoch   2/2"), "progress per epoch: " + t.err());
-        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainCommand.METRICS_FILE).toFile());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
         double ndcg = metrics.path("test").path("NDCG@100").path("mean").asDouble(Double.NaN);
         assertTrue(ndcg > 0 && ndcg <= 1, "test NDCG@100 in the metrics: " + ndcg);
         assertEquals(20, metrics.path("test").path("users").asInt());
         assertEquals(2, metrics.path("history").size());
-        assertTrue(Files.size(out.resolve(TrainCommand.SPLIT_CHECKSUMS_FILE)) > 0);
+        assertTrue(Files.size(out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE)) > 0);
 
-        Outcome e = run("eval", "--model", out.resolve(TrainCommand.MODEL_FILE).toString());
+        Outcome e = run("eval", "--model", out.resolve(TrainingRun.MODEL_FILE).toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains(String.format(java.util.Locale.ROOT, "NDCG@100   = %.4f", ndcg)),
                 "eval reproduces the test NDCG@100 " + ndcg + ": " + e.out());
 
-        Outcome r = run("recommend", "--model", out.resolve(TrainCommand.MODEL_FILE).toString(), "--user", "0", "-k", "3");
+        Outcome r = run("recommend", "--model", out.resolve(TrainingRun.MODEL_FILE).toString(), "--user", "0", "-k", "3");
         assertEquals(0, r.code(), r.err());
         assertEquals(4, r.out().lines().count(), r.out());
     }
@@ -66,7 +67,7 @@ class ModelCommandsTest {
         Outcome t = run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
                 "--lambda-edge-steps", "0", "--validation-users", "10", "--test-users", "10", "--out", out.toString());
         assertEquals(0, t.code(), t.err());
-        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainCommand.METRICS_FILE).toFile());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
         assertEquals(3, metrics.path("candidates").size(), "the grid only");
         double best = 0;
         for (JsonNode c : metrics.path("candidates")) {
@@ -113,11 +114,11 @@ class ModelCommandsTest {
     void trainRefusesToOverwriteAnEarlierRun() throws IOException {
         Path out = tmp.resolve("run");
         Files.createDirectories(out);
-        Files.writeString(out.resolve(TrainCommand.METRICS_FILE), "{\"mine\": true}");
+        Files.writeString(out.resolve(TrainingRun.METRICS_FILE), "{\"mine\": true}");
         Outcome t = train(out);
         assertEquals(2, t.code(), t.err());
         assertTrue(t.err().contains("already holds metrics.json"), t.err());
-        assertEquals("{\"mine\": true}", Files.readString(out.resolve(TrainCommand.METRICS_FILE)), "the user's file is untouched");
+        assertEquals("{\"mine\": true}", Files.readString(out.resolve(TrainingRun.METRICS_FILE)), "the user's file is untouched");
     }
 
     @Test

@@ -1,11 +1,13 @@
 /**
  * The compute kernels and their off-heap data types: {@link dev.sparsecf.kernels.CsrMatrix} and
  * {@link dev.sparsecf.kernels.DenseMatrix}; one interface per operation family ({@code *Kernel}), its plain
- * {@code Scalar*} twin (baseline and test oracle), the provider that picks a tier once
- * ({@code -Dsparsecf.kernels}), and the checking facade {@link dev.sparsecf.kernels.Kernels} that validates once
+ * {@code Scalar*} twin (baseline and test oracle), the providers that pick a tier once
+ * ({@code KernelProvider}: {@code -Dsparsecf.kernels}; {@code BlasProvider}, for GEMM and the SPD inverse:
+ * {@code -Dsparsecf.blas}), and the checking facade {@link dev.sparsecf.kernels.Kernels} that validates once
  * and then calls kernels that assume valid input.
  *
  * <p>Depends on the JDK only. Nothing here may touch {@code jdk.incubator.vector}: the Vector API lives in
- * {@code dev.sparsecf.kernels.panama} and is loaded by name after the module check.
+ * {@code dev.sparsecf.kernels.panama} and is loaded by name after the module check; the OpenBLAS tier lives in the
+ * native module and is loaded by name too.
  */
 package dev.sparsecf.kernels;

@@ -2,7 +2,7 @@
  * The models: Mult-VAE and Mult-DAE (Liang et al. 2018) with their trainer, beta schedules and per-user beta
  * policies, Adam, and EASE (Steck 2019); the versioned model file.
  *
- * <p>Depends on {@code dev.sparsecf.kernels} (through the {@code Kernels} facade), {@code dev.sparsecf.blas},
- * {@code dev.sparsecf.data} and {@code dev.sparsecf.eval}; never on the command line or the study.
+ * <p>Depends on {@code dev.sparsecf.kernels} (all arithmetic through the {@code Kernels} facade, GEMM and the SPD
+ * inverse included), {@code dev.sparsecf.data} and {@code dev.sparsecf.eval}; never on the command line or the study.
  */
 package dev.sparsecf.models;

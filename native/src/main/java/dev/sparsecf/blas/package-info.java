@@ -1,7 +1,8 @@
 /**
- * OpenBLAS through bytedeco JavaCPP: zero-copy calls on the kernels' {@code MemorySegment}s, the
- * {@code -Dsparsecf.blas} selection with its fallback, and {@code ExitGate}, which keeps the JVM from exiting
- * during an OpenBLAS call.
+ * The OpenBLAS tier of GEMM and the SPD inverse ({@code BlasGemm}, {@code BlasCholeskyInverse},
+ * {@code OpenBlasProvider}) through bytedeco JavaCPP, zero-copy on the kernels' {@code MemorySegment}s; loaded by
+ * name by {@code dev.sparsecf.kernels.BlasProvider} ({@code -Dsparsecf.blas}). {@code ExitGate} keeps the JVM from
+ * exiting during an OpenBLAS call.
  *
  * <p>Depends on {@code dev.sparsecf.kernels} and {@code org.bytedeco}; the only package that may import
  * {@code org.bytedeco}.

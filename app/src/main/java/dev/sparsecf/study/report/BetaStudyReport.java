@@ -1,9 +1,7 @@
 package dev.sparsecf.study.report;
 
-import dev.sparsecf.render.SvgPlot.Point;
 import dev.sparsecf.study.report.BetaStudyData.Dataset;
 import dev.sparsecf.study.report.BetaStudyData.Study;
-import dev.sparsecf.study.report.BetaStudyData.UserRow;
 import dev.sparsecf.study.report.StudyComparison.DatasetComparison;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,17 +81,5 @@ public final class BetaStudyReport {
         Files.writeString(readme, Readme.markdown(study, analyses, comparison.toString(), prose), StandardCharsets.UTF_8);
         written.addFirst(readme);
         return written;
-    }
-
-    // StudyReportTest reaches these two through this class; they live with their callers
-
-    /** {@link ReportText#param}. */
-    static String param(double v) {
-        return ReportText.param(v);
-    }
-
-    /** {@link StudyPlots#runningMedian}. */
-    static List<Point> runningMedian(List<UserRow> sortedByClicks) {
-        return StudyPlots.runningMedian(sortedByClicks);
     }
 }

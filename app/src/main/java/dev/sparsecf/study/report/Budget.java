@@ -1,8 +1,8 @@
 package dev.sparsecf.study.report;
 
+import dev.sparsecf.study.StudyProtocol;
 import static dev.sparsecf.study.report.ReportText.num;
 
-import dev.sparsecf.cli.BetaStudyCommand;
 import dev.sparsecf.study.StudyCells.Cell;
 import dev.sparsecf.study.report.BetaStudyData.Dataset;
 import java.util.Arrays;
@@ -34,12 +34,12 @@ record Budget(BetaStudyData.Protocol protocol, int cells, double medianBest, int
         String best = String.format(Locale.ROOT, "best epochs: median %s (range %d–%d)", num(medianBest, 1),
                 minBest, maxBest);
         if (protocol == null) {
-            return "Budget: unknown (no `" + BetaStudyCommand.PROTOCOL_FILE + "`); " + best + ".";
+            return "Budget: unknown (no `" + StudyProtocol.FILE + "`); " + best + ".";
         }
         return String.format(Locale.ROOT, "Budget: at most %d epochs per Mult-VAE/DAE cell, stopping after %d "
                         + "epochs without a better validation NDCG@100 (`%s`); %s. %d of %d cells had their best "
                         + "epoch in the budget's last %d epochs, so they were probably still improving when it ran "
-                        + "out.", protocol.epochs(), protocol.patience(), BetaStudyCommand.PROTOCOL_FILE, best, late,
+                        + "out.", protocol.epochs(), protocol.patience(), StudyProtocol.FILE, best, late,
                 cells, lastEpochs);
     }
 

@@ -1,5 +1,6 @@
 package dev.sparsecf.study.report;
 
+import dev.sparsecf.study.StudyProtocol;
 import static dev.sparsecf.study.report.ReportText.ALPHA;
 import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
 import static dev.sparsecf.study.report.ReportText.diff;
@@ -10,7 +11,6 @@ import static dev.sparsecf.study.report.ReportText.param;
 import static dev.sparsecf.study.report.ReportText.seeds;
 import static dev.sparsecf.study.report.ReportText.verdict;
 
-import dev.sparsecf.cli.BetaStudyCommand;
 import dev.sparsecf.study.StudyCells.Cell;
 import dev.sparsecf.study.report.BetaStudyData.Dataset;
 import dev.sparsecf.study.report.BetaStudyStats.Paired;
@@ -169,7 +169,7 @@ final class Findings {
                 sb.append("; ").append(param(lambda)).append(" is the ").append(low ? "smallest" : "largest")
                         .append(" lambda the search could reach (grid ").append(param(grid.getMin())).append('–')
                         .append(param(grid.getMax())).append(steps == 0 ? " and no steps past its edges" : " and " + steps
-                                + (steps == 1 ? " step" : " steps") + " past them").append(" in `").append(BetaStudyCommand.PROTOCOL_FILE)
+                                + (steps == 1 ? " step" : " steps") + " past them").append(" in `").append(StudyProtocol.FILE)
                         .append("`), so EASE may do better with a ").append(low ? "smaller" : "larger").append(" one");
             }
         }

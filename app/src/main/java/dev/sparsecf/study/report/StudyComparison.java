@@ -10,7 +10,6 @@ import static dev.sparsecf.study.report.ReportText.param;
 
 import dev.sparsecf.render.MarkdownTable;
 import dev.sparsecf.render.SvgPlot;
-import dev.sparsecf.study.StudyCells;
 
 import dev.sparsecf.study.report.BetaStudyData.Dataset;
 import dev.sparsecf.study.report.BetaStudyData.UserRow;

@@ -1,6 +1,6 @@
 package dev.sparsecf.study.report;
 
-import dev.sparsecf.cli.BetaStudyCommand;
+import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.cli.Main;
 import dev.sparsecf.cli.MainTest;
 import dev.sparsecf.render.SvgPlot;
@@ -64,7 +64,7 @@ class StudyReportTest {
         double[][] constants = {{0, 0.32, 0.33}, {0.01, 0.344, 0.346}, {0.1, 0.349, 0.353}, {0.2, 0.350, 0.354},
                 {1, 0.30, 0.31}};
         for (double[] c : constants) {
-            String beta = BetaStudyReport.param(c[0]);
+            String beta = ReportText.param(c[0]);
             cells.add(new Cell("const-" + beta, "constant", beta, 1, c[1]));
             cells.add(new Cell("const-" + beta, "constant", beta, 2, c[2]));
         }
@@ -199,12 +199,12 @@ class StudyReportTest {
                 + "lambda the search could reach (grid 500–2000 and no steps past its edges in `protocol.json`), so EASE "
                 + "may do better with a smaller one."), line(section(render(), SYNTHETIC), "- EASE:"));
         Files.writeString(protocol, "{\"epochs\": 20, \"patience\": 10, \"easeLambdas\": [125.0, 250.0],"
-                + " \"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\": 1}\n");
+                + " \"" + StudyProtocol.EASE_EDGE_STEPS_KEY + "\": 1}\n");
         assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds); 500 is the largest "
                 + "lambda the search could reach (grid 125–250 and 1 step past them in `protocol.json`), so EASE may do "
                 + "better with a larger one."), line(section(render(), SYNTHETIC), "- EASE:"));
         Files.writeString(protocol, "{\"epochs\": 20, \"patience\": 10, \"easeLambdas\": [500.0, 1000.0],"
-                + " \"" + BetaStudyCommand.EASE_EDGE_STEPS_KEY + "\": 4}\n");
+                + " \"" + StudyProtocol.EASE_EDGE_STEPS_KEY + "\": 4}\n");
         assertTrue(line(section(render(), SYNTHETIC), "- EASE:").endsWith("; lambda 500 (2 seeds)."),
                 "the search could have gone on to 31.25: " + line(section(render(), SYNTHETIC), "- EASE:"));
     }
@@ -421,7 +421,7 @@ class StudyReportTest {
         for (int i = 0; i < USERS; i++) {
             users.add(new BetaStudyData.UserRow("u" + i, 5 + 3 * i, 0, 0, 0, i));
         }
-        List<SvgPlot.Point> m = BetaStudyReport.runningMedian(users);
+        List<SvgPlot.Point> m = StudyPlots.runningMedian(users);
         assertEquals(USERS - 5 + 1, m.size());
         assertEquals(new SvgPlot.Point(11, 2), m.get(0)); // users 0-4: clicks 5..17, KL 0..4
     }
