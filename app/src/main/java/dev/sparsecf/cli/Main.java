@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code sparsecf} command line: one subcommand per task ({@code bench}, {@code data}; training and
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sparsecf",
         description = "Vectorized sparse kernels, Mult-VAE and EASE on the JVM.",
         subcommands = {BenchCommand.class, DataCommand.class, TrainCommand.class, EvalCommand.class, RecommendCommand.class, StudyCommand.class},
-        synopsisSubcommandLabel = "COMMAND")
+        synopsisSubcommandLabel = "COMMAND",
+        versionProvider = Main.Version.class)
 public final class Main implements Callable<Integer> {
 
     /** Exit code of a command-line mistake (picocli's convention). */
@@ -37,6 +39,24 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
     boolean debug;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Also print which kernels and BLAS were chosen (INFO lines); warnings are always printed.")
+    boolean verbose;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
+
+    /** {@code sparsecf --version}: this build's version (from the jar's manifest) and the Java runtime. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"sparsecf " + (v == null ? "(version unknown: not run from the sparsecf jar)" : v),
+                    "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                            + System.getProperty("os.name") + " " + System.getProperty("os.arch")};
+        }
+    }
 
     @Override
     public Integer call() {
@@ -57,6 +77,7 @@ public final class Main implements Callable<Integer> {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         // decided before parsing, so that a parse error can honour --debug too
         boolean debug = Arrays.asList(args).contains("--debug");
+        ConsoleLog.install(err, Arrays.asList(args).contains("--verbose"));
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
@@ -82,13 +103,21 @@ public final class Main implements Callable<Integer> {
 
     /** Prints the usage error {@code e} of command {@code at} in one line and returns {@link #USAGE_ERROR}. */
     private static int usageError(PrintWriter err, CommandLine at, Exception e, boolean debug) {
-        err.println(at.getCommandSpec().qualifiedName() + ": " + e.getMessage()
+        err.println(at.getCommandSpec().qualifiedName() + ": " + e.getMessage() + suggestion(e)
                 + " (see '" + at.getCommandSpec().qualifiedName() + " --help')");
         if (debug) {
             e.printStackTrace(err);
         }
         err.flush();
         return USAGE_ERROR;
+    }
+
+    /** {@code "; did you mean train?"} for a mistyped command or option picocli can match, else nothing. */
+    private static String suggestion(Exception e) {
+        if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            return "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        return "";
     }
 
     /** The message of {@code e} and of its causes, as one line. */

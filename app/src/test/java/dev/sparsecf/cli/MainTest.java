@@ -207,4 +207,32 @@ public class MainTest {
         List<String> names = BenchSession.benchmarkNames();
         assertTrue(names.containsAll(List.of(GEMM, GRAM, INVERT, SPMM)), names.toString());
     }
+
+    @Test
+    void versionNamesTheBuildAndTheJavaRuntime() {
+        Outcome o = run("--version");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().startsWith("sparsecf "), o.out());
+        assertTrue(o.out().contains("Java " + Runtime.version()), o.out());
+    }
+
+    @Test
+    void aMistypedCommandOrOptionGetsASuggestion() {
+        assertOneLineError("'trian'; did you mean train?", "trian");
+        assertOneLineError("'--epoch', '3'; did you mean --epochs?", "train", "--model", "multvae", "--data",
+                "ml-100k", "--epoch", "3", "--out", "x");
+    }
+
+    @Test
+    void moreThreadsThanCoresWarnInOneLine() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        Outcome o = run("data", "stats", "--threads", Integer.toString(cores + 1), "--data", "no-such-dataset");
+        assertEquals(Main.USAGE_ERROR, o.code(), o.err());
+        List<String> lines = o.err().lines().toList();
+        assertEquals(2, lines.size(), o.err());
+        assertEquals("sparsecf data stats: warning: --threads " + (cores + 1) + " is more than the " + cores
+                + " cores here; the kernels will share them (OpenBLAS uses at most " + cores + ")", lines.get(0));
+        assertTrue(run("data", "stats", "--threads", Integer.toString(cores), "--data", "no-such-dataset").err()
+                .lines().count() == 1, "no warning at the core count");
+    }
 }

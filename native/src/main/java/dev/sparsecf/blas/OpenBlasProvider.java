@@ -11,9 +11,12 @@ public final class OpenBlasProvider extends BlasProvider {
 
     private final OpenBlas openBlas;
 
-    /** Loads OpenBLAS with {@code threads} threads; throws {@link IllegalStateException} naming the cause and the fix. */
+    /**
+     * Loads OpenBLAS with {@code threads} threads, at most one per core (more only take turns on the cores and
+     * spin); throws {@link IllegalStateException} naming the cause and the fix.
+     */
     public OpenBlasProvider(int threads) {
-        this(OpenBlas.load(threads));
+        this(OpenBlas.load(Math.min(threads, Runtime.getRuntime().availableProcessors())));
     }
 
     private OpenBlasProvider(OpenBlas openBlas) {
