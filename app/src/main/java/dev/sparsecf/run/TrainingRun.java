@@ -8,11 +8,14 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.models.BetaPolicy;
-import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.MultVae;
 import dev.sparsecf.models.VaeTrainer;
+import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +121,7 @@ public final class TrainingRun {
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
         long start = System.nanoTime();
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
+        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {
@@ -219,17 +222,17 @@ public final class TrainingRun {
 
     /** The EASE model chosen by validation NDCG@100, the lambdas tried, and its test metrics. */
     public final class EaseFit implements AutoCloseable {
-        private final Ease.Selection selection;
+        private final Selection selection;
         private final EvaluationResult test;
         private final long start;
 
-        private EaseFit(Ease.Selection selection, EvaluationResult test, long start) {
+        private EaseFit(Selection selection, EvaluationResult test, long start) {
             this.selection = selection;
             this.test = test;
             this.start = start;
         }
 
-        public Ease.Selection selection() {
+        public Selection selection() {
             return selection;
         }
 
@@ -244,7 +247,7 @@ public final class TrainingRun {
 
         /** Writes {@value #METRICS_FILE}, with the validation metrics and every lambda tried, to {@code out}. */
         public void write(Path out) throws IOException {
-            Ease ease = selection.model();
+            EaseModel ease = selection.model();
             EvaluationResult validation = ease.evaluate(split.validation());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
@@ -252,7 +255,7 @@ public final class TrainingRun {
             m.put("split", splitSummary());
             m.put("lambda", selection.lambda());
             List<Map<String, Object>> candidates = new ArrayList<>();
-            for (Ease.Candidate c : selection.candidates()) {
+            for (Candidate c : selection.candidates()) {
                 // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run
                 Map<String, Object> candidate = new LinkedHashMap<>();
                 candidate.put("lambda", c.lambda());
