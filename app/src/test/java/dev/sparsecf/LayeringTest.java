@@ -57,7 +57,7 @@ class LayeringTest {
             Map.entry(DATA, Set.of(KERNELS, SYNTHETIC)),
             Map.entry(EVAL, Set.of(KERNELS, DATA)),
             Map.entry(EASE, Set.of(KERNELS, DATA, EVAL)),
-            Map.entry(MODELS, Set.of(KERNELS, DATA, EVAL)),
+            Map.entry(MODELS, Set.of(KERNELS, DATA, EVAL, EASE)),
             Map.entry(TESTING, Set.of()),
             Map.entry(BENCH, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, TESTING, JMH)),
             Map.entry(RENDER, Set.of()),

@@ -184,8 +184,8 @@ public final class TrainCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Lambdas.format(selection.lambda()),
                     selection.validationNdcg());
             o.print("test:\n" + fit.test().format().indent(2));
-            fit.write(out);
-            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE));
+            fit.write(out, force);
+            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + " and " + out.resolve(TrainingRun.MODEL_FILE));
         }
         return 0;
     }

@@ -76,10 +76,13 @@ public final class SavedModels {
         }
     }
 
-    /** The metrics of {@code loaded} on the held-out users {@code heldOut}. */
+    /** The metrics of {@code loaded} on the held-out users {@code heldOut}, as training reported them. */
     public static EvaluationResult evaluate(ModelFile.Loaded loaded, DataSplit.HeldOut heldOut, Kernels kernels) {
-        return VaeTrainer.evaluate(kernels, (in, scale) -> loaded.model().score(in, scale),
-                loaded.model().config().batchSize(), heldOut);
+        return switch (loaded) {
+            case ModelFile.LoadedVae vae -> VaeTrainer.evaluate(kernels, vae.model()::score,
+                    vae.model().config().batchSize(), heldOut);
+            case ModelFile.LoadedEase ease -> ease.model().evaluate(heldOut);
+        };
     }
 
     /** The {@code k} (at most the catalogue) best items of {@code loaded} for user row {@code u} of {@code positives}. */
@@ -90,8 +93,12 @@ public final class SavedModels {
         int kk = Math.min(k, items.size());
         int[] top = new int[kk];
         try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
-            float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
-            DenseMatrix scores = loaded.model().score(row, scale);
+            DenseMatrix scores = switch (loaded) {
+                // Mult-VAE's input is the L2-normalised click row, EASE's the binary one
+                case ModelFile.LoadedVae vae -> vae.model().score(row,
+                        new float[] {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))});
+                case ModelFile.LoadedEase ease -> ease.model().score(row);
+            };
             kernels.topK(scores, row, kk, top);
             // top ends early (-1) when fewer than k items are unseen
             int found = 0;

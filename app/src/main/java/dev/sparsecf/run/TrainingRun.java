@@ -173,13 +173,7 @@ public final class TrainingRun {
          */
         public void write(Path out, boolean force, String name, String betaSchedule) throws IOException {
             EvaluationResult validation = trainer.evaluate(model, split.validation());
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("dataset", split.train().source());
-            meta.put(SavedModels.DATA, data);
-            meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
-            meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
-            meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
-            meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
+            Map<String, String> meta = modelMetadata();
             meta.put("betaSchedule", betaSchedule);
             meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
             ModelFile.save(model, split.items(), meta, out.resolve(MODEL_FILE), force);
@@ -245,9 +239,13 @@ public final class TrainingRun {
             return (System.nanoTime() - start) / 1e9;
         }
 
-        /** Writes {@value #METRICS_FILE}, with the validation metrics and every lambda tried, to {@code out}. */
-        public void write(Path out) throws IOException {
+        /**
+         * Writes {@value #MODEL_FILE} (replacing one only if {@code force}) and {@value #METRICS_FILE}, with the
+         * validation metrics and every lambda tried, to {@code out}.
+         */
+        public void write(Path out, boolean force) throws IOException {
             EaseModel ease = selection.model();
+            ModelFile.save(ease, split.items(), modelMetadata(), out.resolve(MODEL_FILE), force);
             EvaluationResult validation = ease.evaluate(split.validation());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
@@ -266,7 +264,7 @@ public final class TrainingRun {
             m.put("lambdaAtEdge", selection.atEdge());
             m.put("test", metrics(test));
             m.put("validation", metrics(validation));
-            m.put("fit", ease.report().format());
+            m.put("fit", ease.report().orElseThrow().format());
             m.put("trainSeconds", seconds());
             m.put("dense", kernels.denseImplementationName());
             m.put("threads", kernels.threads());
@@ -278,6 +276,18 @@ public final class TrainingRun {
         public void close() {
             selection.model().close();
         }
+    }
+
+    /** The model file's metadata: the dataset and the split, which {@link SavedModels} re-creates from it. */
+    private Map<String, String> modelMetadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("dataset", split.train().source());
+        meta.put(SavedModels.DATA, data);
+        meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
+        meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
+        meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
+        meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
+        return meta;
     }
 
     private Map<String, Object> splitSummary() {

@@ -66,7 +66,7 @@ public final class EaseFitBenchmark {
             System.out.printf(Locale.ROOT, "load: %s generated in %.2f s%n", x, loadNanos / 1e9);
             for (int f = 0; f < fits; f++) {
                 try (EaseModel ease = EaseFitter.fit(x, lambda, precision, kernels, System.out::println)) {
-                    FitReport r = ease.report();
+                    FitReport r = ease.report().orElseThrow();
                     System.out.println(r.format());
                     ObjectNode run = runs.addObject();
                     run.put("fit", f + 1);

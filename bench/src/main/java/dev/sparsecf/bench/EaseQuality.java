@@ -113,7 +113,7 @@ public final class EaseQuality {
                             c.validationNdcg());
                 }
                 p.set("test", metrics(mapper, test));
-                p.put("fitSeconds", model.report().totalNanos() / 1e9);
+                p.put("fitSeconds", model.report().orElseThrow().totalNanos() / 1e9);
             }
             if (precision == Precision.FLOAT64) {
                 float64Lambda = sel.lambda();

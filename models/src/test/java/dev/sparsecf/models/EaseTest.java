@@ -3,6 +3,7 @@ package dev.sparsecf.models;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static dev.sparsecf.testing.ErrorBounds.gamma;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.eval.Metric;
@@ -28,13 +30,17 @@ import dev.sparsecf.models.ease.LambdaSearch;
 import dev.sparsecf.models.ease.Lambdas;
 import dev.sparsecf.models.ease.Precision;
 import dev.sparsecf.models.ease.Selection;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -168,7 +174,7 @@ class EaseTest {
             for (String phase : new String[] {"Gram", "factorise+invert", "B written", "off-heap peak"}) {
                 assertTrue(all.contains(phase), phase + " in:\n" + all);
             }
-            FitReport r = ease.report();
+            FitReport r = ease.report().orElseThrow();
             assertEquals(31, r.items());
             assertEquals(57, r.users());
             // one 31 x 32 double buffer plus B: 31 rows of 32 floats
@@ -221,6 +227,23 @@ class EaseTest {
             ease.close(); // idempotent
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> ease.score(x));
             assertEquals("EASE model is closed", e.getMessage());
+        }
+    }
+
+    @Test
+    void modelFileHoldsBAndLambda(@TempDir Path dir) throws IOException {
+        Kernels kernels = kernels("java");
+        Path file = dir.resolve("ease.sparsecf");
+        try (CsrMatrix x = tinyClicks(9); EaseModel ease = EaseFitter.fit(x, 2.5, kernels, msg -> { })) {
+            ModelFile.save(ease, IdMap.range(x.cols()), Map.of("dataset", "tiny"), file, false);
+            try (ModelFile.LoadedEase loaded = (ModelFile.LoadedEase) ModelFile.load(file, kernels)) {
+                assertEquals(2.5, loaded.model().lambda());
+                assertEquals(Optional.empty(), loaded.model().report(), "a loaded model was not fitted here");
+                assertEquals("tiny", loaded.metadata().get("dataset"));
+                assertEquals(IdMap.range(x.cols()), loaded.items());
+                assertArrayEquals(ease.weights().toArray(), loaded.model().weights().toArray());
+                assertArrayEquals(ease.topK(x, 5), loaded.model().topK(x, 5));
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import dev.sparsecf.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A fitted EASE model: the {@code n x n} float32 item-item weights B (zero diagonal); a user's scores are
@@ -23,7 +24,7 @@ public final class EaseModel implements AutoCloseable {
     private final Arena owner; // the float32 fit's buffer that B lives in; null when B owns its memory
     private final Kernels kernels;
     private final double lambda;
-    private final FitReport report;
+    private final FitReport report; // null for a model read from a file
     private DenseMatrix scores; // reused by score(); grown on demand
     private boolean closed;
 
@@ -33,6 +34,19 @@ public final class EaseModel implements AutoCloseable {
         this.kernels = kernels;
         this.lambda = lambda;
         this.report = report;
+    }
+
+    /**
+     * A model of the weights {@code b} ({@code n x n}, zero diagonal, as a fit writes them; read back from a model
+     * file), fitted with L2 penalty {@code lambda}; it takes ownership of {@code b} and has no fit report.
+     */
+    public static EaseModel of(DenseMatrix b, double lambda, Kernels kernels) {
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(kernels, "kernels");
+        if (b.rows() != b.cols()) {
+            throw new IllegalArgumentException("EASE: B must be square, got " + b);
+        }
+        return new EaseModel(b, null, kernels, lambda, null);
     }
 
     /** Number of items n. */
@@ -45,9 +59,9 @@ public final class EaseModel implements AutoCloseable {
         return lambda;
     }
 
-    /** Phase times and memory of the fit. */
-    public FitReport report() {
-        return report;
+    /** Phase times and memory of the fit; empty for a model read from a file. */
+    public Optional<FitReport> report() {
+        return Optional.ofNullable(report);
     }
 
     /** The {@code n x n} float32 weights B (zero diagonal); owned by this model, valid until {@link #close()}. */
@@ -140,6 +154,6 @@ public final class EaseModel implements AutoCloseable {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Ease[%d items, lambda %s, %s]", items(), Lambdas.format(lambda),
-                report.precision().name().toLowerCase(Locale.ROOT));
+                report == null ? "loaded" : report.precision().name().toLowerCase(Locale.ROOT));
     }
 }

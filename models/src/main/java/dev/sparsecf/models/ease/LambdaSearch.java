@@ -126,7 +126,7 @@ public final class LambdaSearch implements AutoCloseable {
             best = candidates.size() - 1;
         }
         log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", Lambdas.format(lambda),
-                SELECTION_K, ndcg, last.report().totalNanos() / 1e9,
+                SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
                 best == candidates.size() - 1 ? " (best so far)" : ""));
     }
 
