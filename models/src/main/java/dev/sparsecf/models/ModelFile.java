@@ -14,18 +14,21 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -43,7 +46,8 @@ import java.util.zip.CheckedOutputStream;
  *   long      CRC-32 of every byte above
  * </pre>
  * EASE's {@code weights} header field names B's layout, so that another one (a sparse B) is a new value, not a new
- * version.
+ * version. A reader checks the magic bytes, the version and then the CRC of the whole file before it interprets any
+ * other byte, so a damaged file is reported as damaged, whichever field the damage hit.
  */
 public final class ModelFile {
 
@@ -58,6 +62,8 @@ public final class ModelFile {
     private static final byte[] MAGIC = {'S', 'P', 'A', 'R', 'S', 'E', 'C', 'F'};
     /** Big-endian floats in a byte array, as {@link DataOutputStream#writeFloat} writes them. */
     private static final ValueLayout.OfFloat STORED_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /** Bytes read at a time by the checksum pass. */
+    private static final int CHECK_BUFFER_BYTES = 1 << 20;
 
     /** A loaded model with its item ids and header metadata. */
     public sealed interface Loaded extends AutoCloseable {
@@ -196,18 +202,18 @@ public final class ModelFile {
      * is wrong.
      */
     public static Loaded load(Path file, Kernels kernels) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32())) {
-            DataInputStream in = new DataInputStream(checked);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            DataInputStream in = new DataInputStream(raw);
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw corrupt(file, "not a sparsecf model file (wrong magic bytes)");
             }
             int version = in.readInt();
             if (version != VERSION) {
                 throw corrupt(file, "model format version " + version + " is not supported (this build reads version " + VERSION + ")");
             }
+            checkCrc(file);
             Map<String, String> header = parseHeader(file, in.readUTF());
             int items = intField(file, header, "items");
             int count = in.readInt();
@@ -219,21 +225,48 @@ public final class ModelFile {
                 ids.add(in.readUTF());
             }
             IdMap itemIds = IdMap.of(ids);
-            Loaded loaded = EASE_KIND.equals(field(file, header, "kind")) ? readEase(file, in, header, itemIds, kernels)
-                    : readVae(file, in, header, itemIds, kernels);
-            try {
-                long expected = checked.getChecksum().getValue();
-                long stored = new DataInputStream(raw).readLong();
-                if (stored != expected) {
-                    throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
-                }
-                return loaded;
-            } catch (IOException | RuntimeException e) {
-                loaded.close();
-                throw e;
+            String kind = field(file, header, "kind");
+            if (kind.equals(EASE_KIND)) {
+                return readEase(file, in, header, itemIds, kernels);
             }
+            List<String> vaeKinds = Arrays.stream(ModelConfig.Kind.values()).map(Enum::name).toList();
+            if (!vaeKinds.contains(kind.toUpperCase(Locale.ROOT))) {
+                throw corrupt(file, "unknown model kind '" + kind + "' (this build reads " + String.join(", ", vaeKinds)
+                        + " and " + EASE_KIND + ")");
+            }
+            return readVae(file, in, header, itemIds, kernels);
         } catch (EOFException e) {
             throw corrupt(file, "file ends early (truncated)");
+        }
+    }
+
+    /** Fails unless the file's last 8 bytes are the CRC-32 of all bytes before them. */
+    private static void checkCrc(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long body = ch.size() - Long.BYTES;
+            if (body < MAGIC.length + Integer.BYTES) {
+                throw corrupt(file, "file ends early (truncated)");
+            }
+            CRC32 crc = new CRC32();
+            ByteBuffer buf = ByteBuffer.allocate(CHECK_BUFFER_BYTES);
+            for (long pos = 0; pos < body; ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), body - pos));
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw corrupt(file, "file ends early (truncated)");
+                }
+                pos += n;
+                crc.update(buf.flip());
+            }
+            ByteBuffer stored = ByteBuffer.allocate(Long.BYTES); // big-endian, as writeLong wrote it
+            while (stored.hasRemaining()) {
+                if (ch.read(stored, body + stored.position()) < 0) {
+                    throw corrupt(file, "file ends early (truncated)");
+                }
+            }
+            if (stored.getLong(0) != crc.getValue()) {
+                throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
+            }
         }
     }
 
@@ -338,7 +371,7 @@ public final class ModelFile {
         try {
             String hidden = field(file, h, "encoderHidden");
             int[] widths = hidden.isEmpty() ? new int[0]
-                    : java.util.Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+                    : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
             return new ModelConfig(ModelConfig.Kind.valueOf(field(file, h, "kind").toUpperCase(Locale.ROOT)), widths,
                     intField(file, h, "latent"), Double.parseDouble(field(file, h, "dropout")),
                     Double.parseDouble(field(file, h, "learningRate")), intField(file, h, "batchSize"),
