@@ -33,6 +33,8 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +78,21 @@ class ModelCommandsTest {
         Outcome r = run("recommend", "--model", out.resolve(TrainingRun.MODEL_FILE).toString(), "--user", "0", "-k", "3");
         assertEquals(0, r.code(), r.err());
         assertEquals(4, r.out().lines().count(), r.out());
+
+        // beyond the catalogue: every unseen item, ranked 1 to over 20,000, with negative and positive scores
+        Outcome all = run("recommend", "--model", out.resolve(TrainingRun.MODEL_FILE).toString(), "--user", "0", "-k", "30000");
+        assertEquals(0, all.code(), all.err());
+        String header = all.out().lines().findFirst().orElseThrow();
+        Matcher m = Pattern.compile("\\((\\d+) in the model's catalogue\\); top (\\d+) of (\\d+) items:$")
+                .matcher(header);
+        assertTrue(m.find(), header);
+        int unseen = Integer.parseInt(m.group(3)) - Integer.parseInt(m.group(1));
+        assertEquals(unseen, Integer.parseInt(m.group(2)), header);
+        assertEquals(unseen + 1, all.out().lines().count());
+        assertEquals(List.of("-k 30000 exceeds the " + unseen + " catalogue items user 0 has not seen; showing " + unseen),
+                all.err().lines().filter(l -> l.contains("-k")).toList(), all.err());
+        assertTrue(all.out().contains(" -"), "some scores are negative");
+        assertAligned(all);
     }
 
     /** EASE on {@link #writeSmallMl100k}'s data in {@code dataDir}, lambda from 1, 10 and 100, into {@code out}. */
@@ -115,7 +132,8 @@ class ModelCommandsTest {
 
     /**
      * EASE's model file: eval from it reproduces every test metric of metrics.json, it holds the B that fitting the
-     * recorded split with the chosen lambda gives, and recommend ranks a user's unseen items by that B's scores.
+     * recorded split with the chosen lambda gives, and recommend ranks a user's unseen items by that B's scores; a
+     * {@code -k} beyond the unseen items shows them all, says so in one line, and keeps the columns aligned.
      */
     @Test
     void trainEaseWritesAModelThatEvalAndRecommendUse() throws IOException {
@@ -160,15 +178,36 @@ class ModelCommandsTest {
                     DenseMatrix scores = fitted.score(row);
                     IntStream.range(0, items.size()).filter(i -> Arrays.binarySearch(seen, i) < 0).boxed()
                             .sorted(Comparator.comparingDouble((Integer i) -> -scores.get(0, i)).thenComparing(i -> i))
-                            .limit(5).forEach(i -> expected.add(String.format(Locale.ROOT, "%d %s %.4f", expected.size() + 1,
+                            .forEach(i -> expected.add(String.format(Locale.ROOT, "%d %s %.4f", expected.size() + 1,
                                     items.id(i), scores.get(0, i))));
                 }
             }
         }
         Outcome r = run("recommend", "--model", file.toString(), "--data-dir", dataDir.toString(), "--user", "7", "-k", "5");
         assertEquals(0, r.code(), r.err());
-        List<String> rows = r.out().lines().skip(1).map(l -> String.join(" ", l.strip().split(" +"))).toList();
-        assertEquals(expected, rows, r.out());
+        assertEquals(expected.subList(0, 5), recommended(r), r.out());
+        assertFalse(r.err().contains("-k"), r.err());
+
+        int unseen = expected.size();
+        Outcome all = run("recommend", "--model", file.toString(), "--data-dir", dataDir.toString(), "--user", "7", "-k", "100");
+        assertEquals(0, all.code(), all.err());
+        assertEquals(expected, recommended(all), all.out());
+        assertEquals(List.of("-k 100 exceeds the " + unseen + " catalogue items user 7 has not seen; showing " + unseen),
+                all.err().lines().filter(l -> l.contains("-k")).toList(), all.err());
+        assertTrue(all.out().lines().findFirst().orElseThrow().endsWith("top " + unseen + " of 38 items:"), all.out());
+        assertAligned(all);
+    }
+
+    /** recommend's rows all of one length, with the scores' decimal points in one column. */
+    private static void assertAligned(Outcome r) {
+        List<String> lines = r.out().lines().skip(1).toList();
+        assertEquals(1, lines.stream().map(String::length).distinct().count(), "aligned columns:\n" + r.out());
+        assertEquals(1, lines.stream().map(l -> l.lastIndexOf('.')).distinct().count(), "aligned scores:\n" + r.out());
+    }
+
+    /** recommend's rows as "rank id score", whatever the column widths. */
+    private static List<String> recommended(Outcome r) {
+        return r.out().lines().skip(1).map(l -> String.join(" ", l.strip().split(" +"))).toList();
     }
 
     /** A small ml-100k-format data dir: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars; returns the dir. */
