@@ -32,6 +32,7 @@ class LayeringTest {
     private static final String DATA = "dev.sparsecf.data";
     private static final String EVAL = "dev.sparsecf.eval";
     private static final String MODELS = "dev.sparsecf.models";
+    private static final String EASE = "dev.sparsecf.models.ease";
     private static final String BENCH = "dev.sparsecf.bench";
     private static final String TESTING = "dev.sparsecf.testing";
     private static final String CLI = "dev.sparsecf.cli";
@@ -55,16 +56,17 @@ class LayeringTest {
             Map.entry(BLAS, Set.of(KERNELS, JAVACPP)),
             Map.entry(DATA, Set.of(KERNELS, SYNTHETIC)),
             Map.entry(EVAL, Set.of(KERNELS, DATA)),
-            Map.entry(MODELS, Set.of(KERNELS, DATA, EVAL)),
+            Map.entry(EASE, Set.of(KERNELS, DATA, EVAL)),
+            Map.entry(MODELS, Set.of(KERNELS, DATA, EVAL, EASE)),
             Map.entry(TESTING, Set.of()),
-            Map.entry(BENCH, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, TESTING, JMH)),
+            Map.entry(BENCH, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, TESTING, JMH)),
             Map.entry(RENDER, Set.of()),
             Map.entry(PERF, Set.of(KERNELS, RENDER, BENCH, JMH)),
             Map.entry(GATE, Set.of(KERNELS, PERF, RENDER, BENCH, JMH)),
-            Map.entry(RUN, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, RENDER)),
+            Map.entry(RUN, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, RENDER)),
             Map.entry(STUDY, Set.of(KERNELS, DATA, EVAL, MODELS, RUN, PERF, RENDER)),
             Map.entry(REPORT, Set.of(STUDY, RENDER)),
-            Map.entry(CLI, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, BENCH, RUN, STUDY, REPORT, PERF, GATE,
+            Map.entry(CLI, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, BENCH, RUN, STUDY, REPORT, PERF, GATE,
                     RENDER, PICOCLI, JMH)));
 
     private static final List<String> GUARDED = List.of(PICOCLI, JAVACPP, VECTOR, JMH);

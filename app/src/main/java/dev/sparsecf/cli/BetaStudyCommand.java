@@ -6,7 +6,7 @@ import dev.sparsecf.study.StudySettings;
 import dev.sparsecf.study.StudyVariant;
 
 import dev.sparsecf.kernels.Kernels;
-import dev.sparsecf.models.Ease;
+import dev.sparsecf.models.ease.LambdaSearch;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -65,7 +65,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
             description = "EASE: L2 weights to choose from on validation (default ${DEFAULT-VALUE}).")
     double[] lambdas;
 
-    @Option(names = "--lambda-edge-steps", defaultValue = "" + Ease.DEFAULT_EDGE_STEPS, paramLabel = "N",
+    @Option(names = "--lambda-edge-steps", defaultValue = "" + LambdaSearch.DEFAULT_EDGE_STEPS, paramLabel = "N",
             description = {"EASE: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;

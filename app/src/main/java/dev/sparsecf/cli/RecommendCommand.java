@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.render.TextTable;
 import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.SavedModels;
 
@@ -8,6 +9,8 @@ import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +39,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id as written in the dataset.")
     String user;
 
-    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K", description = "How many items (default ${DEFAULT-VALUE}).")
+    @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K", description = "How many items, at most those the user has not seen (default ${DEFAULT-VALUE}).")
     int k;
 
     @Override
@@ -54,11 +57,20 @@ public final class RecommendCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
             }
             SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, kernels);
+            if (rec.k() < k) {
+                spec.commandLine().getErr().printf(Locale.ROOT, "-k %d exceeds the %d catalogue items user %s has not"
+                        + " seen; showing %d%n", k, rec.catalogue() - rec.seen(), user, rec.k());
+            }
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "user %s: %d known items (%d in the model's catalogue); top %d of %d items:%n", user,
                     positives.count(u), rec.seen(), rec.k(), rec.catalogue());
-            for (int r = 0; r < rec.items().length; r++) {
-                o.printf(Locale.ROOT, "%3d  %-12s  %.4f%n", r + 1, rec.items()[r], rec.scores()[r]);
+            List<String[]> rows = new ArrayList<>();
+            for (int r = 0; r < rec.k(); r++) {
+                rows.add(new String[] {Integer.toString(r + 1), rec.items()[r], String.format(Locale.ROOT, "%.4f", rec.scores()[r])});
+            }
+            if (!rows.isEmpty()) {
+                // rank and score right-aligned, ids left: aligned whatever the ids' lengths, the ranks' digits and the signs
+                o.print(TextTable.render(rows, c -> c == 1));
             }
         }
         return 0;

@@ -9,8 +9,10 @@ import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
-import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Lambdas;
+import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "ease: L2 weights to try; the best by validation NDCG@100 is kept (default ${DEFAULT-VALUE}).")
     double[] lambdas;
 
-    @Option(names = "--lambda-edge-steps", defaultValue = "" + Ease.DEFAULT_EDGE_STEPS, paramLabel = "N",
+    @Option(names = "--lambda-edge-steps", defaultValue = "" + LambdaSearch.DEFAULT_EDGE_STEPS, paramLabel = "N",
             description = {"ease: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;
@@ -141,7 +143,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Rejects a bad {@code --lambda} grid or {@code --lambda-edge-steps} as a usage error, before any work. */
     static void checkLambdaSearch(CommandSpec spec, double[] lambdas, int edgeSteps) {
         try {
-            Ease.checkLambdaSearch(lambdas, edgeSteps);
+            LambdaSearch.check(lambdas, edgeSteps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--lambda, --lambda-edge-steps: " + e.getMessage());
         }
@@ -178,12 +180,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
         try (fit) {
             PrintWriter o = spec.commandLine().getOut();
-            Ease.Selection selection = fit.selection();
-            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Ease.formatLambda(selection.lambda()),
+            Selection selection = fit.selection();
+            o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Lambdas.format(selection.lambda()),
                     selection.validationNdcg());
             o.print("test:\n" + fit.test().format().indent(2));
-            fit.write(out);
-            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE));
+            fit.write(out, force);
+            o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + " and " + out.resolve(TrainingRun.MODEL_FILE));
         }
         return 0;
     }

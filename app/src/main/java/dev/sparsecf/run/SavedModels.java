@@ -32,8 +32,8 @@ public final class SavedModels {
 
     /**
      * The {@code items} best for one user, best first, with their {@code scores}: the top {@code k} of the
-     * {@code catalogue} items, fewer if not enough are unseen; {@code seen} of the user's known items are in the
-     * catalogue (and excluded).
+     * {@code catalogue} items, where k is at most the {@code catalogue - seen} unseen ones; {@code seen} of the user's
+     * known items are in the catalogue (and excluded).
      */
     public record Recommendation(int seen, int k, int catalogue, String[] items, float[] scores) {
     }
@@ -76,31 +76,36 @@ public final class SavedModels {
         }
     }
 
-    /** The metrics of {@code loaded} on the held-out users {@code heldOut}. */
+    /** The metrics of {@code loaded} on the held-out users {@code heldOut}, as training reported them. */
     public static EvaluationResult evaluate(ModelFile.Loaded loaded, DataSplit.HeldOut heldOut, Kernels kernels) {
-        return VaeTrainer.evaluate(kernels, (in, scale) -> loaded.model().score(in, scale),
-                loaded.model().config().batchSize(), heldOut);
+        return switch (loaded) {
+            case ModelFile.LoadedVae vae -> VaeTrainer.evaluate(kernels, vae.model()::score,
+                    vae.model().config().batchSize(), heldOut);
+            case ModelFile.LoadedEase ease -> ease.model().evaluate(heldOut);
+        };
     }
 
-    /** The {@code k} (at most the catalogue) best items of {@code loaded} for user row {@code u} of {@code positives}. */
+    /** The {@code k} best items of {@code loaded} for user row {@code u} of {@code positives}, at most the unseen ones. */
     public static Recommendation recommend(ModelFile.Loaded loaded, Interactions positives, int u, int k, Kernels kernels) {
         IdMap items = loaded.items();
         int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
                 .filter(i -> i >= 0).sorted().toArray();
-        int kk = Math.min(k, items.size());
+        int kk = Math.min(k, items.size() - seen.length);
+        if (kk == 0) {
+            return new Recommendation(seen.length, 0, items.size(), new String[0], new float[0]);
+        }
         int[] top = new int[kk];
         try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
-            float[] scale = {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))};
-            DenseMatrix scores = loaded.model().score(row, scale);
+            DenseMatrix scores = switch (loaded) {
+                // Mult-VAE's input is the L2-normalised click row, EASE's the binary one
+                case ModelFile.LoadedVae vae -> vae.model().score(row,
+                        new float[] {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))});
+                case ModelFile.LoadedEase ease -> ease.model().score(row);
+            };
             kernels.topK(scores, row, kk, top);
-            // top ends early (-1) when fewer than k items are unseen
-            int found = 0;
-            while (found < kk && top[found] >= 0) {
-                found++;
-            }
-            String[] ids = new String[found];
-            float[] best = new float[found];
-            for (int r = 0; r < found; r++) {
+            String[] ids = new String[kk];
+            float[] best = new float[kk];
+            for (int r = 0; r < kk; r++) {
                 ids[r] = items.id(top[r]);
                 best[r] = scores.get(0, top[r]);
             }

@@ -8,11 +8,14 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.models.BetaPolicy;
-import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.MultVae;
 import dev.sparsecf.models.VaeTrainer;
+import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +121,7 @@ public final class TrainingRun {
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
         long start = System.nanoTime();
-        Ease.Selection selection = Ease.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
+        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {
@@ -170,13 +173,7 @@ public final class TrainingRun {
          */
         public void write(Path out, boolean force, String name, String betaSchedule) throws IOException {
             EvaluationResult validation = trainer.evaluate(model, split.validation());
-            Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("dataset", split.train().source());
-            meta.put(SavedModels.DATA, data);
-            meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
-            meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
-            meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
-            meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
+            Map<String, String> meta = modelMetadata();
             meta.put("betaSchedule", betaSchedule);
             meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
             ModelFile.save(model, split.items(), meta, out.resolve(MODEL_FILE), force);
@@ -219,17 +216,17 @@ public final class TrainingRun {
 
     /** The EASE model chosen by validation NDCG@100, the lambdas tried, and its test metrics. */
     public final class EaseFit implements AutoCloseable {
-        private final Ease.Selection selection;
+        private final Selection selection;
         private final EvaluationResult test;
         private final long start;
 
-        private EaseFit(Ease.Selection selection, EvaluationResult test, long start) {
+        private EaseFit(Selection selection, EvaluationResult test, long start) {
             this.selection = selection;
             this.test = test;
             this.start = start;
         }
 
-        public Ease.Selection selection() {
+        public Selection selection() {
             return selection;
         }
 
@@ -242,9 +239,13 @@ public final class TrainingRun {
             return (System.nanoTime() - start) / 1e9;
         }
 
-        /** Writes {@value #METRICS_FILE}, with the validation metrics and every lambda tried, to {@code out}. */
-        public void write(Path out) throws IOException {
-            Ease ease = selection.model();
+        /**
+         * Writes {@value #MODEL_FILE} (replacing one only if {@code force}) and {@value #METRICS_FILE}, with the
+         * validation metrics and every lambda tried, to {@code out}.
+         */
+        public void write(Path out, boolean force) throws IOException {
+            EaseModel ease = selection.model();
+            ModelFile.save(ease, split.items(), modelMetadata(), out.resolve(MODEL_FILE), force);
             EvaluationResult validation = ease.evaluate(split.validation());
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
@@ -252,7 +253,7 @@ public final class TrainingRun {
             m.put("split", splitSummary());
             m.put("lambda", selection.lambda());
             List<Map<String, Object>> candidates = new ArrayList<>();
-            for (Ease.Candidate c : selection.candidates()) {
+            for (Candidate c : selection.candidates()) {
                 // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run
                 Map<String, Object> candidate = new LinkedHashMap<>();
                 candidate.put("lambda", c.lambda());
@@ -263,7 +264,7 @@ public final class TrainingRun {
             m.put("lambdaAtEdge", selection.atEdge());
             m.put("test", metrics(test));
             m.put("validation", metrics(validation));
-            m.put("fit", ease.report().format());
+            m.put("fit", ease.report().orElseThrow().format());
             m.put("trainSeconds", seconds());
             m.put("dense", kernels.denseImplementationName());
             m.put("threads", kernels.threads());
@@ -275,6 +276,18 @@ public final class TrainingRun {
         public void close() {
             selection.model().close();
         }
+    }
+
+    /** The model file's metadata: the dataset and the split, which {@link SavedModels} re-creates from it. */
+    private Map<String, String> modelMetadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("dataset", split.train().source());
+        meta.put(SavedModels.DATA, data);
+        meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
+        meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
+        meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
+        meta.put(SavedModels.SPLIT_FINGERPRINT, fingerprint);
+        return meta;
     }
 
     private Map<String, Object> splitSummary() {

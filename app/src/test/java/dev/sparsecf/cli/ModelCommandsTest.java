@@ -1,8 +1,20 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.IdMap;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.SavedModels;
 import dev.sparsecf.run.TrainingRun;
 import static dev.sparsecf.cli.MainTest.assertOneLineError;
 import static dev.sparsecf.cli.MainTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,11 +23,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparsecf.cli.MainTest.Outcome;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,14 +78,34 @@ class ModelCommandsTest {
         Outcome r = run("recommend", "--model", out.resolve(TrainingRun.MODEL_FILE).toString(), "--user", "0", "-k", "3");
         assertEquals(0, r.code(), r.err());
         assertEquals(4, r.out().lines().count(), r.out());
+
+        // beyond the catalogue: every unseen item, ranked 1 to over 20,000, with negative and positive scores
+        Outcome all = run("recommend", "--model", out.resolve(TrainingRun.MODEL_FILE).toString(), "--user", "0", "-k", "30000");
+        assertEquals(0, all.code(), all.err());
+        String header = all.out().lines().findFirst().orElseThrow();
+        Matcher m = Pattern.compile("\\((\\d+) in the model's catalogue\\); top (\\d+) of (\\d+) items:$")
+                .matcher(header);
+        assertTrue(m.find(), header);
+        int unseen = Integer.parseInt(m.group(3)) - Integer.parseInt(m.group(1));
+        assertEquals(unseen, Integer.parseInt(m.group(2)), header);
+        assertEquals(unseen + 1, all.out().lines().count());
+        assertEquals(List.of("-k 30000 exceeds the " + unseen + " catalogue items user 0 has not seen; showing " + unseen),
+                all.err().lines().filter(l -> l.contains("-k")).toList(), all.err());
+        assertTrue(all.out().contains(" -"), "some scores are negative");
+        assertAligned(all);
+    }
+
+    /** EASE on {@link #writeSmallMl100k}'s data in {@code dataDir}, lambda from 1, 10 and 100, into {@code out}. */
+    private static Outcome trainEase(Path dataDir, Path out) {
+        return run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
+                "--lambda-edge-steps", "0", "--validation-users", "10", "--test-users", "10", "--out", out.toString());
     }
 
     @Test
     void trainEaseChoosesLambdaOnValidation() throws IOException {
         Path dataDir = writeSmallMl100k(tmp.resolve("data"));
         Path out = tmp.resolve("ease");
-        Outcome t = run("train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--lambda", "1,10,100",
-                "--lambda-edge-steps", "0", "--validation-users", "10", "--test-users", "10", "--out", out.toString());
+        Outcome t = trainEase(dataDir, out);
         assertEquals(0, t.code(), t.err());
         JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
         assertEquals(3, metrics.path("candidates").size(), "the grid only");
@@ -88,6 +128,86 @@ class ModelCommandsTest {
         assertOneLineError("--lambda, --lambda-edge-steps: EASE: the steps past the grid's edge must be >= 0, got -1",
                 "study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out", tmp.resolve("z").toString(),
                 "--lambda-edge-steps", "-1");
+    }
+
+    /**
+     * EASE's model file: eval from it reproduces every test metric of metrics.json, it holds the B that fitting the
+     * recorded split with the chosen lambda gives, and recommend ranks a user's unseen items by that B's scores; a
+     * {@code -k} beyond the unseen items shows them all, says so in one line, and keeps the columns aligned.
+     */
+    @Test
+    void trainEaseWritesAModelThatEvalAndRecommendUse() throws IOException {
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
+        Path out = tmp.resolve("ease");
+        Outcome t = trainEase(dataDir, out);
+        assertEquals(0, t.code(), t.err());
+        Path file = out.resolve(TrainingRun.MODEL_FILE);
+        JsonNode test = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile()).path("test");
+
+        Outcome e = run("eval", "--model", file.toString(), "--data-dir", dataDir.toString());
+        assertEquals(0, e.code(), e.err());
+        Iterator<String> keys = test.fieldNames();
+        int metrics = 0;
+        while (keys.hasNext()) {
+            String key = keys.next();
+            if (!key.equals("users")) {
+                JsonNode m = test.path(key);
+                String line = String.format(Locale.ROOT, "%-10s = %.4f ± %.4f (n = %d)", key, m.path("mean").asDouble(),
+                        m.path("stderr").asDouble(), test.path("users").asInt());
+                assertTrue(e.out().contains(line), "eval reproduces " + line + ":\n" + e.out());
+                metrics++;
+            }
+        }
+        assertTrue(metrics >= 4, test.toString());
+
+        Kernels kernels = Kernels.get();
+        List<String> expected = new ArrayList<>();
+        try (ModelFile.LoadedEase loaded = (ModelFile.LoadedEase) ModelFile.load(file, kernels)) {
+            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, file);
+            PrintWriter quiet = new PrintWriter(Writer.nullWriter());
+            Interactions positives = DataSteps.load(quiet, ts.data(), dataDir);
+            DataSplit split = DataSteps.split(quiet, positives, ts.config());
+            try (CsrMatrix x = split.train().toCsr();
+                 EaseModel fitted = EaseFitter.fit(x, loaded.model().lambda(), kernels, msg -> { })) {
+                assertArrayEquals(fitted.weights().toArray(), loaded.model().weights().toArray(), "B bit for bit");
+                IdMap items = loaded.items();
+                int u = positives.users().index("7");
+                int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
+                        .filter(i -> i >= 0).sorted().toArray();
+                try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
+                    DenseMatrix scores = fitted.score(row);
+                    IntStream.range(0, items.size()).filter(i -> Arrays.binarySearch(seen, i) < 0).boxed()
+                            .sorted(Comparator.comparingDouble((Integer i) -> -scores.get(0, i)).thenComparing(i -> i))
+                            .forEach(i -> expected.add(String.format(Locale.ROOT, "%d %s %.4f", expected.size() + 1,
+                                    items.id(i), scores.get(0, i))));
+                }
+            }
+        }
+        Outcome r = run("recommend", "--model", file.toString(), "--data-dir", dataDir.toString(), "--user", "7", "-k", "5");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(expected.subList(0, 5), recommended(r), r.out());
+        assertFalse(r.err().contains("-k"), r.err());
+
+        int unseen = expected.size();
+        Outcome all = run("recommend", "--model", file.toString(), "--data-dir", dataDir.toString(), "--user", "7", "-k", "100");
+        assertEquals(0, all.code(), all.err());
+        assertEquals(expected, recommended(all), all.out());
+        assertEquals(List.of("-k 100 exceeds the " + unseen + " catalogue items user 7 has not seen; showing " + unseen),
+                all.err().lines().filter(l -> l.contains("-k")).toList(), all.err());
+        assertTrue(all.out().lines().findFirst().orElseThrow().endsWith("top " + unseen + " of 38 items:"), all.out());
+        assertAligned(all);
+    }
+
+    /** recommend's rows all of one length, with the scores' decimal points in one column. */
+    private static void assertAligned(Outcome r) {
+        List<String> lines = r.out().lines().skip(1).toList();
+        assertEquals(1, lines.stream().map(String::length).distinct().count(), "aligned columns:\n" + r.out());
+        assertEquals(1, lines.stream().map(l -> l.lastIndexOf('.')).distinct().count(), "aligned scores:\n" + r.out());
+    }
+
+    /** recommend's rows as "rank id score", whatever the column widths. */
+    private static List<String> recommended(Outcome r) {
+        return r.out().lines().skip(1).map(l -> String.join(" ", l.strip().split(" +"))).toList();
     }
 
     /** A small ml-100k-format data dir: 80 users, each rating 8 to 19 of 40 items with 4 or 5 stars; returns the dir. */

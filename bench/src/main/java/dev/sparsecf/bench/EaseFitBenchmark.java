@@ -8,7 +8,10 @@ import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
-import dev.sparsecf.models.Ease;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.FitReport;
+import dev.sparsecf.models.ease.Precision;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -25,7 +28,7 @@ import java.util.Map;
 /**
  * End-to-end EASE fit on ML-20M-shaped synthetic clicks (136,677 users x 20,108 items, about 10M clicks at scale
  * 1): single shot, as a user's first fit in a fresh JVM, with each phase timed (load = generating the clicks, then
- * allocate, Gram, factorise+invert and finish from {@link Ease.FitReport}), the machine's load average before and
+ * allocate, Gram, factorise+invert and finish from {@link FitReport}), the machine's load average before and
  * after, and peak memory (resident set, Java heap, off-heap). Not JMH: one call takes about a minute or more and
  * 5 GB, and what matters is where the time goes.
  *
@@ -43,7 +46,7 @@ public final class EaseFitBenchmark {
                 String.valueOf(KernelThreads.configuredThreads()), "--precision", "float64", "--lambda", "500",
                 "--scale", "1.0", "--seed", "0", "--fits", "1", "--json", ""));
         int threads = Integer.parseInt(opt.get("--threads"));
-        Ease.Precision precision = Ease.Precision.valueOf(opt.get("--precision").toUpperCase(Locale.ROOT));
+        Precision precision = Precision.valueOf(opt.get("--precision").toUpperCase(Locale.ROOT));
         double lambda = Double.parseDouble(opt.get("--lambda"));
         double scale = Double.parseDouble(opt.get("--scale"));
         long seed = Long.parseLong(opt.get("--seed"));
@@ -62,8 +65,8 @@ public final class EaseFitBenchmark {
             long loadNanos = System.nanoTime() - t0;
             System.out.printf(Locale.ROOT, "load: %s generated in %.2f s%n", x, loadNanos / 1e9);
             for (int f = 0; f < fits; f++) {
-                try (Ease ease = Ease.fit(x, lambda, precision, kernels, System.out::println)) {
-                    Ease.FitReport r = ease.report();
+                try (EaseModel ease = EaseFitter.fit(x, lambda, precision, kernels, System.out::println)) {
+                    FitReport r = ease.report().orElseThrow();
                     System.out.println(r.format());
                     ObjectNode run = runs.addObject();
                     run.put("fit", f + 1);

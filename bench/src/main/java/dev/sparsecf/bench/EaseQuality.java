@@ -11,7 +11,13 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.Kernels;
-import dev.sparsecf.models.Ease;
+import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Lambdas;
+import dev.sparsecf.models.ease.Precision;
+import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +35,7 @@ import java.util.stream.Stream;
 /**
  * EASE's ranking quality on a real dataset, for the record: Liang et al.'s split ({@code SplitConfig.defaults(seed)})
  * with its fingerprint ({@link DataSplit#export} into a temporary directory), lambda chosen by validation
- * NDCG@100 ({@link Ease#fitAndSelect}) in float64 and, on OpenBLAS, float32, the test metrics of each choice, and
+ * NDCG@100 ({@link LambdaSearch#fitAndSelect}) in float64 and, on OpenBLAS, float32, the test metrics of each choice, and
  * how far the float32 rankings stray from the float64 ones at the float64 lambda (top-100 overlap on the test users).
  * Not JMH: it measures accuracy, not speed.
  *
@@ -84,39 +90,39 @@ public final class EaseQuality {
         splitNode.put("validationUsers", split.validation().evaluatedUsers());
         splitNode.put("testUsers", split.test().evaluatedUsers());
         root.put("dense", kernels.denseImplementationName());
-        root.put("selection", "lambda with the best validation NDCG@" + Ease.SELECTION_K + " among "
+        root.put("selection", "lambda with the best validation NDCG@" + LambdaSearch.SELECTION_K + " among "
                 + Arrays.toString(lambdas));
 
-        List<Ease.Precision> precisions = kernels.hasFloatInverse()
-                ? List.of(Ease.Precision.FLOAT64, Ease.Precision.FLOAT32) : List.of(Ease.Precision.FLOAT64);
+        List<Precision> precisions = kernels.hasFloatInverse()
+                ? List.of(Precision.FLOAT64, Precision.FLOAT32) : List.of(Precision.FLOAT64);
         ObjectNode byPrecision = root.putObject("precisions");
         double float64Lambda = Double.NaN;
-        for (Ease.Precision precision : precisions) {
+        for (Precision precision : precisions) {
             // the grid only (no steps past its edge), so that both precisions choose among the same lambdas
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, precision, kernels, System.out::println);
-            try (Ease model = sel.model()) {
+            Selection sel = LambdaSearch.fitAndSelect(split, lambdas, 0, precision, kernels, System.out::println);
+            try (EaseModel model = sel.model()) {
                 EvaluationResult test = model.evaluate(split.test());
                 System.out.printf(Locale.ROOT, "%s: lambda %s (validation NDCG@%d %.4f); test:%n%s", precision,
-                        Ease.formatLambda(sel.lambda()), Ease.SELECTION_K, sel.validationNdcg(), test.format());
+                        Lambdas.format(sel.lambda()), LambdaSearch.SELECTION_K, sel.validationNdcg(), test.format());
                 ObjectNode p = byPrecision.putObject(precision.name().toLowerCase(Locale.ROOT));
                 p.put("lambda", sel.lambda());
-                p.put("validationNdcg@" + Ease.SELECTION_K, sel.validationNdcg());
+                p.put("validationNdcg@" + LambdaSearch.SELECTION_K, sel.validationNdcg());
                 ArrayNode candidates = p.putArray("candidates");
-                for (Ease.Candidate c : sel.candidates()) {
-                    candidates.addObject().put("lambda", c.lambda()).put("validationNdcg@" + Ease.SELECTION_K,
+                for (Candidate c : sel.candidates()) {
+                    candidates.addObject().put("lambda", c.lambda()).put("validationNdcg@" + LambdaSearch.SELECTION_K,
                             c.validationNdcg());
                 }
                 p.set("test", metrics(mapper, test));
-                p.put("fitSeconds", model.report().totalNanos() / 1e9);
+                p.put("fitSeconds", model.report().orElseThrow().totalNanos() / 1e9);
             }
-            if (precision == Ease.Precision.FLOAT64) {
+            if (precision == Precision.FLOAT64) {
                 float64Lambda = sel.lambda();
             }
         }
         if (precisions.size() == 2) {
             double overlap = topOverlap(split, float64Lambda, kernels);
             System.out.printf(Locale.ROOT, "float32 vs float64 at lambda %s: mean top-%d overlap on the test users %.5f%n",
-                    Ease.formatLambda(float64Lambda), OVERLAP_K, overlap);
+                    Lambdas.format(float64Lambda), OVERLAP_K, overlap);
             ObjectNode o = root.putObject("float32VsFloat64");
             o.put("lambda", float64Lambda);
             o.put("meanTop" + OVERLAP_K + "Overlap", overlap);
@@ -143,8 +149,8 @@ public final class EaseQuality {
     /** The share of each test user's top-100 items (fold-in excluded) that float32 and float64 fits have in common. */
     private static double topOverlap(DataSplit split, double lambda, Kernels kernels) {
         try (CsrMatrix x = split.train().toCsr(); CsrMatrix foldIn = split.test().foldIn().toCsr();
-             Ease f64 = Ease.fit(x, lambda, Ease.Precision.FLOAT64, kernels, msg -> { });
-             Ease f32 = Ease.fit(x, lambda, Ease.Precision.FLOAT32, kernels, msg -> { })) {
+             EaseModel f64 = EaseFitter.fit(x, lambda, Precision.FLOAT64, kernels, msg -> { });
+             EaseModel f32 = EaseFitter.fit(x, lambda, Precision.FLOAT32, kernels, msg -> { })) {
             int[] a = f64.topK(foldIn, OVERLAP_K);
             int[] b = f32.topK(foldIn, OVERLAP_K);
             double sum = 0;

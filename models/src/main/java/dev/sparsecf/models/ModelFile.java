@@ -3,6 +3,7 @@ package dev.sparsecf.models;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.models.ease.EaseModel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -11,45 +12,91 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
- * The saved form of a trained {@link MultVae}, format version {@value #VERSION} (big-endian, as
+ * The saved form of a trained {@link MultVae} or {@link EaseModel}, format version {@value #VERSION} (big-endian, as
  * {@link DataOutputStream} writes):
  * <pre>
  *   8 bytes   magic "SPARSECF"
  *   int       format version
- *   UTF       header: "key=value" lines (kind, encoderHidden, latent, dropout, learningRate, batchSize,
- *             weightDecay, seed, items, plus free-form metadata such as the dataset and best epoch)
+ *   UTF       header: "key=value" lines: kind (VAE, DAE or EASE), items, the model's settings (Mult-VAE:
+ *             encoderHidden, latent, dropout, learningRate, batchSize, weightDecay, seed; EASE: lambda, weights),
+ *             then free-form metadata such as the dataset and best epoch
  *   int       item count, then one UTF per item: the original item id of each column
- *   int       parameter count, then per parameter: int rows, int cols, rows*cols floats (row-major)
+ *   Mult-VAE: int parameter count, then per parameter: int rows, int cols, rows*cols floats (row-major)
+ *   EASE:     weights=dense: int rows, int cols (both the item count), rows*cols floats: B, row-major
  *   long      CRC-32 of every byte above
  * </pre>
+ * EASE's {@code weights} header field names B's layout, so that another one (a sparse B) is a new value, not a new
+ * version. A reader checks the magic bytes, the version and then the CRC of the whole file before it interprets any
+ * other byte, so a damaged file is reported as damaged, whichever field the damage hit.
  */
 public final class ModelFile {
 
     /** Current format version; readers reject other versions. */
     public static final int VERSION = 1;
 
+    /** The header's {@code kind} of an EASE model (Mult-VAE's are {@link ModelConfig.Kind}'s names). */
+    static final String EASE_KIND = "EASE";
+    /** The {@code weights} value of a dense float32 {@code n x n} B. */
+    static final String DENSE_WEIGHTS = "dense";
+
     private static final byte[] MAGIC = {'S', 'P', 'A', 'R', 'S', 'E', 'C', 'F'};
+    /** Big-endian floats in a byte array, as {@link DataOutputStream#writeFloat} writes them. */
+    private static final ValueLayout.OfFloat STORED_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /** Bytes read at a time by the checksum pass. */
+    private static final int CHECK_BUFFER_BYTES = 1 << 20;
 
     /** A loaded model with its item ids and header metadata. */
-    public record Loaded(MultVae model, IdMap items, Map<String, String> metadata) implements AutoCloseable {
+    public sealed interface Loaded extends AutoCloseable {
+
+        /** The original id of each item column. */
+        IdMap items();
+
+        /** The header's key=value pairs, the model's settings and the free-form metadata. */
+        Map<String, String> metadata();
+
+        @Override
+        void close();
+    }
+
+    /** A loaded Mult-VAE or Mult-DAE. */
+    public record LoadedVae(MultVae model, IdMap items, Map<String, String> metadata) implements Loaded {
         @Override
         public void close() {
             model.close();
         }
+    }
+
+    /** A loaded EASE model. */
+    public record LoadedEase(EaseModel model, IdMap items, Map<String, String> metadata) implements Loaded {
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** Writes one model's body (after the item ids) to the file. */
+    private interface Body {
+        void write(DataOutputStream out) throws IOException;
     }
 
     private ModelFile() {
@@ -61,8 +108,43 @@ public final class ModelFile {
      */
     public static void save(MultVae model, IdMap items, Map<String, String> metadata, Path file, boolean overwrite)
             throws IOException {
-        if (items.size() != model.items()) {
-            throw new IllegalArgumentException("item map has " + items.size() + " ids, the model " + model.items() + " items");
+        ModelConfig c = model.config();
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("kind", c.kind().name());
+        h.put("encoderHidden", join(c.encoderHidden()));
+        h.put("latent", Integer.toString(c.latent()));
+        h.put("dropout", Double.toString(c.dropout()));
+        h.put("learningRate", Double.toString(c.learningRate()));
+        h.put("batchSize", Integer.toString(c.batchSize()));
+        h.put("weightDecay", Double.toString(c.weightDecay()));
+        h.put("seed", Long.toString(c.seed()));
+        write(file, overwrite, h, model.items(), items, metadata, out -> {
+            List<DenseMatrix> params = model.parameters();
+            out.writeInt(params.size());
+            for (DenseMatrix p : params) {
+                writeMatrix(out, p);
+            }
+        });
+    }
+
+    /**
+     * Writes the EASE {@code model} (its lambda and dense B) to {@code file} (via a temporary file and an atomic
+     * move); refuses to replace an existing file unless {@code overwrite}.
+     */
+    public static void save(EaseModel model, IdMap items, Map<String, String> metadata, Path file, boolean overwrite)
+            throws IOException {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("kind", EASE_KIND);
+        h.put("lambda", Double.toString(model.lambda()));
+        h.put("weights", DENSE_WEIGHTS);
+        write(file, overwrite, h, model.items(), items, metadata, out -> writeMatrix(out, model.weights()));
+    }
+
+    /** The file: magic, version, {@code header} with the item count and {@code metadata}, item ids, body, CRC. */
+    private static void write(Path file, boolean overwrite, Map<String, String> header, int modelItems, IdMap items,
+                              Map<String, String> metadata, Body body) throws IOException {
+        if (items.size() != modelItems) {
+            throw new IllegalArgumentException("item map has " + items.size() + " ids, the model " + modelItems + " items");
         }
         if (!overwrite && Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite an existing model file");
@@ -77,22 +159,12 @@ public final class ModelFile {
                 DataOutputStream out = new DataOutputStream(checked);
                 out.write(MAGIC);
                 out.writeInt(VERSION);
-                out.writeUTF(header(model.config(), model.items(), metadata));
+                out.writeUTF(headerText(header, modelItems, metadata));
                 out.writeInt(items.size());
                 for (int i = 0; i < items.size(); i++) {
                     out.writeUTF(items.id(i));
                 }
-                List<DenseMatrix> params = model.parameters();
-                out.writeInt(params.size());
-                for (DenseMatrix p : params) {
-                    out.writeInt(p.rows());
-                    out.writeInt(p.cols());
-                    for (int i = 0; i < p.rows(); i++) {
-                        for (int j = 0; j < p.cols(); j++) {
-                            out.writeFloat(p.get(i, j));
-                        }
-                    }
-                }
+                body.write(out);
                 out.flush();
                 long crc = checked.getChecksum().getValue();
                 new DataOutputStream(raw).writeLong(crc);
@@ -103,22 +175,46 @@ public final class ModelFile {
         }
     }
 
-    /** Reads a model file; every format problem is an {@link IOException} naming the file and what is wrong. */
+    /** int rows, int cols, then the rows as big-endian floats, a row per write (the CRC runs over whole arrays). */
+    private static void writeMatrix(DataOutputStream out, DenseMatrix p) throws IOException {
+        out.writeInt(p.rows());
+        out.writeInt(p.cols());
+        byte[] row = new byte[Math.multiplyExact(p.cols(), Float.BYTES)];
+        MemorySegment bytes = MemorySegment.ofArray(row);
+        for (int i = 0; i < p.rows(); i++) {
+            MemorySegment.copy(p.row(i), ValueLayout.JAVA_FLOAT, 0, bytes, STORED_FLOAT, 0, p.cols());
+            out.write(row);
+        }
+    }
+
+    /** Reads the rows of {@code p} as {@link #writeMatrix} wrote them (after its shape). */
+    private static void readRows(DataInputStream in, DenseMatrix p) throws IOException {
+        byte[] row = new byte[Math.multiplyExact(p.cols(), Float.BYTES)];
+        MemorySegment bytes = MemorySegment.ofArray(row);
+        for (int i = 0; i < p.rows(); i++) {
+            in.readFully(row);
+            MemorySegment.copy(bytes, STORED_FLOAT, 0, p.row(i), ValueLayout.JAVA_FLOAT, 0, p.cols());
+        }
+    }
+
+    /**
+     * Reads a model file, Mult-VAE or EASE; every format problem is an {@link IOException} naming the file and what
+     * is wrong.
+     */
     public static Loaded load(Path file, Kernels kernels) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32())) {
-            DataInputStream in = new DataInputStream(checked);
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            DataInputStream in = new DataInputStream(raw);
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
+            if (!Arrays.equals(magic, MAGIC)) {
                 throw corrupt(file, "not a sparsecf model file (wrong magic bytes)");
             }
             int version = in.readInt();
             if (version != VERSION) {
                 throw corrupt(file, "model format version " + version + " is not supported (this build reads version " + VERSION + ")");
             }
+            checkCrc(file);
             Map<String, String> header = parseHeader(file, in.readUTF());
-            ModelConfig config = configFrom(file, header);
             int items = intField(file, header, "items");
             int count = in.readInt();
             if (count != items) {
@@ -128,39 +224,102 @@ public final class ModelFile {
             for (int i = 0; i < items; i++) {
                 ids.add(in.readUTF());
             }
-            MultVae model = new MultVae(config, items, kernels);
-            try {
-                List<DenseMatrix> params = model.parameters();
-                int n = in.readInt();
-                if (n != params.size()) {
-                    throw corrupt(file, n + " parameter matrices stored, the architecture has " + params.size());
-                }
-                for (int t = 0; t < n; t++) {
-                    DenseMatrix p = params.get(t);
-                    int rows = in.readInt();
-                    int cols = in.readInt();
-                    if (rows != p.rows() || cols != p.cols()) {
-                        throw corrupt(file, "parameter " + t + " is stored as " + rows + "x" + cols + ", the architecture needs "
-                                + p.rows() + "x" + p.cols());
-                    }
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < cols; j++) {
-                            p.set(i, j, in.readFloat());
-                        }
-                    }
-                }
-                long expected = checked.getChecksum().getValue();
-                long stored = new DataInputStream(raw).readLong();
-                if (stored != expected) {
-                    throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
-                }
-                return new Loaded(model, IdMap.of(ids), header);
-            } catch (IOException | RuntimeException e) {
-                model.close();
-                throw e;
+            IdMap itemIds = IdMap.of(ids);
+            String kind = field(file, header, "kind");
+            if (kind.equals(EASE_KIND)) {
+                return readEase(file, in, header, itemIds, kernels);
             }
+            List<String> vaeKinds = Arrays.stream(ModelConfig.Kind.values()).map(Enum::name).toList();
+            if (!vaeKinds.contains(kind.toUpperCase(Locale.ROOT))) {
+                throw corrupt(file, "unknown model kind '" + kind + "' (this build reads " + String.join(", ", vaeKinds)
+                        + " and " + EASE_KIND + ")");
+            }
+            return readVae(file, in, header, itemIds, kernels);
         } catch (EOFException e) {
             throw corrupt(file, "file ends early (truncated)");
+        }
+    }
+
+    /** Fails unless the file's last 8 bytes are the CRC-32 of all bytes before them. */
+    private static void checkCrc(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long body = ch.size() - Long.BYTES;
+            if (body < MAGIC.length + Integer.BYTES) {
+                throw corrupt(file, "file ends early (truncated)");
+            }
+            CRC32 crc = new CRC32();
+            ByteBuffer buf = ByteBuffer.allocate(CHECK_BUFFER_BYTES);
+            for (long pos = 0; pos < body; ) {
+                buf.clear().limit((int) Math.min(buf.capacity(), body - pos));
+                int n = ch.read(buf, pos);
+                if (n < 0) {
+                    throw corrupt(file, "file ends early (truncated)");
+                }
+                pos += n;
+                crc.update(buf.flip());
+            }
+            ByteBuffer stored = ByteBuffer.allocate(Long.BYTES); // big-endian, as writeLong wrote it
+            while (stored.hasRemaining()) {
+                if (ch.read(stored, body + stored.position()) < 0) {
+                    throw corrupt(file, "file ends early (truncated)");
+                }
+            }
+            if (stored.getLong(0) != crc.getValue()) {
+                throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
+            }
+        }
+    }
+
+    private static LoadedVae readVae(Path file, DataInputStream in, Map<String, String> header, IdMap items,
+                                     Kernels kernels) throws IOException {
+        MultVae model = new MultVae(configFrom(file, header), items.size(), kernels);
+        try {
+            List<DenseMatrix> params = model.parameters();
+            int n = in.readInt();
+            if (n != params.size()) {
+                throw corrupt(file, n + " parameter matrices stored, the architecture has " + params.size());
+            }
+            for (int t = 0; t < n; t++) {
+                readShape(file, in, params.get(t), "parameter " + t, "the architecture needs");
+                readRows(in, params.get(t));
+            }
+            return new LoadedVae(model, items, header);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    private static LoadedEase readEase(Path file, DataInputStream in, Map<String, String> header, IdMap items,
+                                       Kernels kernels) throws IOException {
+        String weights = field(file, header, "weights");
+        if (!weights.equals(DENSE_WEIGHTS)) {
+            throw corrupt(file, "EASE weights stored as '" + weights + "', this build reads '" + DENSE_WEIGHTS + "'");
+        }
+        double lambda;
+        try {
+            lambda = Double.parseDouble(field(file, header, "lambda"));
+        } catch (NumberFormatException e) {
+            throw corrupt(file, "header field 'lambda' is not a number: '" + header.get("lambda") + "'");
+        }
+        DenseMatrix b = DenseMatrix.allocate(items.size(), items.size());
+        try {
+            readShape(file, in, b, "EASE's B", "the item count needs");
+            readRows(in, b);
+            return new LoadedEase(EaseModel.of(b, lambda, kernels), items, header);
+        } catch (IOException | RuntimeException e) {
+            b.close();
+            throw e;
+        }
+    }
+
+    /** Reads a stored matrix's rows and cols and fails unless they are {@code p}'s. */
+    private static void readShape(Path file, DataInputStream in, DenseMatrix p, String what, String needs)
+            throws IOException {
+        int rows = in.readInt();
+        int cols = in.readInt();
+        if (rows != p.rows() || cols != p.cols()) {
+            throw corrupt(file, what + " is stored as " + rows + "x" + cols + ", " + needs + " " + p.rows() + "x" + p.cols());
         }
     }
 
@@ -168,16 +327,9 @@ public final class ModelFile {
         return new IOException("model file " + file + ": " + what);
     }
 
-    private static String header(ModelConfig c, int items, Map<String, String> metadata) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("kind", c.kind().name());
-        h.put("encoderHidden", join(c.encoderHidden()));
-        h.put("latent", Integer.toString(c.latent()));
-        h.put("dropout", Double.toString(c.dropout()));
-        h.put("learningRate", Double.toString(c.learningRate()));
-        h.put("batchSize", Integer.toString(c.batchSize()));
-        h.put("weightDecay", Double.toString(c.weightDecay()));
-        h.put("seed", Long.toString(c.seed()));
+    /** The header text: {@code h} (the model's settings), the item count, then {@code metadata}. */
+    private static String headerText(Map<String, String> settings, int items, Map<String, String> metadata) {
+        Map<String, String> h = new LinkedHashMap<>(settings);
         h.put("items", Integer.toString(items));
         metadata.forEach((k, v) -> {
             if (h.containsKey(k) || k.contains("=") || k.contains("\n") || v.contains("\n")) {
@@ -219,7 +371,7 @@ public final class ModelFile {
         try {
             String hidden = field(file, h, "encoderHidden");
             int[] widths = hidden.isEmpty() ? new int[0]
-                    : java.util.Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
+                    : Arrays.stream(hidden.split(",")).mapToInt(Integer::parseInt).toArray();
             return new ModelConfig(ModelConfig.Kind.valueOf(field(file, h, "kind").toUpperCase(Locale.ROOT)), widths,
                     intField(file, h, "latent"), Double.parseDouble(field(file, h, "dropout")),
                     Double.parseDouble(field(file, h, "learningRate")), intField(file, h, "batchSize"),

@@ -17,6 +17,8 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.eval.RankingEvaluator;
 import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -68,8 +70,8 @@ class EaseMl100kTest {
         double delta = 4 * n * U_DOUBLE * (normG * normP) * normP;
 
         try (CsrMatrix x = train.toCsr(); CsrMatrix foldIn = s.test().foldIn().toCsr();
-             Ease blas = Ease.fit(x, LAMBDA, kernels("openblas"), msg -> { });
-             Ease java = Ease.fit(x, LAMBDA, kernels("java"), msg -> { })) {
+             EaseModel blas = EaseFitter.fit(x, LAMBDA, kernels("openblas"), msg -> { });
+             EaseModel java = EaseFitter.fit(x, LAMBDA, kernels("java"), msg -> { })) {
             float[] bBlas = blas.weights().toArray();
             float[] bJava = java.weights().toArray();
             float[] sBlas = blas.score(foldIn).toArray();
@@ -122,7 +124,7 @@ class EaseMl100kTest {
     void beatsPopularityOnTheTestUsers() throws IOException {
         DataSplit s = split();
         EvaluationResult ease;
-        try (CsrMatrix x = s.train().toCsr(); Ease model = Ease.fit(x, LAMBDA, kernels(null), msg -> { })) {
+        try (CsrMatrix x = s.train().toCsr(); EaseModel model = EaseFitter.fit(x, LAMBDA, kernels(null), msg -> { })) {
             ease = model.evaluate(s.test());
         }
         int[] counts = s.train().itemCounts();

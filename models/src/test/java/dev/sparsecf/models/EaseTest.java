@@ -3,6 +3,7 @@ package dev.sparsecf.models;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static dev.sparsecf.testing.ErrorBounds.gamma;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.eval.Metric;
@@ -19,19 +21,32 @@ import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.Edge;
+import dev.sparsecf.models.ease.FitReport;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Lambdas;
+import dev.sparsecf.models.ease.Precision;
+import dev.sparsecf.models.ease.Selection;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link Ease} on small random data against a dense double-precision EASE computed here, and its argument checks. */
+/** {@link EaseFitter} and {@link EaseModel} on small random data against a dense double-precision EASE computed here, and its argument checks. */
 class EaseTest {
 
 
@@ -55,8 +70,8 @@ class EaseTest {
     }
 
     static Stream<Arguments> backends() {
-        return Stream.of(Arguments.of("java", Ease.Precision.FLOAT64), Arguments.of("openblas", Ease.Precision.FLOAT64),
-                Arguments.of("openblas", Ease.Precision.FLOAT32));
+        return Stream.of(Arguments.of("java", Precision.FLOAT64), Arguments.of("openblas", Precision.FLOAT64),
+                Arguments.of("openblas", Precision.FLOAT32));
     }
 
     /** 57 users x 31 items, about 30% dense; item 4 is never clicked and user 6 clicks nothing. */
@@ -78,16 +93,16 @@ class EaseTest {
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("backends")
-    void matchesDenseDoubleEase(String blas, Ease.Precision precision) {
+    void matchesDenseDoubleEase(String blas, Precision precision) {
         double lambda = 2.5;
-        try (CsrMatrix x = tinyClicks(7); Ease ease = Ease.fit(x, lambda, precision, kernels(blas), msg -> { })) {
+        try (CsrMatrix x = tinyClicks(7); EaseModel ease = EaseFitter.fit(x, lambda, precision, kernels(blas), msg -> { })) {
             DenseEase ref = DenseEase.fit(x, lambda);
             int n = x.cols();
             // The computed inverse (Cholesky based) and the reference (Gauss-Jordan) are each within
             // 4 n u kappa ||P|| of P in every element (normwise bound, Higham 14.1-14.4), u of the precision the
             // inverse ran in, the reference's in double. B_ij = -P_ij / P_jj then moves by at most
             // delta (1 + |B_ij|) / (P_jj - delta); the float32 store and the double scaling add u_f and 2 u_d.
-            double u = precision == Ease.Precision.FLOAT32 ? U_FLOAT : U_DOUBLE;
+            double u = precision == Precision.FLOAT32 ? U_FLOAT : U_DOUBLE;
             double delta = 4 * n * (u + U_DOUBLE) * ref.kappa() * ref.normP();
             DenseMatrix b = ease.weights();
             assertEquals(n, b.rows());
@@ -108,8 +123,8 @@ class EaseTest {
 
     @ParameterizedTest(name = "{0}, {1}")
     @MethodSource("backends")
-    void diagonalIsZeroAndUnclickedItemsGetNoWeight(String blas, Ease.Precision precision) {
-        try (CsrMatrix x = tinyClicks(11); Ease ease = Ease.fit(x, 0.5, precision, kernels(blas), msg -> { })) {
+    void diagonalIsZeroAndUnclickedItemsGetNoWeight(String blas, Precision precision) {
+        try (CsrMatrix x = tinyClicks(11); EaseModel ease = EaseFitter.fit(x, 0.5, precision, kernels(blas), msg -> { })) {
             DenseMatrix b = ease.weights();
             for (int i = 0; i < b.rows(); i++) {
                 assertEquals(0f, b.get(i, i), "B[" + i + "][" + i + "]");
@@ -127,7 +142,7 @@ class EaseTest {
     void lambdaMustBePositiveAndFinite(double lambda) {
         try (CsrMatrix x = tinyClicks(1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, lambda, kernels("java"), msg -> { }));
+                    () -> EaseFitter.fit(x, lambda, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().startsWith("EASE: lambda must be a positive finite number"), e.getMessage());
             assertTrue(e.getMessage().endsWith("got " + lambda), e.getMessage());
         }
@@ -137,7 +152,7 @@ class EaseTest {
     void weightedInputIsRejected() {
         try (CsrMatrix x = CsrMatrix.builder(3).addRow(new int[] {0, 2}, new float[] {1f, 4f}).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, 1, kernels("java"), msg -> { }));
+                    () -> EaseFitter.fit(x, 1, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().startsWith("EASE: X must be binary"), e.getMessage());
         }
     }
@@ -146,7 +161,7 @@ class EaseTest {
     void float32NeedsOpenBlas() {
         try (CsrMatrix x = tinyClicks(1)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Ease.fit(x, 1, Ease.Precision.FLOAT32, kernels("java"), msg -> { }));
+                    () -> EaseFitter.fit(x, 1, Precision.FLOAT32, kernels("java"), msg -> { }));
             assertTrue(e.getMessage().contains("float32 factorisation needs OpenBLAS"), e.getMessage());
         }
     }
@@ -154,12 +169,12 @@ class EaseTest {
     @Test
     void progressNamesEveryPhase() {
         List<String> lines = new ArrayList<>();
-        try (CsrMatrix x = tinyClicks(3); Ease ease = Ease.fit(x, 1, kernels("java"), lines::add)) {
+        try (CsrMatrix x = tinyClicks(3); EaseModel ease = EaseFitter.fit(x, 1, kernels("java"), lines::add)) {
             String all = String.join("\n", lines);
             for (String phase : new String[] {"Gram", "factorise+invert", "B written", "off-heap peak"}) {
                 assertTrue(all.contains(phase), phase + " in:\n" + all);
             }
-            Ease.FitReport r = ease.report();
+            FitReport r = ease.report().orElseThrow();
             assertEquals(31, r.items());
             assertEquals(57, r.users());
             // one 31 x 32 double buffer plus B: 31 rows of 32 floats
@@ -170,7 +185,7 @@ class EaseTest {
 
     @Test
     void scoresAreTheSumOfTheClickedItemsRowsOfB() {
-        try (CsrMatrix x = tinyClicks(5); Ease ease = Ease.fit(x, 3, kernels("java"), msg -> { })) {
+        try (CsrMatrix x = tinyClicks(5); EaseModel ease = EaseFitter.fit(x, 3, kernels("java"), msg -> { })) {
             DenseMatrix b = ease.weights();
             int n = x.cols();
             for (int rows : new int[] {x.rows(), 3, x.rows()}) { // shrink and regrow: the buffer is reused
@@ -207,11 +222,28 @@ class EaseTest {
     @Test
     void closedModelCannotScore() {
         try (CsrMatrix x = tinyClicks(2)) {
-            Ease ease = Ease.fit(x, 1, kernels("java"), msg -> { });
+            EaseModel ease = EaseFitter.fit(x, 1, kernels("java"), msg -> { });
             ease.close();
             ease.close(); // idempotent
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> ease.score(x));
             assertEquals("EASE model is closed", e.getMessage());
+        }
+    }
+
+    @Test
+    void modelFileHoldsBAndLambda(@TempDir Path dir) throws IOException {
+        Kernels kernels = kernels("java");
+        Path file = dir.resolve("ease.sparsecf");
+        try (CsrMatrix x = tinyClicks(9); EaseModel ease = EaseFitter.fit(x, 2.5, kernels, msg -> { })) {
+            ModelFile.save(ease, IdMap.range(x.cols()), Map.of("dataset", "tiny"), file, false);
+            try (ModelFile.LoadedEase loaded = (ModelFile.LoadedEase) ModelFile.load(file, kernels)) {
+                assertEquals(2.5, loaded.model().lambda());
+                assertEquals(Optional.empty(), loaded.model().report(), "a loaded model was not fitted here");
+                assertEquals("tiny", loaded.metadata().get("dataset"));
+                assertEquals(IdMap.range(x.cols()), loaded.items());
+                assertArrayEquals(ease.weights().toArray(), loaded.model().weights().toArray());
+                assertArrayEquals(ease.topK(x, 5), loaded.model().topK(x, 5));
+            }
         }
     }
 
@@ -231,8 +263,8 @@ class EaseTest {
         DataSplit split = smallSplit();
         for (double[] lambdas : new double[][] {{1, 40, 2_000}, {2_000, 40, 1}}) {
             List<String> log = new ArrayList<>();
-            Ease.Selection sel = Ease.fitAndSelect(split, lambdas, 0, kernels("java"), log::add);
-            try (Ease model = sel.model()) {
+            Selection sel = LambdaSearch.fitAndSelect(split, lambdas, 0, kernels("java"), log::add);
+            try (EaseModel model = sel.model()) {
                 assertEquals(lambdas.length, sel.candidates().size());
                 for (int t = 0; t < lambdas.length; t++) {
                     assertEquals(lambdas[t], sel.candidates().get(t).lambda());
@@ -245,7 +277,7 @@ class EaseTest {
                         String.join("\n", log));
                 // the Java kernels are deterministic, so a refit reproduces the validation scores exactly
                 assertEquals(sel.validationNdcg(),
-                        model.evaluate(split.validation(), Ease.SELECTION_K).mean(Metric.NDCG, Ease.SELECTION_K));
+                        model.evaluate(split.validation(), LambdaSearch.SELECTION_K).mean(Metric.NDCG, LambdaSearch.SELECTION_K));
             }
         }
     }
@@ -263,9 +295,9 @@ class EaseTest {
         DataSplit split = smallSplit();
         for (double[] grid : new double[][] {{0.1, 0.3}, {3e4, 1e4}}) {
             List<String> log = new ArrayList<>();
-            Ease.Selection sel = Ease.fitAndSelect(split, grid, edgeSteps, kernels("java"), log::add);
-            try (Ease model = sel.model()) {
-                List<Ease.Candidate> tried = sel.candidates();
+            Selection sel = LambdaSearch.fitAndSelect(split, grid, edgeSteps, kernels("java"), log::add);
+            try (EaseModel model = sel.model()) {
+                List<Candidate> tried = sel.candidates();
                 String what = edgeSteps + " steps past " + Arrays.toString(grid) + ": " + tried;
                 boolean up = grid[0] < 1;
                 assertEquals(up ? Math.min(edgeSteps, 4) : Math.min(edgeSteps, 1), tried.size() - grid.length, what);
@@ -279,9 +311,9 @@ class EaseTest {
                 // a two-lambda grid alone always ends at an edge
                 boolean atEdge = up || edgeSteps == 0;
                 assertEquals(atEdge, sel.atEdge(), what);
-                Optional<Ease.Edge> edgeExpected = atEdge ? Optional.of(up ? Ease.Edge.LARGEST : Ease.Edge.SMALLEST) : Optional.empty();
+                Optional<Edge> edgeExpected = atEdge ? Optional.of(up ? Edge.LARGEST : Edge.SMALLEST) : Optional.empty();
                 assertEquals(edgeExpected, sel.edge(), what);
-                assertEquals(edgeExpected.map(e -> "EASE: warning: the chosen lambda " + Ease.formatLambda(sel.lambda())
+                assertEquals(edgeExpected.map(e -> "EASE: warning: the chosen lambda " + Lambdas.format(sel.lambda())
                                 + " is the " + e + " tried").orElse(null),
                         log.stream().filter(l -> l.startsWith("EASE: warning: ")).findFirst()
                                 .map(l -> l.substring(0, l.indexOf(" tried") + " tried".length())).orElse(null),
@@ -292,7 +324,7 @@ class EaseTest {
     }
 
     /** The first candidate with the largest validation NDCG is the chosen one; returns its index. */
-    private static int checkChosenIsTheFirstBest(Ease.Selection sel) {
+    private static int checkChosenIsTheFirstBest(Selection sel) {
         int best = 0;
         for (int t = 1; t < sel.candidates().size(); t++) {
             if (sel.candidates().get(t).validationNdcg() > sel.candidates().get(best).validationNdcg()) {
@@ -306,30 +338,30 @@ class EaseTest {
 
     @Test
     void lambdasPrintAsShortAsTheyAreExact() {
-        assertEquals("100", Ease.formatLambda(100));
-        assertEquals("12.5", Ease.formatLambda(12.5));
-        assertEquals("6.25", Ease.formatLambda(6.25));
-        assertEquals("0.1", Ease.formatLambda(0.1));
-        assertEquals("1111.111111111111", Ease.formatLambda(1e4 / 9));
-        assertEquals("NaN", Ease.formatLambda(Double.NaN));
+        assertEquals("100", Lambdas.format(100));
+        assertEquals("12.5", Lambdas.format(12.5));
+        assertEquals("6.25", Lambdas.format(6.25));
+        assertEquals("0.1", Lambdas.format(0.1));
+        assertEquals("1111.111111111111", Lambdas.format(1e4 / 9));
+        assertEquals("NaN", Lambdas.format(Double.NaN));
     }
 
     @Test
     void oneLambdaIsUsedAsGivenAndBadGridsFailBeforeAnyFit() {
         DataSplit split = smallSplit();
-        Ease.Selection sel = Ease.fitAndSelect(split, new double[] {1e5}, 4, kernels("java"), msg -> { });
-        try (Ease model = sel.model()) {
+        Selection sel = LambdaSearch.fitAndSelect(split, new double[] {1e5}, 4, kernels("java"), msg -> { });
+        try (EaseModel model = sel.model()) {
             assertEquals(1, sel.candidates().size());
             assertEquals(1e5, model.lambda());
             assertFalse(sel.atEdge());
         }
         List<String> log = new ArrayList<>();
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> Ease.fitAndSelect(split, new double[] {100, -1}, 0, kernels("java"), log::add));
+                () -> LambdaSearch.fitAndSelect(split, new double[] {100, -1}, 0, kernels("java"), log::add));
         assertEquals("EASE: every lambda must be a positive finite number, got -1.0", bad.getMessage());
         assertEquals(List.of(), log, "nothing is fitted before the grid is checked");
         IllegalArgumentException steps = assertThrows(IllegalArgumentException.class,
-                () -> Ease.fitAndSelect(split, new double[] {100}, -1, kernels("java"), log::add));
+                () -> LambdaSearch.fitAndSelect(split, new double[] {100}, -1, kernels("java"), log::add));
         assertEquals("EASE: the steps past the grid's edge must be >= 0, got -1", steps.getMessage());
     }
 

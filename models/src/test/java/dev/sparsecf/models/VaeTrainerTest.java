@@ -158,7 +158,7 @@ class VaeTrainerTest {
             ModelFile.save(model, split.items(), Map.of("dataset", "synthetic-test"), file, false);
             assertThrows(java.nio.file.FileAlreadyExistsException.class,
                     () -> ModelFile.save(model, split.items(), Map.of(), file, false), "never overwrites silently");
-            try (ModelFile.Loaded loaded = ModelFile.load(file, kernels)) {
+            try (ModelFile.LoadedVae loaded = (ModelFile.LoadedVae) ModelFile.load(file, kernels)) {
                 assertEquals(model.config(), loaded.model().config());
                 assertEquals("synthetic-test", loaded.metadata().get("dataset"));
                 IdMap items = loaded.items();

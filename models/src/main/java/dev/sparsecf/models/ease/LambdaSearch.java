@@ -1,0 +1,160 @@
+package dev.sparsecf.models.ease;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.eval.Metric;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.Kernels;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.DoubleStream;
+
+/**
+ * EASE's lambda chosen on validation users: {@link #fitAndSelect} fits a grid, searches past its edge while that
+ * improves, and keeps the best. An instance holds one search's candidates and the model of the last one tried (the
+ * only one kept).
+ */
+public final class LambdaSearch implements AutoCloseable {
+
+    /**
+     * Default bound on {@link #fitAndSelect}'s steps past the grid's edge: with a 1-2-5 grid from 100, four steps
+     * reach 6.25, a 16th of the smallest given value.
+     */
+    public static final int DEFAULT_EDGE_STEPS = 4;
+
+    /** The cut-off of the validation metric lambda is chosen by (NDCG@100, as Steck and Liang et al. report). */
+    public static final int SELECTION_K = 100;
+
+    private final DataSplit split;
+    private final Precision precision;
+    private final Kernels kernels;
+    private final Consumer<String> log;
+    private final List<Candidate> candidates = new ArrayList<>();
+    private EaseModel last;
+    private int best = -1;
+
+    private LambdaSearch(DataSplit split, Precision precision, Kernels kernels, Consumer<String> log) {
+        this.split = split;
+        this.precision = precision;
+        this.kernels = kernels;
+        this.log = log;
+    }
+
+    /** {@link #fitAndSelect(DataSplit, double[], int, Precision, Kernels, Consumer)} in float64. */
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Kernels kernels,
+                                         Consumer<String> log) {
+        return fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, kernels, log);
+    }
+
+    /**
+     * Fits on the training users for each lambda and keeps the one with the best validation NDCG@{@value #SELECTION_K}
+     * (the first on ties), as in Liang et al.'s and Steck's protocol: the held-out validation users are never
+     * trained on, their fold-in rows are scored. If the best of two or more distinct lambdas is the smallest (or the
+     * largest), the search goes on past that edge, each step by the ratio of the grid's two outermost lambdas there
+     * (100, 200, ... goes on to 50, 25, ...), until a step is no better or {@code edgeSteps} steps are taken; if the
+     * best is still at the edge then, the log says so. At most one model is in memory while fitting; the chosen one
+     * is fitted again at the end unless it was the last one tried.
+     *
+     * @throws IllegalArgumentException as {@link #check}, or if the validation set has no evaluated users
+     */
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
+                                         Kernels kernels, Consumer<String> log) {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(log, "log");
+        check(lambdas, edgeSteps);
+        if (split.validation().evaluatedUsers() == 0) {
+            throw new IllegalArgumentException("EASE: the validation set has no users with evaluation items, so lambda"
+                    + " cannot be chosen: " + split.summary());
+        }
+        LambdaSearch search = new LambdaSearch(split, precision, kernels, log);
+        try (search; CsrMatrix train = split.train().toCsr()) {
+            for (double lambda : lambdas) {
+                search.tryLambda(train, lambda);
+            }
+            double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
+            int n = grid.length;
+            for (int step = 0; step < edgeSteps && n >= 2; step++) {
+                double chosen = search.best().lambda();
+                Optional<Edge> edge = Edge.of(chosen, search.candidates);
+                if (edge.isEmpty()) {
+                    break;
+                }
+                double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
+                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s",
+                        Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
+                search.tryLambda(train, next);
+            }
+            Selection selection = search.select(train);
+            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda"
+                            + " %s is the %s tried, so the validation optimum may lie beyond it; allow more edge steps or"
+                            + " widen the grid", Lambdas.format(selection.lambda()), edge)));
+            return selection;
+        }
+    }
+
+    /**
+     * Checks {@link #fitAndSelect}'s grid and edge steps, so that a caller can reject them before hours of other
+     * work (and {@code fitAndSelect} before fitting any lambda: a fit would only find a bad one in turn).
+     *
+     * @throws IllegalArgumentException if {@code lambdas} is empty or holds a lambda that is not positive and
+     *                                  finite, or {@code edgeSteps} is negative
+     */
+    public static void check(double[] lambdas, int edgeSteps) {
+        Objects.requireNonNull(lambdas, "lambdas");
+        if (lambdas.length == 0) {
+            throw new IllegalArgumentException("EASE: no lambda to choose from");
+        }
+        for (double lambda : lambdas) {
+            if (!(lambda > 0) || Double.isInfinite(lambda)) {
+                throw new IllegalArgumentException("EASE: every lambda must be a positive finite number, got " + lambda);
+            }
+        }
+        if (edgeSteps < 0) {
+            throw new IllegalArgumentException("EASE: the steps past the grid's edge must be >= 0, got " + edgeSteps);
+        }
+    }
+
+    private void tryLambda(CsrMatrix train, double lambda) {
+        close(); // frees the previous model before the next fit allocates its own
+        last = EaseFitter.fit(train, lambda, precision, kernels, msg -> { });
+        double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
+        candidates.add(new Candidate(lambda, ndcg));
+        if (best < 0 || ndcg > best().validationNdcg()) {
+            best = candidates.size() - 1;
+        }
+        log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", Lambdas.format(lambda),
+                SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
+                best == candidates.size() - 1 ? " (best so far)" : ""));
+    }
+
+    private Candidate best() {
+        return candidates.get(best);
+    }
+
+    /** The selection; its model is the last one fitted if that is the best, else the best fitted again. */
+    private Selection select(CsrMatrix train) {
+        EaseModel model;
+        if (best == candidates.size() - 1) {
+            model = last;
+            last = null;
+        } else {
+            close();
+            log.accept("EASE: refitting the chosen lambda " + Lambdas.format(best().lambda()));
+            // quiet like every fit of the search: the line above announces it
+            model = EaseFitter.fit(train, best().lambda(), precision, kernels, msg -> { });
+        }
+        return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
+    }
+
+    /** Frees the last model tried unless the selection took it. */
+    @Override
+    public void close() {
+        if (last != null) {
+            last.close();
+            last = null;
+        }
+    }
+}
