@@ -118,9 +118,19 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
         return BetaStudyStats.paired(diffs);
     }
 
+    /** A over B by activity quintile, quintiles 1..5 in order (null where not enough data): one Holm family. */
+    List<Paired> pairedByQuintile(String a, String b) {
+        List<Paired> out = new ArrayList<>();
+        for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
+            out.add(paired(a, b, q));
+        }
+        return out;
+    }
+
     /**
-     * Holm-adjusted p of {@code variant} against the chosen constant beta, the family being every non-constant
-     * variant compared with it on all users (the paired table); NaN when {@code variant} is not in it.
+     * Holm-adjusted seed-level p of {@code variant} against the chosen constant beta, the family being every non-constant
+     * variant compared with it on all users (the paired table); NaN when {@code variant} is not in it or has no
+     * seed-level test.
      */
     double holmP(String variant) {
         if (bestConstant == null) {

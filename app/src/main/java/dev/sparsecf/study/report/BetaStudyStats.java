@@ -1,10 +1,12 @@
 package dev.sparsecf.study.report;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.commons.statistics.distribution.TDistribution;
 
-/** The statistics of the beta-study report: means with standard errors, paired per-user tests, activity quintiles. */
+/** The beta-study report's statistics: means with SEs, paired tests at the seed and user level, Holm, quintiles. */
 public final class BetaStudyStats {
 
     /** The number of activity groups of test users. */
@@ -18,11 +20,18 @@ public final class BetaStudyStats {
     }
 
     /**
-     * A paired difference A - B over test users: per seed the mean of the per-user differences and its standard
-     * error; seeds combined as the mean of the per-seed means with SE sqrt(sum SE_s^2) / seeds; {@code p} is the
-     * two-sided normal p-value of diff / se.
+     * A paired difference A - B over test users: {@code diff} is the mean over seeds of each seed's mean per-user
+     * difference. Primary, seed level: the one-sample t-test of those per-seed means ({@code seedSe} their standard
+     * error, df = seeds - 1, two-sided {@code seedP}); NaN for both with one seed. Secondary, user level: the seeds as
+     * fixed effects, SE sqrt(sum SE_s^2) / seeds of the per-seed SEs over users, two-sided normal {@code userP}; it
+     * leaves the training noise between seeds out.
      */
-    record Paired(double diff, double se, double p, int seeds, int users) {
+    record Paired(double diff, double seedSe, double seedP, double userSe, double userP, int seeds, int users) {
+
+        /** Whether there is a seed-level test: it needs two seeds or more. */
+        boolean seedTested() {
+            return seeds > 1;
+        }
     }
 
     /**
@@ -41,38 +50,45 @@ public final class BetaStudyStats {
     }
 
     /**
-     * The paired test of per-user differences, one array per seed; seeds with fewer than two users are left out,
+     * The paired tests of per-user differences, one array per seed; seeds with fewer than two users are left out,
      * and null is returned when none remains.
      */
     static Paired paired(List<double[]> diffsBySeed) {
-        double sum = 0;
+        List<Double> seedMeans = new ArrayList<>();
         double var = 0;
-        int seeds = 0;
         int users = 0;
         for (double[] d : diffsBySeed) {
             if (d.length < 2) {
                 continue;
             }
-            sum += mean(d);
+            seedMeans.add(mean(d));
             var += sampleVariance(d) / d.length;
-            seeds++;
             users += d.length;
         }
+        int seeds = seedMeans.size();
         if (seeds == 0) {
             return null;
         }
-        double diff = sum / seeds;
-        double se = Math.sqrt(var) / seeds;
-        return new Paired(diff, se, twoSidedP(diff, se), seeds, users);
+        double[] means = toArray(seedMeans);
+        double diff = mean(means);
+        double userSe = Math.sqrt(var) / seeds;
+        double seedSe = seeds > 1 ? standardError(means) : Double.NaN;
+        double seedP = seeds > 1 ? twoSidedTP(diff, seedSe, seeds - 1) : Double.NaN;
+        return new Paired(diff, seedSe, seedP, userSe, twoSidedP(diff, userSe), seeds, users);
     }
 
-    /** Holm-adjusted p of each comparison that is not null, adjusted over those; NaN for the nulls; input order. */
+    /**
+     * Holm-adjusted seed-level p of each comparison that has one, adjusted over those; NaN for the others (null, or
+     * one seed); input order.
+     */
     static double[] holm(List<Paired> comparisons) {
-        double[] adjusted = holm(toArray(comparisons.stream().filter(c -> c != null).map(Paired::p).toList()));
+        double[] adjusted = holm(toArray(comparisons.stream().filter(c -> c != null && c.seedTested())
+                .map(Paired::seedP).toList()));
         double[] out = new double[comparisons.size()];
         int k = 0;
         for (int i = 0; i < out.length; i++) {
-            out[i] = comparisons.get(i) == null ? Double.NaN : adjusted[k++];
+            Paired c = comparisons.get(i);
+            out[i] = c == null || !c.seedTested() ? Double.NaN : adjusted[k++];
         }
         return out;
     }
@@ -95,6 +111,17 @@ public final class BetaStudyStats {
             adjusted[order[j]] = running;
         }
         return adjusted;
+    }
+
+    /**
+     * The two-sided p-value of an estimate {@code diff} with standard error {@code se} under Student's t with
+     * {@code df} degrees of freedom (1 when both are 0, 0 for a nonzero diff without spread).
+     */
+    static double twoSidedTP(double diff, double se, int df) {
+        if (se == 0) {
+            return diff == 0 ? 1 : 0;
+        }
+        return 2 * TDistribution.of(df).survivalProbability(Math.abs(diff / se));
     }
 
     /** The two-sided p-value of a normal estimate {@code diff} with standard error {@code se} (1 when both are 0). */

@@ -8,6 +8,7 @@ import static dev.sparsecf.study.report.ReportText.latent;
 import static dev.sparsecf.study.report.ReportText.num;
 import static dev.sparsecf.study.report.ReportText.pValue;
 import static dev.sparsecf.study.report.ReportText.param;
+import static dev.sparsecf.study.report.ReportText.seedP;
 import static dev.sparsecf.study.report.ReportText.verdict;
 
 import dev.sparsecf.render.MarkdownTable;
@@ -61,16 +62,21 @@ final class DatasetTables {
         }
     }
 
-    /** Every other variant A against the best constant beta B, paired over test users, Holm-adjusted. */
+    /**
+     * Every other variant A against the best constant beta B: the seed-level test, Holm-adjusted over the table, and
+     * beside it the per-user paired test (secondary).
+     */
     static void paired(StringBuilder md, Analysis a) {
         Summary best = a.bestConstant();
         if (best == null) {
             md.append(NOT_ENOUGH).append(": no constant-beta cell finished.\n");
             return;
         }
-        md.append("A − B on NDCG@100 with B = ").append(best.variant().id()).append(" (the best constant beta).\n\n");
-        MarkdownTable.header(md, "lrrrrrl", "A", "NDCG@100 A − B", "p", "Holm p", "seeds", "paired users",
-                "verdict (Holm p)");
+        md.append("A − B on NDCG@100 with B = ").append(best.variant().id()).append(" (the best constant beta). "
+                + "Primary: the t-test of the per-seed mean differences (± SE across seeds, df = seeds − 1), "
+                + "Holm-adjusted over this table; secondary: the per-user paired test (seeds as fixed effects).\n\n");
+        MarkdownTable.header(md, "lrrrlrrrr", "A", "NDCG@100 A − B", "p (seed level)", "Holm p",
+                "verdict (seed-level Holm p)", "± SE over users", "p per user (secondary)", "seeds", "paired users");
         for (Summary s : a.summaries()) {
             if (s.variant().family().equals("constant")) {
                 continue; // constants against the best one are the flatness table
@@ -78,12 +84,12 @@ final class DatasetTables {
             Paired p = s.done() ? a.paired(s.variant().id(), best.variant().id(), 0) : null;
             if (p == null) {
                 String why = s.done() ? NOT_ENOUGH : PENDING;
-                MarkdownTable.row(md, s.variant().id(), why, null, null, null, null, why);
+                MarkdownTable.row(md, s.variant().id(), why, null, null, why, null, null, null, null);
             } else {
                 double holm = a.holmP(s.variant().id());
-                MarkdownTable.row(md, s.variant().id(), diff(p), pValue(p.p()), pValue(holm),
-                        String.valueOf(p.seeds()), String.format(Locale.ROOT, "%,d", p.users()),
-                        verdict(holm, p.diff(), "A", "B"));
+                MarkdownTable.row(md, s.variant().id(), diff(p), seedP(p), p.seedTested() ? pValue(holm) : null,
+                        verdict(p, holm, "A", "B"), num(p.userSe(), 4), pValue(p.userP()),
+                        String.valueOf(p.seeds()), String.format(Locale.ROOT, "%,d", p.users()));
             }
         }
     }
@@ -106,8 +112,11 @@ final class DatasetTables {
         List<String> header = new ArrayList<>(List.of("quintile"));
         shown.forEach(s -> header.add(s.variant().id()));
         if (gain) {
-            header.addAll(List.of(low.variant().id() + " − " + high.variant().id(), "p"));
+            header.addAll(List.of(low.variant().id() + " − " + high.variant().id(), "p (seed level)",
+                    "Holm p (5 quintiles)", "p per user (secondary)"));
         }
+        List<Paired> byQuintile = gain ? a.pairedByQuintile(low.variant().id(), high.variant().id()) : List.of();
+        double[] holm = BetaStudyStats.holm(byQuintile);
         MarkdownTable.header(md, "l" + "r".repeat(header.size() - 1), header);
         for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
             List<String> row = new ArrayList<>(List.of(String.valueOf(q)));
@@ -116,9 +125,11 @@ final class DatasetTables {
                 row.add(e.n() == 0 ? PENDING : estimate(e, 4));
             }
             if (gain) {
-                Paired p = a.paired(low.variant().id(), high.variant().id(), q);
+                Paired p = byQuintile.get(q - 1);
                 row.add(p == null ? NOT_ENOUGH : diff(p));
-                row.add(p == null ? "" : pValue(p.p()));
+                row.add(p == null ? "" : seedP(p));
+                row.add(p == null || !p.seedTested() ? "" : pValue(holm[q - 1]));
+                row.add(p == null ? "" : pValue(p.userP()));
             }
             MarkdownTable.row(md, row);
         }

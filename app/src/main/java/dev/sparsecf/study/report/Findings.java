@@ -1,13 +1,15 @@
 package dev.sparsecf.study.report;
 
 import dev.sparsecf.study.StudyProtocol;
-import static dev.sparsecf.study.report.ReportText.ALPHA;
+import static dev.sparsecf.study.report.ReportText.EXPLORATORY;
 import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
 import static dev.sparsecf.study.report.ReportText.diff;
 import static dev.sparsecf.study.report.ReportText.estimate;
 import static dev.sparsecf.study.report.ReportText.num;
 import static dev.sparsecf.study.report.ReportText.pValue;
 import static dev.sparsecf.study.report.ReportText.param;
+import static dev.sparsecf.study.report.ReportText.perUser;
+import static dev.sparsecf.study.report.ReportText.seedP;
 import static dev.sparsecf.study.report.ReportText.seeds;
 import static dev.sparsecf.study.report.ReportText.verdict;
 
@@ -110,21 +112,26 @@ final class Findings {
             return;
         }
         Map<String, List<Integer>> verdicts = new LinkedHashMap<>();
+        List<Paired> byQuintile = a.pairedByQuintile(low.variant().id(), high.variant().id());
+        double[] holm = BetaStudyStats.holm(byQuintile);
         for (int q = 1; q <= BetaStudyStats.QUINTILES; q++) {
-            Paired p = a.paired(low.variant().id(), high.variant().id(), q);
-            String v = p == null ? NOT_ENOUGH : p.p() >= ALPHA ? "no significant difference"
-                    : p.diff() > 0 ? "beta " + param(low.variant().param()) + " better"
-                    : "beta " + param(high.variant().param()) + " better";
+            Paired p = byQuintile.get(q - 1);
+            String v = p == null ? NOT_ENOUGH : verdict(p, holm[q - 1], "beta " + param(low.variant().param()),
+                    "beta " + param(high.variant().param()));
             verdicts.computeIfAbsent(v, k -> new ArrayList<>()).add(q);
         }
         md.append("- Which users gain from a lower or higher beta (").append(low.variant().id()).append(" vs ")
-                .append(high.variant().id()).append(" by activity quintile, 1 = least active): ")
+                .append(high.variant().id()).append(" by activity quintile, 1 = least active; seed-level tests, "
+                        + "Holm over the 5 quintiles): ")
                 .append(verdicts.entrySet().stream().map(e -> e.getKey() + " in quintile"
                         + (e.getValue().size() > 1 ? "s " : " ") + e.getValue().stream().map(String::valueOf)
                         .collect(Collectors.joining(", "))).collect(Collectors.joining("; "))).append(".\n");
     }
 
-    /** "A vs B: diff ± se (p, seeds, users): verdict", or why it cannot be said. */
+    /**
+     * "A vs B: diff ± SE over seeds (seed-level p, df, Holm or exploratory; per-user SE and p; seeds, users):
+     * verdict", or why it cannot be said; Holm applies against the chosen constant beta, the rest is exploratory.
+     */
     private static String comparison(Analysis a, Summary x, Summary y) {
         String head = x.variant().id() + " vs " + (y == null ? "the best constant beta" : y.variant().id()) + ": ";
         if (y == null) {
@@ -134,10 +141,14 @@ final class Findings {
         if (p == null) {
             return head + NOT_ENOUGH + " (no seed with per-user rows of both)";
         }
-        double holm = y == a.bestConstant() ? a.holmP(x.variant().id()) : Double.NaN;
-        return head + String.format(Locale.ROOT, "NDCG@100 %s (p %s%s, %s, %,d paired users): %s", diff(p),
-                pValue(p.p()), Double.isNaN(holm) ? "" : ", Holm " + pValue(holm), seeds(p.seeds()), p.users(),
-                verdict(Double.isNaN(holm) ? p.p() : holm, p.diff(), x.variant().id(), y.variant().id()));
+        boolean family = y == a.bestConstant();
+        double adjusted = family ? a.holmP(x.variant().id()) : p.seedP();
+        String seedLevel = !p.seedTested() ? "no seed-level test"
+                : "seed-level p " + seedP(p) + ", " + (family ? "Holm " + pValue(adjusted) : EXPLORATORY);
+        String verdict = verdict(p, adjusted, x.variant().id(), y.variant().id());
+        return head + String.format(Locale.ROOT, "NDCG@100 %s (%s; %s; %s, %,d paired users): %s", diff(p),
+                seedLevel, perUser(p), seeds(p.seeds()), p.users(),
+                family || !p.seedTested() ? verdict : verdict + ", " + EXPLORATORY);
     }
 
     /**

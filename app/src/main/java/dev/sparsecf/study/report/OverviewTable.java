@@ -1,6 +1,8 @@
 package dev.sparsecf.study.report;
 
+import static dev.sparsecf.study.report.ReportText.EXPLORATORY;
 import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
+import static dev.sparsecf.study.report.ReportText.NO_SEED_TEST;
 import static dev.sparsecf.study.report.ReportText.NOT_RUN;
 import static dev.sparsecf.study.report.ReportText.PENDING;
 import static dev.sparsecf.study.report.ReportText.estimate;
@@ -25,7 +27,8 @@ final class OverviewTable {
     /** Appends the overview section of {@code analyses}. */
     static void append(StringBuilder md, List<Analysis> analyses, Study study) {
         md.append("## Overview\n\n");
-        md.append("Differences are test NDCG@100 against the constant beta chosen on validation (Holm-adjusted p). "
+        md.append("Differences are test NDCG@100 against the constant beta chosen on validation (seed-level p, "
+                + "Holm-adjusted within each dataset; any comparison across datasets is " + EXPLORATORY + "). "
                 + "Budget: the planned epochs, and how many Mult-VAE/DAE cells had their best epoch late in it (still "
                 + "improving). The sections below have the details.\n\n");
         MarkdownTable.header(md, "lrlrrlllllr", "dataset", "cells", "budget", "chosen beta", "NDCG@100",
@@ -64,7 +67,7 @@ final class OverviewTable {
         return versusChosen(a, Selection.selected(a.families(families)));
     }
 
-    /** {@code x} − the chosen constant beta in a table cell: "id +0.0033 (0.052)", or why there is none. */
+    /** {@code x} − the chosen constant beta in a table cell: "id +0.0033 (0.052)" (seed-level Holm p), or why not. */
     private static String versusChosen(Analysis a, Summary x) {
         if (x == null || !x.done()) {
             return PENDING;
@@ -74,6 +77,6 @@ final class OverviewTable {
             return NOT_ENOUGH;
         }
         return x.variant().id() + " " + String.format(Locale.ROOT, "%+.4f", p.diff()) + " ("
-                + pValue(a.holmP(x.variant().id())) + ")";
+                + (p.seedTested() ? pValue(a.holmP(x.variant().id())) : NO_SEED_TEST) + ")";
     }
 }

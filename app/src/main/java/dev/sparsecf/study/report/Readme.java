@@ -1,9 +1,11 @@
 package dev.sparsecf.study.report;
 
 import static dev.sparsecf.study.report.ReportText.ALPHA;
+import static dev.sparsecf.study.report.ReportText.EXPLORATORY;
 import static dev.sparsecf.study.report.ReportText.NOT_APPLICABLE;
 import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
 import static dev.sparsecf.study.report.ReportText.NOT_RUN;
+import static dev.sparsecf.study.report.ReportText.NO_SEED_TEST;
 import static dev.sparsecf.study.report.ReportText.PENDING;
 
 import dev.sparsecf.study.report.BetaStudyData.Study;
@@ -30,12 +32,20 @@ final class Readme {
         md.append("- Metrics are on the test users at the validation-selected epoch. `a ± b`: mean over the seeds "
                 + "done ± standard error across seeds; with one seed done (marked *) the standard error is across "
                 + "test users.\n");
-        md.append("- Paired comparisons A − B use the per-user NDCG@100 differences of the test users both share, "
-                + "per seed (mean and its SE), combined as the mean over seeds with SE = sqrt(Σ SE²) / seeds; p is "
-                + "two-sided (normal). \"Significant\" means p < " + ALPHA + " after Holm's adjustment for "
-                + "comparisons with the chosen constant beta (the family: every other variant compared with it on the "
-                + "dataset, the paired table), and uncorrected p < " + ALPHA + " for the rest (EASE vs Mult-DAE, "
-                + "activity quintiles).\n");
+        md.append("- Paired comparisons A − B use the per-user NDCG@100 differences of the test users both share. "
+                + "The primary test is at the seed level: per seed the mean difference over its test users, then a "
+                + "one-sample t-test of those per-seed means (± SE across seeds, df = seeds − 1, two-sided), so the "
+                + "run-to-run noise of training enters the error; with one seed there is no such test (`"
+                + NO_SEED_TEST + "`). Beside it, labelled secondary, the per-user paired test treats the seeds as "
+                + "fixed effects (per-seed SE over users, combined as sqrt(Σ SE²) / seeds, normal p): it shows how "
+                + "consistent the difference is across users, not whether it survives another training run.\n");
+        md.append("- \"Significant\" means seed-level p < " + ALPHA + " after Holm's adjustment within a family: the "
+                + "comparisons with a dataset's chosen constant beta (every other variant, the paired table); the "
+                + "five activity quintiles of a dataset (best low beta vs the highest), Holm-corrected because their "
+                + "sentence draws one conclusion from all five; and a dataset's variants against a baseline study. "
+                + "EASE vs Mult-DAE and any reading across datasets are " + EXPLORATORY + ": each dataset is a "
+                + "separate replication of the question, answered on its own, and a pattern across datasets is a "
+                + "hypothesis, not a tested claim.\n");
         md.append("- `pending`: the cell has not finished; `").append(NOT_ENOUGH)
                 .append("`: a comparison lacks the cells it needs; `").append(NOT_APPLICABLE)
                 .append("`: the variant has no such quantity (no latent posterior in Mult-DAE and EASE); `").append(NOT_RUN)

@@ -14,6 +14,10 @@ final class ReportText {
     static final String NOT_ENOUGH = "not enough data";
     static final String NOT_APPLICABLE = "n/a";
     static final String NOT_RUN = "not run";
+    /** What a comparison on one seed says instead of a seed-level p. */
+    static final String NO_SEED_TEST = "1 seed: no seed-level test";
+    /** The label of a p-value outside every Holm family. */
+    static final String EXPLORATORY = "exploratory (uncorrected)";
 
     private ReportText() {
     }
@@ -42,9 +46,20 @@ final class ReportText {
         return StudyVariant.Family.byLabel(s.variant().family()).isVae() ? estimate(e, decimals) : NOT_APPLICABLE;
     }
 
-    /** A paired difference as "+0.0033 ± 0.0012". */
+    /** A paired difference with its SE across seeds, "+0.0033 ± 0.0012"; just "+0.0033" with one seed. */
     static String diff(Paired p) {
-        return String.format(Locale.ROOT, "%+.4f ± %.4f", p.diff(), p.se());
+        String d = String.format(Locale.ROOT, "%+.4f", p.diff());
+        return p.seedTested() ? d + String.format(Locale.ROOT, " ± %.4f", p.seedSe()) : d;
+    }
+
+    /** The seed-level p with its degrees of freedom, "0.070 (df 2)", or {@link #NO_SEED_TEST}. */
+    static String seedP(Paired p) {
+        return p.seedTested() ? pValue(p.seedP()) + " (df " + (p.seeds() - 1) + ")" : NO_SEED_TEST;
+    }
+
+    /** The per-user (secondary) test in words: "per user ± 0.0011, p 0.001". */
+    static String perUser(Paired p) {
+        return String.format(Locale.ROOT, "per user ± %.4f, p %s", p.userSe(), pValue(p.userP()));
     }
 
     /** A p-value to three decimals, "< 0.001" below that. */
@@ -52,12 +67,18 @@ final class ReportText {
         return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
     }
 
-    /** The verdict on a difference {@code diff} (A − B) with p-value {@code p}. */
-    static String verdict(double p, double diff, String a, String b) {
+    /**
+     * The verdict of the seed-level test of {@code paired} at {@code p} (its seed-level p, Holm-adjusted or not),
+     * or {@link #NO_SEED_TEST} with one seed: a per-user p alone never makes a difference significant.
+     */
+    static String verdict(Paired paired, double p, String a, String b) {
+        if (!paired.seedTested()) {
+            return NO_SEED_TEST;
+        }
         if (p >= ALPHA) {
             return "no significant difference";
         }
-        return (diff > 0 ? a : b) + " significantly better";
+        return (paired.diff() > 0 ? a : b) + " significantly better";
     }
 
     /** A Markdown image of {@code plot} in the folder of {@code dataset}, relative to the README. */

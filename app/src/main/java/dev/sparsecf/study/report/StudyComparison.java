@@ -3,10 +3,12 @@ package dev.sparsecf.study.report;
 import static dev.sparsecf.study.report.ReportText.ALPHA;
 import static dev.sparsecf.study.report.ReportText.NOT_APPLICABLE;
 import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
+import static dev.sparsecf.study.report.ReportText.NO_SEED_TEST;
 import static dev.sparsecf.study.report.ReportText.diff;
 import static dev.sparsecf.study.report.ReportText.num;
 import static dev.sparsecf.study.report.ReportText.pValue;
 import static dev.sparsecf.study.report.ReportText.param;
+import static dev.sparsecf.study.report.ReportText.seedP;
 
 import dev.sparsecf.render.MarkdownTable;
 import dev.sparsecf.render.SvgPlot;
@@ -47,7 +49,7 @@ public final class StudyComparison {
     /** One dataset of both studies: its rows in report order, and the seeds left out because their splits differ. */
     record DatasetComparison(String dataset, List<Row> rows, List<Long> differentSplits) {
 
-        /** Holm-adjusted p of each row's paired difference, over the rows that have one (NaN for the others). */
+        /** Holm-adjusted seed-level p of each row, over the rows that have one (NaN for the others). */
         double[] holm() {
             return BetaStudyStats.holm(rows.stream().map(Row::paired).toList());
         }
@@ -105,8 +107,9 @@ public final class StudyComparison {
         md.append("Baseline: [").append(baseline).append("](").append(baseline).append("/README.md). Per dataset, "
                 + "every variant that both studies finished on a seed with the same split (equal split fingerprints, "
                 + "so the same test users): means over those seeds, and this study − baseline paired over the test "
-                + "users of each shared seed (as above), Holm-adjusted over the dataset's variants. Best epoch: the "
-                + "validation-selected epoch (EASE has none).\n\n");
+                + "users of each shared seed (as above): the seed-level p, Holm-adjusted over the dataset's variants, "
+                + "and beside it the per-user p (secondary). Best epoch: the validation-selected epoch (EASE has "
+                + "none).\n\n");
         if (comparisons.isEmpty()) {
             md.append(NOT_ENOUGH).append(": no dataset has finished cells in both studies.\n\n");
         }
@@ -115,17 +118,18 @@ public final class StudyComparison {
             double[] holm = d.holm();
             findings(md, d, holm);
             md.append('\n');
-            MarkdownTable.header(md, "llrrrrrrr", "variant", "seeds", "best epoch: baseline → this",
-                    "NDCG@100 baseline", "NDCG@100 this", "this − baseline", "p", "Holm p",
-                    "active units: baseline → this");
+            MarkdownTable.header(md, "llrrrrrrrr", "variant", "seeds", "best epoch: baseline → this",
+                    "NDCG@100 baseline", "NDCG@100 this", "this − baseline", "p (seed level)", "Holm p",
+                    "p per user (secondary)", "active units: baseline → this");
             for (int i = 0; i < d.rows().size(); i++) {
                 Row r = d.rows().get(i);
                 Paired p = r.paired();
                 MarkdownTable.row(md, r.variant().id(),
                         r.seeds().stream().map(String::valueOf).collect(Collectors.joining(", ")),
                         arrow(r.baselineBestEpoch(), r.bestEpoch(), 1), num(r.baselineNdcg(), 4), num(r.ndcg(), 4),
-                        p == null ? NOT_ENOUGH : diff(p), p == null ? null : pValue(p.p()),
-                        p == null ? null : pValue(holm[i]), arrow(r.baselineActiveUnits(), r.activeUnits(), 1));
+                        p == null ? NOT_ENOUGH : diff(p), p == null ? null : seedP(p),
+                        p == null || !p.seedTested() ? null : pValue(holm[i]), p == null ? null : pValue(p.userP()),
+                        arrow(r.baselineActiveUnits(), r.activeUnits(), 1));
             }
             if (plots.get(d.dataset()) != null) {
                 md.append('\n').append(ReportText.imageLink(PLOT, d.dataset())).append('\n');
@@ -144,29 +148,33 @@ public final class StudyComparison {
         List<String> worse = new ArrayList<>();
         Row gain = null;
         Row loss = null;
+        int paired = 0;
         int tested = 0;
         for (int i = 0; i < d.rows().size(); i++) {
             Paired p = d.rows().get(i).paired();
             if (p == null) {
                 continue;
             }
-            tested++;
-            String id = d.rows().get(i).variant().id();
-            if (holm[i] < ALPHA) {
-                (p.diff() > 0 ? better : worse).add(id);
+            paired++;
+            if (p.seedTested()) {
+                tested++;
+                if (holm[i] < ALPHA) {
+                    (p.diff() > 0 ? better : worse).add(d.rows().get(i).variant().id());
+                }
             }
             gain = gain == null || p.diff() > gain.paired().diff() ? d.rows().get(i) : gain;
             loss = loss == null || p.diff() < loss.paired().diff() ? d.rows().get(i) : loss;
         }
-        if (tested == 0) {
+        if (paired == 0) {
             md.append("- Paired differences: ").append(NOT_ENOUGH)
                     .append(" (no shared seed with per-user rows in both).\n");
             return;
         }
-        md.append(String.format(Locale.ROOT, "- Significantly better here (Holm p < %s): %d of %d variants%s; "
-                        + "significantly worse: %d%s.\n", ALPHA, better.size(), tested,
+        md.append(String.format(Locale.ROOT, "- Significantly better here (seed-level Holm p < %s): %d of %d variants "
+                        + "tested at the seed level%s; significantly worse: %d%s%s.\n", ALPHA, better.size(), tested,
                 better.isEmpty() ? "" : " (" + String.join(", ", better) + ")", worse.size(),
-                worse.isEmpty() ? "" : " (" + String.join(", ", worse) + ")"));
+                worse.isEmpty() ? "" : " (" + String.join(", ", worse) + ")", paired == tested ? ""
+                        : "; " + (paired - tested) + " with one shared seed (" + NO_SEED_TEST + ")"));
         md.append(String.format(Locale.ROOT, "- Largest change up: %s %s; largest change down or smallest up: %s %s.\n",
                 gain.variant().id(), diff(gain.paired()), loss.variant().id(),
                 diff(loss.paired())));
