@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -67,56 +68,19 @@ public final class ModelFile {
         if (!overwrite && Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite an existing model file");
         }
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // a sibling temporary file (default permissions, same file system) so that the final move is atomic
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
-                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32())) {
-                DataOutputStream out = new DataOutputStream(checked);
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                out.writeUTF(header(model.config(), model.items(), metadata));
-                out.writeInt(items.size());
-                for (int i = 0; i < items.size(); i++) {
-                    out.writeUTF(items.id(i));
-                }
-                List<DenseMatrix> params = model.parameters();
-                out.writeInt(params.size());
-                for (DenseMatrix p : params) {
-                    out.writeInt(p.rows());
-                    out.writeInt(p.cols());
-                    for (int i = 0; i < p.rows(); i++) {
-                        for (int j = 0; j < p.cols(); j++) {
-                            out.writeFloat(p.get(i, j));
-                        }
-                    }
-                }
-                out.flush();
-                long crc = checked.getChecksum().getValue();
-                new DataOutputStream(raw).writeLong(crc);
+        writeChecked(file, MAGIC, VERSION, out -> {
+            out.writeUTF(header(model.config(), model.items(), metadata));
+            out.writeInt(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                out.writeUTF(items.id(i));
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+            writeMatrices(out, model.parameters());
+        });
     }
 
     /** Reads a model file; every format problem is an {@link IOException} naming the file and what is wrong. */
     public static Loaded load(Path file, Kernels kernels) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
-             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32())) {
-            DataInputStream in = new DataInputStream(checked);
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!java.util.Arrays.equals(magic, MAGIC)) {
-                throw corrupt(file, "not a sparsecf model file (wrong magic bytes)");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw corrupt(file, "model format version " + version + " is not supported (this build reads version " + VERSION + ")");
-            }
+        return readChecked(file, "model file", MAGIC, VERSION, in -> {
             Map<String, String> header = parseHeader(file, in.readUTF());
             ModelConfig config = configFrom(file, header);
             int items = intField(file, header, "items");
@@ -130,42 +94,131 @@ public final class ModelFile {
             }
             MultVae model = new MultVae(config, items, kernels);
             try {
-                List<DenseMatrix> params = model.parameters();
-                int n = in.readInt();
-                if (n != params.size()) {
-                    throw corrupt(file, n + " parameter matrices stored, the architecture has " + params.size());
-                }
-                for (int t = 0; t < n; t++) {
-                    DenseMatrix p = params.get(t);
-                    int rows = in.readInt();
-                    int cols = in.readInt();
-                    if (rows != p.rows() || cols != p.cols()) {
-                        throw corrupt(file, "parameter " + t + " is stored as " + rows + "x" + cols + ", the architecture needs "
-                                + p.rows() + "x" + p.cols());
-                    }
-                    for (int i = 0; i < rows; i++) {
-                        for (int j = 0; j < cols; j++) {
-                            p.set(i, j, in.readFloat());
-                        }
-                    }
-                }
-                long expected = checked.getChecksum().getValue();
-                long stored = new DataInputStream(raw).readLong();
-                if (stored != expected) {
-                    throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
-                }
+                readMatrices(file, "model file", in, model.parameters());
                 return new Loaded(model, IdMap.of(ids), header);
             } catch (IOException | RuntimeException e) {
                 model.close();
                 throw e;
             }
+        }, Loaded::close);
+    }
+
+    /** What a checked file holds after its magic bytes and version; the CRC-32 follows it. */
+    @FunctionalInterface
+    interface Body {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads what a {@link Body} wrote. */
+    @FunctionalInterface
+    interface Parser<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    /**
+     * Writes {@code magic}, {@code version}, {@code body} and the CRC-32 of all of it to {@code file}, via a sibling
+     * temporary file and an atomic move, so that {@code file} is either the old one or the whole new one.
+     */
+    static void writeChecked(Path file, byte[] magic, int version, Body body) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        // a sibling temporary file (default permissions, same file system) so that the final move is atomic
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
+                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32())) {
+                DataOutputStream out = new DataOutputStream(checked);
+                out.write(magic);
+                out.writeInt(version);
+                body.write(out);
+                out.flush();
+                long crc = checked.getChecksum().getValue();
+                new DataOutputStream(raw).writeLong(crc);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads a file {@link #writeChecked} wrote, checking its magic bytes, version and CRC-32; {@code discard} frees
+     * what {@code parser} returned when the check after it fails. Every problem is an {@link IOException} naming
+     * the file, as a {@code kind} ("model file"), and what is wrong.
+     */
+    static <T> T readChecked(Path file, String kind, byte[] magic, int version, Parser<T> parser, Consumer<T> discard)
+            throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file));
+             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32())) {
+            DataInputStream in = new DataInputStream(checked);
+            byte[] stored = new byte[magic.length];
+            in.readFully(stored);
+            if (!java.util.Arrays.equals(stored, magic)) {
+                throw corrupt(file, kind, "not a sparsecf " + kind + " (wrong magic bytes)");
+            }
+            int v = in.readInt();
+            if (v != version) {
+                throw corrupt(file, kind, kind.split(" ")[0] + " format version " + v + " is not supported (this build reads version "
+                        + version + ")");
+            }
+            T value = parser.read(in);
+            try {
+                long expected = checked.getChecksum().getValue();
+                if (new DataInputStream(raw).readLong() != expected) {
+                    throw corrupt(file, kind, "checksum mismatch (the file is damaged or truncated)");
+                }
+                return value;
+            } catch (IOException | RuntimeException e) {
+                discard.accept(value);
+                throw e;
+            }
         } catch (EOFException e) {
-            throw corrupt(file, "file ends early (truncated)");
+            throw corrupt(file, kind, "file ends early (truncated)");
+        }
+    }
+
+    /** The count of {@code matrices}, then per matrix its rows, cols and rows*cols floats (row-major). */
+    static void writeMatrices(DataOutputStream out, List<DenseMatrix> matrices) throws IOException {
+        out.writeInt(matrices.size());
+        for (DenseMatrix p : matrices) {
+            out.writeInt(p.rows());
+            out.writeInt(p.cols());
+            for (int i = 0; i < p.rows(); i++) {
+                for (int j = 0; j < p.cols(); j++) {
+                    out.writeFloat(p.get(i, j));
+                }
+            }
+        }
+    }
+
+    /** Reads what {@link #writeMatrices} wrote into {@code matrices}, which must match in count and shapes. */
+    static void readMatrices(Path file, String kind, DataInputStream in, List<DenseMatrix> matrices) throws IOException {
+        int n = in.readInt();
+        if (n != matrices.size()) {
+            throw corrupt(file, kind, n + " parameter matrices stored, the architecture has " + matrices.size());
+        }
+        for (int t = 0; t < n; t++) {
+            DenseMatrix p = matrices.get(t);
+            int rows = in.readInt();
+            int cols = in.readInt();
+            if (rows != p.rows() || cols != p.cols()) {
+                throw corrupt(file, kind, "parameter " + t + " is stored as " + rows + "x" + cols + ", the architecture needs "
+                        + p.rows() + "x" + p.cols());
+            }
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    p.set(i, j, in.readFloat());
+                }
+            }
         }
     }
 
     private static IOException corrupt(Path file, String what) {
-        return new IOException("model file " + file + ": " + what);
+        return corrupt(file, "model file", what);
+    }
+
+    static IOException corrupt(Path file, String kind, String what) {
+        return new IOException(kind + " " + file + ": " + what);
     }
 
     private static String header(ModelConfig c, int items, Map<String, String> metadata) {
