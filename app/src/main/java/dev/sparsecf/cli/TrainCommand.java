@@ -2,6 +2,8 @@ package dev.sparsecf.cli;
 
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.RunLock;
+import dev.sparsecf.run.UsageException;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.Kernels;
@@ -11,6 +13,7 @@ import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.Ease;
 import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,8 +69,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Directory for metrics.json, history.csv and the model; must not already hold them unless --force.")
     Path out;
 
-    @Option(names = "--force", description = "Replace the files of an earlier run in --out.")
+    @Option(names = "--force", description = "Delete every file of an earlier run in --out (results, model, checkpoint), then train.")
     boolean force;
+
+    @Option(names = "--resume", description = {"multvae, multdae: continue the stopped run in --out from its last finished epoch",
+            "(give the same options as the first time); it ends as an uninterrupted run would."})
+    boolean resume;
 
     @Option(names = "--epochs", defaultValue = "200", paramLabel = "N", description = "Training epochs (default ${DEFAULT-VALUE}).")
     int epochs;
@@ -99,39 +106,67 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (model.equalsIgnoreCase("ease")) {
-            return trainEase();
+        boolean ease = model.equalsIgnoreCase("ease");
+        ModelConfig config = null;
+        BetaSchedule schedule = null;
+        if (ease) {
+            CommonOptions.rejectGiven(spec, "ease", EASE_IGNORES);
+            checkLambdaSearch(spec, lambdas, edgeSteps);
+        } else {
+            config = modelConfig();
+            CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae", List.of("--lambda", "--lambda-edge-steps"));
+            schedule = betaSchedule(config);
+            if (epochs < 1) {
+                throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+            }
+            if (force && resume) {
+                throw new ParameterException(spec.commandLine(), "--force starts over and --resume continues: choose one");
+            }
         }
-        ModelConfig config = modelConfig();
-        BetaSchedule schedule = betaSchedule(config);
-        if (epochs < 1) {
-            throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+        DataSteps.checkNames(List.of(data));
+        try (RunLock lock = TrainingRun.prepareOut(out, force, resume)) {
+            return ease ? trainEase() : trainAutoencoder(config, schedule);
         }
+    }
+
+    /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */
+    private static final List<String> EASE_IGNORES = List.of("--epochs", "--batch-size", "--lr", "--resume", "--beta",
+            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles");
+
+    /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
+    private int trainAutoencoder(ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         TrainingRun run = prepareRun();
         Kernels kernels = run.kernels();
         DataSplit split = run.split();
-        err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
-                model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
-                kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
+        TrainingCheckpoint checkpoint = run.checkpoint(out, config, schedule.describe(), epochs);
+        err.printf(Locale.ROOT, "%s %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
+                resume ? "resuming" : "training", model, split.train().source(), split.train().numUsers(), split.train().numItems(),
+                epochs, schedule.describe(), kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
         // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
         boolean terminal = System.console() != null;
-        try (TrainingRun.Autoencoder trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
-                r -> err.printf(Locale.ROOT,
-                        "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
-                        terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
-                        r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
-                (epoch, batch, batches, seconds) -> {
-                    if (terminal) {
-                        err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
-                        err.flush();
-                    }
-                })) {
+        TrainingRun.Autoencoder trained;
+        try {
+            trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
+                    r -> err.printf(Locale.ROOT,
+                            "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
+                            terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
+                            r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
+                    (epoch, batch, batches, seconds) -> {
+                        if (terminal) {
+                            err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
+                            err.flush();
+                        }
+                    }, checkpoint);
+        } catch (TrainingCheckpoint.SettingsMismatch e) {
+            throw new UsageException("--resume: " + e.getMessage() + "; resume with the first run's options or pass --force");
+        }
+        try (trained) {
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", trained.result().bestEpoch(), epochs,
                     trained.result().bestValidationNdcg());
             o.print("test:\n" + trained.test().format().indent(2));
-            trained.write(out, force, model.toLowerCase(Locale.ROOT), schedule.describe());
+            trained.write(out, force || resume, model.toLowerCase(Locale.ROOT), schedule.describe());
             o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
                     + out.resolve(TrainingRun.MODEL_FILE));
         }
@@ -147,13 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data and
-     * keeps the split's checksums in {@code --out}.
-     */
+    /** Applies the common options, then loads and splits the data and keeps the split's checksums in {@code --out}. */
     private TrainingRun prepareRun() throws IOException {
-        DataSteps.checkNames(List.of(data));
-        TrainingRun.prepareOut(out, force);
         common.apply();
         PrintWriter err = spec.commandLine().getErr();
         Interactions positives = DataSteps.load(err, data, common.dataDir());
@@ -164,10 +194,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
     private int trainEase() throws IOException {
-        if (beta != null || annealSteps != null || annealCycles != null) {
-            throw new ParameterException(spec.commandLine(), "ease has no KL term: --beta and --anneal-* do not apply");
-        }
-        checkLambdaSearch(spec, lambdas, edgeSteps);
         PrintWriter err = spec.commandLine().getErr();
         TrainingRun run = prepareRun();
         TrainingRun.EaseFit fit;
@@ -208,9 +234,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "choose one of --beta, --anneal-steps and --anneal-cycles");
         }
         if (config.kind() == ModelConfig.Kind.DAE) {
-            if (given > 0) {
-                throw new ParameterException(spec.commandLine(), "multdae has no KL term: --beta and --anneal-* do not apply");
-            }
+            CommonOptions.rejectGiven(spec, "multdae, which has no KL term", List.of("--beta", "--anneal-cap", "--anneal-fraction",
+                    "--anneal-steps", "--anneal-cycles"));
             return BetaSchedule.constant(0);
         }
         try {
