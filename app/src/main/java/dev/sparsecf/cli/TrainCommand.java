@@ -66,7 +66,8 @@ public final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Directory for metrics.json, history.csv and the model; must not already hold them unless --force.")
+            description = {"Directory for metrics.json, history.csv, the model and, while training, checkpoint.sparsecf;",
+                    "must not already hold them unless --force or --resume. One run at a time writes to it."})
     Path out;
 
     @Option(names = "--force", description = "Delete every file of an earlier run in --out (results, model, checkpoint), then train.")

@@ -30,6 +30,13 @@ public final class TrainingCheckpoint {
     private final Path file;
     private final Map<String, String> settings;
 
+    /** A checkpoint that belongs to a run with other settings; the message names the first difference. */
+    public static final class SettingsMismatch extends IllegalArgumentException {
+        SettingsMismatch(String message) {
+            super(message);
+        }
+    }
+
     /** The training state of one epoch's end, besides the model's weights and Adam state. */
     record Progress(int epoch, long draws, int[] order, int bestEpoch, double bestNdcg, double betaSum, double seconds,
                     List<VaeTrainer.EpochReport> history) {
@@ -81,8 +88,7 @@ public final class TrainingCheckpoint {
 
     /**
      * Loads the checkpoint into {@code model} (weights, Adam state, update count) and {@code best}, and returns the
-     * rest; a checkpoint of a run with other settings is an {@link IllegalArgumentException} naming the first
-     * difference, a damaged one an {@link IOException}.
+     * rest; a checkpoint of a run with other settings is a {@link SettingsMismatch}, a damaged one an {@link IOException}.
      */
     Progress restore(MultVae model, List<DenseMatrix> best) throws IOException {
         return ModelFile.readChecked(file, KIND, MAGIC, VERSION, in -> {
@@ -118,12 +124,12 @@ public final class TrainingCheckpoint {
         for (Map.Entry<String, String> s : settings.entrySet()) {
             String was = stored.get(s.getKey());
             if (!s.getValue().equals(was)) {
-                throw new IllegalArgumentException("checkpoint " + file + " belongs to a run with " + s.getKey() + " " + was
+                throw new SettingsMismatch("checkpoint " + file + " belongs to a run with " + s.getKey() + " " + was
                         + ", this run has " + s.getValue());
             }
         }
         if (!stored.keySet().equals(settings.keySet())) {
-            throw new IllegalArgumentException("checkpoint " + file + " belongs to a run with the settings " + stored.keySet()
+            throw new SettingsMismatch("checkpoint " + file + " belongs to a run with the settings " + stored.keySet()
                     + ", this run has " + settings.keySet());
         }
     }
