@@ -9,10 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparsecf.run.TrainingRun;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,21 +116,7 @@ class KillAndResumeIT {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuilder output = new StringBuilder();
         CompletableFuture<Void> secondEpoch = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                    if (line.startsWith("epoch   2/")) {
-                        secondEpoch.complete(null);
-                    }
-                }
-                secondEpoch.completeExceptionally(new AssertionError("ended before epoch 2: " + output));
-            } catch (IOException e) {
-                secondEpoch.completeExceptionally(e);
-            }
-        });
+        Thread reader = Thread.ofPlatform().daemon().start(() -> LauncherSignalsIT.readUntilEof(p, "epoch   2/", secondEpoch, output));
         return new Launched(p, reader, output, secondEpoch);
     }
 
