@@ -105,6 +105,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "R", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
+    /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */
+    private static final List<String> EASE_IGNORES = List.of("--epochs", "--batch-size", "--lr", "--resume", "--beta",
+            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles");
+
     @Override
     public Integer call() throws IOException {
         boolean ease = model.equalsIgnoreCase("ease");
@@ -115,7 +119,8 @@ public final class TrainCommand implements Callable<Integer> {
             checkLambdaSearch(spec, lambdas, edgeSteps);
         } else {
             config = modelConfig();
-            CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae", List.of("--lambda", "--lambda-edge-steps"));
+            CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae",
+                    List.of("--lambda", "--lambda-edge-steps"));
             schedule = betaSchedule(config);
             if (epochs < 1) {
                 throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
@@ -130,10 +135,6 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */
-    private static final List<String> EASE_IGNORES = List.of("--epochs", "--batch-size", "--lr", "--resume", "--beta",
-            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles");
-
     /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
     private int trainAutoencoder(ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -146,23 +147,17 @@ public final class TrainCommand implements Callable<Integer> {
                 epochs, schedule.describe(), kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
         // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
         boolean terminal = System.console() != null;
-        TrainingRun.Autoencoder trained;
-        try {
-            trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
-                    r -> err.printf(Locale.ROOT,
-                            "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
-                            terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
-                            r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
-                    (epoch, batch, batches, seconds) -> {
-                        if (terminal) {
-                            err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
-                            err.flush();
-                        }
-                    }, checkpoint);
-        } catch (TrainingCheckpoint.SettingsMismatch e) {
-            throw new UsageException("--resume: " + e.getMessage() + "; resume with the first run's options or pass --force");
-        }
-        try (trained) {
+        try (TrainingRun.Autoencoder trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
+                r -> err.printf(Locale.ROOT,
+                        "%sepoch %3d/%d  nll %9.3f  kl %8.3f  beta %.4f  %6.2f s  val NDCG@100 %.4f  (best %.4f @ %d)  ETA %s%n",
+                        terminal ? "\r\033[K" : "", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.seconds(),
+                        r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds())),
+                (epoch, batch, batches, seconds) -> {
+                    if (terminal) {
+                        err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
+                        err.flush();
+                    }
+                }, checkpoint)) {
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", trained.result().bestEpoch(), epochs,
                     trained.result().bestValidationNdcg());
@@ -170,6 +165,8 @@ public final class TrainCommand implements Callable<Integer> {
             trained.write(out, force || resume, model.toLowerCase(Locale.ROOT), schedule.describe());
             o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
                     + out.resolve(TrainingRun.MODEL_FILE));
+        } catch (TrainingCheckpoint.SettingsMismatch e) {
+            throw new UsageException("--resume: " + e.getMessage() + "; resume with the first run's options or pass --force");
         }
         return 0;
     }
