@@ -158,8 +158,7 @@ public final class ModelFile {
             }
             int v = in.readInt();
             if (v != version) {
-                throw corrupt(file, kind, kind.split(" ")[0] + " format version " + v + " is not supported (this build reads version "
-                        + version + ")");
+                throw corrupt(file, kind, kind + " format version " + v + " is not supported (this build reads version " + version + ")");
             }
             T value = parser.read(in);
             try {
