@@ -7,6 +7,7 @@ import dev.sparsecf.kernels.KernelThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
@@ -110,5 +111,14 @@ public final class CommonOptions {
     /** Sets {@link #systemProperties()}; must run before the first kernel or BLAS call of the process. */
     void apply() {
         systemProperties().forEach(System::setProperty);
+    }
+
+    /** Rejects those of {@code options} given on the command line as a usage error: they do not apply to {@code what}. */
+    static void rejectGiven(CommandSpec spec, String what, List<String> options) {
+        List<String> given = options.stream().filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+        if (!given.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), String.join(", ", given)
+                    + (given.size() == 1 ? " does" : " do") + " not apply to " + what);
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,6 +44,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (!on.equals("test") && !on.equals("validation")) {
             throw new ParameterException(spec.commandLine(), "--on must be test or validation, got '" + on + "'");
         }
+        // the split is the model's own, seed included
+        CommonOptions.rejectGiven(spec, "eval, which re-creates the split the model file names", List.of("--seed"));
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();

@@ -2,6 +2,8 @@ package dev.sparsecf.cli;
 
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.RunLock;
+import dev.sparsecf.run.UsageException;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.Kernels;
@@ -10,6 +12,7 @@ import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.ease.LambdaSearch;
 import dev.sparsecf.models.ease.Lambdas;
 import dev.sparsecf.models.ease.Selection;
@@ -65,11 +68,16 @@ public final class TrainCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Directory for metrics.json, history.csv and the model; must not already hold them unless --force.")
+            description = {"Directory for metrics.json, history.csv, the model and, while training, checkpoint.sparsecf;",
+                    "must not already hold them unless --force or --resume. One run at a time writes to it."})
     Path out;
 
-    @Option(names = "--force", description = "Replace the files of an earlier run in --out.")
+    @Option(names = "--force", description = "Delete every file of an earlier run in --out (results, model, checkpoint), then train.")
     boolean force;
+
+    @Option(names = "--resume", description = {"multvae, multdae: continue the stopped run in --out from its last finished epoch",
+            "(give the same options as the first time); it ends as an uninterrupted run would."})
+    boolean resume;
 
     @Option(names = "--epochs", defaultValue = "200", paramLabel = "N", description = "Training epochs (default ${DEFAULT-VALUE}).")
     int epochs;
@@ -99,23 +107,46 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "R", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
+    /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */
+    private static final List<String> EASE_IGNORES = List.of("--epochs", "--batch-size", "--lr", "--resume", "--beta",
+            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles");
+
     @Override
     public Integer call() throws IOException {
-        if (model.equalsIgnoreCase("ease")) {
-            return trainEase();
+        boolean ease = model.equalsIgnoreCase("ease");
+        ModelConfig config = null;
+        BetaSchedule schedule = null;
+        if (ease) {
+            CommonOptions.rejectGiven(spec, "ease", EASE_IGNORES);
+            checkLambdaSearch(spec, lambdas, edgeSteps);
+        } else {
+            config = modelConfig();
+            CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae",
+                    List.of("--lambda", "--lambda-edge-steps"));
+            schedule = betaSchedule(config);
+            if (epochs < 1) {
+                throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+            }
+            if (force && resume) {
+                throw new ParameterException(spec.commandLine(), "--force starts over and --resume continues: choose one");
+            }
         }
-        ModelConfig config = modelConfig();
-        BetaSchedule schedule = betaSchedule(config);
-        if (epochs < 1) {
-            throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
+        DataSteps.checkNames(List.of(data));
+        try (RunLock lock = TrainingRun.prepareOut(out, force, resume)) {
+            return ease ? trainEase() : trainAutoencoder(config, schedule);
         }
+    }
+
+    /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
+    private int trainAutoencoder(ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         TrainingRun run = prepareRun();
         Kernels kernels = run.kernels();
         DataSplit split = run.split();
-        err.printf(Locale.ROOT, "training %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
-                model, split.train().source(), split.train().numUsers(), split.train().numItems(), epochs, schedule.describe(),
-                kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
+        TrainingCheckpoint checkpoint = run.checkpoint(out, config, schedule.describe(), epochs);
+        err.printf(Locale.ROOT, "%s %s on %s: %,d users x %,d items, %d epochs, beta %s, kernels %s, dense %s, %d threads%n",
+                resume ? "resuming" : "training", model, split.train().source(), split.train().numUsers(), split.train().numItems(),
+                epochs, schedule.describe(), kernels.implementationName(), kernels.denseImplementationName(), kernels.threads());
         // on a terminal, a bar redrawn in place shows the batches of a long epoch; logs get the epoch lines only
         boolean terminal = System.console() != null;
         try (TrainingRun.Autoencoder trained = run.autoencoder(config, clicks -> BetaPolicy.global(schedule), epochs, 0,
@@ -128,14 +159,16 @@ public final class TrainCommand implements Callable<Integer> {
                         err.print(Progress.bar("epoch " + epoch + "/" + epochs, batch, batches, seconds));
                         err.flush();
                     }
-                })) {
+                }, checkpoint)) {
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", trained.result().bestEpoch(), epochs,
                     trained.result().bestValidationNdcg());
             o.print("test:\n" + trained.test().format().indent(2));
-            trained.write(out, force, model.toLowerCase(Locale.ROOT), schedule.describe());
+            trained.write(out, force || resume, model.toLowerCase(Locale.ROOT), schedule.describe());
             o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
                     + out.resolve(TrainingRun.MODEL_FILE));
+        } catch (TrainingCheckpoint.SettingsMismatch e) {
+            throw new UsageException("--resume: " + e.getMessage() + "; resume with the first run's options or pass --force");
         }
         return 0;
     }
@@ -149,13 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Checks the dataset name and {@code --out}, applies the common options, then loads and splits the data and
-     * keeps the split's checksums in {@code --out}.
-     */
+    /** Applies the common options, then loads and splits the data and keeps the split's checksums in {@code --out}. */
     private TrainingRun prepareRun() throws IOException {
-        DataSteps.checkNames(List.of(data));
-        TrainingRun.prepareOut(out, force);
         common.apply();
         PrintWriter err = spec.commandLine().getErr();
         Interactions positives = DataSteps.load(err, data, common.dataDir());
@@ -166,10 +194,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
     private int trainEase() throws IOException {
-        if (beta != null || annealSteps != null || annealCycles != null) {
-            throw new ParameterException(spec.commandLine(), "ease has no KL term: --beta and --anneal-* do not apply");
-        }
-        checkLambdaSearch(spec, lambdas, edgeSteps);
         PrintWriter err = spec.commandLine().getErr();
         TrainingRun run = prepareRun();
         TrainingRun.EaseFit fit;
@@ -210,9 +234,8 @@ public final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "choose one of --beta, --anneal-steps and --anneal-cycles");
         }
         if (config.kind() == ModelConfig.Kind.DAE) {
-            if (given > 0) {
-                throw new ParameterException(spec.commandLine(), "multdae has no KL term: --beta and --anneal-* do not apply");
-            }
+            CommonOptions.rejectGiven(spec, "multdae, which has no KL term", List.of("--beta", "--anneal-cap", "--anneal-fraction",
+                    "--anneal-steps", "--anneal-cycles"));
             return BetaSchedule.constant(0);
         }
         try {

@@ -11,12 +11,15 @@ import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.ModelConfig;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.MultVae;
+import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import dev.sparsecf.models.ease.Candidate;
 import dev.sparsecf.models.ease.EaseModel;
 import dev.sparsecf.models.ease.LambdaSearch;
 import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -39,6 +42,11 @@ public final class TrainingRun {
     public static final String MODEL_FILE = "model.sparsecf";
     public static final String HISTORY_FILE = "history.csv";
     public static final String SPLIT_CHECKSUMS_FILE = "split.SHA256SUMS";
+    public static final String CHECKPOINT_FILE = "checkpoint.sparsecf";
+
+    /** Every file a run writes to its directory; {@code --force} deletes them all, so that no two runs mix. */
+    private static final List<String> RUN_FILES = List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE, SPLIT_CHECKSUMS_FILE,
+            CHECKPOINT_FILE);
 
     private final String data;
     private final long seed;
@@ -67,18 +75,78 @@ public final class TrainingRun {
         return fingerprint;
     }
 
-    /** {@code out} must not already hold a run's files unless {@code force}; it is created, so that it fails before the load. */
-    public static void prepareOut(Path out, boolean force) throws IOException {
+    /**
+     * Creates {@code out} and locks it for this run (the caller closes the lock when the run ends), then checks what
+     * an earlier run left there: its results are refused unless {@code force}, which deletes all of its files first,
+     * and its checkpoint is continued only with {@code resume}. The split's checksums alone, which a run writes
+     * before training, block nothing: the same command rewrites them.
+     */
+    public static RunLock prepareOut(Path out, boolean force, boolean resume) throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UsageException("--out " + out + " exists and is not a directory");
         }
-        for (String name : List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE, SPLIT_CHECKSUMS_FILE)) {
-            if (!force && Files.exists(out.resolve(name))) {
-                throw new UsageException("--out " + out + " already holds " + name
-                        + " from an earlier run; choose another directory or pass --force to replace it");
-            }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new IOException("cannot create output directory " + out + ": " + reason(e), e);
         }
-        Files.createDirectories(out);
+        RunLock lock = RunLock.acquire(out);
+        try {
+            if (force) {
+                for (String name : RUN_FILES) {
+                    Files.deleteIfExists(out.resolve(name));
+                }
+            } else if (resume) {
+                if (!Files.exists(out.resolve(CHECKPOINT_FILE))) {
+                    throw new UsageException("--out " + out + " holds no " + CHECKPOINT_FILE + " to resume from;"
+                            + " run the command without --resume to start");
+                }
+            } else {
+                for (String name : List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE)) {
+                    if (Files.exists(out.resolve(name))) {
+                        throw new UsageException("--out " + out + " already holds " + name
+                                + " from an earlier run; choose another directory or pass --force to replace it");
+                    }
+                }
+                if (Files.exists(out.resolve(CHECKPOINT_FILE))) {
+                    throw new UsageException("--out " + out + " holds the " + CHECKPOINT_FILE + " of an interrupted run;"
+                            + " add --resume to the same command to continue it, or pass --force to start over");
+                }
+            }
+            return lock;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** What went wrong with a file operation, in words: the system's reason, or the kind of failure. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * The checkpoint of a {@code sparsecf train} run into {@code out}, recording the settings a resumed run must
+     * share: the data and its split, the model, the beta schedule and the planned epochs.
+     */
+    public TrainingCheckpoint checkpoint(Path out, ModelConfig config, String betaSchedule, int epochs) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        // in the order a mismatch is reported: the first differing setting names the option to fix
+        settings.put("--data", data);
+        settings.put("--seed", Long.toString(seed));
+        settings.put("split fingerprint", fingerprint);
+        settings.put("--lr", Double.toString(config.learningRate()));
+        settings.put("--batch-size", Integer.toString(config.batchSize()));
+        settings.put("--model", config.toString());
+        settings.put("beta schedule", betaSchedule);
+        settings.put("--epochs", Integer.toString(epochs));
+        return new TrainingCheckpoint(out.resolve(CHECKPOINT_FILE), settings);
     }
 
     /** {@code base} with this learning rate and batch size. */
@@ -96,6 +164,21 @@ public final class TrainingRun {
      */
     public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
                                    Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch) {
+        return autoencoder(config, policy, epochs, patience, onEpoch, onBatch, null);
+    }
+
+    /**
+     * Trains as {@link #autoencoder(ModelConfig, Function, int, int, Consumer, VaeTrainer.BatchListener)}, keeping a
+     * checkpoint after every epoch in {@code checkpoint} (if not null) and continuing from it if it exists.
+     */
+    public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
+                                   Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch,
+                                   TrainingCheckpoint checkpoint) {
+        if (split.validation().evaluatedUsers() == 0) {
+            // with no validation NDCG no epoch can be selected, and the untrained weights would be kept
+            throw new UsageException("--validation-users: the validation set has no users with held-out items, so the"
+                    + " best epoch cannot be chosen (" + split.validation().users().size() + " validation users)");
+        }
         long start = System.nanoTime();
         VaeTrainer trainer = new VaeTrainer(kernels, onEpoch, onBatch);
         try (CsrMatrix train = split.train().toCsr()) {
@@ -105,7 +188,8 @@ public final class TrainingRun {
                 for (int u = 0; u < clicks.length; u++) {
                     clicks[u] = train.rowNnz(u);
                 }
-                VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, policy.apply(clicks), patience);
+                VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, policy.apply(clicks), patience,
+                        checkpoint);
                 return new Autoencoder(model, trainer, epochs, result, trainer.evaluate(model, split.test()), start);
             } catch (RuntimeException | Error e) {
                 model.close();
@@ -168,8 +252,8 @@ public final class TrainingRun {
 
         /**
          * Writes {@value #MODEL_FILE} (replacing one only if {@code force}), {@value #HISTORY_FILE} and
-         * {@value #METRICS_FILE}, with the validation metrics too, to {@code out}; {@code name} and
-         * {@code betaSchedule} describe the model for them.
+         * {@value #METRICS_FILE}, with the validation metrics too, to {@code out}, then deletes the run's
+         * {@value #CHECKPOINT_FILE}; {@code name} and {@code betaSchedule} describe the model for them.
          */
         public void write(Path out, boolean force, String name, String betaSchedule) throws IOException {
             EvaluationResult validation = trainer.evaluate(model, split.validation());
@@ -206,6 +290,7 @@ public final class TrainingRun {
             }
             m.put("history", history);
             writeJson(out.resolve(METRICS_FILE), m);
+            Files.deleteIfExists(out.resolve(CHECKPOINT_FILE));
         }
 
         @Override

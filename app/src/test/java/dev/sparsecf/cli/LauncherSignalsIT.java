@@ -41,7 +41,7 @@ class LauncherSignalsIT {
                 .redirectErrorStream(true).start();
         CompletableFuture<Void> firstEpoch = new CompletableFuture<>();
         StringBuilder output = new StringBuilder();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> readUntilEof(launcher, firstEpoch, output));
+        Thread reader = Thread.ofPlatform().daemon().start(() -> readUntilEof(launcher, "epoch ", firstEpoch, output));
         try {
             firstEpoch.get(120, TimeUnit.SECONDS);
             List<ProcessHandle> jvms = launcher.descendants().filter(ProcessHandle::isAlive)
@@ -61,19 +61,20 @@ class LauncherSignalsIT {
         }
     }
 
-    private static void readUntilEof(Process p, CompletableFuture<Void> firstEpoch, StringBuilder output) {
+    /** Appends {@code p}'s output to {@code output} until its end, completing {@code seen} at the first line starting with {@code prefix}. */
+    static void readUntilEof(Process p, String prefix, CompletableFuture<Void> seen, StringBuilder output) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 synchronized (output) {
                     output.append(line).append('\n');
                 }
-                if (line.startsWith("epoch ")) {
-                    firstEpoch.complete(null);
+                if (line.startsWith(prefix)) {
+                    seen.complete(null);
                 }
             }
-            firstEpoch.completeExceptionally(new AssertionError("the launcher ended before an epoch: " + output));
+            seen.completeExceptionally(new AssertionError("the launcher ended before a line '" + prefix + "...': " + output));
         } catch (IOException e) {
-            firstEpoch.completeExceptionally(e);
+            seen.completeExceptionally(e);
         }
     }
 

@@ -120,7 +120,7 @@ class ModelCommandsTest {
         double lambda = metrics.path("lambda").asDouble();
         assertEquals(lambda == 1 || lambda == 100, metrics.path("lambdaAtEdge").asBoolean(), metrics.toString());
         assertTrue(metrics.path("test").path("NDCG@100").path("mean").asDouble() > 0);
-        assertOneLineError("ease has no KL term", "train", "--model", "ease", "--data", "ml-100k", "--data-dir",
+        assertOneLineError("--beta does not apply to ease", "train", "--model", "ease", "--data", "ml-100k", "--data-dir",
                 dataDir.toString(), "--out", tmp.resolve("x").toString(), "--beta", "0.1");
         assertOneLineError("--lambda, --lambda-edge-steps: EASE: every lambda must be a positive finite number, got -5.0",
                 "train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out",
@@ -246,7 +246,7 @@ class ModelCommandsTest {
         assertOneLineError("--model: unknown model 'vae'", "train", "--model", "vae", "--data", "ml-1m", "--out", tmp.toString());
         assertOneLineError("choose one of --beta, --anneal-steps and --anneal-cycles", "train", "--model", "multvae",
                 "--data", "ml-1m", "--out", tmp.toString(), "--beta", "0.2", "--anneal-steps", "100");
-        assertOneLineError("multdae has no KL term", "train", "--model", "multdae", "--data", "ml-1m", "--out",
+        assertOneLineError("--beta does not apply to multdae, which has no KL term", "train", "--model", "multdae", "--data", "ml-1m", "--out",
                 tmp.toString(), "--beta", "0.2");
         assertOneLineError("--epochs must be >= 1", "train", "--model", "multvae", "--data", "ml-1m", "--out",
                 tmp.toString(), "--epochs", "0");
@@ -257,6 +257,112 @@ class ModelCommandsTest {
         assertEquals(1, o.code());
         assertTrue(o.err().strip().lines().count() == 1 && o.err().contains("not a sparsecf model file"), o.err());
         assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void optionsThatDoNotApplyAreRejectedByName() throws IOException {
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
+        String[] ease = {"train", "--model", "ease", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out",
+                tmp.resolve("ease").toString()};
+        assertOneLineError("train: --epochs does not apply to ease", concat(ease, "--epochs", "5"));
+        assertOneLineError("train: --lr, --anneal-cap do not apply to ease", concat(ease, "--lr", "0.1", "--anneal-cap", "0.3"));
+        assertOneLineError("train: --resume does not apply to ease", concat(ease, "--resume"));
+        assertOneLineError("train: --lambda does not apply to multvae", "train", "--model", "multvae", "--data", "ml-100k",
+                "--data-dir", dataDir.toString(), "--out", tmp.resolve("vae").toString(), "--lambda", "5");
+        assertOneLineError("train: --anneal-fraction does not apply to multdae", "train", "--model", "multdae", "--data",
+                "ml-100k", "--data-dir", dataDir.toString(), "--out", tmp.resolve("dae").toString(), "--anneal-fraction", "0.5");
+        assertOneLineError("eval: --seed does not apply to eval", "eval", "--model", tmp.resolve("m.sparsecf").toString(),
+                "--seed", "3");
+        assertFalse(Files.exists(tmp.resolve("ease")), "rejected before --out is created");
+    }
+
+    @Test
+    void noValidationUsersIsRefusedBeforeTraining() throws IOException {
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
+        Path out = tmp.resolve("run");
+        Outcome o = run("train", "--model", "multvae", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--validation-users", "0", "--out", out.toString());
+        assertEquals(Main.USAGE_ERROR, o.code(), o.err());
+        // after the load and split lines, which show what the split holds: one line naming the problem
+        String last = o.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("sparsecf train: --validation-users: the validation set has no users with held-out items"),
+                o.err());
+        assertFalse(Files.exists(out.resolve(TrainingRun.MODEL_FILE)), "no untrained model is saved");
+        assertFalse(Files.exists(out.resolve(TrainingRun.CHECKPOINT_FILE)));
+    }
+
+    @Test
+    void anUnwritableOutSaysWhatFailed() throws IOException {
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        Outcome o = train(file.resolve("run"));
+        assertEquals(1, o.code(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().contains("cannot create output directory " + file.resolve("run") + ": Not a directory"),
+                o.err());
+        o = train(Path.of("/proc/sparsecf-test-out"));
+        assertEquals(1, o.code(), o.err());
+        assertEquals(1, o.err().lines().count(), o.err());
+        assertTrue(o.err().startsWith("sparsecf train: cannot create output directory /proc/sparsecf-test-out: "), o.err());
+    }
+
+    @Test
+    void forceReplacesEveryFileOfAnotherModelsRun() throws IOException {
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
+        Path out = tmp.resolve("run");
+        Outcome t = run("train", "--model", "multdae", "--epochs", "2", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--validation-users", "10", "--test-users", "10", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        byte[] vaeModel = Files.readAllBytes(out.resolve(TrainingRun.MODEL_FILE));
+        assertTrue(Files.exists(out.resolve(TrainingRun.HISTORY_FILE)));
+        assertFalse(Files.exists(out.resolve(TrainingRun.CHECKPOINT_FILE)), "a finished run deletes its checkpoint");
+        Files.writeString(out.resolve(TrainingRun.CHECKPOINT_FILE), "left by a stopped run");
+        t = run("train", "--model", "ease", "--lambda", "10", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--validation-users", "10", "--test-users", "10", "--out", out.toString(), "--force");
+        assertEquals(0, t.code(), t.err());
+        assertEquals("ease", new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile()).path("model").asText());
+        assertFalse(Files.exists(out.resolve(TrainingRun.HISTORY_FILE)), "the Mult-DAE history is gone");
+        assertFalse(Files.exists(out.resolve(TrainingRun.CHECKPOINT_FILE)), "the checkpoint is gone");
+        Path model = out.resolve(TrainingRun.MODEL_FILE);
+        assertTrue(!Files.exists(model) || !java.util.Arrays.equals(vaeModel, Files.readAllBytes(model)),
+                "the Mult-DAE model file is gone or replaced");
+    }
+
+    @Test
+    void aCheckpointIsContinuedOnlyWithResumeAndSplitChecksumsAloneBlockNothing() throws IOException {
+        Path dataDir = writeSmallMl100k(tmp.resolve("data"));
+        Path out = tmp.resolve("run");
+        String[] args = {"train", "--model", "multvae", "--epochs", "2", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+                "--validation-users", "10", "--test-users", "10", "--out", out.toString()};
+        assertOneLineError("holds no " + TrainingRun.CHECKPOINT_FILE + " to resume from", concat(args, "--resume"));
+        assertOneLineError("--force starts over and --resume continues: choose one", concat(args, "--resume", "--force"));
+        // what a run stopped before its first checkpoint leaves
+        Files.writeString(out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE), "from a stopped run");
+        Files.writeString(out.resolve(dev.sparsecf.run.RunLock.FILE), "99999999\n");
+        Outcome t = run(args);
+        assertEquals(0, t.code(), t.err());
+        Files.delete(out.resolve(TrainingRun.METRICS_FILE));
+        Files.delete(out.resolve(TrainingRun.MODEL_FILE));
+        Files.delete(out.resolve(TrainingRun.HISTORY_FILE));
+        Files.writeString(out.resolve(TrainingRun.CHECKPOINT_FILE), "a stopped run's");
+        assertOneLineError("holds the " + TrainingRun.CHECKPOINT_FILE + " of an interrupted run; add --resume", args);
+    }
+
+    @Test
+    void aSecondRunIntoTheSameOutFailsAtOnceNamingTheFirst() throws IOException {
+        Path out = tmp.resolve("run");
+        Files.createDirectories(out);
+        try (dev.sparsecf.run.RunLock first = dev.sparsecf.run.RunLock.acquire(out)) {
+            assertOneLineError("--out " + out + " is in use by another run (PID " + ProcessHandle.current().pid() + ")",
+                    concat(new String[] {"train", "--model", "multdae", "--out", out.toString()}, DATA));
+        }
+        assertEquals(0, train(out).code(), "the lock is released with the run");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static List<String> iterableToList(Iterator<String> names) {

@@ -2,7 +2,7 @@ package dev.sparsecf.models;
 
 import dev.sparsecf.kernels.CsrMatrix;
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Gathers user rows of a click matrix into a batch: the targets (the full binary rows), the network input
@@ -34,7 +34,7 @@ public final class Batches {
      * The rows {@code users[from..to)} of {@code data}; {@code rng == null} or {@code dropout == 0} means no
      * dropout (the input is then the targets themselves).
      */
-    public static Batch gather(CsrMatrix data, int[] users, int from, int to, double dropout, SplittableRandom rng) {
+    public static Batch gather(CsrMatrix data, int[] users, int from, int to, double dropout, RandomGenerator rng) {
         int m = to - from;
         int[] rowPtr = new int[m + 1];
         for (int r = 0; r < m; r++) {

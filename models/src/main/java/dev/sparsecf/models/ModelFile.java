@@ -62,6 +62,8 @@ public final class ModelFile {
     private static final byte[] MAGIC = {'S', 'P', 'A', 'R', 'S', 'E', 'C', 'F'};
     /** Big-endian floats in a byte array, as {@link DataOutputStream#writeFloat} writes them. */
     private static final ValueLayout.OfFloat STORED_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    /** How errors name a model file. */
+    private static final String MODEL_FILE = "model file";
     /** Bytes read at a time by the checksum pass. */
     private static final int CHECK_BUFFER_BYTES = 1 << 20;
 
@@ -94,9 +96,16 @@ public final class ModelFile {
         }
     }
 
-    /** Writes one model's body (after the item ids) to the file. */
-    private interface Body {
+    /** What a checked file holds after its magic bytes and version; the CRC-32 follows it. */
+    @FunctionalInterface
+    interface Body {
         void write(DataOutputStream out) throws IOException;
+    }
+
+    /** Reads what a {@link Body} wrote. */
+    @FunctionalInterface
+    interface Parser<T> {
+        T read(DataInputStream in) throws IOException;
     }
 
     private ModelFile() {
@@ -118,13 +127,7 @@ public final class ModelFile {
         h.put("batchSize", Integer.toString(c.batchSize()));
         h.put("weightDecay", Double.toString(c.weightDecay()));
         h.put("seed", Long.toString(c.seed()));
-        write(file, overwrite, h, model.items(), items, metadata, out -> {
-            List<DenseMatrix> params = model.parameters();
-            out.writeInt(params.size());
-            for (DenseMatrix p : params) {
-                writeMatrix(out, p);
-            }
-        });
+        write(file, overwrite, h, model.items(), items, metadata, out -> writeMatrices(out, model.parameters()));
     }
 
     /**
@@ -149,6 +152,21 @@ public final class ModelFile {
         if (!overwrite && Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString(), null, "refusing to overwrite an existing model file");
         }
+        writeChecked(file, MAGIC, VERSION, out -> {
+            out.writeUTF(headerText(header, modelItems, metadata));
+            out.writeInt(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                out.writeUTF(items.id(i));
+            }
+            body.write(out);
+        });
+    }
+
+    /**
+     * Writes {@code magic}, {@code version}, {@code body} and the CRC-32 of all of it to {@code file}, via a sibling
+     * temporary file and an atomic move, so that {@code file} is either the old one or the whole new one.
+     */
+    static void writeChecked(Path file, byte[] magic, int version, Body body) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // a sibling temporary file (default permissions, same file system) so that the final move is atomic
@@ -157,13 +175,8 @@ public final class ModelFile {
             try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
                  CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32())) {
                 DataOutputStream out = new DataOutputStream(checked);
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                out.writeUTF(headerText(header, modelItems, metadata));
-                out.writeInt(items.size());
-                for (int i = 0; i < items.size(); i++) {
-                    out.writeUTF(items.id(i));
-                }
+                out.write(magic);
+                out.writeInt(version);
                 body.write(out);
                 out.flush();
                 long crc = checked.getChecksum().getValue();
@@ -172,6 +185,26 @@ public final class ModelFile {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** The count of {@code matrices}, then each as {@link #writeMatrix} writes it. */
+    static void writeMatrices(DataOutputStream out, List<DenseMatrix> matrices) throws IOException {
+        out.writeInt(matrices.size());
+        for (DenseMatrix p : matrices) {
+            writeMatrix(out, p);
+        }
+    }
+
+    /** Reads what {@link #writeMatrices} wrote into {@code matrices}, which must match in count and shapes. */
+    static void readMatrices(Path file, String kind, DataInputStream in, List<DenseMatrix> matrices) throws IOException {
+        int n = in.readInt();
+        if (n != matrices.size()) {
+            throw corrupt(file, kind, n + " parameter matrices stored, the architecture has " + matrices.size());
+        }
+        for (int t = 0; t < n; t++) {
+            readShape(file, kind, in, matrices.get(t), "parameter " + t, "the architecture needs");
+            readRows(in, matrices.get(t));
         }
     }
 
@@ -202,18 +235,7 @@ public final class ModelFile {
      * is wrong.
      */
     public static Loaded load(Path file, Kernels kernels) throws IOException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-            DataInputStream in = new DataInputStream(raw);
-            byte[] magic = new byte[MAGIC.length];
-            in.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw corrupt(file, "not a sparsecf model file (wrong magic bytes)");
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw corrupt(file, "model format version " + version + " is not supported (this build reads version " + VERSION + ")");
-            }
-            checkCrc(file);
+        return readChecked(file, MODEL_FILE, MAGIC, VERSION, in -> {
             Map<String, String> header = parseHeader(file, in.readUTF());
             int items = intField(file, header, "items");
             int count = in.readInt();
@@ -235,17 +257,40 @@ public final class ModelFile {
                         + " and " + EASE_KIND + ")");
             }
             return readVae(file, in, header, itemIds, kernels);
+        });
+    }
+
+    /**
+     * Reads a file {@link #writeChecked} wrote: checks its magic bytes, its version and then the CRC-32 of the whole
+     * file before {@code parser} interprets any other byte, so damage anywhere is reported as damage. Every problem
+     * is an {@link IOException} naming the file, as a {@code kind} ("model file"), and what is wrong.
+     */
+    static <T> T readChecked(Path file, String kind, byte[] magic, int version, Parser<T> parser) throws IOException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
+            DataInputStream in = new DataInputStream(raw);
+            byte[] stored = new byte[magic.length];
+            in.readFully(stored);
+            if (!Arrays.equals(stored, magic)) {
+                throw corrupt(file, kind, "not a sparsecf " + kind + " (wrong magic bytes)");
+            }
+            int v = in.readInt();
+            if (v != version) {
+                throw corrupt(file, kind, "format version " + v + " is not supported (this build reads version "
+                        + version + ")");
+            }
+            checkCrc(file, kind, magic.length + Integer.BYTES);
+            return parser.read(in);
         } catch (EOFException e) {
-            throw corrupt(file, "file ends early (truncated)");
+            throw corrupt(file, kind, "file ends early (truncated)");
         }
     }
 
-    /** Fails unless the file's last 8 bytes are the CRC-32 of all bytes before them. */
-    private static void checkCrc(Path file) throws IOException {
+    /** Fails unless the file's last 8 bytes are the CRC-32 of all bytes before them (at least {@code minBody}). */
+    private static void checkCrc(Path file, String kind, int minBody) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long body = ch.size() - Long.BYTES;
-            if (body < MAGIC.length + Integer.BYTES) {
-                throw corrupt(file, "file ends early (truncated)");
+            if (body < minBody) {
+                throw corrupt(file, kind, "file ends early (truncated)");
             }
             CRC32 crc = new CRC32();
             ByteBuffer buf = ByteBuffer.allocate(CHECK_BUFFER_BYTES);
@@ -253,7 +298,7 @@ public final class ModelFile {
                 buf.clear().limit((int) Math.min(buf.capacity(), body - pos));
                 int n = ch.read(buf, pos);
                 if (n < 0) {
-                    throw corrupt(file, "file ends early (truncated)");
+                    throw corrupt(file, kind, "file ends early (truncated)");
                 }
                 pos += n;
                 crc.update(buf.flip());
@@ -261,11 +306,11 @@ public final class ModelFile {
             ByteBuffer stored = ByteBuffer.allocate(Long.BYTES); // big-endian, as writeLong wrote it
             while (stored.hasRemaining()) {
                 if (ch.read(stored, body + stored.position()) < 0) {
-                    throw corrupt(file, "file ends early (truncated)");
+                    throw corrupt(file, kind, "file ends early (truncated)");
                 }
             }
             if (stored.getLong(0) != crc.getValue()) {
-                throw corrupt(file, "checksum mismatch (the file is damaged or truncated)");
+                throw corrupt(file, kind, "checksum mismatch (the file is damaged or truncated)");
             }
         }
     }
@@ -274,15 +319,7 @@ public final class ModelFile {
                                      Kernels kernels) throws IOException {
         MultVae model = new MultVae(configFrom(file, header), items.size(), kernels);
         try {
-            List<DenseMatrix> params = model.parameters();
-            int n = in.readInt();
-            if (n != params.size()) {
-                throw corrupt(file, n + " parameter matrices stored, the architecture has " + params.size());
-            }
-            for (int t = 0; t < n; t++) {
-                readShape(file, in, params.get(t), "parameter " + t, "the architecture needs");
-                readRows(in, params.get(t));
-            }
+            readMatrices(file, MODEL_FILE, in, model.parameters());
             return new LoadedVae(model, items, header);
         } catch (IOException | RuntimeException e) {
             model.close();
@@ -304,7 +341,7 @@ public final class ModelFile {
         }
         DenseMatrix b = DenseMatrix.allocate(items.size(), items.size());
         try {
-            readShape(file, in, b, "EASE's B", "the item count needs");
+            readShape(file, MODEL_FILE, in, b, "EASE's B", "the item count needs");
             readRows(in, b);
             return new LoadedEase(EaseModel.of(b, lambda, kernels), items, header);
         } catch (IOException | RuntimeException e) {
@@ -314,17 +351,22 @@ public final class ModelFile {
     }
 
     /** Reads a stored matrix's rows and cols and fails unless they are {@code p}'s. */
-    private static void readShape(Path file, DataInputStream in, DenseMatrix p, String what, String needs)
+    private static void readShape(Path file, String kind, DataInputStream in, DenseMatrix p, String what, String needs)
             throws IOException {
         int rows = in.readInt();
         int cols = in.readInt();
         if (rows != p.rows() || cols != p.cols()) {
-            throw corrupt(file, what + " is stored as " + rows + "x" + cols + ", " + needs + " " + p.rows() + "x" + p.cols());
+            throw corrupt(file, kind, what + " is stored as " + rows + "x" + cols + ", " + needs + " " + p.rows() + "x" + p.cols());
         }
     }
 
     private static IOException corrupt(Path file, String what) {
-        return new IOException("model file " + file + ": " + what);
+        return corrupt(file, MODEL_FILE, what);
+    }
+
+    /** A problem with {@code file}, named as a {@code kind} of file: one line. */
+    static IOException corrupt(Path file, String kind, String what) {
+        return new IOException(kind + " " + file + ": " + what);
     }
 
     /** The header text: {@code h} (the model's settings), the item count, then {@code metadata}. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Mult-VAE and Mult-DAE (Liang et al. 2018, arXiv:1802.05814): an MLP auto-encoder over a user's clicks with
@@ -105,15 +106,15 @@ public final class MultVae implements AutoCloseable {
      * One Adam step on a batch: {@code input} is the dropped-out click rows (weighted CSR, values 1/keep),
      * {@code rowScale} their L2 normalisers (1/sqrt(clicks)), {@code targets} the full binary rows.
      */
-    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
+    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, RandomGenerator rng) {
         return trainStep(input, rowScale, targets, uniformBeta(beta, input.rows()), rng);
     }
 
     /**
-     * One Adam step as {@link #trainStep(CsrMatrix, float[], CsrMatrix, double, SplittableRandom)} with a KL weight
+     * One Adam step as {@link #trainStep(CsrMatrix, float[], CsrMatrix, double, RandomGenerator)} with a KL weight
      * per row: minimises {@code (1/m) sum_u (nll_u + rowBeta[u] * kl_u)}; {@code rowBeta.length >= m}.
      */
-    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, SplittableRandom rng) {
+    public StepLoss trainStep(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, RandomGenerator rng) {
         StepLoss loss = gradientOnly(input, rowScale, targets, rowBeta, rng);
         updates++;
         double step = Adam.stepSize(config.learningRate(), updates);
@@ -172,7 +173,7 @@ public final class MultVae implements AutoCloseable {
      * Forward pass; {@code rng == null} means evaluation (z = mu); {@code encoderOnly} stops at (mu | logvar)
      * without sampling.
      */
-    private void forward(CsrMatrix input, float[] rowScale, int m, SplittableRandom rng, boolean encoderOnly) {
+    private void forward(CsrMatrix input, float[] rowScale, int m, RandomGenerator rng, boolean encoderOnly) {
         int end = encoderOnly ? sampleLayer + 1 : layers.length;
         for (int l = 0; l < end; l++) {
             Layer layer = layers[l];
@@ -197,7 +198,7 @@ public final class MultVae implements AutoCloseable {
     }
 
     /** z = mu + noise * exp(logvar / 2) (or mu in evaluation: zero noise) and the per-row KL to N(0, I). */
-    private void sample(DenseMatrix muLogvar, int m, SplittableRandom rng) {
+    private void sample(DenseMatrix muLogvar, int m, RandomGenerator rng) {
         // the draws stay here, on one thread in row-major order: a seeded run gives the same noise for any kernels
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < latent; j++) {
@@ -244,6 +245,20 @@ public final class MultVae implements AutoCloseable {
         return params;
     }
 
+    /** Adam's moments (mw, vw, mb, vb per layer): views, which a checkpoint saves and restores with {@link #updates()}. */
+    List<DenseMatrix> optimizerState() {
+        List<DenseMatrix> moments = new ArrayList<>();
+        for (Layer layer : layers) {
+            moments.addAll(List.of(layer.mw, layer.vw, layer.mb, layer.vb));
+        }
+        return moments;
+    }
+
+    /** Sets the update count (Adam's bias correction depends on it) of a model whose state a checkpoint restored. */
+    void restoreUpdates(long updates) {
+        this.updates = updates;
+    }
+
     /** Gradients from the last training step, in the order of {@link #parameters()}. */
     List<DenseMatrix> gradients() {
         List<DenseMatrix> grads = new ArrayList<>();
@@ -255,12 +270,12 @@ public final class MultVae implements AutoCloseable {
     }
 
     /** Forward pass, loss and gradients of a batch, without updating parameters (a training step; gradient checks). */
-    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, SplittableRandom rng) {
+    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, double beta, RandomGenerator rng) {
         return gradientOnly(input, rowScale, targets, uniformBeta(beta, input.rows()), rng);
     }
 
-    /** As {@link #gradientOnly(CsrMatrix, float[], CsrMatrix, double, SplittableRandom)} with a KL weight per row. */
-    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, SplittableRandom rng) {
+    /** As {@link #gradientOnly(CsrMatrix, float[], CsrMatrix, double, RandomGenerator)} with a KL weight per row. */
+    StepLoss gradientOnly(CsrMatrix input, float[] rowScale, CsrMatrix targets, float[] rowBeta, RandomGenerator rng) {
         int m = input.rows();
         checkBatch(m, targets);
         checkBetas(rowBeta, m);

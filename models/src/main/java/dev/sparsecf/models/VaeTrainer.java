@@ -7,10 +7,12 @@ import dev.sparsecf.eval.RankingEvaluator;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 
 /**
  * Trains a {@link MultVae} by Liang et al.'s protocol: shuffled training users in batches, per-user beta from a
@@ -71,6 +73,19 @@ public final class VaeTrainer {
      */
     public Result train(MultVae model, CsrMatrix train, DataSplit.HeldOut validation, int epochs, BetaPolicy policy,
                         int patience) {
+        return train(model, train, validation, epochs, policy, patience, null);
+    }
+
+    /**
+     * Trains as {@link #train(MultVae, CsrMatrix, DataSplit.HeldOut, int, BetaPolicy, int)}, saving the state to
+     * {@code checkpoint} (if not null) after every epoch, and first continuing from it if it exists: the run then
+     * ends as an uninterrupted one would, bit for bit with the same kernels. {@code policy} must keep no state
+     * (feedback policies' state is not in the checkpoint).
+     *
+     * @throws IllegalStateException if no epoch had a validation NDCG@100 to select it by (no validation users)
+     */
+    public Result train(MultVae model, CsrMatrix train, DataSplit.HeldOut validation, int epochs, BetaPolicy policy,
+                        int patience, TrainingCheckpoint checkpoint) {
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
@@ -85,7 +100,6 @@ public final class VaeTrainer {
         int batch = config.batchSize();
         int batches = (users + batch - 1) / batch;
         long totalSteps = (long) batches * epochs;
-        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         int[] order = new int[users];
         for (int u = 0; u < users; u++) {
             order[u] = u;
@@ -99,9 +113,28 @@ public final class VaeTrainer {
         long step = 0;
         double betaSumAll = 0;
         int epoch = 0;
+        long draws = 0;
+        double earlierSeconds = 0; // the seconds of a resumed run's epochs before the checkpoint
         long start = System.nanoTime();
         try {
-            boolean stop = false;
+            if (checkpoint != null && checkpoint.exists()) {
+                TrainingCheckpoint.Progress p = checkpoint.restore(model, best);
+                if (p.order().length != users) {
+                    throw new IllegalArgumentException("checkpoint " + checkpoint.file() + " holds " + p.order().length
+                            + " training users, the data " + users);
+                }
+                epoch = p.epoch();
+                draws = p.draws();
+                System.arraycopy(p.order(), 0, order, 0, users);
+                bestEpoch = p.bestEpoch();
+                bestNdcg = p.bestNdcg();
+                betaSumAll = p.betaSum();
+                earlierSeconds = p.seconds();
+                history.addAll(p.history());
+                step = (long) batches * epoch;
+            }
+            TrainingRandom rng = new TrainingRandom(config.seed() ^ 0x5DEECE66DL, draws);
+            boolean stop = epoch == epochs || (patience > 0 && epoch > 0 && epoch - bestEpoch >= patience);
             while (!stop) {
                 epoch++;
                 long epochStart = System.nanoTime();
@@ -138,20 +171,31 @@ public final class VaeTrainer {
                     copy(model.parameters(), best);
                 }
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                double elapsed = (System.nanoTime() - start) / 1e9;
+                double elapsed = earlierSeconds + (System.nanoTime() - start) / 1e9;
                 stop = epoch == epochs || (patience > 0 && epoch - bestEpoch >= patience);
                 // planned epochs left: an early stop can only cut the real remainder short
                 double eta = stop ? 0 : elapsed / epoch * (epochs - epoch);
                 EpochReport report = new EpochReport(epoch, epochs, nllSum / users, klSum / users, betaSum / users, seconds,
                         ndcg, bestEpoch, bestNdcg, eta);
                 history.add(report);
+                if (checkpoint != null) {
+                    checkpoint.save(model, best, new TrainingCheckpoint.Progress(epoch, rng.draws(), order, bestEpoch,
+                            bestNdcg, betaSumAll, elapsed, history));
+                }
                 onEpoch.accept(report);
             }
+            if (bestEpoch == 0) {
+                // the snapshot taken before epoch 1 holds the random initial weights: never hand them out as trained
+                throw new IllegalStateException("validation NDCG@100 was not a number in any of " + epoch
+                        + " epochs (no validation users?), so no epoch can be selected");
+            }
             copy(best, model.parameters());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             best.forEach(DenseMatrix::close);
         }
-        return new Result(history, bestEpoch, bestNdcg, (System.nanoTime() - start) / 1e9, epoch,
+        return new Result(history, bestEpoch, bestNdcg, earlierSeconds + (System.nanoTime() - start) / 1e9, epoch,
                 betaSumAll / ((double) users * epoch));
     }
 
@@ -188,7 +232,7 @@ public final class VaeTrainer {
         return evaluator.result();
     }
 
-    private static void shuffle(int[] a, SplittableRandom rng) {
+    private static void shuffle(int[] a, RandomGenerator rng) {
         for (int i = a.length - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = a[i];

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
@@ -48,7 +47,7 @@ class ModelFileTest {
         ByteBuffer.wrap(bytes).putInt(8, ModelFile.VERSION + 1); // after the 8 magic bytes
         Path future = write("future.sparsecf", withCrc(bytes));
         IOException e = assertThrows(IOException.class, () -> ModelFile.load(future, kernels));
-        assertEquals("model file " + future + ": model format version 2 is not supported (this build reads version 1)",
+        assertEquals("model file " + future + ": format version 2 is not supported (this build reads version 1)",
                 e.getMessage());
     }
 

@@ -1,0 +1,150 @@
+package dev.sparsecf.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.Interactions;
+import dev.sparsecf.data.SplitConfig;
+import dev.sparsecf.kernels.CsrMatrix;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A training run stopped after an epoch and continued from its checkpoint ends bit for bit as an uninterrupted one
+ * (scalar kernels); the random stream it rests on is SplittableRandom's, value for value, and can skip ahead.
+ */
+class TrainingCheckpointTest {
+
+    private static final Map<String, String> SETTINGS = Map.of("epochs", "4");
+    private static DataSplit split;
+
+    @BeforeAll
+    static void data() {
+        try (CsrMatrix clicks = SyntheticClicks.generate(700, 200, 20, 3)) {
+            split = DataSplit.create(Interactions.fromCsr("synthetic-test", clicks), SplitConfig.defaults(1).withHeldOutUsers(100, 100));
+        }
+    }
+
+    /** A VAE with input dropout, so that every epoch draws shuffles, dropout masks and Gaussian noise. */
+    private static ModelConfig vae() {
+        return new ModelConfig(ModelConfig.Kind.VAE, new int[] {48}, 16, 0.5, 1e-3, 100, 0, 7);
+    }
+
+    @Test
+    void trainingRandomIsSplittableRandomsStreamAndSkipsAhead() {
+        SplittableRandom reference = new SplittableRandom(42);
+        TrainingRandom counted = new TrainingRandom(42, 0);
+        for (int t = 0; t < 1000; t++) {
+            assertEquals(reference.nextInt(t + 1), counted.nextInt(t + 1), "nextInt(bound) draw " + t);
+            assertEquals(reference.nextDouble(), counted.nextDouble(), "nextDouble draw " + t);
+            assertEquals(reference.nextGaussian(), counted.nextGaussian(), "nextGaussian draw " + t);
+        }
+        TrainingRandom resumed = new TrainingRandom(42, counted.draws());
+        assertTrue(counted.draws() > 3000, "nextGaussian and nextInt(bound) may draw more than once: " + counted.draws());
+        for (int t = 0; t < 100; t++) {
+            long expected = reference.nextLong();
+            assertEquals(expected, counted.nextLong(), "continued draw " + t);
+            assertEquals(expected, resumed.nextLong(), "skipped-ahead draw " + t);
+        }
+    }
+
+    @Test
+    void aRunStoppedAfterAnEpochAndResumedEndsBitIdentical(@TempDir Path dir) {
+        Kernels kernels = Kernels.create("scalar", 1);
+        TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir.resolve("interrupted.ckpt"), SETTINGS);
+        try (CsrMatrix train = split.train().toCsr();
+             MultVae plain = new MultVae(vae(), train.cols(), kernels);
+             MultVae checkpointed = new MultVae(vae(), train.cols(), kernels);
+             MultVae stopped = new MultVae(vae(), train.cols(), kernels);
+             MultVae resumed = new MultVae(vae(), train.cols(), kernels)) {
+            BetaPolicy policy = BetaPolicy.global(BetaSchedule.linearByFraction(0.8, 0.2));
+            VaeTrainer.Result expected = new VaeTrainer(kernels, e -> { }).train(plain, train, split.validation(), 4, policy, 0);
+            VaeTrainer.Result withCheckpoints = new VaeTrainer(kernels, e -> { }).train(checkpointed, train, split.validation(), 4,
+                    policy, 0, new TrainingCheckpoint(dir.resolve("complete.ckpt"), SETTINGS));
+            assertSameRun(expected, plain, withCheckpoints, checkpointed);
+
+            RuntimeException stop = new RuntimeException("stopped after epoch 2");
+            RuntimeException thrown = assertThrows(RuntimeException.class, () -> new VaeTrainer(kernels, e -> {
+                if (e.epoch() == 2) {
+                    throw stop;
+                }
+            }).train(stopped, train, split.validation(), 4, policy, 0, checkpoint));
+            assertSame(stop, thrown);
+            assertTrue(checkpoint.exists(), "epochs 1 and 2 were checkpointed");
+            List<Integer> epochsRun = new java.util.ArrayList<>();
+            VaeTrainer.Result continued = new VaeTrainer(kernels, e -> epochsRun.add(e.epoch()))
+                    .train(resumed, train, split.validation(), 4, policy, 0, checkpoint);
+            assertEquals(List.of(3, 4), epochsRun, "the resumed run starts after the checkpointed epoch");
+            assertSameRun(expected, plain, continued, resumed);
+        }
+    }
+
+    @Test
+    void aCheckpointOfOtherSettingsIsRefusedByName(@TempDir Path dir) {
+        Kernels kernels = Kernels.create("scalar", 1);
+        Path file = dir.resolve("run.ckpt");
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(vae(), train.cols(), kernels)) {
+            BetaPolicy policy = BetaPolicy.global(BetaSchedule.constant(0.2));
+            new VaeTrainer(kernels, e -> { }).train(model, train, split.validation(), 1, policy, 0, new TrainingCheckpoint(file, SETTINGS));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VaeTrainer(kernels, r -> { })
+                    .train(model, train, split.validation(), 2, policy, 0, new TrainingCheckpoint(file, Map.of("epochs", "2"))));
+            assertEquals("checkpoint " + file + " belongs to a run with epochs 4, this run has 2", e.getMessage());
+        }
+    }
+
+    @Test
+    void noValidationUsersIsAnErrorNotTheInitialWeights() {
+        DataSplit noValidation;
+        try (CsrMatrix clicks = SyntheticClicks.generate(300, 100, 20, 3)) {
+            noValidation = DataSplit.create(Interactions.fromCsr("synthetic-test", clicks),
+                    SplitConfig.defaults(1).withHeldOutUsers(0, 50));
+        }
+        Kernels kernels = Kernels.create("scalar", 1);
+        try (CsrMatrix train = noValidation.train().toCsr(); MultVae model = new MultVae(vae(), train.cols(), kernels)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new VaeTrainer(kernels, r -> { })
+                    .train(model, train, noValidation.validation(), 2, BetaSchedule.constant(0.2)));
+            assertTrue(e.getMessage().contains("no epoch can be selected"), e.getMessage());
+        }
+    }
+
+    private static void assertSameRun(VaeTrainer.Result expected, MultVae expectedModel, VaeTrainer.Result actual, MultVae model) {
+        assertEquals(expected.bestEpoch(), actual.bestEpoch());
+        assertEquals(expected.bestValidationNdcg(), actual.bestValidationNdcg(), 0.0);
+        assertEquals(expected.epochsRun(), actual.epochsRun());
+        assertEquals(expected.meanBeta(), actual.meanBeta(), 0.0);
+        assertEquals(expected.history().size(), actual.history().size());
+        for (int t = 0; t < expected.history().size(); t++) {
+            VaeTrainer.EpochReport a = expected.history().get(t);
+            VaeTrainer.EpochReport b = actual.history().get(t);
+            assertEquals(a.negLogLikelihood(), b.negLogLikelihood(), 0.0, "epoch " + a.epoch() + " NLL");
+            assertEquals(a.kl(), b.kl(), 0.0, "epoch " + a.epoch() + " KL");
+            assertEquals(a.validationNdcg(), b.validationNdcg(), 0.0, "epoch " + a.epoch() + " validation NDCG");
+        }
+        assertEquals(expectedModel.updates(), model.updates());
+        assertFalse(expected.history().isEmpty());
+        List<DenseMatrix> a = expectedModel.parameters();
+        List<DenseMatrix> b = model.parameters();
+        for (int t = 0; t < a.size(); t++) {
+            assertArrayEquals(a.get(t).toArray(), b.get(t).toArray(), "parameter " + t);
+        }
+        List<DenseMatrix> ma = expectedModel.optimizerState();
+        List<DenseMatrix> mb = model.optimizerState();
+        for (int t = 0; t < ma.size(); t++) {
+            assertArrayEquals(ma.get(t).toArray(), mb.get(t).toArray(), "Adam moment " + t);
+        }
+    }
+}
