@@ -88,11 +88,11 @@ class MultVaeGradientCheckTest {
             List<DenseMatrix> params = model.parameters();
             List<DenseMatrix> grads = model.gradients();
             Reference ref = new Reference(config, params, input, rowScale, targets, noise, betas);
-            assertEquals(ref.loss(), loss.objective(), 1e-5 * Math.abs(ref.loss()), "loss of the float model vs the double reference");
+            assertEquals(ref.loss(false), loss.objective(), 1e-5 * Math.abs(ref.loss(false)), "loss of the float model vs the double reference");
             Reference.Gradient want = ref.gradient();
             int roundings = ref.roundings(input);
             double floatBound = ErrorBounds.gamma(roundings, ErrorBounds.U_FLOAT) + ErrorBounds.gamma(roundings, ErrorBounds.U_DOUBLE);
-            double lossRounding = ErrorBounds.gamma(roundings, ErrorBounds.U_DOUBLE) * ref.lossMagnitude();
+            double lossRounding = ErrorBounds.gamma(roundings, ErrorBounds.U_DOUBLE) * ref.loss(true);
             int checked = 0;
             for (int t = 0; t < params.size(); t++) {
                 DenseMatrix p = params.get(t);
@@ -244,32 +244,20 @@ class MultVaeGradientCheckTest {
             return a;
         }
 
-        /** The minimised objective: the mean over rows of nll_u + beta_u * kl_u. */
-        double loss() {
+        /**
+         * The minimised objective, the mean over rows of nll_u + beta_u * kl_u; with {@code magnitude}, the same on
+         * error magnitudes instead: the scale of the objective's own double rounding errors.
+         */
+        double loss(boolean magnitude) {
             double total = 0;
             for (int u = 0; u < x.length; u++) {
                 Trace t = forward(u);
-                double[] logits = t.out()[layers - 1];
+                double[] logits = magnitude ? t.outMag()[layers - 1] : t.out()[layers - 1];
                 double nll = 0;
                 for (int j = 0; j < logits.length; j++) {
-                    nll -= target[u][j] * (logits[j] - t.logZ());
+                    nll += target[u][j] * (magnitude ? logits[j] + Math.abs(t.logZ()) + max(logits) : t.logZ() - logits[j]);
                 }
-                total += nll + beta[u] * t.kl();
-            }
-            return total / x.length;
-        }
-
-        /** The scale of {@link #loss()}'s double rounding errors: the loss evaluated on magnitudes. */
-        double lossMagnitude() {
-            double total = 0;
-            for (int u = 0; u < x.length; u++) {
-                Trace t = forward(u);
-                double[] logitMag = t.outMag()[layers - 1];
-                double nll = 0;
-                for (int j = 0; j < logitMag.length; j++) {
-                    nll += target[u][j] * (logitMag[j] + Math.abs(t.logZ()) + max(logitMag));
-                }
-                total += nll + beta[u] * t.klMag();
+                total += nll + beta[u] * (magnitude ? t.klMag() : t.kl());
             }
             return total / x.length;
         }
@@ -310,7 +298,7 @@ class MultVaeGradientCheckTest {
         }
 
         /**
-         * The analytic gradient of {@link #loss()} (backpropagation in double), and alongside it the same recurrences
+         * The analytic gradient of {@link #loss(boolean)} (backpropagation in double), and alongside it the same recurrences
          * on error magnitudes, to first order: a product {@code a b} carries {@code |a| err(b) + err(a) |b|}, a sum the
          * sum of its terms' magnitudes, and a forward error moves the backward by a derivative (the softmax by at most
          * p_j times the errors of y_j and logZ, 1 - o^2 by 2|o| times o's error, exp(v) by exp(v) times v's error).
@@ -399,14 +387,14 @@ class MultVaeGradientCheckTest {
             return new Gradient(value, magnitude);
         }
 
-        /** The central difference of {@link #loss()} in parameter {@code param}'s entry (i, j) with step {@code h}. */
+        /** The central difference of {@link #loss(boolean)} in parameter {@code param}'s entry (i, j) with step {@code h}. */
         double finiteDifference(int param, int i, int j, double h) {
             double[] cell = param % 2 == 0 ? w[param / 2][i] : b[param / 2];
             double saved = cell[j];
             cell[j] = saved + h;
-            double up = loss();
+            double up = loss(false);
             cell[j] = saved - h;
-            double down = loss();
+            double down = loss(false);
             cell[j] = saved;
             return (up - down) / (2 * h);
         }
