@@ -52,7 +52,9 @@ public final class DataSteps {
             // Datasets.load throws it only for the spec itself (e.g. synthetic:big); bad files are IOExceptions
             throw new UsageException("--data: " + e.getMessage());
         }
-        p.done(String.format(Locale.ROOT, "loaded %s: %,d positives", x.source(), x.size()));
+        p.done(String.format(Locale.ROOT, "loaded %s: %,d positives", x.source(), x.size())
+                + (x.duplicatesMerged() == 0 ? ""
+                        : String.format(Locale.ROOT, "; repeated pairs merged: %,d (%s)", x.duplicatesMerged(), Interactions.MERGE_RULE)));
         return x;
     }
 

@@ -178,6 +178,29 @@ class DataCommandTest {
     }
 
     @Test
+    void statsReportRepeatedPairsMergedAndTheRule() throws IOException {
+        // (1, 10) rated 5 then 2: the highest value keeps it a positive
+        Path dir = dataDirWithMl100k("1\t10\t5\t0", "1\t11\t4\t0", "1\t10\t2\t0");
+        Outcome o = run("data", "stats", "--data", "ml-100k", "--data-dir", dir.toString());
+        assertEquals(0, o.code(), o.err());
+        List<String> lines = o.out().lines().toList();
+        assertTrue(lines.get(0).startsWith("ml-100k (rating >= 4): 1 users, 2 items, 2 interactions"), o.out());
+        assertEquals("  repeated pairs merged: 1 (a repeated pair keeps its highest value)", lines.get(3));
+        assertTrue(o.err().contains("loaded ml-100k (rating >= 4): 2 positives; repeated pairs merged: 1"
+                + " (a repeated pair keeps its highest value) in "), o.err());
+    }
+
+    @Test
+    void statsOfAnEmptyFileSayTheFileIsEmpty() throws IOException {
+        Path dir = dataDirWithMl100k();
+        Path file = dir.resolve("ml-100k").resolve("u.data");
+        Files.writeString(file, "");
+        Outcome o = run("data", "stats", "--data", "ml-100k", "--data-dir", dir.toString());
+        assertLastLineError(Main.FAILURE, file + " is empty", o);
+        assertFalse(o.err().contains("binarise"), o.err());
+    }
+
+    @Test
     void statsWithSplitPrintTheSplitOfTheSeedAndCounts() throws IOException {
         Interactions x = Datasets.load(SYNTHETIC, tmp);
         String stats = DatasetStats.of(x).format();

@@ -8,9 +8,12 @@ import dev.sparsecf.testing.DoubleReference;
 import dev.sparsecf.testing.ErrorBounds;
 import dev.sparsecf.testing.ErrorBounds.Arithmetic;
 import dev.sparsecf.testing.TestMatrices;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,13 +61,75 @@ class MultinomialLikelihoodTest {
         return cases.build();
     }
 
+    /**
+     * Most passes of the compiled-code sweep. Until C2 compiles the kernel, lanewise EXP runs the Vector API's Java
+     * fallback ({@code (float) Math.exp} per lane), and C1 code does too; only C2 code calls the SIMD stub whose
+     * accuracy the Panama bounds are about. A fixed count is not enough: on a loaded 2-core machine C2 compiled
+     * the kernel in the 8th pass of a trial run and after 40 in another, so the sweep asks HotSpot for its code list
+     * (jcmd Compiler.codelist) after each pass, and repeats until the kernel's entry points are live C2 code; then it
+     * checks {@link #PASSES_AFTER_C2} more passes.
+     */
+    private static final int MAX_PASSES = 400;
+
+    /** Passes checked once the kernel runs as C2 code. */
+    private static final int PASSES_AFTER_C2 = 3;
+
+    /** The HotSpot compile level of C2, and the state of code in use, as Compiler.codelist prints them. */
+    private static final String C2_LEVEL = "4";
+    private static final String LIVE = "0";
+
+    /** Copies of every {@link RowKind} row in one sweep matrix: 128 rows of 1021 logits, each ending in a masked tail. */
+    private static final int SWEEP_COPIES = 16;
+
     @ParameterizedTest(name = "{0}, {1}, {2}, {3}")
     @MethodSource("cases")
     void agreesWithDoubleLogSoftmax(String impl, int n, Targets targets, boolean inPlace) {
+        check(impl, n, targets, inPlace, 1, 0, true);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")
+    void agreesWithDoubleLogSoftmaxOnceCompiled(String impl) {
+        String kernel = KernelImpls.kernels(impl, 1).provider().logSoftmax().getClass().getName();
+        int after = 0;
+        for (int pass = 0; after < PASSES_AFTER_C2; pass++) {
+            if (pass == MAX_PASSES) {
+                fail(impl + ": " + kernel + " still not compiled by C2 after " + MAX_PASSES + " passes");
+            }
+            boolean c2 = isC2Code(kernel + ".sparseTargets(") && isC2Code(kernel + ".denseTargets(");
+            for (Targets targets : Targets.values()) {
+                // the passes in between only warm the kernel up: checking them would just slow the sweep down
+                check(impl, 1021, targets, pass % 2 == 1, SWEEP_COPIES, pass, pass == 0 || c2);
+            }
+            after += c2 ? 1 : 0;
+        }
+    }
+
+    /** Whether HotSpot's code list holds live C2 code for {@code method} ("class.name("): lines "id level state method...". */
+    private static boolean isC2Code(String method) {
+        try {
+            String list = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return list.lines().map(l -> l.split(" ", 4))
+                    .anyMatch(f -> f.length == 4 && f[1].equals(C2_LEVEL) && f[2].equals(LIVE) && f[3].startsWith(method));
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot read HotSpot's code list (jcmd Compiler.codelist)", e);
+        }
+    }
+
+    /**
+     * {@code copies} rows of every {@link RowKind} (seeded by n, targets and {@code pass}) through the kernel, checked
+     * row by row if {@code verify}.
+     */
+    private static void check(String impl, int n, Targets targets, boolean inPlace, int copies, int pass, boolean verify) {
         Kernels kernels = KernelImpls.kernels(impl, 2);
         Arithmetic arith = Arithmetic.of(impl, KernelImpls.LANES);
-        SplittableRandom rnd = new SplittableRandom(1009L * n + targets.ordinal());
-        RowKind[] kinds = RowKind.values();
+        SplittableRandom rnd = new SplittableRandom(1009L * n + targets.ordinal() + 31L * pass);
+        RowKind[] kinds = new RowKind[RowKind.values().length * copies];
+        for (int i = 0; i < kinds.length; i++) {
+            kinds[i] = RowKind.values()[i % RowKind.values().length];
+        }
         int m = kinds.length;
         float[] z = new float[m * n];
         int[][] targetCols = new int[m][];
@@ -96,6 +161,9 @@ class MultinomialLikelihoodTest {
             }
             assertPaddingIntact(g, impl + " gradient");
             grad = g.toArray();
+        }
+        if (!verify) {
+            return;
         }
 
         float[] xs = denseTargets(n, targetCols, weights);

@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Size and shape of an interaction set: users, items, pairs, density, and the distributions of user activity
- * (items per user) and item popularity (users per item).
+ * Size and shape of an interaction set: users, items, pairs, density, the distributions of user activity
+ * (items per user) and item popularity (users per item), and the repeated input pairs merged on loading.
  */
 public record DatasetStats(String source, int users, int items, long interactions, double density,
-                           Distribution userActivity, Distribution itemPopularity) {
+                           Distribution userActivity, Distribution itemPopularity, int duplicatesMerged) {
 
     /**
      * Summary of a list of counts. Quartiles interpolate linearly between order statistics (numpy's default,
@@ -57,13 +57,15 @@ public record DatasetStats(String source, int users, int items, long interaction
         }
         long cells = (long) x.numUsers() * x.numItems();
         return new DatasetStats(x.source(), x.numUsers(), x.numItems(), x.size(), cells == 0 ? 0 : (double) x.size() / cells,
-                Distribution.of(activity), Distribution.of(x.itemCounts()));
+                Distribution.of(activity), Distribution.of(x.itemCounts()), x.duplicatesMerged());
     }
 
-    /** A few lines for logs and reports. */
+    /** A few lines for logs and reports; the merged repeats only when there were some. */
     public String format() {
         return String.format(Locale.ROOT, "%s: %,d users, %,d items, %,d interactions, density %.4f%%%n"
                         + "  items per user: %s%n  users per item: %s%n",
-                source, users, items, interactions, 100 * density, userActivity, itemPopularity);
+                source, users, items, interactions, 100 * density, userActivity, itemPopularity)
+                + (duplicatesMerged == 0 ? "" : String.format(Locale.ROOT, "  repeated pairs merged: %,d (%s)%n",
+                        duplicatesMerged, Interactions.MERGE_RULE));
     }
 }

@@ -119,7 +119,13 @@ public final class Interactions {
         return rowPtr[users.size()];
     }
 
-    /** Input lines that repeated an earlier (user, item) pair and were merged into it (the later value kept). */
+    /** How {@link Builder#build()} merges a repeated (user, item) pair, for messages next to {@link #duplicatesMerged()}. */
+    public static final String MERGE_RULE = "a repeated pair keeps its highest value";
+
+    /**
+     * Input lines that repeated an earlier (user, item) pair and were merged into it ({@link #MERGE_RULE});
+     * carried over to {@link #positives} and {@link #withSource} so the load can still report them.
+     */
     public int duplicatesMerged() {
         return duplicatesMerged;
     }
@@ -178,6 +184,9 @@ public final class Interactions {
      * users and items left without pairs are dropped and the rest re-indexed in their original order.
      */
     public Interactions positives(float minValue, String newSource) {
+        if (size() == 0) {
+            throw new IllegalStateException(source + " is empty: it holds no (user, item) pairs");
+        }
         if (values == null) {
             throw new IllegalStateException(source + " has no values to binarise; every pair is already a positive");
         }
@@ -188,7 +197,7 @@ public final class Interactions {
         return retain(keep, newSource);
     }
 
-    /** The kept pairs (by position) without values, dropping users and items left empty. */
+    /** The kept pairs (by position) without values, dropping users and items left empty; keeps the merge count. */
     private Interactions retain(boolean[] keep, String newSource) {
         int[] itemNew = new int[items.size()];
         Arrays.fill(itemNew, -1);
@@ -218,7 +227,8 @@ public final class Interactions {
             }
             newRowPtr[t + 1] = q;
         }
-        return new Interactions(newSource, users.select(keptUsers), items.select(keptItems), newRowPtr, newItems, null, 0);
+        return new Interactions(newSource, users.select(keptUsers), items.select(keptItems), newRowPtr, newItems, null,
+                duplicatesMerged);
     }
 
     private static int[] indicesWhere(int[] a, IntPredicate test) {
@@ -251,7 +261,12 @@ public final class Interactions {
 
     /**
      * Collects (user, item[, value]) pairs by original id. {@link #build()} puts users and items in canonical
-     * id order ({@link IdMap}) and merges repeated pairs, keeping the value added last.
+     * id order ({@link IdMap}) and merges repeated pairs, keeping the highest value ({@link #MERGE_RULE}).
+     *
+     * <p>Why the highest: a pair is a positive when any of its ratings passes the threshold, the reading a
+     * recommender's user expects from a log where someone rated or played an item twice. Keeping the last value
+     * made positives vanish when a later line held a low rating, and made the result depend on line order; the
+     * maximum does not. An unknown value (NaN) loses to any known one.
      */
     public static final class Builder {
         private final String source;
@@ -322,7 +337,7 @@ public final class Interactions {
             String[] itemIds = canonicalIds(itemIndex);
             int[] userNew = newIndex(userIndex, userIds);
             int[] itemNew = newIndex(itemIndex, itemIds);
-            // counting sort by user keeps the input order within a user, so "last added" is well defined
+            // counting sort by user, then by item within a user: repeats of a pair end up next to each other
             int[] rowPtr = new int[userIds.length + 1];
             for (int t = 0; t < n; t++) {
                 rowPtr[userNew[pairUser[t]] + 1]++;
@@ -343,16 +358,18 @@ public final class Interactions {
             for (int u = 0; u < userIds.length; u++) {
                 int end = rowPtr[u + 1];
                 Arrays.sort(keys, start, end);
-                for (int p = start; p < end; p++) {
+                for (int p = start; p < end; ) {
                     int item = (int) (keys[p] >>> 32);
-                    int seq = (int) keys[p];
-                    if (p + 1 < end && (int) (keys[p + 1] >>> 32) == item) {
-                        merged++; // a later line repeats this pair; keep that one
-                        continue;
+                    float value = values == null ? Float.NaN : pairValue[(int) keys[p]];
+                    for (p++; p < end && (int) (keys[p] >>> 32) == item; p++) {
+                        merged++;
+                        if (values != null) {
+                            value = higher(value, pairValue[(int) keys[p]]);
+                        }
                     }
                     items[q] = item;
                     if (values != null) {
-                        values[q] = pairValue[seq];
+                        values[q] = value;
                     }
                     q++;
                 }
@@ -361,6 +378,11 @@ public final class Interactions {
             }
             return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, Arrays.copyOf(items, q),
                     values == null ? null : Arrays.copyOf(values, q), merged);
+        }
+
+        /** The larger of two values, where an unknown (NaN) value loses to a known one. */
+        private static float higher(float a, float b) {
+            return Float.isNaN(a) || b > a ? b : a;
         }
 
         private static String[] canonicalIds(Map<String, Integer> map) {

@@ -17,9 +17,13 @@ import java.util.zip.GZIPInputStream;
 /**
  * Reads a text file line by line with exact 1-based line numbers for error messages. Lines end at LF or
  * CRLF; bytes are decoded as strict UTF-8 one line at a time, so a bad byte is reported on its own line.
- * A {@code .gz} file is decompressed on the fly.
+ * A UTF-8 byte order mark opening the file is dropped (editors on Windows write one; kept, it would become part
+ * of the first id). A {@code .gz} file is decompressed on the fly.
  */
 final class LineReader implements Closeable {
+
+    /** U+FEFF in UTF-8. */
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final Path file;
     private final InputStream in;
@@ -71,16 +75,21 @@ final class LineReader implements Closeable {
             terminated = stop < chunkEnd;
             chunkPos = terminated ? stop + 1 : stop;
         }
+        int from = lineNumber == 0 && startsWithBom(len) ? BOM.length : 0;
         lineNumber++;
-        if (len > 0 && line[len - 1] == '\r') {
+        if (len > from && line[len - 1] == '\r') {
             len--;
         }
         try {
-            CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, 0, len));
+            CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, from, len - from));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw error(new String(line, 0, len, StandardCharsets.ISO_8859_1), "not valid UTF-8 text");
+            throw error(new String(line, from, len - from, StandardCharsets.ISO_8859_1), "not valid UTF-8 text");
         }
+    }
+
+    private boolean startsWithBom(int len) {
+        return len >= BOM.length && Arrays.equals(line, 0, BOM.length, BOM, 0, BOM.length);
     }
 
     private boolean refill() throws IOException {

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -140,10 +141,38 @@ class InteractionLoadersTest {
     }
 
     @Test
-    void repeatedPairsAreMergedKeepingTheLastValue() throws IOException {
-        Interactions x = InteractionLoaders.pairs(write("dup.txt", "a b 1\na c 2\na b 5\n"), false);
+    void repeatedPairsAreMergedKeepingTheHighestValueInAnyLineOrder() throws IOException {
+        // the later line's low rating must not hide the positive (keeping the last value gave "a b 1.0")
+        Interactions x = InteractionLoaders.pairs(write("dup.txt", "a b 5\na c 2\na b 1\na b 4\n"), false);
         assertEquals(List.of("a b 5.0", "a c 2.0"), triples(x));
-        assertEquals(1, x.duplicatesMerged());
+        assertEquals(2, x.duplicatesMerged());
+        Interactions reversed = InteractionLoaders.pairs(write("rev.txt", "a b 4\na b 1\na c 2\na b 5\n"), false);
+        assertEquals(triples(x), triples(reversed));
+        Interactions pos = x.positives(4f, "rating >= 4");
+        assertEquals(List.of("a b"), triples(pos));
+        assertEquals(2, pos.duplicatesMerged(), "the positives still report the load's merges");
+    }
+
+    @Test
+    void aByteOrderMarkOpeningTheFileIsNotPartOfTheFirstId() throws IOException {
+        Path f = dir.resolve("bom.tsv");
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Files.write(f, concat(bom, "u1\ti1\nu2\ti1\n".getBytes(StandardCharsets.UTF_8)));
+        Interactions x = InteractionLoaders.pairs(f, false);
+        assertEquals(List.of("u1", "u2"), x.users().ids());
+        // a header line too: with the mark kept, "\uFEFFuserId" named no column
+        Path csv = dir.resolve("bom.csv");
+        Files.write(csv, concat(bom, "userId,movieId,rating\n1,7,4.0\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("1 7 4.0"), triples(InteractionLoaders.movieLensCsv(csv)));
+        // only at the start of the file: later it is a character of the id, as the file says
+        Path later = write("later.tsv", "u1\ti1\n\uFEFFu2\ti1\n");
+        assertEquals(List.of("u1", "\uFEFFu2"), InteractionLoaders.pairs(later, false).users().ids());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

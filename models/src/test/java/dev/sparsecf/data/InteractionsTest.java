@@ -45,6 +45,29 @@ class InteractionsTest {
     }
 
     @Test
+    void aRepeatedPairKeepsItsKnownValueOverAnUnknownOne() {
+        for (boolean unknownFirst : new boolean[] {true, false}) {
+            Interactions.Builder b = Interactions.builder("test");
+            if (unknownFirst) {
+                b.add("u", "i").add("u", "i", 3f);
+            } else {
+                b.add("u", "i", 3f).add("u", "i");
+            }
+            Interactions x = b.build();
+            assertEquals(1, x.size());
+            assertEquals(3f, x.value(0), "unknown first: " + unknownFirst);
+            assertEquals(1, x.duplicatesMerged());
+        }
+    }
+
+    @Test
+    void positivesOfAnEmptyFileSayItIsEmpty() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Interactions.builder("/data/u.data").build().positives(4f, "rating >= 4"));
+        assertTrue(e.getMessage().startsWith("/data/u.data is empty"), e.getMessage());
+    }
+
+    @Test
     void toCsrIsTheBinaryMatrixOfThePairs() {
         Interactions x = ratings();
         try (CsrMatrix m = x.toCsr()) {
