@@ -201,6 +201,15 @@ class DataCommandTest {
     }
 
     @Test
+    void anEmptyFileOfADatasetWithoutRatingsIsEmptyToo() throws IOException {
+        Path dir = tmp.resolve("empty-citeulike");
+        Path file = Files.createDirectories(dir.resolve("citeulike-a")).resolve("users.dat");
+        Files.writeString(file, "");
+        assertLastLineError(Main.FAILURE, file + " is empty",
+                run("data", "stats", "--data", "citeulike-a", "--data-dir", dir.toString()));
+    }
+
+    @Test
     void statsWithSplitPrintTheSplitOfTheSeedAndCounts() throws IOException {
         Interactions x = Datasets.load(SYNTHETIC, tmp);
         String stats = DatasetStats.of(x).format();

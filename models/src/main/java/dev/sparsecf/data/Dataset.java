@@ -128,6 +128,7 @@ public enum Dataset {
     /** Applies {@link #positiveRule()} to interactions loaded by {@link #loadRaw(Path)}. */
     public Interactions positives(Interactions raw) {
         String source = id + " (" + positiveRule + ")";
+        raw.requireNonEmpty();
         return Float.isNaN(minPositive) ? raw.withSource(source) : raw.positives(minPositive, source);
     }
 

@@ -179,14 +179,20 @@ public final class Interactions {
         return counts;
     }
 
+    /** Fails with "SOURCE is empty" when no (user, item) pair was read; returns this otherwise. */
+    public Interactions requireNonEmpty() {
+        if (size() == 0) {
+            throw new IllegalStateException(source + " is empty: it holds no (user, item) pairs");
+        }
+        return this;
+    }
+
     /**
      * The binary interactions of the pairs whose value is {@code >= minValue} (unknown values never pass);
      * users and items left without pairs are dropped and the rest re-indexed in their original order.
      */
     public Interactions positives(float minValue, String newSource) {
-        if (size() == 0) {
-            throw new IllegalStateException(source + " is empty: it holds no (user, item) pairs");
-        }
+        requireNonEmpty();
         if (values == null) {
             throw new IllegalStateException(source + " has no values to binarise; every pair is already a positive");
         }
