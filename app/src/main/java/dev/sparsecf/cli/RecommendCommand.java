@@ -2,13 +2,10 @@ package dev.sparsecf.cli;
 
 import dev.sparsecf.render.TextTable;
 import dev.sparsecf.run.BatchRecommender;
-import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.SavedModels;
 
 import dev.sparsecf.kernels.Kernels;
-import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
-import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,14 +79,14 @@ public final class RecommendCommand implements Callable<Integer> {
         String user = who.user;
         common.apply();
         Kernels kernels = Kernels.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
-            Interactions positives = DataSteps.load(spec.commandLine().getErr(), ts.data(), common.dataDir());
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, spec.commandLine().getErr(),
+                common.dataDir())) {
+            Interactions positives = m.positives();
             int u = positives.users().index(user);
             if (u < 0) {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
             }
-            SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, kernels);
+            SavedModels.Recommendation rec = SavedModels.recommend(m.loaded(), positives, u, k, kernels);
             if (rec.k() < k) {
                 spec.commandLine().getErr().printf(Locale.ROOT, "-k %d exceeds the %d catalogue items user %s has not"
                         + " seen; showing %d%n", k, rec.catalogue() - rec.seen(), user, rec.k());
@@ -124,19 +121,16 @@ public final class RecommendCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
-            Interactions positives = DataSteps.load(err, ts.data(), common.dataDir());
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir())) {
+            Interactions positives = m.positives();
             BatchRecommender.Users users;
             if (all) {
-                DataSplit split = DataSteps.split(err, positives, ts.config());
-                SavedModels.checkSameSplit(split, loaded, model.file);
-                users = BatchRecommender.splitUsers(split, positives);
+                users = BatchRecommender.splitUsers(m.split(err), positives);
             } else {
                 users = BatchRecommender.fileUsers(Path.of(who.users), positives, strict);
             }
             // on a terminal, a bar redrawn in place; logs get the start and end lines only
-            BatchRecommender.Summary s = new BatchRecommender(loaded, positives, kernels)
+            BatchRecommender.Summary s = new BatchRecommender(m.loaded(), positives, kernels)
                     .write(users.rows(), k, out, force, err, System.console() != null);
             if (s.shortLists() > 0) {
                 err.printf(Locale.ROOT, "-k %d exceeds the catalogue items %,d users have not seen; their lists are"

@@ -11,6 +11,7 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +39,38 @@ public final class SavedModels {
     public record Recommendation(int seen, int k, int catalogue, String[] items, float[] scores) {
     }
 
+    /**
+     * A saved model ({@code file}) with the positives of the dataset it was trained on; closing it closes the model.
+     */
+    public record WithData(Path file, ModelFile.Loaded loaded, TrainingSplit trainingSplit, Interactions positives)
+            implements AutoCloseable {
+
+        /** The split the model was trained on, re-created from the data and checked against the model's fingerprint. */
+        public DataSplit split(PrintWriter err) throws IOException {
+            DataSplit split = DataSteps.split(err, positives, trainingSplit.config());
+            checkSameSplit(split, loaded, file);
+            return split;
+        }
+
+        @Override
+        public void close() {
+            loaded.close();
+        }
+    }
+
     private SavedModels() {
+    }
+
+    /** The model in {@code file} and its dataset's positives from {@code dataDir}, loaded with progress on {@code err}. */
+    public static WithData loadWithData(Path file, Kernels kernels, PrintWriter err, Path dataDir) throws IOException {
+        ModelFile.Loaded loaded = load(file, kernels);
+        try {
+            TrainingSplit ts = trainingSplit(loaded, file);
+            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir));
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 
     /** The model in {@code file}; a missing file is a usage error. */
