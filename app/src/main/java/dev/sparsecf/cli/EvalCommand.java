@@ -1,13 +1,10 @@
 package dev.sparsecf.cli;
 
-import dev.sparsecf.run.DataSteps;
 import dev.sparsecf.run.SavedModels;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
-import dev.sparsecf.data.Interactions;
 import dev.sparsecf.eval.EvaluationResult;
-import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -49,12 +46,10 @@ public final class EvalCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
-            Interactions positives = DataSteps.load(err, ts.data(), common.dataDir());
-            DataSplit split = DataSteps.split(err, positives, ts.config());
-            SavedModels.checkSameSplit(split, loaded, model.file);
-            EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), kernels);
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir())) {
+            SavedModels.TrainingSplit ts = m.trainingSplit();
+            DataSplit split = m.split(err);
+            EvaluationResult r = SavedModels.evaluate(m.loaded(), on.equals("test") ? split.test() : split.validation(), kernels);
             PrintWriter o = spec.commandLine().getOut();
             o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");
             o.println(r.format());

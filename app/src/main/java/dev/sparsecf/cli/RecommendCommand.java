@@ -1,18 +1,20 @@
 package dev.sparsecf.cli;
 
 import dev.sparsecf.render.TextTable;
-import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.BatchRecommender;
 import dev.sparsecf.run.SavedModels;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.Interactions;
-import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,10 +23,12 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sparsecf recommend}: the top-k items for one user of the model's dataset, excluding the items the
- * user already clicked, by original ids.
+ * {@code sparsecf recommend}: the top-k items for one user of the model's dataset ({@code --user}, a table on
+ * stdout) or for many ({@code --users}, a CSV or JSONL file), excluding the items each user already clicked, by
+ * original ids.
  */
-@Command(name = "recommend", description = "Recommend items for one user of the model's dataset (seen items excluded).")
+@Command(name = "recommend", description = "Recommend items for one user (--user) or many (--users, into --out) of the"
+        + " model's dataset (seen items excluded).")
 public final class RecommendCommand implements Callable<Integer> {
 
     @Spec
@@ -36,8 +40,29 @@ public final class RecommendCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model;
 
-    @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id as written in the dataset.")
-    String user;
+    @ArgGroup(multiplicity = "1")
+    Who who;
+
+    /** One user or many: exactly one of the two. */
+    static final class Who {
+        @Option(names = "--user", required = true, paramLabel = "ID", description = "The user's id as written in the dataset.")
+        String user;
+
+        @Option(names = "--users", required = true, paramLabel = "all|FILE",
+                description = "'all': every training, validation and test user of the model's split; or a file of user"
+                        + " ids, one per line. Needs --out.")
+        String users;
+    }
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "--users: the file to write, .csv or .jsonl, optionally .gz (written whole or not at all).")
+    Path out;
+
+    @Option(names = "--force", description = "--users: replace an existing --out.")
+    boolean force;
+
+    @Option(names = "--strict", description = "--users FILE: a user the data does not have is an error, not skipped.")
+    boolean strict;
 
     @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K", description = "How many items, at most those the user has not seen (default ${DEFAULT-VALUE}).")
     int k;
@@ -47,16 +72,21 @@ public final class RecommendCommand implements Callable<Integer> {
         if (k < 1) {
             throw new ParameterException(spec.commandLine(), "-k must be >= 1, got " + k);
         }
+        if (who.users != null) {
+            return recommendMany();
+        }
+        CommonOptions.rejectGiven(spec, "--user, which prints its table", List.of("--out", "--force", "--strict"));
+        String user = who.user;
         common.apply();
         Kernels kernels = Kernels.get();
-        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
-            SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
-            Interactions positives = DataSteps.load(spec.commandLine().getErr(), ts.data(), common.dataDir());
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, spec.commandLine().getErr(),
+                common.dataDir())) {
+            Interactions positives = m.positives();
             int u = positives.users().index(user);
             if (u < 0) {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
             }
-            SavedModels.Recommendation rec = SavedModels.recommend(loaded, positives, u, k, kernels);
+            SavedModels.Recommendation rec = SavedModels.recommend(m.loaded(), positives, u, k, kernels);
             if (rec.k() < k) {
                 spec.commandLine().getErr().printf(Locale.ROOT, "-k %d exceeds the %d catalogue items user %s has not"
                         + " seen; showing %d%n", k, rec.catalogue() - rec.seen(), user, rec.k());
@@ -72,6 +102,45 @@ public final class RecommendCommand implements Callable<Integer> {
                 // rank and score right-aligned, ids left: aligned whatever the ids' lengths, the ranks' digits and the signs
                 o.print(TextTable.render(rows, c -> c == 1));
             }
+        }
+        return 0;
+    }
+
+    /** {@code --users}: every listed user's top k into {@code --out}; unknown users counted, or fatal with --strict. */
+    private int recommendMany() throws IOException {
+        if (out == null) {
+            throw new ParameterException(spec.commandLine(), "--users needs --out FILE (.csv or .jsonl, optionally .gz)");
+        }
+        boolean all = who.users.equals("all");
+        if (all) {
+            CommonOptions.rejectGiven(spec, "--users all, whose users are all in the data", List.of("--strict"));
+        } else if (!Files.isRegularFile(Path.of(who.users))) {
+            throw new ParameterException(spec.commandLine(), "--users " + who.users + ": no such file (or 'all')");
+        }
+        BatchRecommender.checkOut(out, force);
+        common.apply();
+        Kernels kernels = Kernels.get();
+        PrintWriter err = spec.commandLine().getErr();
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir())) {
+            Interactions positives = m.positives();
+            BatchRecommender.Users users;
+            if (all) {
+                users = BatchRecommender.splitUsers(m.split(err), positives);
+            } else {
+                users = BatchRecommender.fileUsers(Path.of(who.users), positives, strict);
+            }
+            // on a terminal, a bar redrawn in place; logs get the start and end lines only
+            BatchRecommender.Summary s = new BatchRecommender(m.loaded(), positives, kernels)
+                    .write(users.rows(), k, out, force, err, System.console() != null);
+            if (s.shortLists() > 0) {
+                err.printf(Locale.ROOT, "-k %d exceeds the catalogue items %,d users have not seen; their lists are"
+                        + " shorter%n", k, s.shortLists());
+            }
+            if (users.unknown() > 0) {
+                err.printf(Locale.ROOT, "skipped %,d users of %s who are not in %s (first: %s); --strict makes this an"
+                        + " error%n", users.unknown(), who.users, positives.source(), users.firstUnknown());
+            }
+            spec.commandLine().getOut().printf(Locale.ROOT, "wrote the top %d items of %,d users to %s%n", k, s.users(), out);
         }
         return 0;
     }

@@ -11,6 +11,7 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,7 +39,38 @@ public final class SavedModels {
     public record Recommendation(int seen, int k, int catalogue, String[] items, float[] scores) {
     }
 
+    /**
+     * A saved model ({@code file}) with the positives of the dataset it was trained on; closing it closes the model.
+     */
+    public record WithData(Path file, ModelFile.Loaded loaded, TrainingSplit trainingSplit, Interactions positives)
+            implements AutoCloseable {
+
+        /** The split the model was trained on, re-created from the data and checked against the model's fingerprint. */
+        public DataSplit split(PrintWriter err) throws IOException {
+            DataSplit split = DataSteps.split(err, positives, trainingSplit.config());
+            checkSameSplit(split, loaded, file);
+            return split;
+        }
+
+        @Override
+        public void close() {
+            loaded.close();
+        }
+    }
+
     private SavedModels() {
+    }
+
+    /** The model in {@code file} and its dataset's positives from {@code dataDir}, loaded with progress on {@code err}. */
+    public static WithData loadWithData(Path file, Kernels kernels, PrintWriter err, Path dataDir) throws IOException {
+        ModelFile.Loaded loaded = load(file, kernels);
+        try {
+            TrainingSplit ts = trainingSplit(loaded, file);
+            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir));
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 
     /** The model in {@code file}; a missing file is a usage error. */
@@ -88,20 +120,14 @@ public final class SavedModels {
     /** The {@code k} best items of {@code loaded} for user row {@code u} of {@code positives}, at most the unseen ones. */
     public static Recommendation recommend(ModelFile.Loaded loaded, Interactions positives, int u, int k, Kernels kernels) {
         IdMap items = loaded.items();
-        int[] seen = Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
-                .filter(i -> i >= 0).sorted().toArray();
+        int[] seen = seenColumns(items, positives, u);
         int kk = Math.min(k, items.size() - seen.length);
         if (kk == 0) {
             return new Recommendation(seen.length, 0, items.size(), new String[0], new float[0]);
         }
         int[] top = new int[kk];
         try (CsrMatrix row = CsrMatrix.binary(1, items.size(), new int[] {0, seen.length}, seen)) {
-            DenseMatrix scores = switch (loaded) {
-                // Mult-VAE's input is the L2-normalised click row, EASE's the binary one
-                case ModelFile.LoadedVae vae -> vae.model().score(row,
-                        new float[] {seen.length == 0 ? 0f : (float) (1 / Math.sqrt(seen.length))});
-                case ModelFile.LoadedEase ease -> ease.model().score(row);
-            };
+            DenseMatrix scores = score(loaded, row);
             kernels.topK(scores, row, kk, top);
             String[] ids = new String[kk];
             float[] best = new float[kk];
@@ -111,6 +137,28 @@ public final class SavedModels {
             }
             return new Recommendation(seen.length, kk, items.size(), ids, best);
         }
+    }
+
+    /** The model columns ({@code items}) of user row {@code u}'s positives, ascending; items the model lacks are left out. */
+    static int[] seenColumns(IdMap items, Interactions positives, int u) {
+        return Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
+                .filter(i -> i >= 0).sorted().toArray();
+    }
+
+    /** Every item's score for each binary click row of {@code rows}: a view valid until the model's next call. */
+    static DenseMatrix score(ModelFile.Loaded loaded, CsrMatrix rows) {
+        return switch (loaded) {
+            // Mult-VAE's input is the L2-normalised click row, EASE's the binary one
+            case ModelFile.LoadedVae vae -> {
+                float[] scale = new float[rows.rows()];
+                for (int r = 0; r < scale.length; r++) {
+                    int n = rows.rowNnz(r);
+                    scale[r] = n == 0 ? 0f : (float) (1 / Math.sqrt(n));
+                }
+                yield vae.model().score(rows, scale);
+            }
+            case ModelFile.LoadedEase ease -> ease.model().score(rows);
+        };
     }
 
     private static String required(ModelFile.Loaded loaded, String key, Path file) {

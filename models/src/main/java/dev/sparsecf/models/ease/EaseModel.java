@@ -103,7 +103,7 @@ public final class EaseModel implements AutoCloseable {
     }
 
     /** Users per scoring batch: as many as fit the 64 MB score buffer. */
-    private int batchRows() {
+    public int batchRows() {
         return (int) Math.max(1, SCORE_BUFFER_FLOATS / DenseMatrix.paddedStride(items()));
     }
 
