@@ -35,6 +35,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model;
 
+    /** A model trained on a file needs the same file options again: the model file records only the path. */
+    @Mixin
+    FileFormatOptions fileFormat;
+
     @Option(names = "--on", defaultValue = "test", paramLabel = "test|validation",
             description = "Which held-out users to evaluate (default ${DEFAULT-VALUE}).")
     String on;
@@ -51,7 +55,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model.file);
-            Interactions positives = DataSteps.load(err, ts.data(), common.dataDir());
+            Interactions positives = DataSteps.load(err, ts.data(), common.dataDir(), fileFormat.options()).positives();
             DataSplit split = DataSteps.split(err, positives, ts.config());
             SavedModels.checkSameSplit(split, loaded, model.file);
             EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), kernels);
