@@ -16,8 +16,8 @@ public final class FileFormatOptions {
             description = "--data FILE: field separator , tab ; | :: or whitespace (default: detected from the first line).")
     String separator;
 
-    @Option(names = "--format", paramLabel = "auto|delimited|adjacency", defaultValue = "auto",
-            description = "--data FILE: rows of pairs, or one user per line 'user item item ...' (default: ${DEFAULT-VALUE}, detected).")
+    @Option(names = "--format", paramLabel = "auto|delimited|adjacency",
+            description = "--data FILE: rows of pairs, or one user per line 'user item item ...' (default: auto, detected).")
     FileOptions.Layout layout;
 
     @Option(names = "--user-col", paramLabel = "NAME", description = "--data FILE: the user column's header (default: found by common names).")
@@ -54,7 +54,7 @@ public final class FileFormatOptions {
     /** The options as the data layer takes them; a bad value is a usage error naming its option. */
     FileOptions options() {
         try {
-            return new FileOptions(separator, layout, userColumn, itemColumn, ratingColumn, timeColumn,
+            return new FileOptions(separator, layout == null ? FileOptions.Layout.AUTO : layout, userColumn, itemColumn, ratingColumn, timeColumn,
                     minRating == null ? Double.NaN : minRating, minUserClicks, minItemClicks, kCore, maxBadLines);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(mixee.commandLine(), e.getMessage());

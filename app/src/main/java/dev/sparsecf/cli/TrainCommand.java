@@ -137,6 +137,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         FileOptions fileOptions = fileFormat.options();
         DataSteps.checkSpecs(List.of(data), fileOptions);
+        TrainingRun.checkOut(out, force, resume);
         common.apply();
         // read before --out is touched, so a bad file leaves nothing behind
         Interactions positives = DataSteps.load(spec.commandLine().getErr(), data, common.dataDir(), fileOptions).positives();

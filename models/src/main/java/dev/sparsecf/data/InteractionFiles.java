@@ -155,6 +155,10 @@ public final class InteractionFiles {
         if (id.isEmpty()) {
             throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "is an empty id");
         }
+        if (id.chars().anyMatch(Character::isWhitespace)) {
+            // the split's export writes ids as whitespace-separated tokens (DataSplit#export)
+            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "contains whitespace, which an id may not");
+        }
         return id;
     }
 

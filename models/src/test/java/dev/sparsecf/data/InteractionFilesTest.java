@@ -64,8 +64,11 @@ class InteractionFilesTest {
     @Test
     void bomCrlfAndQuotedFieldsAreRead() throws IOException {
         Path f = dir.resolve("quoted.csv");
-        Files.write(f, ("\uFEFFuser_id,item_id\r\n\"smith, j\",\"a \"\"b\"\"\"\r\n\"x\",y\r\n").getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of("smith, j a \"b\"", "x y"), load(f));
+        Files.write(f, ("\uFEFFuser_id,item_id\r\n\"smith,j\",\"a\"\"b\"\"\"\r\n\"x\",y\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of("smith,j a\"b\"", "x y"), load(f));
+        Path spaced = write("spaced.csv", "user,item\n\"j smith\",i1\n");
+        assertEquals(spaced + ":2: column 'user': 'j smith' contains whitespace, which an id may not",
+                assertThrows(MalformedDataException.class, () -> load(spaced)).getMessage());
     }
 
     @Test
