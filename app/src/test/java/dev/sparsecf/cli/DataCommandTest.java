@@ -49,7 +49,7 @@ class DataCommandTest {
     }
 
     /** A failure after some progress lines: the code, the error as the last stderr line, no stack trace. */
-    private static void assertLastLineError(int code, String expected, Outcome o) {
+    static void assertLastLineError(int code, String expected, Outcome o) {
         assertEquals(code, o.code(), o.err());
         List<String> lines = o.err().lines().toList();
         assertTrue(lines.getLast().contains(expected), "'" + expected + "' in: " + o.err());

@@ -1,5 +1,6 @@
 package dev.sparsecf.cli;
 
+import static dev.sparsecf.cli.DataCommandTest.assertLastLineError;
 import static dev.sparsecf.cli.MainTest.assertOneLineError;
 import static dev.sparsecf.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,13 +40,6 @@ class OwnDataCommandsTest {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(tail, 0, all, head.length, tail.length);
         return all;
-    }
-
-    /** A failure after the load's progress lines: the code and the error as the last stderr line, no stack trace. */
-    private static void assertLastLineError(int code, String expected, Outcome o) {
-        assertEquals(code, o.code(), o.err());
-        assertTrue(o.err().lines().toList().getLast().contains(expected), "'" + expected + "' in: " + o.err());
-        assertFalse(o.err().contains("\tat "), o.err());
     }
 
     @Test
