@@ -71,11 +71,6 @@ public record FileOptions(String separator, Layout layout, String userColumn, St
         return s;
     }
 
-    /** Whether any filter beyond "every distinct pair" is set. */
-    public boolean filters() {
-        return !Double.isNaN(minRating) || minUserPairs > 0 || minItemUsers > 0;
-    }
-
     /** The positive rule in words, e.g. {@code rating >= 4, 5-core}, for the source line; empty when every pair counts. */
     public String describeRule() {
         List<String> parts = new ArrayList<>();

@@ -262,9 +262,13 @@ public final class InteractionFiles {
             String line;
             for (int t = 1; t < SNIFF_LINES && (line = in.next()) != null; t++) {
                 if (!line.isBlank()) {
-                    int n = s.split(in, line).length;
-                    min = Math.min(min, n);
-                    max = Math.max(max, n);
+                    try {
+                        int n = s.split(in, line).length;
+                        min = Math.min(min, n);
+                        max = Math.max(max, n);
+                    } catch (MalformedDataException e) {
+                        // reported (or skipped under --max-bad-lines) when the file is read for real
+                    }
                 }
             }
             s.adjacency = o.layout() == FileOptions.Layout.ADJACENCY

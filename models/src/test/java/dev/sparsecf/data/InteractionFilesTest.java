@@ -181,13 +181,18 @@ class InteractionFilesTest {
     }
 
     @Test
-    void aWrongFieldCountAndAnUnclosedQuoteAreMalformedLines() {
+    void aWrongFieldCountAndAnUnclosedQuoteAreMalformedLines() throws IOException {
         Path f = dir.resolve("short.csv");
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> load(Files.writeString(f, "user,item,rating\nu1,i1\n")));
         assertTrue(e.getMessage().startsWith(f + ":2: expected 3 fields (comma-separated, as the header), found 2"), e.getMessage());
         Path q = dir.resolve("quote.csv");
         MalformedDataException quote = assertThrows(MalformedDataException.class, () -> load(Files.writeString(q, "user,item\n\"u1,i1\n")));
         assertEquals(2, quote.line());
+        Path headerless = dir.resolve("quote.txt");
+        Files.writeString(headerless, "u1,i1\n\"u2,i2\nu3,i3\n");
+        MalformedDataException second = assertThrows(MalformedDataException.class, () -> load(headerless));
+        assertEquals(2, second.line());
+        assertEquals(List.of("u1 i1", "u3 i3"), load(headerless, options(Double.NaN, 0, 0, false, 1)));
     }
 
     @Test
