@@ -4,6 +4,7 @@ import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
 
 import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.Interactions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,9 +40,12 @@ public final class DataSplitCommand implements Callable<Integer> {
     @Mixin
     SplitOptions splitOptions;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME",
+    @Mixin
+    FileFormatOptions fileFormat;
+
+    @Option(names = "--data", required = true, paramLabel = "NAME|FILE",
             completionCandidates = DataCommand.Names.class,
-            description = "The dataset: ${COMPLETION-CANDIDATES}.")
+            description = "The dataset: ${COMPLETION-CANDIDATES}, or an interaction file.")
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -56,11 +60,13 @@ public final class DataSplitCommand implements Callable<Integer> {
         if (data.contains(",")) {
             throw new ParameterException(spec.commandLine(), "--data: split takes one dataset, got '" + data + "'");
         }
-        DataSteps.checkNames(List.of(data));
-        prepareOut(); // before the load, which may take a while
+        FileOptions fileOptions = fileFormat.options();
+        DataSteps.checkSpecs(List.of(data), fileOptions);
+        checkOut(); // before the load, which may take a while
         common.apply();
         PrintWriter err = spec.commandLine().getErr();
-        Interactions positives = DataSteps.load(err, data, common.dataDir());
+        Interactions positives = DataSteps.load(err, data, common.dataDir(), fileOptions).positives();
+        createOut(); // only once the input has been read
         DataSplit s = DataSteps.split(err, positives, splitOptions.config(common.seed));
         Progress p = Progress.start(spec.commandLine().getErr(), "writing " + out);
         String fingerprint = s.export(out);
@@ -75,9 +81,9 @@ public final class DataSplitCommand implements Callable<Integer> {
 
     /**
      * {@code --out} must be a new or empty directory unless {@code --force}, so a user's files are never
-     * overwritten silently; it is created now, so that an unwritable path fails before the load.
+     * overwritten silently.
      */
-    private void prepareOut() throws IOException {
+    private void checkOut() throws IOException {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new ParameterException(spec.commandLine(), "--out " + out + " exists and is not a directory");
         }
@@ -96,6 +102,10 @@ public final class DataSplitCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("--force: writing into " + out + ", which is not empty; files named as the"
                     + " split's files are replaced");
         }
+    }
+
+    /** Creates {@code --out}; an unwritable path is a usage error naming the reason. */
+    private void createOut() throws IOException {
         try {
             Files.createDirectories(out);
         } catch (FileSystemException e) {

@@ -4,6 +4,8 @@ import dev.sparsecf.run.DataSteps;
 
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.DatasetStats;
+import dev.sparsecf.data.FileOptions;
+import dev.sparsecf.data.InteractionFiles;
 import dev.sparsecf.data.Interactions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,9 +36,12 @@ public final class DataStatsCommand implements Callable<Integer> {
     @Mixin
     SplitOptions splitOptions;
 
-    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME",
+    @Mixin
+    FileFormatOptions fileFormat;
+
+    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME|FILE",
             completionCandidates = DataCommand.Names.class,
-            description = "Datasets, comma-separated: ${COMPLETION-CANDIDATES}.")
+            description = "Datasets or interaction files, comma-separated: ${COMPLETION-CANDIDATES}.")
     List<String> data;
 
     @Option(names = "--split", description = "Also split each dataset (seed --seed) and print the parts' users and pairs.")
@@ -47,12 +52,17 @@ public final class DataStatsCommand implements Callable<Integer> {
         if (splitOptions.given() && !split) {
             throw new ParameterException(spec.commandLine(), "--validation-users/--test-users need --split");
         }
-        DataSteps.checkNames(data);
+        FileOptions fileOptions = fileFormat.options();
+        DataSteps.checkSpecs(data, fileOptions);
         common.apply();
         PrintWriter out = spec.commandLine().getOut();
         for (int d = 0; d < data.size(); d++) {
-            Interactions positives = DataSteps.load(spec.commandLine().getErr(), data.get(d), common.dataDir());
+            InteractionFiles.Loaded loaded = DataSteps.load(spec.commandLine().getErr(), data.get(d), common.dataDir(), fileOptions);
+            Interactions positives = loaded.positives();
             out.print((d == 0 ? "" : "\n") + DatasetStats.of(positives).format());
+            if (loaded.report() != null) {
+                out.print(loaded.report().format());
+            }
             out.flush();
             if (split) {
                 DataSplit s = DataSteps.split(spec.commandLine().getErr(), positives, splitOptions.config(common.seed));

@@ -32,6 +32,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model;
 
+    /** A model trained on a file needs the same file options again: the model file records only the path. */
+    @Mixin
+    FileFormatOptions fileFormat;
+
     @Option(names = "--on", defaultValue = "test", paramLabel = "test|validation",
             description = "Which held-out users to evaluate (default ${DEFAULT-VALUE}).")
     String on;
@@ -46,7 +50,8 @@ public final class EvalCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir())) {
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir(),
+                fileFormat.options())) {
             SavedModels.TrainingSplit ts = m.trainingSplit();
             DataSplit split = m.split(err);
             EvaluationResult r = SavedModels.evaluate(m.loaded(), on.equals("test") ? split.test() : split.validation(), kernels);

@@ -70,7 +70,13 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(out, err, args);
+        // autoflush covers println and printf only: a table written with print would be lost at exit
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code; output and error messages go to {@code out} and {@code err}. */

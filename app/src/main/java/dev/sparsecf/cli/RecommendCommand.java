@@ -40,6 +40,9 @@ public final class RecommendCommand implements Callable<Integer> {
     @Mixin
     ModelFileOption model;
 
+    @Mixin
+    FileFormatOptions fileFormat;
+
     @ArgGroup(multiplicity = "1")
     Who who;
 
@@ -80,7 +83,7 @@ public final class RecommendCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, spec.commandLine().getErr(),
-                common.dataDir())) {
+                common.dataDir(), fileFormat.options())) {
             Interactions positives = m.positives();
             int u = positives.users().index(user);
             if (u < 0) {
@@ -121,7 +124,8 @@ public final class RecommendCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir())) {
+        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir(),
+                fileFormat.options())) {
             Interactions positives = m.positives();
             BatchRecommender.Users users;
             if (all) {

@@ -8,6 +8,7 @@ import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
@@ -49,6 +50,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     SplitOptions splitOptions;
 
+    @Mixin
+    FileFormatOptions fileFormat;
+
     @Option(names = "--model", required = true, paramLabel = "multvae|multdae|ease",
             description = "The model: multvae (Liang et al.'s [I-600-200-600-I]), multdae ([I-200-I]) or ease (Steck 2019).")
     String model;
@@ -63,8 +67,8 @@ public final class TrainCommand implements Callable<Integer> {
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME", completionCandidates = DataCommand.Names.class,
-            description = "The dataset: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--data", required = true, paramLabel = "NAME|FILE", completionCandidates = DataCommand.Names.class,
+            description = "The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options).")
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -131,16 +135,21 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--force starts over and --resume continues: choose one");
             }
         }
-        DataSteps.checkNames(List.of(data));
+        FileOptions fileOptions = fileFormat.options();
+        DataSteps.checkSpecs(List.of(data), fileOptions);
+        TrainingRun.checkOut(out, force, resume);
+        common.apply();
+        // read before --out is touched, so a bad file leaves nothing behind
+        Interactions positives = DataSteps.load(spec.commandLine().getErr(), data, common.dataDir(), fileOptions).positives();
         try (RunLock lock = TrainingRun.prepareOut(out, force, resume)) {
-            return ease ? trainEase() : trainAutoencoder(config, schedule);
+            return ease ? trainEase(positives) : trainAutoencoder(positives, config, schedule);
         }
     }
 
     /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
-    private int trainAutoencoder(ModelConfig config, BetaSchedule schedule) throws IOException {
+    private int trainAutoencoder(Interactions positives, ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingRun run = prepareRun();
+        TrainingRun run = prepareRun(positives);
         Kernels kernels = run.kernels();
         DataSplit split = run.split();
         TrainingCheckpoint checkpoint = run.checkpoint(out, config, schedule.describe(), epochs);
@@ -182,20 +191,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Applies the common options, then loads and splits the data and keeps the split's checksums in {@code --out}. */
-    private TrainingRun prepareRun() throws IOException {
-        common.apply();
+    /** Splits the loaded positives and keeps the split's checksums in {@code --out}. */
+    private TrainingRun prepareRun(Interactions positives) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        Interactions positives = DataSteps.load(err, data, common.dataDir());
         DataSplit split = DataSteps.split(err, positives, splitOptions.config(common.seed));
         String fingerprint = DataSteps.fingerprint(split, out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE));
         return new TrainingRun(data, common.seed, split, fingerprint, Kernels.get());
     }
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
-    private int trainEase() throws IOException {
+    private int trainEase(Interactions positives) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingRun run = prepareRun();
+        TrainingRun run = prepareRun(positives);
         TrainingRun.EaseFit fit;
         try {
             fit = run.ease(lambdas, edgeSteps, err::println);

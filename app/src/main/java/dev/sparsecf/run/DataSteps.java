@@ -5,11 +5,14 @@ import dev.sparsecf.render.Progress;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Dataset;
 import dev.sparsecf.data.Datasets;
+import dev.sparsecf.data.FileOptions;
+import dev.sparsecf.data.InteractionFiles;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -41,21 +44,67 @@ public final class DataSteps {
         }
     }
 
-    /** The positives of dataset {@code spec} ({@link Datasets#load}), timed on {@code err}. */
-    public static Interactions load(PrintWriter err, String spec, Path dataDir) throws IOException {
-        String from = datasetOf(spec) == Dataset.SYNTHETIC ? "the generator" : dataDir.toAbsolutePath().normalize().toString();
-        Progress p = Progress.start(err, "loading " + spec + " from " + from);
-        Interactions x;
+    /**
+     * Checks that every spec in {@code specs} is a dataset name or an existing file, before anything is loaded;
+     * {@code options} must be the defaults unless every spec is a file.
+     */
+    public static void checkSpecs(List<String> specs, FileOptions options) {
+        for (String s : specs) {
+            if (fileOf(s) == null) {
+                datasetOf(s);
+                if (!options.equals(FileOptions.DEFAULT)) {
+                    throw new UsageException("--sep, --format, the column and filter options read a --data FILE;"
+                            + " the dataset " + s + " has its own format and positives");
+                }
+            }
+        }
+    }
+
+    /** The file {@code spec} names when it is not a dataset name and such a regular file exists, else null. */
+    private static Path fileOf(String spec) {
+        int colon = spec.indexOf(':');
         try {
-            x = Datasets.load(spec, dataDir);
+            Dataset.byId((colon < 0 ? spec : spec.substring(0, colon)).strip());
+            return null; // a dataset name wins over a file of the same name: ./ml-1m reaches the file
         } catch (IllegalArgumentException e) {
-            // Datasets.load throws it only for the spec itself (e.g. synthetic:big); bad files are IOExceptions
+            try {
+                Path p = Path.of(spec);
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            } catch (InvalidPathException notAPath) {
+                // reported below as neither
+            }
+            throw new UsageException("--data: '" + spec + "' is neither a dataset (" + Dataset.ids() + ") nor a file");
+        }
+    }
+
+    /** The positives of dataset or file {@code spec} with the default {@link FileOptions}, timed on {@code err}. */
+    public static Interactions load(PrintWriter err, String spec, Path dataDir) throws IOException {
+        return load(err, spec, dataDir, FileOptions.DEFAULT).positives();
+    }
+
+    /**
+     * The positives of {@code spec}: a dataset ({@link Datasets#load}) or a file read by {@code options}
+     * ({@link InteractionFiles#load}; the report is null for a dataset), timed on {@code err}.
+     */
+    public static InteractionFiles.Loaded load(PrintWriter err, String spec, Path dataDir, FileOptions options) throws IOException {
+        checkSpecs(List.of(spec), options);
+        Path file = fileOf(spec);
+        String from = file != null ? "" : " from " + (datasetOf(spec) == Dataset.SYNTHETIC ? "the generator" : dataDir.toAbsolutePath().normalize());
+        Progress p = Progress.start(err, "loading " + spec + from);
+        InteractionFiles.Loaded loaded;
+        try {
+            loaded = file != null ? InteractionFiles.load(file, options) : new InteractionFiles.Loaded(Datasets.load(spec, dataDir), null);
+        } catch (IllegalArgumentException e) {
+            // thrown only for the spec or an option that does not fit the file (e.g. synthetic:big, --user-col); bad files are IOExceptions
             throw new UsageException("--data: " + e.getMessage());
         }
+        Interactions x = loaded.positives();
         p.done(String.format(Locale.ROOT, "loaded %s: %,d positives", x.source(), x.size())
                 + (x.duplicatesMerged() == 0 ? ""
                         : String.format(Locale.ROOT, "; repeated pairs merged: %,d (%s)", x.duplicatesMerged(), Interactions.MERGE_RULE)));
-        return x;
+        return loaded;
     }
 
     /** {@link DataSplit#create} timed on {@code err}; held-out counts that leave no training users are a usage error. */

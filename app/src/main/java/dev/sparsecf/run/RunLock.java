@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,24 @@ public final class RunLock implements AutoCloseable {
                 channel.close();
             }
             throw e;
+        }
+    }
+
+    /** Fails as {@link #acquire} would if another run holds {@code dir}'s lock; takes and writes nothing. */
+    public static void checkFree(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return;
+        }
+        if (HELD.contains(dir.toRealPath())) {
+            throw busy(dir, Long.toString(ProcessHandle.current().pid()));
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw busy(dir, holder(channel));
+            }
+            lock.release();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.sparsecf.run;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
+import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.Interactions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.eval.EvaluationResult;
@@ -62,11 +63,12 @@ public final class SavedModels {
     }
 
     /** The model in {@code file} and its dataset's positives from {@code dataDir}, loaded with progress on {@code err}. */
-    public static WithData loadWithData(Path file, Kernels kernels, PrintWriter err, Path dataDir) throws IOException {
+    public static WithData loadWithData(Path file, Kernels kernels, PrintWriter err, Path dataDir, FileOptions options)
+            throws IOException {
         ModelFile.Loaded loaded = load(file, kernels);
         try {
             TrainingSplit ts = trainingSplit(loaded, file);
-            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir));
+            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir, options).positives());
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;

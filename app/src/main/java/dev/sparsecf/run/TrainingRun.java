@@ -76,15 +76,25 @@ public final class TrainingRun {
     }
 
     /**
+     * The checks of {@link #prepareOut} that write nothing, for before the data is read: {@code out} is not a file,
+     * not locked by another run, and holds no earlier run's files that {@code force} or {@code resume} would not handle.
+     */
+    public static void checkOut(Path out, boolean force, boolean resume) throws IOException {
+        requireDirectoryOrAbsent(out);
+        if (Files.isDirectory(out)) {
+            RunLock.checkFree(out);
+        }
+        checkEarlierRun(out, force, resume);
+    }
+
+    /**
      * Creates {@code out} and locks it for this run (the caller closes the lock when the run ends), then checks what
      * an earlier run left there: its results are refused unless {@code force}, which deletes all of its files first,
      * and its checkpoint is continued only with {@code resume}. The split's checksums alone, which a run writes
      * before training, block nothing: the same command rewrites them.
      */
     public static RunLock prepareOut(Path out, boolean force, boolean resume) throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) {
-            throw new UsageException("--out " + out + " exists and is not a directory");
-        }
+        requireDirectoryOrAbsent(out);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
@@ -92,31 +102,47 @@ public final class TrainingRun {
         }
         RunLock lock = RunLock.acquire(out);
         try {
+            // again under the lock: another run may have finished in --out since checkOut
+            checkEarlierRun(out, force, resume);
             if (force) {
                 for (String name : RUN_FILES) {
                     Files.deleteIfExists(out.resolve(name));
-                }
-            } else if (resume) {
-                if (!Files.exists(out.resolve(CHECKPOINT_FILE))) {
-                    throw new UsageException("--out " + out + " holds no " + CHECKPOINT_FILE + " to resume from;"
-                            + " run the command without --resume to start");
-                }
-            } else {
-                for (String name : List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE)) {
-                    if (Files.exists(out.resolve(name))) {
-                        throw new UsageException("--out " + out + " already holds " + name
-                                + " from an earlier run; choose another directory or pass --force to replace it");
-                    }
-                }
-                if (Files.exists(out.resolve(CHECKPOINT_FILE))) {
-                    throw new UsageException("--out " + out + " holds the " + CHECKPOINT_FILE + " of an interrupted run;"
-                            + " add --resume to the same command to continue it, or pass --force to start over");
                 }
             }
             return lock;
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
+        }
+    }
+
+    private static void requireDirectoryOrAbsent(Path out) {
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new UsageException("--out " + out + " exists and is not a directory");
+        }
+    }
+
+    /** Refuses an earlier run's results without {@code force}, and a checkpoint without {@code resume} (or its absence with it). */
+    private static void checkEarlierRun(Path out, boolean force, boolean resume) {
+        if (force) {
+            return;
+        }
+        if (resume) {
+            if (!Files.exists(out.resolve(CHECKPOINT_FILE))) {
+                throw new UsageException("--out " + out + " holds no " + CHECKPOINT_FILE + " to resume from;"
+                        + " run the command without --resume to start");
+            }
+            return;
+        }
+        for (String name : List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE)) {
+            if (Files.exists(out.resolve(name))) {
+                throw new UsageException("--out " + out + " already holds " + name
+                        + " from an earlier run; choose another directory or pass --force to replace it");
+            }
+        }
+        if (Files.exists(out.resolve(CHECKPOINT_FILE))) {
+            throw new UsageException("--out " + out + " holds the " + CHECKPOINT_FILE + " of an interrupted run;"
+                    + " add --resume to the same command to continue it, or pass --force to start over");
         }
     }
 

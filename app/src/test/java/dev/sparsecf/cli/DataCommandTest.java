@@ -49,7 +49,7 @@ class DataCommandTest {
     }
 
     /** A failure after some progress lines: the code, the error as the last stderr line, no stack trace. */
-    private static void assertLastLineError(int code, String expected, Outcome o) {
+    static void assertLastLineError(int code, String expected, Outcome o) {
         assertEquals(code, o.code(), o.err());
         List<String> lines = o.err().lines().toList();
         assertTrue(lines.getLast().contains(expected), "'" + expected + "' in: " + o.err());
@@ -67,7 +67,7 @@ class DataCommandTest {
         Path absent = tmp.resolve("absent");
         assertOneLineError("--data-dir " + absent + " is not a directory (it does not exist)",
                 "data", "stats", "--data", SYNTHETIC, "--data-dir", absent.toString());
-        assertOneLineError("Missing required option: '--data=NAME'", "data", "stats");
+        assertOneLineError("Missing required option: '--data=NAME|FILE'", "data", "stats");
         assertOneLineError("Missing required option: '--out=DIR'", "data", "split", "--data", SYNTHETIC);
     }
 
@@ -86,9 +86,9 @@ class DataCommandTest {
     @Test
     void unknownDatasetListsTheKnownOnesBeforeLoadingAnything() {
         // the unknown name comes second; one stderr line means the first was not even loaded
-        assertOneLineError("--data: unknown dataset 'movielens'; known: " + Dataset.ids(),
+        assertOneLineError("--data: 'movielens' is neither a dataset (" + Dataset.ids() + ") nor a file",
                 "data", "stats", "--data", SYNTHETIC + ",movielens");
-        assertOneLineError("unknown dataset 'nope'", "data", "split", "--data", "nope", "--out", tmp.toString());
+        assertOneLineError("'nope' is neither a dataset", "data", "split", "--data", "nope", "--out", tmp.toString());
     }
 
     @Test

@@ -192,7 +192,7 @@ public final class InteractionLoaders {
         return b.build();
     }
 
-    private static String nextNonBlank(LineReader in) throws IOException {
+    static String nextNonBlank(LineReader in) throws IOException {
         String line;
         while ((line = in.next()) != null && line.isBlank()) {
             // skip

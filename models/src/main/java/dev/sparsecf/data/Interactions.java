@@ -203,6 +203,27 @@ public final class Interactions {
         return retain(keep, newSource);
     }
 
+    /**
+     * The binary interactions of the pairs whose item has {@code >= minItemUsers} users and, after that, whose
+     * user has {@code >= minUserPairs} of the remaining items (one pass of each; 0 keeps all); users and items
+     * left without pairs are dropped, so {@code withMinCounts(0, 0, s)} only drops users registered without any.
+     */
+    public Interactions withMinCounts(int minUserPairs, int minItemUsers, String newSource) {
+        int[] itemCounts = itemCounts();
+        boolean[] keep = new boolean[size()];
+        for (int u = 0; u < users.size(); u++) {
+            int kept = 0;
+            for (int p = rowPtr[u]; p < rowPtr[u + 1]; p++) {
+                keep[p] = itemCounts[itemIdx[p]] >= minItemUsers;
+                kept += keep[p] ? 1 : 0;
+            }
+            if (kept < minUserPairs) {
+                Arrays.fill(keep, rowPtr[u], rowPtr[u + 1], false);
+            }
+        }
+        return retain(keep, newSource);
+    }
+
     /** The kept pairs (by position) without values, dropping users and items left empty; keeps the merge count. */
     private Interactions retain(boolean[] keep, String newSource) {
         int[] itemNew = new int[items.size()];

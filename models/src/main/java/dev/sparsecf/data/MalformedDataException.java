@@ -22,6 +22,17 @@ public final class MalformedDataException extends IOException {
         this.text = text;
     }
 
+    /**
+     * A bad field: {@code file:line: column 'name': 'value' problem}, e.g. {@code clicks.csv:1042: column 'rating':
+     * 'abc' is not a number}; {@code text} is the whole line.
+     */
+    public MalformedDataException(Path file, long line, String text, String column, String value, String problem) {
+        super(file + ":" + line + ": column '" + column + "': '" + abbreviate(value) + "' " + problem);
+        this.file = file;
+        this.line = line;
+        this.text = text;
+    }
+
     private static String abbreviate(String text) {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
     }
