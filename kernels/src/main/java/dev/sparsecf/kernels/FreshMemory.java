@@ -12,29 +12,27 @@ import java.util.Locale;
 /**
  * Large zeroed off-heap buffers whose pages are faulted in by all kernel threads. {@code Arena.allocate} zeroes
  * (and so first-touches) its memory on the calling thread, and the first write to a fresh page is slow on virtual
- * machines (0.2-0.7 GB/s per thread), so a 3.2 GB buffer cost 8-15 s before any arithmetic. On Linux the buffer is
- * an anonymous mapping instead, which the kernel zeroes page by page on first touch, with transparent huge pages
- * asked for ({@code madvise(MADV_HUGEPAGE)}, honoured in the {@code madvise} and {@code always} modes); elsewhere
- * it falls back to {@code Arena.allocate}.
+ * machines (0.2-1 GB/s per thread), so a 3.2 GB buffer cost 8-15 s before any arithmetic. On Linux the buffer is
+ * an anonymous mapping instead, which the kernel zeroes page by page on first touch, so the zeroing is spread
+ * over the threads that touch it; elsewhere it falls back to {@code Arena.allocate}. No transparent huge pages:
+ * on a 2-core KVM Xeon with THP in {@code madvise} mode, {@code madvise(MADV_HUGEPAGE)} made the first touch of
+ * 3.2 GB 3-6x slower (7.7-16 s against 2.5-3.2 s) and the later writes no faster.
  */
 final class FreshMemory {
 
     /** Linux's values on x86-64 and AArch64. */
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
-    private static final int MADV_HUGEPAGE = 14;
-    /** One write per base page faults it in (a huge page on its first write). */
+    /** One write per page faults it in. */
     private static final long PAGE = 4096;
     /** Pages per task: large enough that claiming a chunk costs nothing beside the faults. */
     private static final int PAGES_PER_CHUNK = 512;
 
     private static final MethodHandle MMAP;
-    private static final MethodHandle MADVISE;
     private static final MethodHandle MUNMAP;
 
     static {
         MethodHandle mmap = null;
-        MethodHandle madvise = null;
         MethodHandle munmap = null;
         if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) {
             Linker linker = Linker.nativeLinker();
@@ -43,15 +41,12 @@ final class FreshMemory {
             ValueLayout.OfInt cint = ValueLayout.JAVA_INT;
             mmap = libc.find("mmap").map(f -> linker.downcallHandle(f, FunctionDescriptor.of(ValueLayout.ADDRESS,
                     ValueLayout.ADDRESS, size, cint, cint, cint, size))).orElse(null);
-            madvise = libc.find("madvise").map(f -> linker.downcallHandle(f, FunctionDescriptor.of(cint,
-                    ValueLayout.ADDRESS, size, cint))).orElse(null);
             munmap = libc.find("munmap").map(f -> linker.downcallHandle(f, FunctionDescriptor.of(cint,
                     ValueLayout.ADDRESS, size))).orElse(null);
         }
-        boolean all = mmap != null && madvise != null && munmap != null;
-        MMAP = all ? mmap : null;
-        MADVISE = all ? madvise : null;
-        MUNMAP = all ? munmap : null;
+        boolean both = mmap != null && munmap != null;
+        MMAP = both ? mmap : null;
+        MUNMAP = both ? munmap : null;
     }
 
     private FreshMemory() {
@@ -71,7 +66,6 @@ final class FreshMemory {
             if (map.address() == -1L) { // MAP_FAILED: let the JDK report the shortage in its own words
                 return arena.allocate(bytes, 64);
             }
-            int ignored = (int) MADVISE.invokeExact(map, bytes, MADV_HUGEPAGE); // advice only: -1 changes nothing
         } catch (Throwable t) {
             throw new IllegalStateException("mmap of " + bytes + " bytes failed", t);
         }

@@ -514,8 +514,8 @@ public final class Kernels {
 
     /**
      * {@code bytes} of zeroed off-heap memory (at least 64-byte aligned), freed when {@code arena} closes, with its
-     * pages faulted in by the kernel threads and on Linux backed by transparent huge pages where the system offers
-     * them: for buffers of gigabytes, whose first touch costs seconds on one thread.
+     * pages faulted in by the kernel threads (on Linux): for buffers of gigabytes, whose first touch costs seconds
+     * on one thread.
      */
     public MemorySegment allocateTouched(Arena arena, long bytes) {
         Objects.requireNonNull(arena, "arena");
