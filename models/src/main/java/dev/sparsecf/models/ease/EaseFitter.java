@@ -106,7 +106,7 @@ public final class EaseFitter {
                 InverseToWeights.write(g, D, lda, scale, b, kernels.pool());
             } else {
                 int ldb = DenseMatrix.paddedStride(n);
-                InverseToWeights.toFloatInPlace(g, n, lda, ldb);
+                InverseToWeights.toFloatInPlace(g, n, lda, ldb, kernels.pool());
                 b = DenseMatrix.wrap(g, n, n, ldb);
                 kernels.invertSpdFloat(b, false);
                 t3 = System.nanoTime();

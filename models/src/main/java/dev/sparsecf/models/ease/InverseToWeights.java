@@ -12,6 +12,8 @@ final class InverseToWeights {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     /** Edge of the square tiles the final pass transposes through: a 64 x 64 double tile is 32 KB, L1-sized. */
     private static final int TILE = 64;
+    /** Rows {@link #toFloatInPlace} converts on one thread before its first parallel wave (which then holds as many). */
+    private static final int SERIAL_ROWS = 64;
 
     private InverseToWeights() {
     }
@@ -68,22 +70,37 @@ final class InverseToWeights {
     /**
      * Rewrites the upper triangle of the double matrix (leading dimension {@code lda}) as a float matrix with
      * leading dimension {@code ldf <= 2 lda} in the same memory, zeros elsewhere (lower triangle, row padding).
-     * Row by row in ascending order is safe: float row i ends at byte {@code 4 (i + 1) ldf <= 8 (i + 1) lda},
-     * where double row i + 1 starts, and row i itself is copied out before it is overwritten.
+     * Float row i ends at byte {@code 4 (i + 1) ldf <= 8 (i + 1) lda}, where double row i + 1 starts, so rows in
+     * ascending order are safe one at a time (each is copied out before it is overwritten). After the first
+     * {@link #SERIAL_ROWS}, rows go in waves {@code [m, e)} with {@code 4 e ldf <= 8 m lda}: a wave writes only
+     * over double rows below m, already converted, and each of its rows reads only its own doubles, so the
+     * threads of {@code pool} share a wave.
      */
-    static void toFloatInPlace(MemorySegment g, int n, int lda, int ldf) {
+    static void toFloatInPlace(MemorySegment g, int n, int lda, int ldf, KernelThreads pool) {
         if (ldf > 2L * lda) {
             throw new IllegalStateException("float stride " + ldf + " exceeds twice the double stride " + lda);
         }
+        int m = Math.min(n, SERIAL_ROWS);
+        toFloatRows(g, n, lda, ldf, 0, m);
+        while (m < n) {
+            int from = m;
+            int to = (int) Math.clamp(2L * m * lda / ldf, m + 1L, n);
+            pool.forRange(to - from, 1, (a, b) -> toFloatRows(g, n, lda, ldf, from + a, from + b));
+            m = to;
+        }
+    }
+
+    /** Converts rows {@code [from, to)} in ascending order, one at a time. */
+    private static void toFloatRows(MemorySegment g, int n, long lda, long ldf, int from, int to) {
         double[] upper = new double[n];
-        float[] row = new float[ldf];
-        for (int i = 0; i < n; i++) {
-            MemorySegment.copy(g, D, ((long) i * lda + i) * Double.BYTES, upper, 0, n - i);
+        float[] row = new float[Math.toIntExact(ldf)]; // [n, ldf) stays zero: the padding
+        for (int i = from; i < to; i++) {
+            MemorySegment.copy(g, D, (i * lda + i) * Double.BYTES, upper, 0, n - i);
             for (int j = i; j < n; j++) {
                 row[j] = (float) upper[j - i];
             }
-            MemorySegment.copy(row, 0, g, F, (long) i * ldf * Float.BYTES, ldf);
-            row[i] = 0f; // row[0..i] stays zero for the next (longer) lower part
+            g.asSlice(i * ldf * Float.BYTES, (long) i * Float.BYTES).fill((byte) 0);
+            MemorySegment.copy(row, i, g, F, (i * ldf + i) * Float.BYTES, Math.toIntExact(ldf - i));
         }
     }
 }
