@@ -37,7 +37,8 @@ final class InverseToWeights {
      * {@code B_ij = P_ij * scale_j}, {@code B_ji = P_ij * scale_i} for {@code i < j} and {@code B_ii = 0}, reading
      * only the upper triangle of P ({@code ldp}, double or float). Threads take tile rows I and write the tiles
      * (I, J) and (J, I) for J >= I, so no two threads touch the same element, and B may be P's own float buffer:
-     * each P_ij is read before B_ij overwrites it, and the lower triangle of P is never read.
+     * each tile of P is read before its B tile overwrites it, and no value of P's lower triangle is used (a
+     * diagonal tile is read whole).
      */
     static void write(MemorySegment p, ValueLayout layout, int ldp, double[] scale, DenseMatrix b, KernelThreads pool) {
         int n = b.cols();
@@ -45,23 +46,50 @@ final class InverseToWeights {
         MemorySegment bs = b.segment();
         boolean doubles = layout == D;
         int tiles = (n + TILE - 1) / TILE;
+        // Tiles go through heap arrays with bulk copies: per-element segment access with a strided write per
+        // element took seconds at n = 20,108
         pool.forRange(tiles, 1, (from, to) -> {
+            double[] pt = new double[TILE * TILE];
+            float[] row = new float[TILE];
+            float[] upper = new float[TILE * TILE]; // tile (I, J); for J = I both triangles
+            float[] lower = new float[TILE * TILE]; // tile (J, I), transposed while it is filled
             for (int ti = from; ti < to; ti++) {
                 int i0 = ti * TILE;
-                int i1 = Math.min(n, i0 + TILE);
+                int h = Math.min(n, i0 + TILE) - i0;
                 for (int j0 = i0; j0 < n; j0 += TILE) {
-                    int j1 = Math.min(n, j0 + TILE);
-                    for (int i = i0; i < i1; i++) {
-                        long row = (long) i * ldp;
-                        for (int j = Math.max(j0, i + 1); j < j1; j++) {
-                            double pij = doubles ? p.getAtIndex(D, row + j) : p.getAtIndex(F, row + j);
-                            bs.setAtIndex(F, i * ldb + j, (float) (pij * scale[j]));
-                            bs.setAtIndex(F, j * ldb + i, (float) (pij * scale[i]));
+                    int w = Math.min(n, j0 + TILE) - j0;
+                    for (int r = 0; r < h; r++) {
+                        long at = (long) (i0 + r) * ldp + j0;
+                        if (doubles) {
+                            MemorySegment.copy(p, D, at * Double.BYTES, pt, r * TILE, w);
+                        } else {
+                            MemorySegment.copy(p, F, at * Float.BYTES, row, 0, w);
+                            for (int c = 0; c < w; c++) {
+                                pt[r * TILE + c] = row[c];
+                            }
                         }
                     }
-                }
-                for (int i = i0; i < i1; i++) {
-                    bs.setAtIndex(F, i * ldb + i, 0f);
+                    boolean diagonal = j0 == i0;
+                    float[] transposed = diagonal ? upper : lower;
+                    for (int r = 0; r < h; r++) {
+                        int i = i0 + r;
+                        for (int c = diagonal ? r + 1 : 0; c < w; c++) {
+                            double pij = pt[r * TILE + c];
+                            upper[r * TILE + c] = (float) (pij * scale[j0 + c]);
+                            transposed[c * TILE + r] = (float) (pij * scale[i]);
+                        }
+                        if (diagonal) {
+                            upper[r * TILE + r] = 0f;
+                        }
+                    }
+                    for (int r = 0; r < h; r++) {
+                        MemorySegment.copy(upper, r * TILE, bs, F, ((i0 + r) * ldb + j0) * Float.BYTES, w);
+                    }
+                    if (!diagonal) {
+                        for (int c = 0; c < w; c++) {
+                            MemorySegment.copy(lower, c * TILE, bs, F, ((j0 + c) * ldb + i0) * Float.BYTES, h);
+                        }
+                    }
                 }
             }
         });
