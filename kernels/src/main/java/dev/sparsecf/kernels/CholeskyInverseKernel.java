@@ -1,6 +1,7 @@
 package dev.sparsecf.kernels;
 
 import java.lang.foreign.MemorySegment;
+import java.util.function.DoubleConsumer;
 
 /** In-place inverse of a symmetric positive definite double matrix (LAPACK potrf + potri semantics, upper). */
 public interface CholeskyInverseKernel {
@@ -15,6 +16,14 @@ public interface CholeskyInverseKernel {
      *     (0-based) of the Cholesky factorisation that is not positive; A is then partly overwritten
      */
     void invertUpper(MemorySegment a, int n, int lda, KernelThreads pool);
+
+    /**
+     * As {@link #invertUpper(MemorySegment, int, int, KernelThreads)}, calling {@code progress} with the fraction
+     * of the work done (in (0, 1]) after each step; an implementation that is one native call never calls it.
+     */
+    default void invertUpper(MemorySegment a, int n, int lda, KernelThreads pool, DoubleConsumer progress) {
+        invertUpper(a, n, lda, pool);
+    }
 
     /** The message for a failed pivot, shared by every implementation. */
     static IllegalArgumentException notPositiveDefinite(int pivot, double value) {

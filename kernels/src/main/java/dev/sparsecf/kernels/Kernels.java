@@ -1,9 +1,11 @@
 package dev.sparsecf.kernels;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.DoubleConsumer;
 
 /**
  * The checking facade over one {@link KernelProvider} and one {@link BlasProvider}: validates shapes and aliasing
@@ -449,7 +451,16 @@ public final class Kernels {
      *     Cholesky factorisation); A is then partly overwritten
      */
     public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower) {
+        invertSpd(a, n, lda, fillLower, done -> { });
+    }
+
+    /**
+     * As {@link #invertSpd(MemorySegment, int, int, boolean)}, telling {@code progress} the fraction of the work
+     * done after each step of the Java kernels (per pivot block); OpenBLAS, one native call, never calls it.
+     */
+    public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower, DoubleConsumer progress) {
         Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(progress, "progress");
         BlasProvider tier = blas();
         requireSquareDoubles("invertSpd", a, n, lda);
         requireShared("invertSpd", a);
@@ -457,7 +468,7 @@ public final class Kernels {
             throw new IllegalArgumentException("invertSpd: the matrix is a heap segment; OpenBLAS needs a native "
                     + "(off-heap) segment, e.g. from Arena.allocate");
         }
-        tier.choleskyInverse().invertUpper(a, n, lda, pool);
+        tier.choleskyInverse().invertUpper(a, n, lda, pool, progress);
         if (fillLower) {
             mirrorUpper(a, n, lda, Double.BYTES);
         }
@@ -499,6 +510,19 @@ public final class Kernels {
         requireSquareDoubles("gram", g, x.cols(), ldg);
         requireShared("gram", g);
         provider.gram().gramUpper(x, g, ldg, pool);
+    }
+
+    /**
+     * {@code bytes} of zeroed off-heap memory (at least 64-byte aligned), freed when {@code arena} closes, with its
+     * pages faulted in by the kernel threads (on Linux): for buffers of gigabytes, whose first touch costs seconds
+     * on one thread.
+     */
+    public MemorySegment allocateTouched(Arena arena, long bytes) {
+        Objects.requireNonNull(arena, "arena");
+        if (bytes < 0) {
+            throw new IllegalArgumentException("allocateTouched: negative size " + bytes);
+        }
+        return FreshMemory.allocate(arena, bytes, pool);
     }
 
     private static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {

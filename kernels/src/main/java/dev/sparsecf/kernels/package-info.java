@@ -8,6 +8,7 @@
  *
  * <p>Depends on the JDK only. Nothing here may touch {@code jdk.incubator.vector}: the Vector API lives in
  * {@code dev.sparsecf.kernels.panama} and is loaded by name after the module check; the OpenBLAS tier lives in the
- * native module and is loaded by name too.
+ * native module and is loaded by name too. The one native call here is libc's {@code mmap}/{@code munmap} (FFM, Linux
+ * only, with a plain {@code Arena} fallback) behind {@code Kernels.allocateTouched}.
  */
 package dev.sparsecf.kernels;

@@ -82,6 +82,22 @@ class CholeskyInverseTest {
     }
 
     @Test
+    void panamaReportsEveryPivotBlockWithoutChangingTheResult() {
+        int n = 531; // three pivot blocks, the last one short
+        double[] spd = randomSpd(new SplittableRandom(5), n);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment quiet = load(arena, spd, n, n);
+            MemorySegment watched = load(arena, spd, n, n);
+            Kernels kernels = KernelImpls.kernels("panama", 2);
+            kernels.invertSpd(quiet, n, n, false);
+            java.util.List<Double> done = new java.util.ArrayList<>();
+            kernels.invertSpd(watched, n, n, false, done::add);
+            assertEquals(java.util.List.of(256.0 / n, 512.0 / n, 1.0), done);
+            assertEquals(-1L, quiet.mismatch(watched), "progress changed the inverse");
+        }
+    }
+
+    @Test
     void panamaResultDoesNotDependOnThreads() {
         int n = 300;
         double[] spd = randomSpd(new SplittableRandom(11), n);

@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.DoubleConsumer;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -58,13 +59,21 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
 
     @Override
     public void invertUpper(MemorySegment a, int n, int lda, KernelThreads pool) {
+        invertUpper(a, n, lda, pool, done -> { });
+    }
+
+    /** Every sweep is a rank-b update of the whole matrix: the same work, one step of progress each. */
+    @Override
+    public void invertUpper(MemorySegment a, int n, int lda, KernelThreads pool, DoubleConsumer progress) {
         if (n == 0) {
             return;
         }
         int b0 = Math.min(NB, n);
         double[] zp = new double[(n / w + 2) * w * b0];
         for (int k = 0; k < n; k += NB) {
-            new Sweep(a, n, lda, k, Math.min(NB, n - k), zp).run(pool);
+            int b = Math.min(NB, n - k);
+            new Sweep(a, n, lda, k, b, zp).run(pool);
+            progress.accept((double) (k + b) / n);
         }
         negateUpper(a, n, lda, pool);
     }

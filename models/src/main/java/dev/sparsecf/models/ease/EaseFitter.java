@@ -9,6 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.DoubleConsumer;
 
 /**
  * Fits EASE (Steck 2019, "Embarrassingly Shallow Autoencoders for Sparse Data", arXiv:1905.03375): item-item weights
@@ -26,6 +27,8 @@ public final class EaseFitter {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     /** Rows of the double buffer start on 64-byte boundaries (whole vectors for the Java kernels). */
     private static final int LDA_DOUBLES = 8;
+    /** At most one progress line per 5 s within a phase. */
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
     private EaseFitter() {
     }
@@ -74,8 +77,9 @@ public final class EaseFitter {
         Arena arena = Arena.ofShared(); // the kernels' worker threads read and write it
         boolean arenaOwnedByModel = false;
         DenseMatrix b = null;
+        Arena weights = null; // float64: B's own memory, owned by the model
         try {
-            MemorySegment g = arena.allocate(bufferBytes, 64);
+            MemorySegment g = kernels.allocateTouched(arena, bufferBytes);
             long t1 = System.nanoTime();
             kernels.gram(x, g, lda);
             for (int i = 0; i < n; i++) {
@@ -89,16 +93,20 @@ public final class EaseFitter {
             long t3;
             long offHeapPeak;
             if (precision == Precision.FLOAT64) {
-                kernels.invertSpd(g, n, lda, false);
+                progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64, n^3 = %.2f TFLOP) ...",
+                        Math.pow(n, 3) / 1e12));
+                kernels.invertSpd(g, n, lda, false, progressLine("factorise+invert", progress));
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64) in %.2f s", (t3 - t2) / 1e9));
                 double[] scale = InverseToWeights.negatedReciprocalDiagonal(g, D, n, lda);
-                b = DenseMatrix.allocate(n, n);
+                int ldb = DenseMatrix.paddedStride(n);
+                weights = Arena.ofShared();
+                b = DenseMatrix.wrap(kernels.allocateTouched(weights, (long) n * ldb * Float.BYTES), n, n, ldb);
                 offHeapPeak = bufferBytes + (long) n * b.ld() * Float.BYTES;
                 InverseToWeights.write(g, D, lda, scale, b, kernels.pool());
             } else {
                 int ldb = DenseMatrix.paddedStride(n);
-                InverseToWeights.toFloatInPlace(g, n, lda, ldb);
+                InverseToWeights.toFloatInPlace(g, n, lda, ldb, kernels.pool());
                 b = DenseMatrix.wrap(g, n, n, ldb);
                 kernels.invertSpdFloat(b, false);
                 t3 = System.nanoTime();
@@ -115,12 +123,14 @@ public final class EaseFitter {
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"
                             + " Java heap in use %.2f GB", (t4 - t3) / 1e9, report.totalNanos() / 1e9, offHeapPeak / 1e9,
                     (rt.totalMemory() - rt.freeMemory()) / 1e9));
-            EaseModel model = new EaseModel(b, precision == Precision.FLOAT32 ? arena : null, kernels, lambda, report);
-            arenaOwnedByModel = precision == Precision.FLOAT32;
+            boolean inBuffer = precision == Precision.FLOAT32;
+            EaseModel model = new EaseModel(b, inBuffer ? arena : weights, kernels, lambda, report);
+            arenaOwnedByModel = inBuffer;
+            weights = null;
             return model;
         } catch (RuntimeException | Error e) {
-            if (b != null) {
-                b.close(); // float64: B's own memory; float32: a view, closed with the arena below
+            if (weights != null) {
+                weights.close(); // float64: B's own memory; float32: B is in the buffer, closed below
             }
             throw e;
         } finally {
@@ -128,6 +138,25 @@ public final class EaseFitter {
                 arena.close(); // frees the double buffer: B is written (or the fit failed)
             }
         }
+    }
+
+    /**
+     * Progress of a long phase, at most one line every {@link #PROGRESS_EVERY_NANOS}: the fraction done, the time
+     * so far and the time left if the rest runs at the same rate.
+     */
+    private static DoubleConsumer progressLine(String phase, Consumer<String> progress) {
+        long start = System.nanoTime();
+        long[] last = {start};
+        return done -> {
+            long now = System.nanoTime();
+            if (now - last[0] < PROGRESS_EVERY_NANOS || done >= 1) {
+                return;
+            }
+            last[0] = now;
+            double seconds = (now - start) / 1e9;
+            progress.accept(String.format(Locale.ROOT, "EASE: %s %.0f%% after %.0f s, about %.0f s left", phase,
+                    100 * done, seconds, seconds * (1 - done) / done));
+        };
     }
 
     private static int roundUp(int n, int multiple) {

@@ -21,7 +21,7 @@ public final class EaseModel implements AutoCloseable {
     private static final long SCORE_BUFFER_FLOATS = 1L << 24;
 
     private final DenseMatrix weights;
-    private final Arena owner; // the float32 fit's buffer that B lives in; null when B owns its memory
+    private final Arena owner; // the memory B lives in (a fit's); null when B owns its memory
     private final Kernels kernels;
     private final double lambda;
     private final FitReport report; // null for a model read from a file

@@ -12,6 +12,8 @@ final class InverseToWeights {
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
     /** Edge of the square tiles the final pass transposes through: a 64 x 64 double tile is 32 KB, L1-sized. */
     private static final int TILE = 64;
+    /** Rows {@link #toFloatInPlace} converts on one thread before its first parallel wave (which then holds as many). */
+    private static final int SERIAL_ROWS = 64;
 
     private InverseToWeights() {
     }
@@ -35,7 +37,8 @@ final class InverseToWeights {
      * {@code B_ij = P_ij * scale_j}, {@code B_ji = P_ij * scale_i} for {@code i < j} and {@code B_ii = 0}, reading
      * only the upper triangle of P ({@code ldp}, double or float). Threads take tile rows I and write the tiles
      * (I, J) and (J, I) for J >= I, so no two threads touch the same element, and B may be P's own float buffer:
-     * each P_ij is read before B_ij overwrites it, and the lower triangle of P is never read.
+     * each tile of P is read before its B tile overwrites it, and no value of P's lower triangle is used (a
+     * diagonal tile is read whole).
      */
     static void write(MemorySegment p, ValueLayout layout, int ldp, double[] scale, DenseMatrix b, KernelThreads pool) {
         int n = b.cols();
@@ -43,23 +46,50 @@ final class InverseToWeights {
         MemorySegment bs = b.segment();
         boolean doubles = layout == D;
         int tiles = (n + TILE - 1) / TILE;
+        // Tiles go through heap arrays with bulk copies: per-element segment access with a strided write per
+        // element took seconds at n = 20,108
         pool.forRange(tiles, 1, (from, to) -> {
+            double[] pt = new double[TILE * TILE];
+            float[] row = new float[TILE];
+            float[] upper = new float[TILE * TILE]; // tile (I, J); for J = I both triangles
+            float[] lower = new float[TILE * TILE]; // tile (J, I), transposed while it is filled
             for (int ti = from; ti < to; ti++) {
                 int i0 = ti * TILE;
-                int i1 = Math.min(n, i0 + TILE);
+                int h = Math.min(n, i0 + TILE) - i0;
                 for (int j0 = i0; j0 < n; j0 += TILE) {
-                    int j1 = Math.min(n, j0 + TILE);
-                    for (int i = i0; i < i1; i++) {
-                        long row = (long) i * ldp;
-                        for (int j = Math.max(j0, i + 1); j < j1; j++) {
-                            double pij = doubles ? p.getAtIndex(D, row + j) : p.getAtIndex(F, row + j);
-                            bs.setAtIndex(F, i * ldb + j, (float) (pij * scale[j]));
-                            bs.setAtIndex(F, j * ldb + i, (float) (pij * scale[i]));
+                    int w = Math.min(n, j0 + TILE) - j0;
+                    for (int r = 0; r < h; r++) {
+                        long at = (long) (i0 + r) * ldp + j0;
+                        if (doubles) {
+                            MemorySegment.copy(p, D, at * Double.BYTES, pt, r * TILE, w);
+                        } else {
+                            MemorySegment.copy(p, F, at * Float.BYTES, row, 0, w);
+                            for (int c = 0; c < w; c++) {
+                                pt[r * TILE + c] = row[c];
+                            }
                         }
                     }
-                }
-                for (int i = i0; i < i1; i++) {
-                    bs.setAtIndex(F, i * ldb + i, 0f);
+                    boolean diagonal = j0 == i0;
+                    float[] transposed = diagonal ? upper : lower;
+                    for (int r = 0; r < h; r++) {
+                        int i = i0 + r;
+                        for (int c = diagonal ? r + 1 : 0; c < w; c++) {
+                            double pij = pt[r * TILE + c];
+                            upper[r * TILE + c] = (float) (pij * scale[j0 + c]);
+                            transposed[c * TILE + r] = (float) (pij * scale[i]);
+                        }
+                        if (diagonal) {
+                            upper[r * TILE + r] = 0f;
+                        }
+                    }
+                    for (int r = 0; r < h; r++) {
+                        MemorySegment.copy(upper, r * TILE, bs, F, ((i0 + r) * ldb + j0) * Float.BYTES, w);
+                    }
+                    if (!diagonal) {
+                        for (int c = 0; c < w; c++) {
+                            MemorySegment.copy(lower, c * TILE, bs, F, ((j0 + c) * ldb + i0) * Float.BYTES, h);
+                        }
+                    }
                 }
             }
         });
@@ -68,22 +98,37 @@ final class InverseToWeights {
     /**
      * Rewrites the upper triangle of the double matrix (leading dimension {@code lda}) as a float matrix with
      * leading dimension {@code ldf <= 2 lda} in the same memory, zeros elsewhere (lower triangle, row padding).
-     * Row by row in ascending order is safe: float row i ends at byte {@code 4 (i + 1) ldf <= 8 (i + 1) lda},
-     * where double row i + 1 starts, and row i itself is copied out before it is overwritten.
+     * Float row i ends at byte {@code 4 (i + 1) ldf <= 8 (i + 1) lda}, where double row i + 1 starts, so rows in
+     * ascending order are safe one at a time (each is copied out before it is overwritten). After the first
+     * {@link #SERIAL_ROWS}, rows go in waves {@code [m, e)} with {@code 4 e ldf <= 8 m lda}: a wave writes only
+     * over double rows below m, already converted, and each of its rows reads only its own doubles, so the
+     * threads of {@code pool} share a wave.
      */
-    static void toFloatInPlace(MemorySegment g, int n, int lda, int ldf) {
+    static void toFloatInPlace(MemorySegment g, int n, int lda, int ldf, KernelThreads pool) {
         if (ldf > 2L * lda) {
             throw new IllegalStateException("float stride " + ldf + " exceeds twice the double stride " + lda);
         }
+        int m = Math.min(n, SERIAL_ROWS);
+        toFloatRows(g, n, lda, ldf, 0, m);
+        while (m < n) {
+            int from = m;
+            int to = (int) Math.clamp(2L * m * lda / ldf, m + 1L, n);
+            pool.forRange(to - from, 1, (a, b) -> toFloatRows(g, n, lda, ldf, from + a, from + b));
+            m = to;
+        }
+    }
+
+    /** Converts rows {@code [from, to)} in ascending order, one at a time. */
+    private static void toFloatRows(MemorySegment g, int n, long lda, long ldf, int from, int to) {
         double[] upper = new double[n];
-        float[] row = new float[ldf];
-        for (int i = 0; i < n; i++) {
-            MemorySegment.copy(g, D, ((long) i * lda + i) * Double.BYTES, upper, 0, n - i);
+        float[] row = new float[Math.toIntExact(ldf)]; // [n, ldf) stays zero: the padding
+        for (int i = from; i < to; i++) {
+            MemorySegment.copy(g, D, (i * lda + i) * Double.BYTES, upper, 0, n - i);
             for (int j = i; j < n; j++) {
                 row[j] = (float) upper[j - i];
             }
-            MemorySegment.copy(row, 0, g, F, (long) i * ldf * Float.BYTES, ldf);
-            row[i] = 0f; // row[0..i] stays zero for the next (longer) lower part
+            g.asSlice(i * ldf * Float.BYTES, (long) i * Float.BYTES).fill((byte) 0);
+            MemorySegment.copy(row, i, g, F, (i * ldf + i) * Float.BYTES, Math.toIntExact(ldf - i));
         }
     }
 }

@@ -28,6 +28,9 @@ public final class LambdaSearch implements AutoCloseable {
     /** The cut-off of the validation metric lambda is chosen by (NDCG@100, as Steck and Liang et al. report). */
     public static final int SELECTION_K = 100;
 
+    /** Catalogue size from which a fit prints its phases: n^3 >= 10^12 flops, seconds to minutes. */
+    private static final int VERBOSE_FIT_ITEMS = 10_000;
+
     private final DataSplit split;
     private final Precision precision;
     private final Kernels kernels;
@@ -119,7 +122,7 @@ public final class LambdaSearch implements AutoCloseable {
 
     private void tryLambda(CsrMatrix train, double lambda) {
         close(); // frees the previous model before the next fit allocates its own
-        last = EaseFitter.fit(train, lambda, precision, kernels, msg -> { });
+        last = EaseFitter.fit(train, lambda, precision, kernels, fitLog(train));
         double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
         candidates.add(new Candidate(lambda, ndcg));
         if (best < 0 || ndcg > best().validationNdcg()) {
@@ -128,6 +131,14 @@ public final class LambdaSearch implements AutoCloseable {
         log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", Lambdas.format(lambda),
                 SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
                 best == candidates.size() - 1 ? " (best so far)" : ""));
+    }
+
+    /**
+     * Where a fit's own lines go: quick fits stay quiet (one line per lambda), a fit over {@link #VERBOSE_FIT_ITEMS}
+     * items or more shows its phases and progress, so that a long fit can be told from a hang.
+     */
+    private Consumer<String> fitLog(CsrMatrix train) {
+        return train.cols() >= VERBOSE_FIT_ITEMS ? log : msg -> { };
     }
 
     private Candidate best() {
@@ -143,8 +154,7 @@ public final class LambdaSearch implements AutoCloseable {
         } else {
             close();
             log.accept("EASE: refitting the chosen lambda " + Lambdas.format(best().lambda()));
-            // quiet like every fit of the search: the line above announces it
-            model = EaseFitter.fit(train, best().lambda(), precision, kernels, msg -> { });
+            model = EaseFitter.fit(train, best().lambda(), precision, kernels, fitLog(train));
         }
         return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
     }
