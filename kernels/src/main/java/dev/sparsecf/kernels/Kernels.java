@@ -2,7 +2,6 @@ package dev.sparsecf.kernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.DoubleConsumer;
@@ -136,8 +135,8 @@ public final class Kernels {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
-        requireShape("spmm: B", b, a.cols(), c.cols());
-        requireShape("spmm: C", c, a.rows(), b.cols());
+        KernelChecks.requireShape("spmm: B", b, a.cols(), c.cols());
+        KernelChecks.requireShape("spmm: C", c, a.rows(), b.cols());
         if (rowScale != null && rowScale.length < a.rows()) {
             throw new IllegalArgumentException("spmm: rowScale has " + rowScale.length + " floats, A has " + a.rows() + " rows");
         }
@@ -145,7 +144,7 @@ public final class Kernels {
             throw new IllegalArgumentException("spmm: bias has " + bias.byteSize() / Float.BYTES + " floats, C has "
                     + c.cols() + " columns");
         }
-        requireDisjoint("spmm: C and B", c.segment(), b.segment());
+        KernelChecks.requireDisjoint("spmm: C and B", c.segment(), b.segment());
         SpmmKernel kernel = provider.spmm();
         pool.forRange(a.rows(), 1, (from, to) -> kernel.spmm(a, b, rowScale, bias, c, from, to));
     }
@@ -158,9 +157,9 @@ public final class Kernels {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(d, "d");
         Objects.requireNonNull(g, "g");
-        requireShape("spmmTranspose: D", d, a.rows(), g.cols());
-        requireShape("spmmTranspose: G", g, a.cols(), d.cols());
-        requireDisjoint("spmmTranspose: G and D", g.segment(), d.segment());
+        KernelChecks.requireShape("spmmTranspose: D", d, a.rows(), g.cols());
+        KernelChecks.requireShape("spmmTranspose: G", g, a.cols(), d.cols());
+        KernelChecks.requireDisjoint("spmmTranspose: G and D", g.segment(), d.segment());
         SpmmTransposeKernel kernel = provider.spmmTranspose();
         // one column range per thread: every range walks all of A's entries, so more ranges only add that walk again
         pool.forEqualRanges(g.cols(), DenseMatrix.ROW_ALIGN_FLOATS,
@@ -174,7 +173,7 @@ public final class Kernels {
      */
     public double multinomialLikelihood(DenseMatrix logits, CsrMatrix targets, DenseMatrix grad, double[] rowLoss) {
         Objects.requireNonNull(targets, "targets");
-        checkLikelihood(logits, grad, rowLoss);
+        KernelChecks.checkLikelihood(logits, grad, rowLoss);
         if (targets.rows() != logits.rows() || targets.cols() != logits.cols()) {
             throw new IllegalArgumentException("multinomialLikelihood: targets are " + targets.rows() + "x" + targets.cols()
                     + ", logits are " + logits.rows() + "x" + logits.cols());
@@ -187,31 +186,12 @@ public final class Kernels {
     /** As {@link #multinomialLikelihood(DenseMatrix, CsrMatrix, DenseMatrix, double[])} with dense target weights. */
     public double multinomialLikelihood(DenseMatrix logits, DenseMatrix targets, DenseMatrix grad, double[] rowLoss) {
         Objects.requireNonNull(targets, "targets");
-        checkLikelihood(logits, grad, rowLoss);
-        requireShape("multinomialLikelihood: targets", targets, logits.rows(), logits.cols());
-        requireDisjoint("multinomialLikelihood: grad and targets", grad.segment(), targets.segment());
+        KernelChecks.checkLikelihood(logits, grad, rowLoss);
+        KernelChecks.requireShape("multinomialLikelihood: targets", targets, logits.rows(), logits.cols());
+        KernelChecks.requireDisjoint("multinomialLikelihood: grad and targets", grad.segment(), targets.segment());
         LogSoftmaxKernel kernel = provider.logSoftmax();
         pool.forRange(logits.rows(), 1, (from, to) -> kernel.denseTargets(logits, targets, grad, rowLoss, from, to));
         return sum(rowLoss, logits.rows());
-    }
-
-    private static void checkLikelihood(DenseMatrix logits, DenseMatrix grad, double[] rowLoss) {
-        Objects.requireNonNull(logits, "logits");
-        Objects.requireNonNull(grad, "grad");
-        Objects.requireNonNull(rowLoss, "rowLoss");
-        if (logits.cols() == 0) {
-            throw new IllegalArgumentException("multinomialLikelihood: logits have no columns (softmax over zero items)");
-        }
-        requireShape("multinomialLikelihood: grad", grad, logits.rows(), logits.cols());
-        if (rowLoss.length < logits.rows()) {
-            throw new IllegalArgumentException("multinomialLikelihood: rowLoss has " + rowLoss.length + " entries, logits have "
-                    + logits.rows() + " rows");
-        }
-        boolean inPlace = grad.segment().address() == logits.segment().address() && grad.ld() == logits.ld();
-        if (!inPlace) {
-            requireDisjoint("multinomialLikelihood: grad and logits (pass the same matrix for in place)",
-                    grad.segment(), logits.segment());
-        }
     }
 
     /**
@@ -246,8 +226,8 @@ public final class Kernels {
     public void tanhBackward(DenseMatrix y, DenseMatrix d) {
         Objects.requireNonNull(y, "y");
         Objects.requireNonNull(d, "d");
-        requireShape("tanhBackward: y", y, d.rows(), d.cols());
-        requireDisjoint("tanhBackward: y and d", y.segment(), d.segment());
+        KernelChecks.requireShape("tanhBackward: y", y, d.rows(), d.cols());
+        KernelChecks.requireDisjoint("tanhBackward: y and d", y.segment(), d.segment());
         ElementwiseKernel kernel = provider.elementwise();
         forRows(d, (from, to) -> kernel.tanhBackward(y, d, from, to));
     }
@@ -270,7 +250,7 @@ public final class Kernels {
         Objects.requireNonNull(d, "d");
         Objects.requireNonNull(sums, "sums");
         Objects.requireNonNull(scratch, "scratch");
-        requireShape("columnSums: sums", sums, 1, d.cols());
+        KernelChecks.requireShape("columnSums: sums", sums, 1, d.cols());
         if (scratch.length < d.cols()) {
             throw new IllegalArgumentException("columnSums: scratch has " + scratch.length + " doubles, d has " + d.cols() + " columns");
         }
@@ -287,8 +267,8 @@ public final class Kernels {
     public void broadcastRow(DenseMatrix bias, DenseMatrix out) {
         Objects.requireNonNull(bias, "bias");
         Objects.requireNonNull(out, "out");
-        requireShape("broadcastRow: bias", bias, 1, out.cols());
-        requireDisjoint("broadcastRow: bias and out", bias.segment(), out.segment());
+        KernelChecks.requireShape("broadcastRow: bias", bias, 1, out.cols());
+        KernelChecks.requireDisjoint("broadcastRow: bias and out", bias.segment(), out.segment());
         ElementwiseKernel kernel = provider.elementwise();
         forRows(out, (from, to) -> kernel.broadcastRow(bias, out, from, to));
     }
@@ -301,9 +281,9 @@ public final class Kernels {
     public void sample(DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix z, double[] rowKl) {
         Objects.requireNonNull(muLogvar, "muLogvar");
         Objects.requireNonNull(rowKl, "rowKl");
-        requireLatent("sample", muLogvar, noise, z, "z");
-        requireDisjoint("sample: z and muLogvar", z.segment(), muLogvar.segment());
-        requireDisjoint("sample: z and noise", z.segment(), noise.segment());
+        KernelChecks.requireLatent("sample", muLogvar, noise, z, "z");
+        KernelChecks.requireDisjoint("sample: z and muLogvar", z.segment(), muLogvar.segment());
+        KernelChecks.requireDisjoint("sample: z and noise", z.segment(), noise.segment());
         if (rowKl.length < z.rows()) {
             throw new IllegalArgumentException("sample: rowKl has " + rowKl.length + " entries, z has " + z.rows() + " rows");
         }
@@ -319,28 +299,17 @@ public final class Kernels {
         Objects.requireNonNull(muLogvar, "muLogvar");
         Objects.requireNonNull(rowBeta, "rowBeta");
         Objects.requireNonNull(dMuLogvar, "dMuLogvar");
-        requireLatent("sampleBackward", muLogvar, noise, dz, "dz");
-        requireShape("sampleBackward: dMuLogvar", dMuLogvar, muLogvar.rows(), muLogvar.cols());
-        requireDisjoint("sampleBackward: dMuLogvar and muLogvar", dMuLogvar.segment(), muLogvar.segment());
-        requireDisjoint("sampleBackward: dMuLogvar and noise", dMuLogvar.segment(), noise.segment());
-        requireDisjoint("sampleBackward: dMuLogvar and dz", dMuLogvar.segment(), dz.segment());
+        KernelChecks.requireLatent("sampleBackward", muLogvar, noise, dz, "dz");
+        KernelChecks.requireShape("sampleBackward: dMuLogvar", dMuLogvar, muLogvar.rows(), muLogvar.cols());
+        KernelChecks.requireDisjoint("sampleBackward: dMuLogvar and muLogvar", dMuLogvar.segment(), muLogvar.segment());
+        KernelChecks.requireDisjoint("sampleBackward: dMuLogvar and noise", dMuLogvar.segment(), noise.segment());
+        KernelChecks.requireDisjoint("sampleBackward: dMuLogvar and dz", dMuLogvar.segment(), dz.segment());
         if (rowBeta.length < dz.rows()) {
             throw new IllegalArgumentException("sampleBackward: rowBeta has " + rowBeta.length + " entries, dz has " + dz.rows()
                     + " rows");
         }
         SamplingKernel kernel = provider.sampling();
         forRows(muLogvar, (from, to) -> kernel.backward(muLogvar, noise, dz, rowBeta, dMuLogvar, from, to));
-    }
-
-    /** {@code muLogvar} is {@code m x 2k} and both {@code noise} and {@code latent} (z or dz) are {@code m x k}. */
-    private static void requireLatent(String what, DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix latent, String name) {
-        Objects.requireNonNull(noise, "noise");
-        Objects.requireNonNull(latent, name);
-        if (muLogvar.cols() % 2 != 0) {
-            throw new IllegalArgumentException(what + ": muLogvar has " + muLogvar.cols() + " columns, expected an even 2k (mu | logvar)");
-        }
-        requireShape(what + ": noise", noise, muLogvar.rows(), muLogvar.cols() / 2);
-        requireShape(what + ": " + name, latent, muLogvar.rows(), muLogvar.cols() / 2);
     }
 
     /** Below this many elements an element-wise step runs on the calling thread: a fork-join costs more than it saves. */
@@ -371,15 +340,15 @@ public final class Kernels {
         Objects.requireNonNull(grad, "grad");
         Objects.requireNonNull(m, "m");
         Objects.requireNonNull(v, "v");
-        requireShape("adamUpdate: grad", grad, param.rows(), param.cols());
-        requireShape("adamUpdate: m", m, param.rows(), param.cols());
-        requireShape("adamUpdate: v", v, param.rows(), param.cols());
-        requireDisjoint("adamUpdate: param and grad", param.segment(), grad.segment());
-        requireDisjoint("adamUpdate: param and m", param.segment(), m.segment());
-        requireDisjoint("adamUpdate: param and v", param.segment(), v.segment());
-        requireDisjoint("adamUpdate: grad and m", grad.segment(), m.segment());
-        requireDisjoint("adamUpdate: grad and v", grad.segment(), v.segment());
-        requireDisjoint("adamUpdate: m and v", m.segment(), v.segment());
+        KernelChecks.requireShape("adamUpdate: grad", grad, param.rows(), param.cols());
+        KernelChecks.requireShape("adamUpdate: m", m, param.rows(), param.cols());
+        KernelChecks.requireShape("adamUpdate: v", v, param.rows(), param.cols());
+        KernelChecks.requireDisjoint("adamUpdate: param and grad", param.segment(), grad.segment());
+        KernelChecks.requireDisjoint("adamUpdate: param and m", param.segment(), m.segment());
+        KernelChecks.requireDisjoint("adamUpdate: param and v", param.segment(), v.segment());
+        KernelChecks.requireDisjoint("adamUpdate: grad and m", grad.segment(), m.segment());
+        KernelChecks.requireDisjoint("adamUpdate: grad and v", grad.segment(), v.segment());
+        KernelChecks.requireDisjoint("adamUpdate: m and v", m.segment(), v.segment());
         AdamKernel kernel = provider.adam();
         float lr = (float) stepSize;
         float b1 = (float) beta1;
@@ -416,9 +385,9 @@ public final class Kernels {
                     + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + ") but op(B) is " + kb + "x" + n
                     + " (B is " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "") + ")");
         }
-        requireShape("gemm: C", c, m, n);
-        requireDisjoint("gemm: C and A", c.segment(), a.segment());
-        requireDisjoint("gemm: C and B", c.segment(), b.segment());
+        KernelChecks.requireShape("gemm: C", c, m, n);
+        KernelChecks.requireDisjoint("gemm: C and A", c.segment(), a.segment());
+        KernelChecks.requireDisjoint("gemm: C and B", c.segment(), b.segment());
         BlasProvider tier = blas();
         GemmKernel kernel = tier.gemm();
         int threads = pool.threads();
@@ -462,15 +431,15 @@ public final class Kernels {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(progress, "progress");
         BlasProvider tier = blas();
-        requireSquareDoubles("invertSpd", a, n, lda);
-        requireShared("invertSpd", a);
+        KernelChecks.requireSquareDoubles("invertSpd", a, n, lda);
+        KernelChecks.requireShared(pool, "invertSpd", a);
         if (tier.isNative() && !a.isNative()) {
             throw new IllegalArgumentException("invertSpd: the matrix is a heap segment; OpenBLAS needs a native "
                     + "(off-heap) segment, e.g. from Arena.allocate");
         }
         tier.choleskyInverse().invertUpper(a, n, lda, pool, progress);
         if (fillLower) {
-            mirrorUpper(a, n, lda, Double.BYTES);
+            SymmetricFill.mirrorUpper(pool, a, n, lda, Double.BYTES);
         }
     }
 
@@ -486,13 +455,13 @@ public final class Kernels {
         if (a.rows() != a.cols()) {
             throw new IllegalArgumentException("invertSpdFloat: matrix is " + a.rows() + "x" + a.cols() + ", expected square");
         }
-        requireShared("invertSpdFloat", a.segment());
+        KernelChecks.requireShared(pool, "invertSpdFloat", a.segment());
         FloatCholeskyInverseKernel kernel = blas().floatCholeskyInverse().orElseThrow(() -> new UnsupportedOperationException(
                 "a float32 SPD inverse needs OpenBLAS (-D" + BlasProvider.BLAS_PROPERTY + "=openblas); the "
                         + denseImplementationName() + " backend inverts in double only"));
         kernel.invertUpper(a);
         if (fillLower) {
-            mirrorUpper(a.segment(), a.rows(), a.ld(), Float.BYTES);
+            SymmetricFill.mirrorUpper(pool, a.segment(), a.rows(), a.ld(), Float.BYTES);
         }
     }
 
@@ -507,8 +476,8 @@ public final class Kernels {
         if (!x.isBinary()) {
             throw new IllegalArgumentException("gram: X must be binary (implicit feedback), got a weighted " + x);
         }
-        requireSquareDoubles("gram", g, x.cols(), ldg);
-        requireShared("gram", g);
+        KernelChecks.requireSquareDoubles("gram", g, x.cols(), ldg);
+        KernelChecks.requireShared(pool, "gram", g);
         provider.gram().gramUpper(x, g, ldg, pool);
     }
 
@@ -525,76 +494,12 @@ public final class Kernels {
         return FreshMemory.allocate(arena, bytes, pool);
     }
 
-    private static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {
-        if (n < 0) {
-            throw new IllegalArgumentException(what + ": negative order n = " + n);
-        }
-        if (lda < Math.max(1, n)) {
-            throw new IllegalArgumentException(what + ": lda " + lda + " < max(1, n) = " + Math.max(1, n));
-        }
-        long needed = n == 0 ? 0 : ((long) (n - 1) * lda + n) * Double.BYTES;
-        if (a.byteSize() < needed) {
-            throw new IllegalArgumentException(what + ": segment of " + a.byteSize() + " bytes is too small for " + n + "x" + n
-                    + " doubles with lda " + lda + " (" + needed + " bytes)");
-        }
-        if (a.isReadOnly()) {
-            throw new IllegalArgumentException(what + ": the matrix segment is read-only");
-        }
-    }
-
-    /** Worker threads must be able to touch the segment: a confined arena's memory is off limits to them. */
-    private void requireShared(String what, MemorySegment a) {
-        if (pool.threads() > 1 && !a.isAccessibleBy(new Thread(() -> { }))) {
-            throw new IllegalArgumentException(what + ": the segment is confined to one thread but the kernels run on "
-                    + pool.threads() + " threads; allocate it with Arena.ofShared() or Arena.ofAuto()");
-        }
-    }
-
-    /**
-     * Copies the upper triangle to the lower one (elements of {@code elementBytes}, copied as raw bits) in square
-     * tiles, so that both the reads and the writes stay in cache.
-     */
-    private void mirrorUpper(MemorySegment a, int n, long lda, int elementBytes) {
-        final int tile = 64;
-        int tiles = (n + tile - 1) / tile;
-        pool.forRange(tiles, 1, (from, to) -> {
-            for (int ti = from; ti < to; ti++) {
-                int i0 = ti * tile;
-                for (int j0 = 0; j0 <= i0; j0 += tile) {
-                    for (int i = i0; i < Math.min(n, i0 + tile); i++) {
-                        if (elementBytes == Double.BYTES) {
-                            for (int j = j0; j < Math.min(i, j0 + tile); j++) {
-                                a.setAtIndex(ValueLayout.JAVA_LONG, i * lda + j, a.getAtIndex(ValueLayout.JAVA_LONG, j * lda + i));
-                            }
-                        } else {
-                            for (int j = j0; j < Math.min(i, j0 + tile); j++) {
-                                a.setAtIndex(ValueLayout.JAVA_INT, i * lda + j, a.getAtIndex(ValueLayout.JAVA_INT, j * lda + i));
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
     private static double sum(double[] values, int n) {
         double total = 0;
         for (int i = 0; i < n; i++) {
             total += values[i];
         }
         return total;
-    }
-
-    private static void requireShape(String what, DenseMatrix m, int rows, int cols) {
-        if (m.rows() != rows || m.cols() != cols) {
-            throw new IllegalArgumentException(what + " is " + m.rows() + "x" + m.cols() + ", expected " + rows + "x" + cols);
-        }
-    }
-
-    private static void requireDisjoint(String what, MemorySegment x, MemorySegment y) {
-        if (x.asOverlappingSlice(y).isPresent()) {
-            throw new IllegalArgumentException(what + " share memory; the kernel needs separate buffers");
-        }
     }
 
     @Override

@@ -1,0 +1,77 @@
+package dev.sparsecf.kernels;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * The argument checks of the {@link Kernels} facade: shapes, sizes, aliasing and thread access, each failing with an
+ * {@link IllegalArgumentException} that names the call and the operand; the kernels behind the facade assume them.
+ */
+final class KernelChecks {
+
+    private KernelChecks() {
+    }
+
+    static void checkLikelihood(DenseMatrix logits, DenseMatrix grad, double[] rowLoss) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(grad, "grad");
+        Objects.requireNonNull(rowLoss, "rowLoss");
+        if (logits.cols() == 0) {
+            throw new IllegalArgumentException("multinomialLikelihood: logits have no columns (softmax over zero items)");
+        }
+        requireShape("multinomialLikelihood: grad", grad, logits.rows(), logits.cols());
+        if (rowLoss.length < logits.rows()) {
+            throw new IllegalArgumentException("multinomialLikelihood: rowLoss has " + rowLoss.length + " entries, logits have "
+                    + logits.rows() + " rows");
+        }
+        boolean inPlace = grad.segment().address() == logits.segment().address() && grad.ld() == logits.ld();
+        if (!inPlace) {
+            requireDisjoint("multinomialLikelihood: grad and logits (pass the same matrix for in place)",
+                    grad.segment(), logits.segment());
+        }
+    }
+    /** {@code muLogvar} is {@code m x 2k} and both {@code noise} and {@code latent} (z or dz) are {@code m x k}. */
+    static void requireLatent(String what, DenseMatrix muLogvar, DenseMatrix noise, DenseMatrix latent, String name) {
+        Objects.requireNonNull(noise, "noise");
+        Objects.requireNonNull(latent, name);
+        if (muLogvar.cols() % 2 != 0) {
+            throw new IllegalArgumentException(what + ": muLogvar has " + muLogvar.cols() + " columns, expected an even 2k (mu | logvar)");
+        }
+        requireShape(what + ": noise", noise, muLogvar.rows(), muLogvar.cols() / 2);
+        requireShape(what + ": " + name, latent, muLogvar.rows(), muLogvar.cols() / 2);
+    }
+    static void requireSquareDoubles(String what, MemorySegment a, int n, int lda) {
+        if (n < 0) {
+            throw new IllegalArgumentException(what + ": negative order n = " + n);
+        }
+        if (lda < Math.max(1, n)) {
+            throw new IllegalArgumentException(what + ": lda " + lda + " < max(1, n) = " + Math.max(1, n));
+        }
+        long needed = n == 0 ? 0 : ((long) (n - 1) * lda + n) * Double.BYTES;
+        if (a.byteSize() < needed) {
+            throw new IllegalArgumentException(what + ": segment of " + a.byteSize() + " bytes is too small for " + n + "x" + n
+                    + " doubles with lda " + lda + " (" + needed + " bytes)");
+        }
+        if (a.isReadOnly()) {
+            throw new IllegalArgumentException(what + ": the matrix segment is read-only");
+        }
+    }
+    static void requireShape(String what, DenseMatrix m, int rows, int cols) {
+        if (m.rows() != rows || m.cols() != cols) {
+            throw new IllegalArgumentException(what + " is " + m.rows() + "x" + m.cols() + ", expected " + rows + "x" + cols);
+        }
+    }
+    static void requireDisjoint(String what, MemorySegment x, MemorySegment y) {
+        if (x.asOverlappingSlice(y).isPresent()) {
+            throw new IllegalArgumentException(what + " share memory; the kernel needs separate buffers");
+        }
+    }
+
+    /** Worker threads must be able to touch the segment: a confined arena's memory is off limits to them. */
+    static void requireShared(KernelThreads pool, String what, MemorySegment a) {
+        if (pool.threads() > 1 && !a.isAccessibleBy(new Thread(() -> { }))) {
+            throw new IllegalArgumentException(what + ": the segment is confined to one thread but the kernels run on "
+                    + pool.threads() + " threads; allocate it with Arena.ofShared() or Arena.ofAuto()");
+        }
+    }
+}
