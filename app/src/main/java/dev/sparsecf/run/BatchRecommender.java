@@ -1,5 +1,6 @@
 package dev.sparsecf.run;
 
+import dev.sparsecf.data.AtomicFile;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.data.Interactions;
@@ -18,7 +19,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Locale;
@@ -129,32 +129,25 @@ public final class BatchRecommender {
     Summary write(int[] users, int k, Path out, boolean force, PrintWriter err, boolean bar, Format format)
             throws IOException {
         checkOut(out, force);
-        Path dir = out.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         Progress p = Progress.start(err, String.format(Locale.ROOT, "recommending %d items to each of %,d users into %s",
                 k, users.length, out));
-        try {
-            Summary s;
-            try (OutputStream file = Files.newOutputStream(tmp);
-                 OutputStream raw = RecommendationWriter.gzip(out) ? new GZIPOutputStream(file, 1 << 16) : file;
-                 Writer text = new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16)) {
-                RecommendationWriter w = format.open(out, text);
-                s = stream(users, k, w, (done, seconds) -> {
-                    if (bar) {
-                        err.print(Progress.bar("users", done, users.length, seconds));
-                        err.flush();
-                    }
-                });
-                w.finish();
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            p.done(String.format(Locale.ROOT, "%swrote %,d users, %,d recommendations", bar ? "\n" : "", s.users(),
-                    s.items()));
-            return s;
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        Summary[] s = new Summary[1];
+        AtomicFile.write(out, file -> {
+            OutputStream raw = RecommendationWriter.gzip(out) ? new GZIPOutputStream(file, 1 << 16) : file;
+            Writer text = new BufferedWriter(new OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16);
+            RecommendationWriter w = format.open(out, text);
+            s[0] = stream(users, k, w, (done, seconds) -> {
+                if (bar) {
+                    err.print(Progress.bar("users", done, users.length, seconds));
+                    err.flush();
+                }
+            });
+            w.finish();
+            text.close(); // writes the gzip trailer before the rename
+        });
+        p.done(String.format(Locale.ROOT, "%swrote %,d users, %,d recommendations", bar ? "\n" : "", s[0].users(),
+                s[0].items()));
+        return s[0];
     }
 
     /** Called after each batch with the users done and the seconds since the start. */

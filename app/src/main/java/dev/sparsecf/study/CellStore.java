@@ -1,5 +1,6 @@
 package dev.sparsecf.study;
 
+import dev.sparsecf.data.AtomicFile;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -88,11 +88,8 @@ public final class CellStore {
         return dir.resolve(sub).resolve(variant + "__s" + seed + ".csv");
     }
 
-    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    /** Writes {@code text} (UTF-8) to {@code file} through {@link AtomicFile}. */
     public static void writeAtomically(Path file, String text) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFile.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

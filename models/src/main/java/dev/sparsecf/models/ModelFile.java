@@ -1,5 +1,6 @@
 package dev.sparsecf.models;
 
+import dev.sparsecf.data.AtomicFile;
 import dev.sparsecf.data.IdMap;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
@@ -20,7 +21,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,25 +167,19 @@ public final class ModelFile {
      * temporary file and an atomic move, so that {@code file} is either the old one or the whole new one.
      */
     static void writeChecked(Path file, byte[] magic, int version, Body body) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // a sibling temporary file (default permissions, same file system) so that the final move is atomic
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp));
-                 CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32())) {
-                DataOutputStream out = new DataOutputStream(checked);
-                out.write(magic);
-                out.writeInt(version);
-                body.write(out);
-                out.flush();
-                long crc = checked.getChecksum().getValue();
-                new DataOutputStream(raw).writeLong(crc);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, stream -> {
+            OutputStream raw = new BufferedOutputStream(stream);
+            CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
+            DataOutputStream out = new DataOutputStream(checked);
+            out.write(magic);
+            out.writeInt(version);
+            body.write(out);
+            out.flush();
+            long crc = checked.getChecksum().getValue();
+            DataOutputStream tail = new DataOutputStream(raw);
+            tail.writeLong(crc);
+            tail.flush();
+        });
     }
 
     /** The count of {@code matrices}, then each as {@link #writeMatrix} writes it. */
