@@ -44,28 +44,75 @@ public final class DataSplit {
     private static final List<String> DATA_FILES = List.of(TRAIN_FILE, VALIDATION_FOLD_IN_FILE, VALIDATION_EVAL_FILE,
             TEST_FOLD_IN_FILE, TEST_EVAL_FILE, ITEMS_FILE, TRAIN_USERS_FILE, VALIDATION_USERS_FILE, TEST_USERS_FILE);
 
+    /** How a split is evaluated; named in every result so that no number is compared across protocols. */
+    public enum Protocol {
+        /** Liang et al. 2018: disjoint held-out users, each one's fold-in items in, evaluation items ranked against. */
+        HELDOUT_USERS("strong-generalization-heldout-users"),
+        /** LightGCN, NGCF, KGAT: the test users are training users, their training items in and excluded. */
+        PER_USER("weak-generalization-per-user");
+
+        private final String label;
+
+        Protocol(String label) {
+            this.label = label;
+        }
+
+        /** The name written to metrics.json and printed. */
+        public String label() {
+            return label;
+        }
+    }
+
     /**
-     * The held-out users of one set: {@code foldIn} and {@code eval} have the same users (rows) and items
-     * (columns), and their rows are disjoint item sets whose union is the user's training-item positives. A
-     * row of {@code eval} is empty when the user had too few items to hold any out.
+     * The held-out users of one set: {@code foldIn}, {@code eval} and {@code exclude} have the same users (rows) and
+     * items (columns). {@code foldIn} is the model's input, {@code exclude} (a superset of it) what is never ranked,
+     * {@code eval} what the ranking is judged against; {@code unseen[u]} counts user u's evaluation items outside the
+     * item map, which cannot be ranked and count as misses. A user is evaluated when {@link #relevant} is above 0.
+     * In a Liang split ({@link #HeldOut(Interactions, Interactions)}) {@code exclude} is {@code foldIn}, the rows of
+     * {@code foldIn} and {@code eval} are disjoint, and no item is unseen.
      */
-    public record HeldOut(Interactions foldIn, Interactions eval) {
+    public record HeldOut(Interactions foldIn, Interactions eval, Interactions exclude, int[] unseen) {
 
         public HeldOut {
-            if (!foldIn.users().equals(eval.users()) || !foldIn.items().equals(eval.items())) {
-                throw new IllegalArgumentException("fold-in and evaluation parts must share their user and item maps");
+            if (!foldIn.users().equals(eval.users()) || !foldIn.items().equals(eval.items())
+                    || !foldIn.users().equals(exclude.users()) || !foldIn.items().equals(exclude.items())) {
+                throw new IllegalArgumentException("fold-in, evaluation and excluded parts must share their user and item maps");
             }
+            if (unseen.length != foldIn.numUsers()) {
+                throw new IllegalArgumentException("unseen counts: " + unseen.length + " for " + foldIn.numUsers() + " users");
+            }
+            for (int u = 0; u < foldIn.numUsers(); u++) {
+                if (unseen[u] < 0) {
+                    throw new IllegalArgumentException("unseen count of user " + u + " is negative: " + unseen[u]);
+                }
+                for (int p = foldIn.rowStart(u); exclude != foldIn && p < foldIn.rowEnd(u); p++) {
+                    if (!exclude.contains(u, foldIn.item(p))) {
+                        throw new IllegalArgumentException("user '" + foldIn.users().id(u) + "': fold-in item '"
+                                + foldIn.items().id(foldIn.item(p)) + "' is not excluded from the ranking");
+                    }
+                }
+            }
+        }
+
+        /** A Liang held-out set: the fold-in items are excluded, every evaluation item is in the item map. */
+        public HeldOut(Interactions foldIn, Interactions eval) {
+            this(foldIn, eval, foldIn, new int[foldIn.numUsers()]);
         }
 
         public IdMap users() {
             return foldIn.users();
         }
 
-        /** Users with at least one evaluation item (the ones a metric averages over). */
+        /** User row {@code u}'s relevant items: its evaluation items, ranked or not (unseen). */
+        public int relevant(int u) {
+            return eval.count(u) + unseen[u];
+        }
+
+        /** Users with at least one relevant item (the ones a metric averages over). */
         public int evaluatedUsers() {
             int n = 0;
             for (int u = 0; u < eval.numUsers(); u++) {
-                if (eval.count(u) > 0) {
+                if (relevant(u) > 0) {
                     n++;
                 }
             }
@@ -73,12 +120,14 @@ public final class DataSplit {
         }
     }
 
+    private final Protocol protocol;
     private final String provenance;
     private final Interactions train;
     private final HeldOut validation;
     private final HeldOut test;
 
-    private DataSplit(String provenance, Interactions train, HeldOut validation, HeldOut test) {
+    private DataSplit(Protocol protocol, String provenance, Interactions train, HeldOut validation, HeldOut test) {
+        this.protocol = protocol;
         this.provenance = provenance;
         this.train = train;
         this.validation = validation;
@@ -143,7 +192,19 @@ public final class DataSplit {
                         + " %.0f%% of each held-out user's training items evaluated (users with >= %d such items)",
                 positives.source(), n, positives.numUsers(), config.minUserItems(), config.seed(), nValidation, nTest,
                 100 * config.evalFraction(), config.minUserItems());
-        return new DataSplit(provenance, train, validation, test);
+        return new DataSplit(Protocol.HELDOUT_USERS, provenance, train, validation, test);
+    }
+
+    /**
+     * A split built elsewhere (e.g. {@link PerUserSplit}): every part has {@code train}'s items as its columns.
+     *
+     * @throws IllegalArgumentException if a part has other items
+     */
+    public static DataSplit of(Protocol protocol, String provenance, Interactions train, HeldOut validation, HeldOut test) {
+        if (!validation.foldIn().items().equals(train.items()) || !test.foldIn().items().equals(train.items())) {
+            throw new IllegalArgumentException("every part of a split must have the training items as its columns");
+        }
+        return new DataSplit(protocol, provenance, train, validation, test);
     }
 
     private static int[] usersWithAtLeast(Interactions x, int minItems) {
@@ -213,6 +274,11 @@ public final class DataSplit {
         IdMap userMap = x.users().select(users);
         return new HeldOut(restrict(x, users, userMap, itemNew, items, evalMask, false),
                 restrict(x, users, userMap, itemNew, items, evalMask, true));
+    }
+
+    /** How this split is evaluated. */
+    public Protocol protocol() {
+        return protocol;
     }
 
     /** What was split and how (dataset, positive rule, seed and counts). */
@@ -401,7 +467,36 @@ public final class DataSplit {
                 readPairs(dir.resolve(VALIDATION_EVAL_FILE), validationUsers, items));
         HeldOut test = new HeldOut(readPairs(dir.resolve(TEST_FOLD_IN_FILE), testUsers, items),
                 readPairs(dir.resolve(TEST_EVAL_FILE), testUsers, items));
-        return new DataSplit(provenance, train, validation, test);
+        return new DataSplit(Protocol.HELDOUT_USERS, provenance, train, validation, test);
+    }
+
+    /**
+     * As {@link #read}, but every file {@link #export} writes must be there and {@value #CHECKSUM_FILE} must list each
+     * one: what {@code --split DIR} takes, so that a split is never used unverified.
+     *
+     * @throws IOException naming the missing, unlisted or changed file
+     */
+    public static DataSplit readVerified(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": no such directory (expected a split written by 'sparsecf data split --out')");
+        }
+        List<String> needed = new ArrayList<>(DATA_FILES);
+        needed.add(CHECKSUM_FILE);
+        for (String name : needed) {
+            if (!Files.isRegularFile(dir.resolve(name))) {
+                throw new IOException(dir.resolve(name) + ": missing; a split written by 'sparsecf data split --out' has "
+                        + String.join(", ", needed));
+            }
+        }
+        Path sums = dir.resolve(CHECKSUM_FILE);
+        List<String> listed = Files.readAllLines(sums, StandardCharsets.UTF_8).stream()
+                .map(l -> l.split(" [ *]", 2)).filter(f -> f.length == 2).map(f -> f[1]).toList();
+        for (String name : DATA_FILES) {
+            if (!listed.contains(name)) {
+                throw new IOException(sums + ": has no checksum for " + name + ", so the split cannot be verified");
+            }
+        }
+        return read(dir);
     }
 
     private static void verifyChecksums(Path dir, Path sums) throws IOException {
@@ -412,6 +507,9 @@ public final class DataSplit {
             String[] f = line.split(" [ *]", 2);
             if (f.length != 2) {
                 throw new IOException(sums + ": expected '<sha256>  <file>' but found \"" + line + "\"");
+            }
+            if (!Files.isRegularFile(dir.resolve(f[1]))) {
+                throw new IOException(dir.resolve(f[1]) + ": missing (listed in " + sums + ")");
             }
             String actual = HexFormat.of().formatHex(sha256().digest(Files.readAllBytes(dir.resolve(f[1]))));
             if (!actual.equalsIgnoreCase(f[0])) {

@@ -55,6 +55,12 @@ public record FileOptions(String separator, Layout layout, String userColumn, St
         }
     }
 
+    /** These options with {@code newLayout}. */
+    public FileOptions withLayout(Layout newLayout) {
+        return new FileOptions(separator, newLayout, userColumn, itemColumn, ratingColumn, timeColumn, minRating, minUserPairs,
+                minItemUsers, kCore, maxBadLines);
+    }
+
     /** The separator a {@code --sep} value names: a literal, or {@code tab}, {@code comma}, {@code whitespace}. */
     private static String separatorOf(String value) {
         String s = switch (value.toLowerCase(Locale.ROOT)) {

@@ -98,6 +98,11 @@ public final class InteractionFiles {
         return filter(file, b.build(), shape, options, rows, bad);
     }
 
+    /** The layout {@link #load} finds in {@code file} with {@code options}, so that the other files of a split are read alike. */
+    public static FileOptions.Layout layoutOf(Path file, FileOptions options) throws IOException {
+        return sniff(file, options).adjacency ? FileOptions.Layout.ADJACENCY : FileOptions.Layout.DELIMITED;
+    }
+
     private static Loaded filter(Path file, Interactions read, Shape shape, FileOptions options, long rows, long bad) throws IOException {
         String rule = options.describeRule();
         String source = file + (rule.isEmpty() ? "" : " (" + rule + ")");

@@ -1,11 +1,13 @@
 package dev.sparsecf.eval;
 
+import dev.sparsecf.data.DataSplit;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Per-user Recall@K and NDCG@K for each cut-off, with means and standard errors over the evaluated users
- * (held-out users with at least one evaluation item), in user row order.
+ * Per-user values of every {@link Metric} for each cut-off, with means and standard errors over the evaluated users
+ * (held-out users with at least one relevant item), in user row order.
  */
 public final class EvaluationResult {
 
@@ -71,12 +73,22 @@ public final class EvaluationResult {
         return i;
     }
 
-    /** One line per metric and cut-off: {@code Recall@20 = 0.3951 ± 0.0034 (n = 600)}. */
+    /** {@link #format(List)} of the held-out-user protocol's metrics (Liang et al.'s Recall and NDCG). */
     public String format() {
+        return format(Metric.reported(DataSplit.Protocol.HELDOUT_USERS));
+    }
+
+    /** One line per metric of {@code metrics} and cut-off: {@code Recall@20 = 0.3951 ± 0.0034 (n = 600)}. */
+    public String format(List<Metric> metrics) {
+        int width = 10;
+        for (Metric m : metrics) {
+            width = Math.max(width, m.at(ks[ks.length - 1]).length());
+        }
         StringBuilder sb = new StringBuilder();
-        for (Metric m : Metric.values()) {
+        for (Metric m : metrics) {
             for (int k : ks) {
-                sb.append(String.format(Locale.ROOT, "%-10s = %.4f ± %.4f (n = %d)%n", m.at(k), mean(m, k), standardError(m, k), users()));
+                sb.append(String.format(Locale.ROOT, "%-" + width + "s = %.4f ± %.4f (n = %d)%n", m.at(k), mean(m, k),
+                        standardError(m, k), users()));
             }
         }
         return sb.toString();

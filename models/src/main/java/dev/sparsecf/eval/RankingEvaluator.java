@@ -9,16 +9,19 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Accumulates Recall@K and NDCG@K over the users of a held-out set, batch by batch. Each batch supplies the
- * top-{@link #maxK()} items of some users (rows of the held-out set), ranked with their fold-in items
- * excluded; the evaluator checks that exclusion, then scores the ranking against the users' evaluation items.
+ * Accumulates every {@link Metric} at each cut-off over the users of a held-out set, batch by batch. Each batch
+ * supplies the top-{@link #maxK()} items of some users (rows of the held-out set), ranked with their excluded items
+ * ({@link DataSplit.HeldOut#exclude()}: the fold-in items, and more under the per-user protocol) left out; the
+ * evaluator checks that exclusion, then scores the ranking against the users' evaluation items, counting the
+ * unrankable ones ({@link DataSplit.HeldOut#unseen()}) as misses.
  */
 public final class RankingEvaluator {
 
     /** The cut-offs Liang et al. report. */
     public static final int[] DEFAULT_KS = {20, 50, 100};
 
-    private final Interactions foldIn;
+    private final DataSplit.HeldOut heldOut;
+    private final Interactions exclude;
     private final Interactions eval;
     private final int[] ks;
     private final double[][][] perRow; // [metric][k index][row], NaN until the row is added
@@ -28,7 +31,8 @@ public final class RankingEvaluator {
 
     /** An evaluator for {@code heldOut} at the given cut-offs ({@link #DEFAULT_KS} when none are given). */
     public RankingEvaluator(DataSplit.HeldOut heldOut, int... ks) {
-        this.foldIn = heldOut.foldIn();
+        this.heldOut = heldOut;
+        this.exclude = heldOut.exclude();
         this.eval = heldOut.eval();
         this.ks = ks.length == 0 ? DEFAULT_KS.clone() : ks.clone();
         Arrays.sort(this.ks);
@@ -59,10 +63,10 @@ public final class RankingEvaluator {
 
     /**
      * Scores rows {@code [rowFrom, rowFrom + rows)}: {@code ranking[r * maxK() .. (r+1) * maxK())} are the
-     * items of row {@code rowFrom + r}, best first (-1 for an empty slot). Rows without evaluation items are
+     * items of row {@code rowFrom + r}, best first (-1 for an empty slot). Rows without relevant items are
      * skipped.
      *
-     * @throws IllegalArgumentException if an item is out of range, ranked twice, or a fold-in item of that
+     * @throws IllegalArgumentException if an item is out of range, ranked twice, or an excluded item of that
      *                                  user, or a row was already added
      */
     public void add(int rowFrom, int rows, int[] ranking) {
@@ -79,13 +83,16 @@ public final class RankingEvaluator {
             }
             checkRanking(u, ranking, r * maxK);
             added[u] = true;
-            if (eval.count(u) == 0) {
+            int n = heldOut.relevant(u);
+            if (n == 0) {
                 continue;
             }
             int[] relevant = eval.itemsOf(u);
             for (int t = 0; t < ks.length; t++) {
-                perRow[Metric.RECALL.ordinal()][t][u] = RankingMetrics.recall(ranking, r * maxK, ks[t], relevant, 0, relevant.length);
-                perRow[Metric.NDCG.ordinal()][t][u] = RankingMetrics.ndcg(ranking, r * maxK, ks[t], relevant, 0, relevant.length);
+                int hits = RankingMetrics.hits(ranking, r * maxK, ks[t], relevant, 0, relevant.length);
+                perRow[Metric.RECALL.ordinal()][t][u] = (double) hits / Math.min(ks[t], n);
+                perRow[Metric.FULL_RECALL.ordinal()][t][u] = (double) hits / n;
+                perRow[Metric.NDCG.ordinal()][t][u] = RankingMetrics.ndcg(ranking, r * maxK, ks[t], relevant, 0, relevant.length, n);
             }
         }
     }
@@ -105,26 +112,28 @@ public final class RankingEvaluator {
                 throw new IllegalArgumentException("user row " + u + ": item " + item + " is ranked twice");
             }
             seenStamp[item] = stamp;
-            if (foldIn.contains(u, item)) {
+            if (exclude.contains(u, item)) {
                 throw new IllegalArgumentException("user row " + u + " ('" + eval.users().id(u) + "'): ranked item '"
-                        + eval.items().id(item) + "' at rank " + (r + 1) + " is one of the user's fold-in items;"
-                        + " exclude fold-in items when ranking (Kernels.topK with the fold-in rows as exclude)");
+                        + eval.items().id(item) + "' at rank " + (r + 1) + " is one of the user's " + (exclude == heldOut.foldIn()
+                        ? "fold-in items; exclude fold-in items" : "excluded items; exclude them") + " when ranking"
+                        + " (Kernels.topK with the rows of HeldOut.exclude() as exclude)");
             }
         }
     }
 
     /**
      * Ranks {@code scores} (one row per held-out user from {@code rowFrom}, one column per item) with
-     * {@code kernels}, excluding {@code foldInBatch} (the same rows of the fold-in matrix), and adds the result.
+     * {@code kernels}, excluding {@code excludeBatch} (the same rows of {@link DataSplit.HeldOut#exclude()}), and adds
+     * the result.
      */
-    public void addScores(Kernels kernels, DenseMatrix scores, CsrMatrix foldInBatch, int rowFrom) {
+    public void addScores(Kernels kernels, DenseMatrix scores, CsrMatrix excludeBatch, int rowFrom) {
         int[] ranking = new int[Math.multiplyExact(scores.rows(), maxK())];
-        kernels.topK(scores, foldInBatch, maxK(), ranking);
+        kernels.topK(scores, excludeBatch, maxK(), ranking);
         add(rowFrom, scores.rows(), ranking);
     }
 
     /**
-     * The per-user metrics of every user with evaluation items.
+     * The per-user metrics of every user with relevant items.
      *
      * @throws IllegalStateException if some such user has not been added
      */
@@ -132,7 +141,7 @@ public final class RankingEvaluator {
         int n = 0;
         int missing = 0;
         for (int u = 0; u < eval.numUsers(); u++) {
-            if (eval.count(u) > 0) {
+            if (heldOut.relevant(u) > 0) {
                 n++;
                 if (!added[u]) {
                     missing++;
@@ -140,13 +149,13 @@ public final class RankingEvaluator {
             }
         }
         if (missing > 0) {
-            throw new IllegalStateException(missing + " of " + n + " users with evaluation items have no ranking yet");
+            throw new IllegalStateException(missing + " of " + n + " users with relevant items have no ranking yet");
         }
         int[] rows = new int[n];
         double[][][] values = new double[perRow.length][ks.length][n];
         int t = 0;
         for (int u = 0; u < eval.numUsers(); u++) {
-            if (eval.count(u) > 0) {
+            if (heldOut.relevant(u) > 0) {
                 rows[t] = u;
                 for (int m = 0; m < perRow.length; m++) {
                     for (int k = 0; k < ks.length; k++) {

@@ -210,11 +210,14 @@ public final class VaeTrainer {
         DenseMatrix score(CsrMatrix foldIn, float[] rowScale);
     }
 
-    /** Ranks every held-out user's items with {@code scorer}, in batches, excluding fold-in items, and scores the rankings. */
+    /**
+     * Ranks every held-out user's items with {@code scorer} (fold-in rows in), in batches, leaving out the excluded
+     * items (the fold-in items, or more: {@link DataSplit.HeldOut#exclude()}), and scores the rankings.
+     */
     public static EvaluationResult evaluate(Kernels kernels, Scorer scorer, int batchSize, DataSplit.HeldOut heldOut) {
         RankingEvaluator evaluator = new RankingEvaluator(heldOut);
-        CsrMatrix foldIn = heldOut.foldIn().toCsr();
-        try {
+        boolean foldInOnly = heldOut.exclude() == heldOut.foldIn();
+        try (CsrMatrix foldIn = heldOut.foldIn().toCsr(); CsrMatrix exclude = foldInOnly ? null : heldOut.exclude().toCsr()) {
             int n = foldIn.rows();
             int[] rows = new int[n];
             for (int u = 0; u < n; u++) {
@@ -223,11 +226,9 @@ public final class VaeTrainer {
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 try (Batches.Batch b = Batches.gather(foldIn, rows, from, to, 0, null)) {
-                    evaluator.addScores(kernels, scorer.score(b.input(), b.rowScale()), b.input(), from);
+                    evaluator.addScores(kernels, scorer.score(b.input(), b.rowScale()), foldInOnly ? b.input() : exclude.rows(from, to), from);
                 }
             }
-        } finally {
-            foldIn.close();
         }
         return evaluator.result();
     }

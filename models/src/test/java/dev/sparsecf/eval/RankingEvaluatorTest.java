@@ -129,9 +129,18 @@ class RankingEvaluatorTest {
         }
         EvaluationResult r = e.result();
         assertEquals(30, r.users());
-        for (Metric m : Metric.values()) {
+        for (Metric m : Metric.reported(DataSplit.Protocol.HELDOUT_USERS)) {
             for (int k : RankingEvaluator.DEFAULT_KS) {
                 assertEquals(1.0, r.mean(m, k), TOL, m.at(k));
+            }
+        }
+        // LightGCN's recall divides the same min(K, |I_u|) hits by |I_u|
+        for (int k : RankingEvaluator.DEFAULT_KS) {
+            double[] full = r.perUser(Metric.FULL_RECALL, k);
+            int[] rows = r.userRows();
+            for (int t = 0; t < rows.length; t++) {
+                int n = test.eval().count(rows[t]);
+                assertEquals((double) Math.min(k, n) / n, full[t], TOL, "user row " + rows[t] + " at " + k);
             }
         }
     }

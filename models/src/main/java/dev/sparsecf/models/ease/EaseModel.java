@@ -109,7 +109,8 @@ public final class EaseModel implements AutoCloseable {
 
     /**
      * Recall and NDCG at {@code ks} ({@link RankingEvaluator#DEFAULT_KS} when empty) of the held-out users: each
-     * user's fold-in items are scored and excluded, the ranking is judged against the evaluation items.
+     * user's fold-in items are scored, the excluded ones ({@link DataSplit.HeldOut#exclude()}) left out, the ranking
+     * judged against the evaluation items.
      */
     public EvaluationResult evaluate(DataSplit.HeldOut heldOut, int... ks) {
         requireOpen();
@@ -119,11 +120,13 @@ public final class EaseModel implements AutoCloseable {
                     + " items, the model has " + items() + " (fit on the same split's training items)");
         }
         RankingEvaluator evaluator = new RankingEvaluator(heldOut, ks);
-        try (CsrMatrix foldIn = heldOut.foldIn().toCsr()) {
+        boolean foldInOnly = heldOut.exclude() == heldOut.foldIn();
+        try (CsrMatrix foldIn = heldOut.foldIn().toCsr(); CsrMatrix exclude = foldInOnly ? null : heldOut.exclude().toCsr()) {
             int batch = batchRows();
             for (int from = 0; from < foldIn.rows(); from += batch) {
-                CsrMatrix rows = foldIn.rows(from, Math.min(foldIn.rows(), from + batch));
-                evaluator.addScores(kernels, score(rows), rows, from);
+                int to = Math.min(foldIn.rows(), from + batch);
+                CsrMatrix rows = foldIn.rows(from, to);
+                evaluator.addScores(kernels, score(rows), foldInOnly ? rows : exclude.rows(from, to), from);
             }
         }
         return evaluator.result();
