@@ -1,12 +1,15 @@
 package dev.sparsecf.cli;
 
+import dev.sparsecf.run.RunInput;
 import dev.sparsecf.run.SavedModels;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +20,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sparsecf eval}: re-creates the split a saved model was trained on (dataset, seed and held-out counts
- * from the model file), checks it is the same split (fingerprint), and reports the test metrics.
+ * {@code sparsecf eval}: re-creates or reads again the split a saved model was trained on (dataset, seed and held-out
+ * counts, split directory or per-user files, from the model file; or {@code --split DIR}), checks it is the same split
+ * (fingerprint), and reports the test metrics its protocol defines.
  */
 @Command(name = "eval", description = "Evaluate a saved model on the test users of the split it was trained on.")
 public final class EvalCommand implements Callable<Integer> {
@@ -36,6 +40,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     FileFormatOptions fileFormat;
 
+    @Option(names = "--split", paramLabel = "DIR",
+            description = "Read the split the model was trained on from the directory 'data split' wrote it to (checksums verified).")
+    Path splitDir;
+
     @Option(names = "--on", defaultValue = "test", paramLabel = "test|validation",
             description = "Which held-out users to evaluate (default ${DEFAULT-VALUE}).")
     String on;
@@ -50,14 +58,12 @@ public final class EvalCommand implements Callable<Integer> {
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir(),
-                fileFormat.options())) {
-            SavedModels.TrainingSplit ts = m.trainingSplit();
-            DataSplit split = m.split(err);
-            EvaluationResult r = SavedModels.evaluate(m.loaded(), on.equals("test") ? split.test() : split.validation(), kernels);
+        try (ModelFile.Loaded loaded = SavedModels.load(model.file, kernels)) {
+            DataSplit split = SavedModels.trainedSplit(loaded, model.file, splitDir, err, common.dataDir(), fileFormat.options());
+            EvaluationResult r = SavedModels.evaluate(loaded, on.equals("test") ? split.test() : split.validation(), kernels);
             PrintWriter o = spec.commandLine().getOut();
-            o.println(on + " (" + ts.data() + ", split seed " + ts.config().seed() + "):");
-            o.println(r.format());
+            o.println(on + " (" + SavedModels.describeSplit(loaded) + "):");
+            o.println(RunInput.format(split, r));
         }
         return 0;
     }

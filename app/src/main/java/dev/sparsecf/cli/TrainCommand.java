@@ -2,14 +2,15 @@ package dev.sparsecf.cli;
 
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.RunInput;
 import dev.sparsecf.run.RunLock;
+import dev.sparsecf.run.SplitSource;
 import dev.sparsecf.run.UsageException;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.FileOptions;
-import dev.sparsecf.data.Interactions;
 import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.ModelConfig;
@@ -53,6 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     FileFormatOptions fileFormat;
 
+    @Mixin
+    SplitSourceOptions splitSource;
+
     @Option(names = "--model", required = true, paramLabel = "multvae|multdae|ease",
             description = "The model: multvae (Liang et al.'s [I-600-200-600-I]), multdae ([I-200-I]) or ease (Steck 2019).")
     String model;
@@ -67,8 +71,9 @@ public final class TrainCommand implements Callable<Integer> {
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;
 
-    @Option(names = "--data", required = true, paramLabel = "NAME|FILE", completionCandidates = DataCommand.Names.class,
-            description = "The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options).")
+    @Option(names = "--data", paramLabel = "NAME|FILE", completionCandidates = DataCommand.Names.class,
+            description = {"The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options);",
+                    "or give --split DIR, or --train FILE --test FILE, instead."})
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -136,20 +141,26 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         FileOptions fileOptions = fileFormat.options();
-        DataSteps.checkSpecs(List.of(data), fileOptions);
+        SplitSource source = splitSource.source(data, fileOptions);
+        if (source instanceof SplitSource.Dataset) {
+            DataSteps.checkSpecs(List.of(data), fileOptions);
+        } else if (splitOptions.given()) {
+            throw new ParameterException(spec.commandLine(), "--validation-users and --test-users size the split of a --data;"
+                    + " --split and --train bring their own");
+        }
         TrainingRun.checkOut(out, force, resume);
         common.apply();
         // read before --out is touched, so a bad file leaves nothing behind
-        Interactions positives = DataSteps.load(spec.commandLine().getErr(), data, common.dataDir(), fileOptions).positives();
+        RunInput input = RunInput.read(spec.commandLine().getErr(), source, common.dataDir(), fileOptions, common.seed);
         try (RunLock lock = TrainingRun.prepareOut(out, force, resume)) {
-            return ease ? trainEase(positives) : trainAutoencoder(positives, config, schedule);
+            return ease ? trainEase(input) : trainAutoencoder(input, config, schedule);
         }
     }
 
     /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
-    private int trainAutoencoder(Interactions positives, ModelConfig config, BetaSchedule schedule) throws IOException {
+    private int trainAutoencoder(RunInput input, ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingRun run = prepareRun(positives);
+        TrainingRun run = prepareRun(input);
         Kernels kernels = run.kernels();
         DataSplit split = run.split();
         TrainingCheckpoint checkpoint = run.checkpoint(out, config, schedule.describe(), epochs);
@@ -172,7 +183,7 @@ public final class TrainCommand implements Callable<Integer> {
             PrintWriter o = spec.commandLine().getOut();
             o.printf(Locale.ROOT, "best epoch %d of %d (validation NDCG@100 %.4f)%n", trained.result().bestEpoch(), epochs,
                     trained.result().bestValidationNdcg());
-            o.print("test:\n" + trained.test().format().indent(2));
+            o.print("test:\n" + RunInput.format(split, trained.test()).indent(2));
             trained.write(out, force || resume, model.toLowerCase(Locale.ROOT), schedule.describe());
             o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + ", " + out.resolve(TrainingRun.HISTORY_FILE) + " and "
                     + out.resolve(TrainingRun.MODEL_FILE));
@@ -191,18 +202,18 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Splits the loaded positives and keeps the split's checksums in {@code --out}. */
-    private TrainingRun prepareRun(Interactions positives) throws IOException {
-        PrintWriter err = spec.commandLine().getErr();
-        DataSplit split = DataSteps.split(err, positives, splitOptions.config(common.seed));
+    /** Splits the loaded positives (unless the input is a split) and keeps the split's checksums in {@code --out}. */
+    private TrainingRun prepareRun(RunInput input) throws IOException {
+        DataSplit split = input.split(spec.commandLine().getErr(), splitOptions.config(common.seed));
         String fingerprint = DataSteps.fingerprint(split, out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE));
-        return new TrainingRun(data, common.seed, split, fingerprint, Kernels.get());
+        spec.commandLine().getErr().println("split fingerprint: " + fingerprint);
+        return new TrainingRun(input.source(), common.seed, split, fingerprint, Kernels.get());
     }
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */
-    private int trainEase(Interactions positives) throws IOException {
+    private int trainEase(RunInput input) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingRun run = prepareRun(positives);
+        TrainingRun run = prepareRun(input);
         TrainingRun.EaseFit fit;
         try {
             fit = run.ease(lambdas, edgeSteps, err::println);
@@ -214,7 +225,7 @@ public final class TrainCommand implements Callable<Integer> {
             Selection selection = fit.selection();
             o.printf(Locale.ROOT, "lambda %s chosen (validation NDCG@100 %.4f)%n", Lambdas.format(selection.lambda()),
                     selection.validationNdcg());
-            o.print("test:\n" + fit.test().format().indent(2));
+            o.print("test:\n" + RunInput.format(run.split(), fit.test()).indent(2));
             fit.write(out, force);
             o.println("wrote " + out.resolve(TrainingRun.METRICS_FILE) + " and " + out.resolve(TrainingRun.MODEL_FILE));
         }

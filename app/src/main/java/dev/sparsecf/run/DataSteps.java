@@ -8,6 +8,7 @@ import dev.sparsecf.data.Datasets;
 import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.InteractionFiles;
 import dev.sparsecf.data.Interactions;
+import dev.sparsecf.data.PerUserSplit;
 import dev.sparsecf.data.SplitConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -119,6 +120,48 @@ public final class DataSteps {
         p.done(String.format(Locale.ROOT, "split into %,d train, %,d validation and %,d test users",
                 s.train().numUsers(), s.validation().users().size(), s.test().users().size()));
         return s;
+    }
+
+    /** The split exported to {@code dir} ({@code --split}), every file checked against its checksum, timed on {@code err}. */
+    public static DataSplit readSplit(PrintWriter err, Path dir) throws IOException {
+        Progress p = Progress.start(err, "reading the split in " + dir);
+        DataSplit s = DataSplit.readVerified(dir);
+        p.done(String.format(Locale.ROOT, "read the split in %s (checksums verified): %,d train, %,d validation and %,d test users",
+                dir, s.train().numUsers(), s.validation().users().size(), s.test().users().size()));
+        return s;
+    }
+
+    /**
+     * The per-user split of {@code source} ({@link PerUserSplit#read}; validation items drawn by {@code seed} when it has
+     * no validation file), timed on {@code err}, with what did not fit the protocol; a missing file or an option that
+     * does not fit is a usage error.
+     */
+    public static PerUserSplit.Loaded readPerUser(PrintWriter err, SplitSource.PerUser source, FileOptions options, long seed)
+            throws IOException {
+        requireFile("--train", source.train());
+        requireFile("--test", source.test());
+        if (source.validation() != null) {
+            requireFile("--validation", source.validation());
+        }
+        Progress p = Progress.start(err, "reading the per-user split " + source.describe());
+        PerUserSplit.Loaded loaded;
+        try {
+            loaded = PerUserSplit.read(source.train(), source.test(), source.validation(), options, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        DataSplit s = loaded.split();
+        p.done(String.format(Locale.ROOT, "read %,d training users x %,d items (%,d pairs fitted), %,d test users,"
+                + " %,d validation users", s.train().numUsers(), s.items().size(), s.train().size(), s.test().users().size(),
+                s.validation().users().size()));
+        err.print(loaded.counts().format());
+        return loaded;
+    }
+
+    private static void requireFile(String option, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(option + " " + file + ": no such file");
+        }
     }
 
     /** The split's fingerprint ({@link DataSplit#export}), computed in a temporary directory that is then deleted. */

@@ -27,6 +27,7 @@ public final class SavedModels {
     static final String VALIDATION_USERS = "validationUsers";
     static final String TEST_USERS = "testUsers";
     static final String SPLIT_FINGERPRINT = "splitFingerprint";
+    static final String PROTOCOL = "protocol";
 
     /** The dataset spec and split settings a model was trained with. */
     public record TrainingSplit(String data, SplitConfig config) {
@@ -87,8 +88,17 @@ public final class SavedModels {
         }
     }
 
+    /** Where the split of {@code loaded} came from and its seed, e.g. {@code ml-1m, split seed 0}. */
+    public static String describeSplit(ModelFile.Loaded loaded) {
+        return SplitSource.of(loaded.metadata()).describe() + ", split seed " + loaded.metadata().get(SPLIT_SEED);
+    }
+
     /** The dataset and split settings {@code loaded} records. */
     public static TrainingSplit trainingSplit(ModelFile.Loaded loaded, Path file) {
+        if (!(SplitSource.of(loaded.metadata()) instanceof SplitSource.Dataset)) {
+            throw new UsageException("--model " + file + " was trained on " + SplitSource.of(loaded.metadata()).describe()
+                    + ", not on a --data dataset or file; only eval takes such a model so far");
+        }
         try {
             String data = required(loaded, DATA, file);
             long seed = Long.parseLong(required(loaded, SPLIT_SEED, file));
@@ -98,6 +108,26 @@ public final class SavedModels {
         } catch (NumberFormatException e) {
             throw new IllegalStateException("model file " + file + ": invalid split metadata (" + e.getMessage() + ")");
         }
+    }
+
+    /**
+     * The split {@code loaded} (read from {@code file}) was trained on: the split exported to {@code splitDir} when
+     * given, else read or re-created from the source the model file records (a dataset with {@code options} from
+     * {@code dataDir}, a split directory, or per-user files); either way checked against the model's fingerprint.
+     */
+    public static DataSplit trainedSplit(ModelFile.Loaded loaded, Path file, Path splitDir, PrintWriter err, Path dataDir,
+                                         FileOptions options) throws IOException {
+        SplitSource source = splitDir != null ? new SplitSource.Exported(splitDir) : SplitSource.of(loaded.metadata());
+        DataSplit split;
+        if (source instanceof SplitSource.Dataset) {
+            TrainingSplit ts = trainingSplit(loaded, file);
+            split = DataSteps.split(err, DataSteps.load(err, ts.data(), dataDir, options).positives(), ts.config());
+        } else {
+            long seed = Long.parseLong(required(loaded, SPLIT_SEED, file)); // draws a per-user split's validation items
+            split = RunInput.read(err, source, dataDir, options, seed).ready();
+        }
+        checkSameSplit(split, loaded, file);
+        return split;
     }
 
     /** Fails when the data on disk no longer gives the split the model was trained on. */

@@ -48,7 +48,7 @@ public final class TrainingRun {
     private static final List<String> RUN_FILES = List.of(METRICS_FILE, MODEL_FILE, HISTORY_FILE, SPLIT_CHECKSUMS_FILE,
             CHECKPOINT_FILE);
 
-    private final String data;
+    private final SplitSource source;
     private final long seed;
     private final DataSplit split;
     private final String fingerprint;
@@ -56,7 +56,12 @@ public final class TrainingRun {
 
     /** A run on {@code split} (seed {@code seed}, fingerprint {@code fingerprint}) of the dataset spec {@code data}. */
     public TrainingRun(String data, long seed, DataSplit split, String fingerprint, Kernels kernels) {
-        this.data = data;
+        this(new SplitSource.Dataset(data), seed, split, fingerprint, kernels);
+    }
+
+    /** A run on {@code split} (seed {@code seed}, fingerprint {@code fingerprint}) read from {@code source}. */
+    public TrainingRun(SplitSource source, long seed, DataSplit split, String fingerprint, Kernels kernels) {
+        this.source = source;
         this.seed = seed;
         this.split = split;
         this.fingerprint = fingerprint;
@@ -164,7 +169,7 @@ public final class TrainingRun {
     public TrainingCheckpoint checkpoint(Path out, ModelConfig config, String betaSchedule, int epochs) {
         Map<String, String> settings = new LinkedHashMap<>();
         // in the order a mismatch is reported: the first differing setting names the option to fix
-        settings.put("--data", data);
+        settings.put(source instanceof SplitSource.Dataset ? "--data" : "split", source.describe());
         settings.put("--seed", Long.toString(seed));
         settings.put("split fingerprint", fingerprint);
         settings.put("--lr", Double.toString(config.learningRate()));
@@ -291,13 +296,14 @@ public final class TrainingRun {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", name);
             m.put("dataset", split.train().source());
+            putProtocol(m);
             m.put("split", splitSummary());
             m.put("config", model.config().toString());
             m.put("betaSchedule", betaSchedule);
             m.put("epochs", epochs);
             m.put("bestEpoch", result.bestEpoch());
-            m.put("test", metrics(test));
-            m.put("validation", metrics(validation));
+            m.put("test", metrics(test, split.protocol()));
+            m.put("validation", metrics(validation, split.protocol()));
             m.put("trainSeconds", result.trainSeconds());
             m.put("kernels", kernels.implementationName());
             m.put("dense", kernels.denseImplementationName());
@@ -361,6 +367,7 @@ public final class TrainingRun {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("model", "ease");
             m.put("dataset", split.train().source());
+            putProtocol(m);
             m.put("split", splitSummary());
             m.put("lambda", selection.lambda());
             List<Map<String, Object>> candidates = new ArrayList<>();
@@ -373,8 +380,8 @@ public final class TrainingRun {
             }
             m.put("candidates", candidates);
             m.put("lambdaAtEdge", selection.atEdge());
-            m.put("test", metrics(test));
-            m.put("validation", metrics(validation));
+            m.put("test", metrics(test, split.protocol()));
+            m.put("validation", metrics(validation, split.protocol()));
             m.put("fit", ease.report().orElseThrow().format());
             m.put("trainSeconds", seconds());
             m.put("dense", kernels.denseImplementationName());
@@ -393,7 +400,8 @@ public final class TrainingRun {
     private Map<String, String> modelMetadata() {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("dataset", split.train().source());
-        meta.put(SavedModels.DATA, data);
+        meta.put(SavedModels.PROTOCOL, split.protocol().label());
+        meta.putAll(source.metadata());
         meta.put(SavedModels.SPLIT_SEED, Long.toString(seed));
         meta.put(SavedModels.VALIDATION_USERS, Integer.toString(split.validation().users().size()));
         meta.put(SavedModels.TEST_USERS, Integer.toString(split.test().users().size()));
@@ -401,8 +409,18 @@ public final class TrainingRun {
         return meta;
     }
 
+    /** The protocol's name, the tables it is comparable to and, for a per-user split, what did not fit it. */
+    private void putProtocol(Map<String, Object> m) {
+        m.put("protocol", split.protocol().label());
+        m.put("comparableTo", SplitSource.comparableTo(split.protocol()));
+        if (source instanceof SplitSource.PerUser p && p.counts() != null) {
+            m.put("perUserSplit", p.counts());
+        }
+    }
+
     private Map<String, Object> splitSummary() {
         Map<String, Object> s = new LinkedHashMap<>();
+        s.put("source", source.describe());
         s.put("seed", seed);
         s.put("trainUsers", split.train().numUsers());
         s.put("items", split.train().numItems());
@@ -422,11 +440,11 @@ public final class TrainingRun {
         return csv.toString();
     }
 
-    /** Mean and standard error of every metric and cut-off. */
-    private static Map<String, Object> metrics(EvaluationResult r) {
+    /** Mean and standard error of every metric {@code protocol} reports, at every cut-off. */
+    private static Map<String, Object> metrics(EvaluationResult r, DataSplit.Protocol protocol) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("users", r.users());
-        for (Metric metric : Metric.values()) {
+        for (Metric metric : Metric.reported(protocol)) {
             for (int k : r.ks()) {
                 Map<String, Object> v = new LinkedHashMap<>();
                 v.put("mean", r.mean(metric, k));
