@@ -194,6 +194,23 @@ class SplitProtocolCommandsTest {
     }
 
     @Test
+    void perUserSplitTrainsMultDaeWithAValidationFile() throws IOException {
+        Path dir = writePerUser();
+        Path validation = Files.writeString(dir.resolve("valid.txt"), "u0 i30\nu1 i31\nu2 i32\n");
+        Path out = tmp.resolve("dae");
+        Outcome t = run("train", "--model", "multdae", "--epochs", "2", "--batch-size", "16", "--train", dir.resolve("train.txt").toString(),
+                "--test", dir.resolve("test.txt").toString(), "--validation", validation.toString(), "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        JsonNode m = metrics(out);
+        assertEquals("weak-generalization-per-user", m.get("protocol").asText());
+        assertEquals(3, m.at("/validation/users").asInt());
+        Outcome e = run("eval", "--model", out.resolve(TrainingRun.MODEL_FILE).toString());
+        assertEquals(0, e.code(), e.err());
+        String recall = String.format(java.util.Locale.ROOT, "FullRecall@20  = %.4f", m.at("/test/FullRecall@20/mean").asDouble());
+        assertTrue(e.out().contains(recall), recall + " in " + e.out());
+    }
+
+    @Test
     void testUsersWhoAreNotTrainingUsersAreAnError() throws IOException {
         Path dir = writePerUser();
         Path test = Files.writeString(tmp.resolve("others.txt"), "x1 i1 i2\nx2 i3\n");

@@ -10,6 +10,7 @@ import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.PerUserSplit;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.models.VaeTrainer;
 import dev.sparsecf.models.ease.EaseModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,6 +113,27 @@ class WeakGeneralizationTest {
         assertArrayEquals(new double[] {1, 1}, r.perUser(Metric.NDCG, 1), TOL);
         assertArrayEquals(new double[] {0.6131471927654584, 0.6131471927654584}, r.perUser(Metric.NDCG, 2), TOL);
         assertArrayEquals(new double[] {0.46927872602275644, 0.6131471927654584}, r.perUser(Metric.NDCG, 3), TOL);
+    }
+
+    @Test
+    void theAutoencoderPathExcludesValidationItemsBatchByBatch() throws IOException {
+        DataSplit.HeldOut test = read("u1 i4\n").split().test();
+        float[] w = {0.6f, 0.5f, 0.4f, 0.3f, 0.2f, 0.1f};
+        try (DenseMatrix scores = DenseMatrix.allocate(1, 6)) {
+            for (int i = 0; i < 6; i++) {
+                scores.set(0, i, w[i]);
+            }
+            // batches of one user: the exclusion rows must follow the batch (Mult-VAE scores fold-in rows the same way)
+            EvaluationResult r = VaeTrainer.evaluate(Kernels.get(), (input, rowScale) -> {
+                assertEquals(1, input.rows());
+                return scores;
+            }, 1, test);
+            // at K = 20 every rankable item is ranked: u1 ranks i5, i6 (i1..i4 excluded), one hit of |T| = 3:
+            // recall 1/3, NDCG 1/(1 + G2 + 1/2) = 0.46927872602275644; u2 ranks i1, i3, i5, one hit of |T| = 2:
+            // recall 1/2, NDCG 1/(1 + G2) = 0.6131471927654584
+            assertArrayEquals(new double[] {1.0 / 3, 0.5}, r.perUser(Metric.FULL_RECALL, 20), TOL);
+            assertArrayEquals(new double[] {0.46927872602275644, 0.6131471927654584}, r.perUser(Metric.NDCG, 20), TOL);
+        }
     }
 
     @Test
