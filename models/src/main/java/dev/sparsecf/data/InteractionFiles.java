@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A user's own interaction file: delimited rows with or without a header (RecBole's typed {@code name:type}
  * headers included), or adjacency lists, plain or {@code .gz}; then the positive rule of {@link FileOptions}.
- * Line handling (UTF-8, BOM, LF/CRLF, gzip, line numbers) is {@link LineReader}'s; a quoted field may not span lines.
+ * Line handling (UTF-8, BOM, LF/CRLF, gzip, line numbers) is {@link LineReader}'s; a quoted field may span lines,
+ * and errors name the line where its record began.
  */
 public final class InteractionFiles {
 
@@ -64,13 +65,21 @@ public final class InteractionFiles {
      * @throws IOException              for an unreadable, empty or malformed file, or one with no positive left
      */
     public static Loaded load(Path file, FileOptions options) throws IOException {
+        return load(file, options, null);
+    }
+
+    /**
+     * As {@link #load(Path, FileOptions)}, keeping only the pairs whose item {@code known} accepts (all when null):
+     * a user's history read against a saved model's catalogue.
+     */
+    public static Loaded load(Path file, FileOptions options, KnownItems known) throws IOException {
         Shape shape = sniff(file, options);
         Interactions.Builder b = Interactions.builder(file.toString());
         long rows = 0;
         long bad = 0;
         try (LineReader in = LineReader.open(file)) {
             if (shape.header != null) {
-                InteractionLoaders.nextNonBlank(in);
+                shape.record(in, InteractionLoaders.nextNonBlank(in));
             }
             String line;
             while ((line = in.next()) != null) {
@@ -78,11 +87,12 @@ public final class InteractionFiles {
                     continue;
                 }
                 rows++;
+                line = shape.record(in, line); // an unclosed quote is fatal: it would swallow the rest of the file
                 try {
                     if (shape.adjacency) {
-                        addUserList(in, line, shape, b);
+                        addUserList(in, line, shape, b, known);
                     } else {
-                        addRow(in, line, shape, b);
+                        addRow(in, line, shape, b, known);
                     }
                 } catch (MalformedDataException e) {
                     if (++bad > options.maxBadLines()) {
@@ -124,7 +134,8 @@ public final class InteractionFiles {
         return new Loaded(x, new Report(shape.describe(), rows, bad, read.duplicatesMerged(), belowRating, byItem, byUser, x.size()));
     }
 
-    private static void addRow(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
+    private static void addRow(LineReader in, String line, Shape shape, Interactions.Builder b, KnownItems known)
+            throws IOException {
         String[] f = shape.split(in, line);
         if (f.length != shape.fields) {
             throw in.error(line, "expected " + shape.fields + " fields (" + shape.separatorName() + "-separated, as "
@@ -132,6 +143,10 @@ public final class InteractionFiles {
         }
         String user = id(in, line, shape, shape.user, f);
         String item = id(in, line, shape, shape.item, f);
+        if (known != null && !known.keep(in, line, shape.name(shape.item), item)) {
+            b.addUser(user);
+            return;
+        }
         if (shape.rating < 0) {
             b.add(user, item);
             return;
@@ -161,12 +176,16 @@ public final class InteractionFiles {
         return id;
     }
 
-    private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
+    private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b, KnownItems known)
+            throws IOException {
         String[] f = shape.split(in, line);
         String user = id(in, line, shape, 0, f);
         b.addUser(user);
         for (int t = 1; t < f.length; t++) {
-            b.add(user, id(in, line, shape, t, f));
+            String item = id(in, line, shape, t, f);
+            if (known == null || known.keep(in, line, shape.name(t), item)) {
+                b.add(user, item);
+            }
         }
     }
 
@@ -181,6 +200,50 @@ public final class InteractionFiles {
         int item = 1;
         int rating = -1;
         int time = -1;
+
+        /**
+         * The whole record that {@code line} begins: while a quoted field is open at its end, the next lines
+         * joined with a line feed (only where a separator has quoting; the reader keeps the first line's number).
+         *
+         * @throws MalformedDataException when the file ends inside the quoted field
+         */
+        String record(LineReader in, String line) throws IOException {
+            if (csv == null) {
+                return line;
+            }
+            while (insideQuotes(line, separator.charAt(0))) {
+                String more = in.continuation();
+                if (more == null) {
+                    throw in.error(line, "a quoted field opened on this line is not closed before the end of the file");
+                }
+                line = line + "\n" + more;
+            }
+            return line;
+        }
+
+        /** Whether a field opened by a quote is still open at the end of {@code text} (RFC 4180: "" is a quote). */
+        private static boolean insideQuotes(String text, char sep) {
+            boolean quoted = false;
+            boolean fieldStart = true;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                } else if (c == '"' && fieldStart) {
+                    quoted = true;
+                    fieldStart = false;
+                } else {
+                    fieldStart = c == sep; // as Jackson reads it: a quote after a space is text
+                }
+            }
+            return quoted;
+        }
 
         String[] split(LineReader in, String line) throws MalformedDataException {
             if (csv != null) {
@@ -243,6 +306,7 @@ public final class InteractionFiles {
                 s.csv = CSV.readerFor(String[].class)
                         .with(CsvSchema.emptySchema().withColumnSeparator(s.separator.charAt(0)));
             }
+            first = s.record(in, first);
             String[] f = s.split(in, first);
             boolean named = o.userColumn() != null || o.itemColumn() != null || o.ratingColumn() != null || o.timeColumn() != null;
             boolean header = o.layout() != FileOptions.Layout.ADJACENCY
@@ -262,7 +326,7 @@ public final class InteractionFiles {
             for (int t = 1; t < SNIFF_LINES && (line = in.next()) != null; t++) {
                 if (!line.isBlank()) {
                     try {
-                        int n = s.split(in, line).length;
+                        int n = s.split(in, s.record(in, line)).length;
                         min = Math.min(min, n);
                         max = Math.max(max, n);
                     } catch (MalformedDataException e) {
