@@ -169,11 +169,21 @@ public final class InteractionFiles {
         if (id.isEmpty()) {
             throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "is an empty id");
         }
-        if (id.chars().anyMatch(Character::isWhitespace)) {
+        if (hasWhitespace(id)) {
             // the split's export writes ids as whitespace-separated tokens (DataSplit#export)
             throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "contains whitespace, which an id may not");
         }
         return id;
+    }
+
+    private static boolean hasWhitespace(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if ((c <= ' ' || c >= 0x7f) && Character.isWhitespace(c)) { // printable ASCII is never whitespace
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b, KnownItems known)
@@ -190,7 +200,7 @@ public final class InteractionFiles {
     }
 
     /** How the file is laid out, decided from its first lines. */
-    private static final class Shape {
+    static final class Shape {
         String separator;
         ObjectReader csv; // null for '::' and whitespace, which have no quoting
         String[] header; // null: no header
@@ -246,6 +256,10 @@ public final class InteractionFiles {
         }
 
         String[] split(LineReader in, String line) throws MalformedDataException {
+            if (csv != null && plain(line)) {
+                // what Jackson gives for a record without quotes or carriage returns, without its per-call setup
+                return splitAt(line, separator.charAt(0));
+            }
             if (csv != null) {
                 try {
                     return csv.readValue(line);
@@ -256,6 +270,34 @@ public final class InteractionFiles {
             }
             List<String> f = separator.equals(" ") ? InteractionLoaders.splitWhitespace(line) : InteractionLoaders.splitOn(line, separator);
             return f.toArray(String[]::new);
+        }
+
+        /** The fields of {@code line} between the {@code sep} characters, empty ones kept. */
+        static String[] splitAt(String line, char sep) {
+            int n = 1;
+            for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
+                n++;
+            }
+            String[] f = new String[n];
+            int from = 0;
+            for (int t = 0; t < n - 1; t++) {
+                int at = line.indexOf(sep, from);
+                f[t] = line.substring(from, at);
+                from = at + 1;
+            }
+            f[n - 1] = line.substring(from);
+            return f;
+        }
+
+        /** Whether {@code line} has no quote and no carriage return, the characters Jackson's splitting treats specially. */
+        static boolean plain(String line) {
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c == '"' || c == '\r') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         String name(int column) {

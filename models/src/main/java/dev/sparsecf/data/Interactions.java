@@ -303,6 +303,9 @@ public final class Interactions {
         private int[] pairItem = new int[1024];
         private float[] pairValue; // allocated at the first valued pair; NaN for pairs added without value
         private int n;
+        // files list a user's pairs together: the previous user's index saves most lookups
+        private String lastUser;
+        private int lastUserIndex;
 
         private Builder(String source) {
             this.source = source;
@@ -324,7 +327,14 @@ public final class Interactions {
         }
 
         private Builder add(String user, String item, float value, boolean valued) {
-            int u = intern(userIndex, user);
+            int u;
+            if (user.equals(lastUser)) {
+                u = lastUserIndex;
+            } else {
+                u = intern(userIndex, user);
+                lastUser = user;
+                lastUserIndex = u;
+            }
             int i = intern(itemIndex, item);
             if (n == pairUser.length) {
                 int cap = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, 2L * n));

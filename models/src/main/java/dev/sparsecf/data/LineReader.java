@@ -95,6 +95,9 @@ final class LineReader implements Closeable {
         if (len > from && line[len - 1] == '\r') {
             len--;
         }
+        if (ascii(from, len)) {
+            return new String(line, from, len - from, StandardCharsets.ISO_8859_1); // ASCII: the same text, decoded faster
+        }
         try {
             CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, from, len - from));
             return chars.toString();
@@ -103,6 +106,15 @@ final class LineReader implements Closeable {
             throw new MalformedDataException(file, lineNumber, new String(line, from, len - from, StandardCharsets.ISO_8859_1),
                     "not valid UTF-8 text");
         }
+    }
+
+    private boolean ascii(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean startsWithBom(int len) {

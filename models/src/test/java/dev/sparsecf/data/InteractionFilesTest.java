@@ -1,9 +1,13 @@
 package dev.sparsecf.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +226,21 @@ class InteractionFilesTest {
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> load(id));
         assertEquals(id + ":3: column 'user': 'j\\nsmith' contains whitespace, which an id may not", e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+    }
+
+    /** The split of quote-free lines without Jackson gives Jackson's fields, empty and spaced ones included. */
+    @Test
+    void plainLinesSplitAsJacksonSplitsThem() throws IOException {
+        for (char sep : new char[] {',', '\t', ';', '|'}) {
+            ObjectReader jackson = new CsvMapper().readerFor(String[].class).with(CsvSchema.emptySchema().withColumnSeparator(sep));
+            for (String line : List.of("a,b", "a,,b", ",a", "a,", ",", " a , b ", "a\tb;c|d", "x", "é,ü", "a b,c d e", "#c,d", "a\\,b")) {
+                String l = line.replace(',', sep == ',' ? ',' : sep);
+                assertTrue(InteractionFiles.Shape.plain(l), l);
+                assertEquals(List.of((String[]) jackson.readValue(l)), List.of(InteractionFiles.Shape.splitAt(l, sep)), "'" + l + "' at " + sep);
+            }
+        }
+        assertFalse(InteractionFiles.Shape.plain("a,\"b\""));
+        assertFalse(InteractionFiles.Shape.plain("a\rb"));
     }
 
     @Test
