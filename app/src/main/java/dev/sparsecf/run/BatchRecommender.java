@@ -215,6 +215,7 @@ public final class BatchRecommender {
         int kb = Math.min(k, n);
         int batch = batchSize();
         int[] top = new int[Math.multiplyExact(batch, kb)];
+        int[] column = SavedModels.columns(items, positives);
         String[] ids = new String[kb];
         float[] best = new float[kb];
         long written = 0;
@@ -225,7 +226,7 @@ public final class BatchRecommender {
             int[] rowPtr = new int[m + 1];
             int[][] seen = new int[m][];
             for (int r = 0; r < m; r++) {
-                seen[r] = SavedModels.seenColumns(items, positives, users[from + r]);
+                seen[r] = SavedModels.seenColumns(column, positives, users[from + r]);
                 rowPtr[r + 1] = rowPtr[r] + seen[r].length;
             }
             int[] colIdx = Arrays.stream(seen).flatMapToInt(Arrays::stream).toArray();
