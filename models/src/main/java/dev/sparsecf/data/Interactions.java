@@ -383,6 +383,9 @@ public final class Interactions {
                 rowPtr[u + 1] += rowPtr[u];
             }
             int[] fill = Arrays.copyOf(rowPtr, userIds.length);
+            if (pairValue == null) {
+                return buildBinary(userIds, itemIds, userNew, itemNew, rowPtr, fill);
+            }
             long[] keys = new long[n]; // item << 32 | input sequence: sorts by item, repeats in input order
             for (int t = 0; t < n; t++) {
                 keys[fill[userNew[pairUser[t]]]++] = (long) itemNew[pairItem[t]] << 32 | t;
@@ -415,6 +418,29 @@ public final class Interactions {
             }
             return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, Arrays.copyOf(items, q),
                     values == null ? null : Arrays.copyOf(values, q), merged);
+        }
+
+        /** {@link #build()} without values: rows of plain item indices, sorted and de-duplicated in place (half the memory of the keys). */
+        private Interactions buildBinary(String[] userIds, String[] itemIds, int[] userNew, int[] itemNew, int[] rowPtr, int[] fill) {
+            int[] items = new int[n];
+            for (int t = 0; t < n; t++) {
+                items[fill[userNew[pairUser[t]]]++] = itemNew[pairItem[t]];
+            }
+            int q = 0;
+            int start = 0;
+            for (int u = 0; u < userIds.length; u++) {
+                int end = rowPtr[u + 1];
+                Arrays.sort(items, start, end);
+                for (int p = start; p < end; p++) {
+                    if (p == start || items[p] != items[p - 1]) {
+                        items[q++] = items[p];
+                    }
+                }
+                start = end;
+                rowPtr[u + 1] = q;
+            }
+            return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, q == n ? items : Arrays.copyOf(items, q),
+                    null, n - q);
         }
 
         /** The larger of two values, where an unknown (NaN) value loses to a known one. */
