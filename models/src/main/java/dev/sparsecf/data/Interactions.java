@@ -210,6 +210,10 @@ public final class Interactions {
      */
     public Interactions withMinCounts(int minUserPairs, int minItemUsers, String newSource) {
         int[] itemCounts = itemCounts();
+        if (minUserPairs == 0 && minItemUsers == 0 && Arrays.stream(itemCounts).allMatch(c -> c > 0) && noEmptyUser()) {
+            // nothing to drop: the same rows without values, shared rather than copied (a large file's load peak)
+            return new Interactions(newSource, users, items, rowPtr, itemIdx, null, duplicatesMerged);
+        }
         boolean[] keep = new boolean[size()];
         for (int u = 0; u < users.size(); u++) {
             int kept = 0;
@@ -222,6 +226,15 @@ public final class Interactions {
             }
         }
         return retain(keep, newSource);
+    }
+
+    private boolean noEmptyUser() {
+        for (int u = 0; u < users.size(); u++) {
+            if (rowPtr[u + 1] == rowPtr[u]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The kept pairs (by position) without values, dropping users and items left empty; keeps the merge count. */
