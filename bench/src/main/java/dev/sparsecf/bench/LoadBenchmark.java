@@ -1,5 +1,6 @@
 package dev.sparsecf.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.InteractionFiles;
 import dev.sparsecf.data.Interactions;
@@ -30,9 +31,15 @@ public final class LoadBenchmark {
             throw new IllegalArgumentException("usage: LoadBenchmark FILE");
         }
         Path file = Path.of(args[0]);
+        // CPU seconds as well as wall time: on a shared machine they say what the load cost this process
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpuStart = os.getProcessCpuTime();
+        long threadStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long start = System.nanoTime();
         InteractionFiles.Loaded loaded = InteractionFiles.load(file, FileOptions.DEFAULT);
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (os.getProcessCpuTime() - cpuStart) / 1e9;
+        double threadSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - threadStart) / 1e9;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
@@ -45,8 +52,9 @@ public final class LoadBenchmark {
         long rows = loaded.report().rowsRead();
         long csrBytes = 4L * (x.numUsers() + 1) + 4L * x.size();
         System.out.printf(Locale.ROOT, "{\"file\": \"%s\", \"rows\": %d, \"users\": %d, \"items\": %d, \"positives\": %d,"
-                        + " \"seconds\": %.3f, \"rowsPerSecond\": %.0f, \"heapPoolPeaksBytes\": %d, \"retainedHeapBytes\": %d,"
+                        + " \"seconds\": %.3f, \"rowsPerSecond\": %.0f, \"processCpuSeconds\": %.3f, \"mainThreadCpuSeconds\": %.3f,"
+                        + " \"rowsPerMainThreadCpuSecond\": %.0f, \"heapPoolPeaksBytes\": %d, \"retainedHeapBytes\": %d,"
                         + " \"csrBytes\": %d, \"threads\": %d}%n", file, rows, x.numUsers(), x.numItems(), x.size(), seconds,
-                rows / seconds, peak, retained, csrBytes, Runtime.getRuntime().availableProcessors());
+                rows / seconds, cpuSeconds, threadSeconds, rows / threadSeconds, peak, retained, csrBytes, Runtime.getRuntime().availableProcessors());
     }
 }
