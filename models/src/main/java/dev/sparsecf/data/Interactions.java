@@ -2,8 +2,6 @@ package dev.sparsecf.data;
 
 import dev.sparsecf.kernels.CsrMatrix;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 
@@ -310,8 +308,8 @@ public final class Interactions {
      */
     public static final class Builder {
         private final String source;
-        private final Map<String, Integer> userIndex = new HashMap<>();
-        private final Map<String, Integer> itemIndex = new HashMap<>();
+        private final IdIndex userIndex = new IdIndex();
+        private final IdIndex itemIndex = new IdIndex();
         private int[] pairUser = new int[1024];
         private int[] pairItem = new int[1024];
         private float[] pairValue; // allocated at the first valued pair; NaN for pairs added without value
@@ -326,7 +324,7 @@ public final class Interactions {
 
         /** Registers a user, who may end up with no pairs; returns its provisional index. */
         public int addUser(String user) {
-            return intern(userIndex, user);
+            return userIndex.intern(user);
         }
 
         /** Adds a pair without a value (NaN if other pairs have values). */
@@ -344,11 +342,11 @@ public final class Interactions {
             if (user.equals(lastUser)) {
                 u = lastUserIndex;
             } else {
-                u = intern(userIndex, user);
+                u = userIndex.intern(user);
                 lastUser = user;
                 lastUserIndex = u;
             }
-            int i = intern(itemIndex, item);
+            int i = itemIndex.intern(item);
             if (n == pairUser.length) {
                 int cap = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, 2L * n));
                 pairUser = Arrays.copyOf(pairUser, cap);
@@ -368,12 +366,6 @@ public final class Interactions {
             }
             n++;
             return this;
-        }
-
-        private static int intern(Map<String, Integer> map, String id) {
-            Objects.requireNonNull(id, "id");
-            Integer idx = map.putIfAbsent(id, map.size());
-            return idx == null ? map.size() - 1 : idx;
         }
 
         /** Number of pairs added so far (repeats included). */
@@ -461,16 +453,14 @@ public final class Interactions {
             return Float.isNaN(a) || b > a ? b : a;
         }
 
-        private static String[] canonicalIds(Map<String, Integer> map) {
-            String[] ids = new String[map.size()];
-            map.forEach((id, idx) -> ids[idx] = id);
-            return IdMap.canonicalOrder(ids);
+        private static String[] canonicalIds(IdIndex index) {
+            return IdMap.canonicalOrder(index.ids());
         }
 
-        private static int[] newIndex(Map<String, Integer> map, String[] canonical) {
+        private static int[] newIndex(IdIndex index, String[] canonical) {
             int[] out = new int[canonical.length];
             for (int t = 0; t < canonical.length; t++) {
-                out[map.get(canonical[t])] = t;
+                out[index.get(canonical[t])] = t;
             }
             return out;
         }
