@@ -81,25 +81,30 @@ public final class InteractionFiles {
             if (shape.header != null) {
                 shape.record(in, InteractionLoaders.nextNonBlank(in));
             }
-            String line;
-            while ((line = in.next()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                rows++;
-                line = shape.record(in, line); // an unclosed quote is fatal: it would swallow the rest of the file
-                try {
-                    if (shape.adjacency) {
-                        addUserList(in, line, shape, b, known);
-                    } else {
-                        addRow(in, line, shape, b, known);
+            try (ReadAhead records = new ReadAhead(in, shape)) {
+                ReadAhead.Batch r;
+                do {
+                    r = records.next();
+                    for (int t = 0; t < r.size; t++) {
+                        rows++;
+                        try {
+                            if (r.errors[t] != null) {
+                                throw r.errors[t];
+                            }
+                            if (shape.adjacency) {
+                                addUserList(file, r.lines[t], r.texts[t], r.fields[t], shape, b, known);
+                            } else {
+                                addRow(file, r.lines[t], r.texts[t], r.fields[t], shape, b, known);
+                            }
+                        } catch (MalformedDataException e) {
+                            if (++bad > options.maxBadLines()) {
+                                throw options.maxBadLines() == 0 ? e : new IOException(e.getMessage() + " (malformed line " + bad
+                                        + ", above --max-bad-lines " + options.maxBadLines() + ")", e);
+                            }
+                        }
                     }
-                } catch (MalformedDataException e) {
-                    if (++bad > options.maxBadLines()) {
-                        throw options.maxBadLines() == 0 ? e
-                                : new IOException(e.getMessage() + " (malformed line " + bad + ", above --max-bad-lines " + options.maxBadLines() + ")", e);
-                    }
-                }
+                    ReadAhead.rethrowEnd(r);
+                } while (!r.last);
             }
         }
         if (rows == 0) {
@@ -134,16 +139,16 @@ public final class InteractionFiles {
         return new Loaded(x, new Report(shape.describe(), rows, bad, read.duplicatesMerged(), belowRating, byItem, byUser, x.size()));
     }
 
-    private static void addRow(LineReader in, String line, Shape shape, Interactions.Builder b, KnownItems known)
+    /** Adds the pair of record {@code line} (its fields {@code f}), which begins on line {@code at} of {@code file}. */
+    private static void addRow(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b, KnownItems known)
             throws IOException {
-        String[] f = shape.split(in, line);
         if (f.length != shape.fields) {
-            throw in.error(line, "expected " + shape.fields + " fields (" + shape.separatorName() + "-separated, as "
-                    + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
+            throw new MalformedDataException(file, at, line, "expected " + shape.fields + " fields (" + shape.separatorName()
+                    + "-separated, as " + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
         }
-        String user = id(in, line, shape, shape.user, f);
-        String item = id(in, line, shape, shape.item, f);
-        if (known != null && !known.keep(in, line, shape.name(shape.item), item)) {
+        String user = id(file, at, line, shape, shape.user, f);
+        String item = id(file, at, line, shape, shape.item, f);
+        if (known != null && !known.keep(file, at, line, shape.name(shape.item), item)) {
             b.addUser(user);
             return;
         }
@@ -156,22 +161,22 @@ public final class InteractionFiles {
         try {
             v = Float.parseFloat(value);
         } catch (NumberFormatException e) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not a number");
+            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not a number");
         }
         if (!Float.isFinite(v)) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not finite");
+            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not finite");
         }
         b.add(user, item, v);
     }
 
-    private static String id(LineReader in, String line, Shape shape, int column, String[] f) throws MalformedDataException {
+    private static String id(Path file, long at, String line, Shape shape, int column, String[] f) throws MalformedDataException {
         String id = f[column].strip();
         if (id.isEmpty()) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "is an empty id");
+            throw new MalformedDataException(file, at, line, shape.name(column), id, "is an empty id");
         }
         if (hasWhitespace(id)) {
             // the split's export writes ids as whitespace-separated tokens (DataSplit#export)
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "contains whitespace, which an id may not");
+            throw new MalformedDataException(file, at, line, shape.name(column), id, "contains whitespace, which an id may not");
         }
         return id;
     }
@@ -186,14 +191,13 @@ public final class InteractionFiles {
         return false;
     }
 
-    private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b, KnownItems known)
-            throws IOException {
-        String[] f = shape.split(in, line);
-        String user = id(in, line, shape, 0, f);
+    private static void addUserList(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b,
+                                    KnownItems known) throws IOException {
+        String user = id(file, at, line, shape, 0, f);
         b.addUser(user);
         for (int t = 1; t < f.length; t++) {
-            String item = id(in, line, shape, t, f);
-            if (known == null || known.keep(in, line, shape.name(t), item)) {
+            String item = id(file, at, line, shape, t, f);
+            if (known == null || known.keep(file, at, line, shape.name(t), item)) {
                 b.add(user, item);
             }
         }

@@ -1,5 +1,6 @@
 package dev.sparsecf.data;
 
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -22,17 +23,17 @@ public final class KnownItems {
         this.strict = strict;
     }
 
-    /** Whether to keep {@code id}, read in column {@code column} of the record {@code text} that {@code in} is at. */
-    boolean keep(LineReader in, String text, String column, String id) throws MalformedDataException {
+    /** Whether to keep {@code id}, read in column {@code column} of the record {@code text} on line {@code line} of {@code file}. */
+    boolean keep(Path file, long line, String text, String column, String id) throws MalformedDataException {
         if (items.contains(id)) {
             return true;
         }
         if (strict) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), text, column, id, "is not an item of the model (--strict)");
+            throw new MalformedDataException(file, line, text, column, id, "is not an item of the model (--strict)");
         }
         pairsSkipped++;
         if (unknown.add(id) && first == null) {
-            first = "'" + id + "' on line " + in.lineNumber();
+            first = "'" + id + "' on line " + line;
         }
         return false;
     }

@@ -228,6 +228,26 @@ class InteractionFilesTest {
         assertEquals(1, e.getMessage().lines().count());
     }
 
+    /** Records are read ahead in batches: errors still come in file order, counted across batches, and the end's last. */
+    @Test
+    void errorsOfALargeFileComeInFileOrder() throws IOException {
+        StringBuilder sb = new StringBuilder("user,item,rating\n");
+        for (int t = 2; t <= 20_000; t++) {
+            sb.append(t == 5_000 ? "u,i,abc" : t == 12_000 ? "u,\"i" : "u" + t % 97 + ",i" + t % 89 + ",1").append('\n');
+        }
+        Path f = write("large.csv", sb.toString());
+        assertEquals(f + ":5000: column 'rating': 'abc' is not a number",
+                assertThrows(MalformedDataException.class, () -> load(f)).getMessage());
+        assertTrue(assertThrows(MalformedDataException.class, () -> load(f, options(Double.NaN, 0, 0, false, 1))).getMessage()
+                .startsWith(f + ":12000: a quoted field opened on this line is not closed before the end of the file"));
+        Path g = write("large-bad.csv", sb.toString().replace("u,\"i", "u,i,x"));
+        InteractionFiles.Loaded two = InteractionFiles.load(g, options(Double.NaN, 0, 0, false, 2));
+        assertEquals(19_999, two.report().rowsRead());
+        assertEquals(2, two.report().badLinesSkipped());
+        assertEquals(g + ":12000: column 'rating': 'x' is not a number (malformed line 2, above --max-bad-lines 1)",
+                assertThrows(IOException.class, () -> load(g, options(Double.NaN, 0, 0, false, 1))).getMessage());
+    }
+
     /** The split of quote-free lines without Jackson gives Jackson's fields, empty and spaced ones included. */
     @Test
     void plainLinesSplitAsJacksonSplitsThem() throws IOException {
