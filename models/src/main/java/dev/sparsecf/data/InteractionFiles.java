@@ -110,7 +110,9 @@ public final class InteractionFiles {
         if (rows == 0) {
             throw new IOException(file + ": " + (shape.header == null ? "" : "a header but ") + "no data lines");
         }
-        return filter(file, b.build(), shape, options, rows, bad);
+        Interactions read = b.build();
+        b = null; // the builder's pairs (twice the rows' final size) may go before the rules copy the rows
+        return filter(file, read, shape, options, rows, bad);
     }
 
     private static Loaded filter(Path file, Interactions read, Shape shape, FileOptions options, long rows, long bad) throws IOException {

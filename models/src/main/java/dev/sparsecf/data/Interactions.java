@@ -310,9 +310,12 @@ public final class Interactions {
         private final String source;
         private final IdIndex userIndex = new IdIndex();
         private final IdIndex itemIndex = new IdIndex();
-        private int[] pairUser = new int[1024];
-        private int[] pairItem = new int[1024];
-        private float[] pairValue; // allocated at the first valued pair; NaN for pairs added without value
+        // pairs in chunks of CHUNK: a large file's pairs take no doubling slack and no copy when they grow
+        private static final int CHUNK_BITS = 20;
+        private static final int CHUNK = 1 << CHUNK_BITS;
+        private int[][] pairUser = new int[0][];
+        private int[][] pairItem = new int[0][];
+        private float[][] pairValue; // allocated at the first valued pair; NaN for pairs added without value
         private int n;
         // files list a user's pairs together: the previous user's index saves most lookups
         private String lastUser;
@@ -347,22 +350,41 @@ public final class Interactions {
                 lastUserIndex = u;
             }
             int i = itemIndex.intern(item);
-            if (n == pairUser.length) {
-                int cap = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, 2L * n));
-                pairUser = Arrays.copyOf(pairUser, cap);
-                pairItem = Arrays.copyOf(pairItem, cap);
+            int c = n >>> CHUNK_BITS;
+            if (c == pairUser.length) {
+                if (n == Integer.MAX_VALUE - CHUNK) {
+                    throw new IllegalStateException(source + ": more than " + n + " pairs");
+                }
+                // small data grows its one chunk; from CHUNK pairs on, whole chunks are added
+                int size = c == 0 ? 1024 : CHUNK;
+                pairUser = Arrays.copyOf(pairUser, c + 1);
+                pairItem = Arrays.copyOf(pairItem, c + 1);
+                pairUser[c] = new int[size];
+                pairItem[c] = new int[size];
                 if (pairValue != null) {
-                    pairValue = Arrays.copyOf(pairValue, cap);
+                    pairValue = Arrays.copyOf(pairValue, c + 1);
+                    pairValue[c] = new float[size];
+                }
+            } else if (c == 0 && n == pairUser[0].length) {
+                int size = Math.min(CHUNK, 2 * n);
+                pairUser[0] = Arrays.copyOf(pairUser[0], size);
+                pairItem[0] = Arrays.copyOf(pairItem[0], size);
+                if (pairValue != null) {
+                    pairValue[0] = Arrays.copyOf(pairValue[0], size);
                 }
             }
             if (valued && pairValue == null) {
-                pairValue = new float[pairUser.length];
-                Arrays.fill(pairValue, 0, n, Float.NaN);
+                pairValue = new float[pairUser.length][];
+                for (int k = 0; k < pairUser.length; k++) {
+                    pairValue[k] = new float[pairUser[k].length];
+                    Arrays.fill(pairValue[k], Float.NaN);
+                }
             }
-            pairUser[n] = u;
-            pairItem[n] = i;
+            int at = n & (CHUNK - 1);
+            pairUser[c][at] = u;
+            pairItem[c][at] = i;
             if (pairValue != null) {
-                pairValue[n] = valued ? value : Float.NaN;
+                pairValue[c][at] = valued ? value : Float.NaN;
             }
             n++;
             return this;
@@ -382,7 +404,7 @@ public final class Interactions {
             // counting sort by user, then by item within a user: repeats of a pair end up next to each other
             int[] rowPtr = new int[userIds.length + 1];
             for (int t = 0; t < n; t++) {
-                rowPtr[userNew[pairUser[t]] + 1]++;
+                rowPtr[userNew[user(t)] + 1]++;
             }
             for (int u = 0; u < userIds.length; u++) {
                 rowPtr[u + 1] += rowPtr[u];
@@ -393,7 +415,7 @@ public final class Interactions {
             }
             long[] keys = new long[n]; // item << 32 | input sequence: sorts by item, repeats in input order
             for (int t = 0; t < n; t++) {
-                keys[fill[userNew[pairUser[t]]]++] = (long) itemNew[pairItem[t]] << 32 | t;
+                keys[fill[userNew[user(t)]]++] = (long) itemNew[item(t)] << 32 | t;
             }
             int[] items = new int[n];
             float[] values = pairValue == null ? null : new float[n];
@@ -405,11 +427,11 @@ public final class Interactions {
                 Arrays.sort(keys, start, end);
                 for (int p = start; p < end; ) {
                     int item = (int) (keys[p] >>> 32);
-                    float value = values == null ? Float.NaN : pairValue[(int) keys[p]];
+                    float value = values == null ? Float.NaN : value((int) keys[p]);
                     for (p++; p < end && (int) (keys[p] >>> 32) == item; p++) {
                         merged++;
                         if (values != null) {
-                            value = higher(value, pairValue[(int) keys[p]]);
+                            value = higher(value, value((int) keys[p]));
                         }
                     }
                     items[q] = item;
@@ -429,7 +451,7 @@ public final class Interactions {
         private Interactions buildBinary(String[] userIds, String[] itemIds, int[] userNew, int[] itemNew, int[] rowPtr, int[] fill) {
             int[] items = new int[n];
             for (int t = 0; t < n; t++) {
-                items[fill[userNew[pairUser[t]]]++] = itemNew[pairItem[t]];
+                items[fill[userNew[user(t)]]++] = itemNew[item(t)];
             }
             int q = 0;
             int start = 0;
@@ -446,6 +468,18 @@ public final class Interactions {
             }
             return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, q == n ? items : Arrays.copyOf(items, q),
                     null, n - q);
+        }
+
+        private int user(int t) {
+            return pairUser[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        }
+
+        private int item(int t) {
+            return pairItem[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        }
+
+        private float value(int t) {
+            return pairValue[t >>> CHUNK_BITS][t & (CHUNK - 1)];
         }
 
         /** The larger of two values, where an unknown (NaN) value loses to a known one. */
