@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "data",
         description = "Inspect the datasets and export the held-out-user split.",
-        subcommands = {DataStatsCommand.class, DataSplitCommand.class},
+        subcommands = {DataStatsCommand.class, DataSplitCommand.class, DataSynthCommand.class},
         synopsisSubcommandLabel = "COMMAND")
 public final class DataCommand implements Callable<Integer> {
 

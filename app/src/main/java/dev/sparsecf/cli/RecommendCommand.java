@@ -6,6 +6,7 @@ import dev.sparsecf.run.SavedModels;
 
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.Interactions;
+import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,10 +26,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sparsecf recommend}: the top-k items for one user of the model's dataset ({@code --user}, a table on
  * stdout) or for many ({@code --users}, a CSV or JSONL file), excluding the items each user already clicked, by
- * original ids.
+ * original ids; with {@code --history}, for users new to the model from their clicks in that file (fold-in).
  */
 @Command(name = "recommend", description = "Recommend items for one user (--user) or many (--users, into --out) of the"
-        + " model's dataset (seen items excluded).")
+        + " model's dataset, or of a --history file's users (seen items excluded).")
 public final class RecommendCommand implements Callable<Integer> {
 
     @Spec
@@ -52,8 +53,8 @@ public final class RecommendCommand implements Callable<Integer> {
         String user;
 
         @Option(names = "--users", required = true, paramLabel = "all|FILE",
-                description = "'all': every training, validation and test user of the model's split; or a file of user"
-                        + " ids, one per line. Needs --out.")
+                description = "'all': every training, validation and test user of the model's split (with --history:"
+                        + " every user of the history); or a file of user ids, one per line. Needs --out.")
         String users;
     }
 
@@ -64,7 +65,14 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--force", description = "--users: replace an existing --out.")
     boolean force;
 
-    @Option(names = "--strict", description = "--users FILE: a user the data does not have is an error, not skipped.")
+    @Option(names = "--history", paramLabel = "FILE",
+            description = "Score the users of FILE from their clicks there (fold-in; users need not be in the model's"
+                    + " data, which is not read), in any format --data FILE takes, read with the same --sep, column and"
+                    + " --min-rating options (the count rules do not apply).")
+    Path history;
+
+    @Option(names = "--strict", description = "--users FILE or --history: a user the data does not have, or an item"
+            + " the model does not have, is an error, not skipped and counted.")
     boolean strict;
 
     @Option(names = {"-k", "--top"}, defaultValue = "10", paramLabel = "K", description = "How many items, at most those the user has not seen (default ${DEFAULT-VALUE}).")
@@ -78,13 +86,15 @@ public final class RecommendCommand implements Callable<Integer> {
         if (who.users != null) {
             return recommendMany();
         }
-        CommonOptions.rejectGiven(spec, "--user, which prints its table", List.of("--out", "--force", "--strict"));
+        CommonOptions.rejectGiven(spec, "--user, which prints its table", history == null ? List.of("--out", "--force", "--strict")
+                : List.of("--out", "--force"));
+        checkHistory();
         String user = who.user;
         common.apply();
         Kernels kernels = Kernels.get();
-        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, spec.commandLine().getErr(),
-                common.dataDir(), fileFormat.options())) {
+        try (Source m = open(kernels, spec.commandLine().getErr())) {
             Interactions positives = m.positives();
+            m.reportSkipped(new BatchRecommender.Users(new int[0], 0, null), null);
             int u = positives.users().index(user);
             if (u < 0) {
                 throw new ParameterException(spec.commandLine(), "--user: no user '" + user + "' in " + positives.source());
@@ -116,20 +126,23 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         boolean all = who.users.equals("all");
         if (all) {
-            CommonOptions.rejectGiven(spec, "--users all, whose users are all in the data", List.of("--strict"));
+            if (history == null) {
+                CommonOptions.rejectGiven(spec, "--users all, whose users are all in the data", List.of("--strict"));
+            }
         } else if (!Files.isRegularFile(Path.of(who.users))) {
             throw new ParameterException(spec.commandLine(), "--users " + who.users + ": no such file (or 'all')");
         }
+        checkHistory();
         BatchRecommender.checkOut(out, force);
         common.apply();
         Kernels kernels = Kernels.get();
         PrintWriter err = spec.commandLine().getErr();
-        try (SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir(),
-                fileFormat.options())) {
+        try (Source m = open(kernels, err)) {
             Interactions positives = m.positives();
             BatchRecommender.Users users;
             if (all) {
-                users = BatchRecommender.splitUsers(m.split(err), positives);
+                users = m.data() == null ? BatchRecommender.allUsers(positives)
+                        : BatchRecommender.splitUsers(m.data().split(err), positives);
             } else {
                 users = BatchRecommender.fileUsers(Path.of(who.users), positives, strict);
             }
@@ -140,12 +153,52 @@ public final class RecommendCommand implements Callable<Integer> {
                 err.printf(Locale.ROOT, "-k %d exceeds the catalogue items %,d users have not seen; their lists are"
                         + " shorter%n", k, s.shortLists());
             }
-            if (users.unknown() > 0) {
-                err.printf(Locale.ROOT, "skipped %,d users of %s who are not in %s (first: %s); --strict makes this an"
-                        + " error%n", users.unknown(), who.users, positives.source(), users.firstUnknown());
-            }
+            m.reportSkipped(users, who.users);
             spec.commandLine().getOut().printf(Locale.ROOT, "wrote the top %d items of %,d users to %s%n", k, s.users(), out);
         }
         return 0;
+    }
+
+    private void checkHistory() {
+        if (history != null && !Files.isRegularFile(history)) {
+            throw new ParameterException(spec.commandLine(), "--history " + history + ": no such file");
+        }
+    }
+
+    /** The model and the users' clicks: the model's data ({@code data}), or the history ({@code history}). */
+    private record Source(ModelFile.Loaded loaded, SavedModels.WithData data, BatchRecommender.History history,
+                          Path historyFile, PrintWriter err) implements AutoCloseable {
+
+        Interactions positives() {
+            return data != null ? data.positives() : history.positives();
+        }
+
+        /** Prints the one line on unknown users and items, if any was skipped. */
+        void reportSkipped(BatchRecommender.Users users, String usersFile) {
+            String line = BatchRecommender.skipped(users, usersFile, positives().source(), history, historyFile);
+            if (line != null) {
+                err.println(line);
+            }
+        }
+
+        @Override
+        public void close() {
+            loaded.close();
+        }
+    }
+
+    private Source open(Kernels kernels, PrintWriter err) throws IOException {
+        if (history == null) {
+            SavedModels.WithData m = SavedModels.loadWithData(model.file, kernels, err, common.dataDir(), fileFormat.options());
+            return new Source(m.loaded(), m, null, null, err);
+        }
+        ModelFile.Loaded loaded = SavedModels.load(model.file, kernels);
+        try {
+            return new Source(loaded, null, BatchRecommender.history(err, history, fileFormat.options(), loaded.items(), strict),
+                    history, err);
+        } catch (IOException | RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 }

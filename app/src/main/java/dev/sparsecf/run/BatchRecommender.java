@@ -2,8 +2,11 @@ package dev.sparsecf.run;
 
 import dev.sparsecf.data.AtomicFile;
 import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.IdMap;
+import dev.sparsecf.data.InteractionFiles;
 import dev.sparsecf.data.Interactions;
+import dev.sparsecf.data.KnownItems;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
@@ -26,14 +29,19 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * {@code recommend --users}: the top-k unseen items of many users of a saved model's dataset, scored in batches
- * and ranked by {@link Kernels#topK}, streamed to a file written atomically. Each user's list is the one
- * {@link SavedModels#recommend} gives that user: the same items, order and scores.
+ * {@code recommend --users}: the top-k unseen items of many users of a saved model's dataset, or of users new to
+ * it from their clicks in a history file (fold-in: EASE scores {@code x_u B}, Mult-VAE decodes the encoder's mean),
+ * scored in batches and ranked by {@link Kernels#topK}, streamed to a file written atomically. Each user's list is
+ * the one {@link SavedModels#recommend} gives that user: the same items, order and scores.
  */
 public final class BatchRecommender {
 
     /** The user rows to recommend for, in output order, and the listed ids the data does not have. */
     public record Users(int[] rows, int unknown, String firstUnknown) {
+    }
+
+    /** A history file's users and their clicks on the model's items, and the unknown items it named. */
+    public record History(Interactions positives, KnownItems unknown) {
     }
 
     /** What a run wrote: {@code users} lists, {@code items} rows in all, {@code short} lists cut by the unseen items. */
@@ -69,6 +77,50 @@ public final class BatchRecommender {
             }
         }
         return new Users(in.stream().toArray(), 0, null);
+    }
+
+    /** Every user of {@code positives} ({@code --users all} with {@code --history}), in its order. */
+    public static Users allUsers(Interactions positives) {
+        return new Users(IntStream.range(0, positives.numUsers()).toArray(), 0, null);
+    }
+
+    /**
+     * The clicks of {@code file} ({@code --history}), read by {@code options} without their count rules, on the
+     * model's {@code items}: a pair of another item is skipped and counted, or with {@code strict} an error naming
+     * the file, line and id; timed on {@code err}.
+     */
+    public static History history(PrintWriter err, Path file, FileOptions options, IdMap items, boolean strict)
+            throws IOException {
+        Progress p = Progress.start(err, "loading the history " + file);
+        KnownItems known = new KnownItems(items, strict);
+        Interactions x;
+        try {
+            x = InteractionFiles.load(file, options.withoutCountRules(), known).positives();
+        } catch (IllegalArgumentException e) {
+            // an option that does not fit the file (e.g. --user-col); bad lines are IOExceptions
+            throw new UsageException("--history: " + e.getMessage());
+        }
+        p.done(String.format(Locale.ROOT, "loaded the history of %,d users: %,d clicks on the model's items", x.numUsers(),
+                x.size()));
+        return new History(x, known);
+    }
+
+    /**
+     * One line on what was skipped: users of {@code usersFile} not in the data and pairs of the history naming
+     * items the model lacks; null when nothing was.
+     */
+    public static String skipped(Users users, String usersFile, String data, History history, Path historyFile) {
+        StringBuilder sb = new StringBuilder();
+        if (users.unknown() > 0) {
+            sb.append(String.format(Locale.ROOT, "%,d users of %s who are not in %s (first: %s)", users.unknown(), usersFile,
+                    data, users.firstUnknown()));
+        }
+        if (history != null && history.unknown().pairsSkipped() > 0) {
+            sb.append(sb.isEmpty() ? "" : " and ").append(String.format(Locale.ROOT,
+                    "%,d clicks of %s on %,d items the model does not have (first: %s)", history.unknown().pairsSkipped(),
+                    historyFile, history.unknown().unknownItems(), history.unknown().first()));
+        }
+        return sb.isEmpty() ? null : "skipped " + sb + "; --strict makes this an error";
     }
 
     /**
@@ -163,6 +215,7 @@ public final class BatchRecommender {
         int kb = Math.min(k, n);
         int batch = batchSize();
         int[] top = new int[Math.multiplyExact(batch, kb)];
+        int[] column = SavedModels.columns(items, positives);
         String[] ids = new String[kb];
         float[] best = new float[kb];
         long written = 0;
@@ -173,7 +226,7 @@ public final class BatchRecommender {
             int[] rowPtr = new int[m + 1];
             int[][] seen = new int[m][];
             for (int r = 0; r < m; r++) {
-                seen[r] = SavedModels.seenColumns(items, positives, users[from + r]);
+                seen[r] = SavedModels.seenColumns(column, positives, users[from + r]);
                 rowPtr[r + 1] = rowPtr[r] + seen[r].length;
             }
             int[] colIdx = Arrays.stream(seen).flatMapToInt(Arrays::stream).toArray();

@@ -173,8 +173,30 @@ public final class SavedModels {
 
     /** The model columns ({@code items}) of user row {@code u}'s positives, ascending; items the model lacks are left out. */
     static int[] seenColumns(IdMap items, Interactions positives, int u) {
-        return Arrays.stream(positives.itemsOf(u)).map(i -> items.index(positives.items().id(i)))
-                .filter(i -> i >= 0).sorted().toArray();
+        return seenColumns(columns(items, positives), positives, u);
+    }
+
+    /** The model column ({@code items}) of each item of {@code positives}, -1 where the model lacks it. */
+    static int[] columns(IdMap items, Interactions positives) {
+        int[] column = new int[positives.numItems()];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = items.index(positives.items().id(i));
+        }
+        return column;
+    }
+
+    /** As {@link #seenColumns(IdMap, Interactions, int)} with the item-to-column map {@link #columns} made once. */
+    static int[] seenColumns(int[] column, Interactions positives, int u) {
+        int[] seen = new int[positives.count(u)];
+        int n = 0;
+        for (int p = positives.rowStart(u); p < positives.rowEnd(u); p++) {
+            int c = column[positives.item(p)];
+            if (c >= 0) {
+                seen[n++] = c;
+            }
+        }
+        Arrays.sort(seen, 0, n);
+        return n == seen.length ? seen : Arrays.copyOf(seen, n);
     }
 
     /** Every item's score for each binary click row of {@code rows}: a view valid until the model's next call. */

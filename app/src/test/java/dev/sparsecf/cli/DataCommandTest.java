@@ -58,7 +58,7 @@ class DataCommandTest {
 
     @Test
     void badCommonOptionsAreOneLineUsageErrors() {
-        assertOneLineError("sparsecf data: missing command (one of stats, split)", "data");
+        assertOneLineError("sparsecf data: missing command (one of stats, split, synth)", "data");
         assertOneLineError("Invalid value for option '--kernels'", "data", "stats", "--data", SYNTHETIC, "--kernels", "fast");
         assertOneLineError("Invalid value for option '--blas'", "data", "stats", "--data", SYNTHETIC, "--blas", "mkl");
         assertOneLineError("--threads must be >= 1, got 0", "data", "stats", "--data", SYNTHETIC, "--threads", "0");

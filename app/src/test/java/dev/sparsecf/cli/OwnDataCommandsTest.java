@@ -55,6 +55,55 @@ class OwnDataCommandsTest {
         assertTrue(e.out().contains("NDCG@100"), e.out());
     }
 
+    /**
+     * The model file keeps the file's string ids: recommendations name users and items as the CSV does, and a
+     * history names them the same way; its unknown users and items are counted in one line, or with --strict
+     * the first is a one-line error naming the file, line and id.
+     */
+    @Test
+    void recommendationsAndHistoriesUseTheFilesOwnIds() throws IOException {
+        Path csv = clicksCsv();
+        Path run = tmp.resolve("run");
+        assertEquals(0, run(args(new String[] {"train", "--model", "ease", "--data", csv.toString(), "--lambda", "10",
+                "--lambda-edge-steps", "0", "--out", run.toString()}, SPLIT)).code());
+        String model = run.resolve(TrainingRun.MODEL_FILE).toString();
+        Path recs = tmp.resolve("recs.csv");
+        Outcome all = run("recommend", "--model", model, "--users", "all", "-k", "3", "--out",
+                recs.toString());
+        assertEquals(0, all.code(), all.err());
+        List<String> rows = Files.readAllLines(recs);
+        assertEquals("user,rank,item,score", rows.getFirst());
+        assertTrue(rows.stream().skip(1).allMatch(r -> r.matches("user-\\d+,[123],item:\\d+,[-0-9.E]+")), rows.toString());
+
+        Path history = Files.writeString(tmp.resolve("history.tsv"), "user\titem\trating\n"
+                + "fresh\titem:1\t5\nfresh\tghost\t5\nfresh\t\"item:2\"\t5\nother\tspook\t4\nother\titem:3\t5\n"
+                + "other\tghost\t1\n");
+        Path users = Files.writeString(tmp.resolve("users.txt"), "fresh\nnobody\nother\n");
+        Path out = tmp.resolve("fresh.csv");
+        Outcome h = run("recommend", "--model", model, "--history", history.toString(), "--users", users.toString(), "-k", "2",
+                "--out", out.toString());
+        assertEquals(0, h.code(), h.err());
+        assertTrue(h.err().contains("skipped 1 users of " + users + " who are not in " + history + " (first: 'nobody' on line 2)"
+                + " and 3 clicks of " + history + " on 2 items the model does not have (first: 'ghost' on line 3);"
+                + " --strict makes this an error"), h.err());
+        List<String> fresh = Files.readAllLines(out);
+        assertEquals(List.of("fresh", "fresh", "other", "other"), fresh.stream().skip(1).map(r -> r.split(",")[0]).toList());
+        assertFalse(fresh.stream().anyMatch(r -> r.matches("fresh,.,item:[12],.*") || r.matches("other,.,item:3,.*")),
+                "the history's items are excluded: " + fresh);
+
+        Path strictOut = tmp.resolve("strict.csv");
+        assertLastLineError(1, "sparsecf recommend: " + history + ":3: column 'item': 'ghost' is not an item of the model (--strict)",
+                run("recommend", "--model", model, "--history", history.toString(), "--users", "all", "--out",
+                        strictOut.toString(), "--strict"));
+        assertFalse(Files.exists(strictOut));
+        Path known = Files.writeString(tmp.resolve("known.csv"), "user,item,rating\nfresh,item:1,5\n");
+        assertLastLineError(2, "--users " + users + ":2: no user 'nobody' in " + known + " (--strict)",
+                run("recommend", "--model", model, "--history", known.toString(), "--users", users.toString(), "--out",
+                        strictOut.toString(), "--strict", "--rating-col", "rating"));
+        assertOneLineError("--history " + tmp.resolve("none.csv") + ": no such file", "recommend", "--model", model, "--history",
+                tmp.resolve("none.csv").toString(), "--users", "all", "--out", strictOut.toString());
+    }
+
     @Test
     void dataStatsReportsHowTheFileWasReadAndWhatEachRuleDropped() throws IOException {
         Path f = Files.writeString(tmp.resolve("r.tsv"), "user\titem\trating\nu1\ti1\t5\nu1\ti1\t1\nu2\ti1\t5\nu2\ti2\t5\nu3\ti3\t2\nu3\ti1\t4\n");

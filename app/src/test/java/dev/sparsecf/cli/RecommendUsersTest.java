@@ -181,6 +181,44 @@ class RecommendUsersTest {
         assertEquals(expected, one.out().lines().skip(1).map(l -> String.join(" ", l.strip().split(" +"))).toList());
     }
 
+    /**
+     * {@code --history}: every user's own training row, written under a new id ("new-7") in a history file, folds in
+     * to the list the user gets from the model's data: the same items and scores, under the history's ids; the
+     * model's data is not read (no --data-dir).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ease", "multdae"})
+    void foldingInAUsersOwnRowGivesTheirList(String model) throws IOException {
+        Interactions positives = DataSteps.load(new PrintWriter(Writer.nullWriter()), "ml-100k", dataDir);
+        StringBuilder history = new StringBuilder("item_id;user_id\n");
+        for (int u = positives.numUsers() - 1; u >= 0; u--) {
+            for (int i : positives.itemsOf(u)) {
+                history.append(positives.items().id(i)).append(';').append("new-").append(positives.users().id(u)).append('\n');
+            }
+        }
+        Path file = Files.writeString(tmp.resolve("history.csv"), history);
+        Path own = tmp.resolve("own.csv");
+        assertEquals(0, recommend(model, "all", own, "-k", "5").code());
+        Path folded = tmp.resolve("folded.jsonl");
+        Outcome o = run("recommend", "--model", model(model).toString(), "--history", file.toString(), "--users", "all",
+                "-k", "5", "--out", folded.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("loaded the history of 80 users: " + String.format(Locale.ROOT, "%,d", positives.size())
+                + " clicks on the model's items"), o.err());
+        assertFalse(o.err().contains("skipped"), o.err());
+        Map<String, Ranked> mine = read(own);
+        Map<String, Ranked> theirs = read(folded);
+        assertEquals(80, theirs.size());
+        for (Map.Entry<String, Ranked> e : mine.entrySet()) {
+            assertEquals(e.getValue(), theirs.get("new-" + e.getKey()), "user " + e.getKey());
+        }
+        // one user as a table, from the history
+        Outcome one = run("recommend", "--model", model(model).toString(), "--history", file.toString(), "--user", "new-7",
+                "-k", "5");
+        assertEquals(0, one.code(), one.err());
+        assertEquals(mine.get("7").items(), one.out().lines().skip(1).map(l -> l.strip().split(" +")[1]).toList());
+    }
+
     @Test
     void kBeyondTheCatalogueIsClampedPerUserAsForOneUser() throws IOException {
         Path out = tmp.resolve("recs.jsonl");

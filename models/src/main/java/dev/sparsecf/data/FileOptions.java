@@ -77,6 +77,15 @@ public record FileOptions(String separator, Layout layout, String userColumn, St
         return s;
     }
 
+    /**
+     * The same reading and {@code --min-rating}, without the count filters: a user's history ({@code recommend
+     * --history}) is judged row by row, not by how many clicks its few users and items have.
+     */
+    public FileOptions withoutCountRules() {
+        return new FileOptions(separator, layout, userColumn, itemColumn, ratingColumn, timeColumn, minRating, 0, 0, false,
+                maxBadLines);
+    }
+
     /** The positive rule in words, e.g. {@code rating >= 4, 5-core}, for the source line; empty when every pair counts. */
     public String describeRule() {
         List<String> parts = new ArrayList<>();

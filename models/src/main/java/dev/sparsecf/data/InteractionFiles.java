@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * A user's own interaction file: delimited rows with or without a header (RecBole's typed {@code name:type}
  * headers included), or adjacency lists, plain or {@code .gz}; then the positive rule of {@link FileOptions}.
- * Line handling (UTF-8, BOM, LF/CRLF, gzip, line numbers) is {@link LineReader}'s; a quoted field may not span lines.
+ * Line handling (UTF-8, BOM, LF/CRLF, gzip, line numbers) is {@link LineReader}'s; a quoted field may span lines,
+ * and errors name the line where its record began.
  */
 public final class InteractionFiles {
 
@@ -64,38 +65,54 @@ public final class InteractionFiles {
      * @throws IOException              for an unreadable, empty or malformed file, or one with no positive left
      */
     public static Loaded load(Path file, FileOptions options) throws IOException {
+        return load(file, options, null);
+    }
+
+    /**
+     * As {@link #load(Path, FileOptions)}, keeping only the pairs whose item {@code known} accepts (all when null):
+     * a user's history read against a saved model's catalogue.
+     */
+    public static Loaded load(Path file, FileOptions options, KnownItems known) throws IOException {
         Shape shape = sniff(file, options);
         Interactions.Builder b = Interactions.builder(file.toString());
         long rows = 0;
         long bad = 0;
         try (LineReader in = LineReader.open(file)) {
             if (shape.header != null) {
-                InteractionLoaders.nextNonBlank(in);
+                shape.record(in, InteractionLoaders.nextNonBlank(in));
             }
-            String line;
-            while ((line = in.next()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                rows++;
-                try {
-                    if (shape.adjacency) {
-                        addUserList(in, line, shape, b);
-                    } else {
-                        addRow(in, line, shape, b);
+            try (ReadAhead records = new ReadAhead(in, shape)) {
+                ReadAhead.Batch r;
+                do {
+                    r = records.next();
+                    for (int t = 0; t < r.size; t++) {
+                        rows++;
+                        try {
+                            if (r.errors[t] != null) {
+                                throw r.errors[t];
+                            }
+                            if (shape.adjacency) {
+                                addUserList(file, r.lines[t], r.texts[t], r.fields[t], shape, b, known);
+                            } else {
+                                addRow(file, r.lines[t], r.texts[t], r.fields[t], shape, b, known);
+                            }
+                        } catch (MalformedDataException e) {
+                            if (++bad > options.maxBadLines()) {
+                                throw options.maxBadLines() == 0 ? e : new IOException(e.getMessage() + " (malformed line " + bad
+                                        + ", above --max-bad-lines " + options.maxBadLines() + ")", e);
+                            }
+                        }
                     }
-                } catch (MalformedDataException e) {
-                    if (++bad > options.maxBadLines()) {
-                        throw options.maxBadLines() == 0 ? e
-                                : new IOException(e.getMessage() + " (malformed line " + bad + ", above --max-bad-lines " + options.maxBadLines() + ")", e);
-                    }
-                }
+                    ReadAhead.rethrowEnd(r);
+                } while (!r.last);
             }
         }
         if (rows == 0) {
             throw new IOException(file + ": " + (shape.header == null ? "" : "a header but ") + "no data lines");
         }
-        return filter(file, b.build(), shape, options, rows, bad);
+        Interactions read = b.build();
+        b = null; // the builder's pairs (twice the rows' final size) may go before the rules copy the rows
+        return filter(file, read, shape, options, rows, bad);
     }
 
     /** The layout {@link #load} finds in {@code file} with {@code options}, so that the other files of a split are read alike. */
@@ -129,14 +146,19 @@ public final class InteractionFiles {
         return new Loaded(x, new Report(shape.describe(), rows, bad, read.duplicatesMerged(), belowRating, byItem, byUser, x.size()));
     }
 
-    private static void addRow(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
-        String[] f = shape.split(in, line);
+    /** Adds the pair of record {@code line} (its fields {@code f}), which begins on line {@code at} of {@code file}. */
+    private static void addRow(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b, KnownItems known)
+            throws IOException {
         if (f.length != shape.fields) {
-            throw in.error(line, "expected " + shape.fields + " fields (" + shape.separatorName() + "-separated, as "
-                    + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
+            throw new MalformedDataException(file, at, line, "expected " + shape.fields + " fields (" + shape.separatorName()
+                    + "-separated, as " + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
         }
-        String user = id(in, line, shape, shape.user, f);
-        String item = id(in, line, shape, shape.item, f);
+        String user = id(file, at, line, shape, shape.user, f);
+        String item = id(file, at, line, shape, shape.item, f);
+        if (known != null && !known.keep(file, at, line, shape.name(shape.item), item)) {
+            b.addUser(user);
+            return;
+        }
         if (shape.rating < 0) {
             b.add(user, item);
             return;
@@ -146,37 +168,50 @@ public final class InteractionFiles {
         try {
             v = Float.parseFloat(value);
         } catch (NumberFormatException e) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not a number");
+            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not a number");
         }
         if (!Float.isFinite(v)) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not finite");
+            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not finite");
         }
         b.add(user, item, v);
     }
 
-    private static String id(LineReader in, String line, Shape shape, int column, String[] f) throws MalformedDataException {
+    private static String id(Path file, long at, String line, Shape shape, int column, String[] f) throws MalformedDataException {
         String id = f[column].strip();
         if (id.isEmpty()) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "is an empty id");
+            throw new MalformedDataException(file, at, line, shape.name(column), id, "is an empty id");
         }
-        if (id.chars().anyMatch(Character::isWhitespace)) {
+        if (hasWhitespace(id)) {
             // the split's export writes ids as whitespace-separated tokens (DataSplit#export)
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "contains whitespace, which an id may not");
+            throw new MalformedDataException(file, at, line, shape.name(column), id, "contains whitespace, which an id may not");
         }
         return id;
     }
 
-    private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
-        String[] f = shape.split(in, line);
-        String user = id(in, line, shape, 0, f);
+    private static boolean hasWhitespace(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if ((c <= ' ' || c >= 0x7f) && Character.isWhitespace(c)) { // printable ASCII is never whitespace
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void addUserList(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b,
+                                    KnownItems known) throws IOException {
+        String user = id(file, at, line, shape, 0, f);
         b.addUser(user);
         for (int t = 1; t < f.length; t++) {
-            b.add(user, id(in, line, shape, t, f));
+            String item = id(file, at, line, shape, t, f);
+            if (known == null || known.keep(file, at, line, shape.name(t), item)) {
+                b.add(user, item);
+            }
         }
     }
 
     /** How the file is laid out, decided from its first lines. */
-    private static final class Shape {
+    static final class Shape {
         String separator;
         ObjectReader csv; // null for '::' and whitespace, which have no quoting
         String[] header; // null: no header
@@ -187,7 +222,55 @@ public final class InteractionFiles {
         int rating = -1;
         int time = -1;
 
+        /**
+         * The whole record that {@code line} begins: while a quoted field is open at its end, the next lines
+         * joined with a line feed (only where a separator has quoting; the reader keeps the first line's number).
+         *
+         * @throws MalformedDataException when the file ends inside the quoted field
+         */
+        String record(LineReader in, String line) throws IOException {
+            if (csv == null) {
+                return line;
+            }
+            while (insideQuotes(line, separator.charAt(0))) {
+                String more = in.continuation();
+                if (more == null) {
+                    throw in.error(line, "a quoted field opened on this line is not closed before the end of the file");
+                }
+                line = line + "\n" + more;
+            }
+            return line;
+        }
+
+        /** Whether a field opened by a quote is still open at the end of {@code text} (RFC 4180: "" is a quote). */
+        private static boolean insideQuotes(String text, char sep) {
+            boolean quoted = false;
+            boolean fieldStart = true;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (quoted) {
+                    if (c == '"') {
+                        if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
+                            i++;
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                } else if (c == '"' && fieldStart) {
+                    quoted = true;
+                    fieldStart = false;
+                } else {
+                    fieldStart = c == sep; // as Jackson reads it: a quote after a space is text
+                }
+            }
+            return quoted;
+        }
+
         String[] split(LineReader in, String line) throws MalformedDataException {
+            if (csv != null && plain(line)) {
+                // what Jackson gives for a record without quotes or carriage returns, without its per-call setup
+                return splitAt(line, separator.charAt(0));
+            }
             if (csv != null) {
                 try {
                     return csv.readValue(line);
@@ -198,6 +281,34 @@ public final class InteractionFiles {
             }
             List<String> f = separator.equals(" ") ? InteractionLoaders.splitWhitespace(line) : InteractionLoaders.splitOn(line, separator);
             return f.toArray(String[]::new);
+        }
+
+        /** The fields of {@code line} between the {@code sep} characters, empty ones kept. */
+        static String[] splitAt(String line, char sep) {
+            int n = 1;
+            for (int i = line.indexOf(sep); i >= 0; i = line.indexOf(sep, i + 1)) {
+                n++;
+            }
+            String[] f = new String[n];
+            int from = 0;
+            for (int t = 0; t < n - 1; t++) {
+                int at = line.indexOf(sep, from);
+                f[t] = line.substring(from, at);
+                from = at + 1;
+            }
+            f[n - 1] = line.substring(from);
+            return f;
+        }
+
+        /** Whether {@code line} has no quote and no carriage return, the characters Jackson's splitting treats specially. */
+        static boolean plain(String line) {
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (c == '"' || c == '\r') {
+                    return false;
+                }
+            }
+            return true;
         }
 
         String name(int column) {
@@ -248,6 +359,7 @@ public final class InteractionFiles {
                 s.csv = CSV.readerFor(String[].class)
                         .with(CsvSchema.emptySchema().withColumnSeparator(s.separator.charAt(0)));
             }
+            first = s.record(in, first);
             String[] f = s.split(in, first);
             boolean named = o.userColumn() != null || o.itemColumn() != null || o.ratingColumn() != null || o.timeColumn() != null;
             boolean header = o.layout() != FileOptions.Layout.ADJACENCY
@@ -267,7 +379,7 @@ public final class InteractionFiles {
             for (int t = 1; t < SNIFF_LINES && (line = in.next()) != null; t++) {
                 if (!line.isBlank()) {
                     try {
-                        int n = s.split(in, line).length;
+                        int n = s.split(in, s.record(in, line)).length;
                         min = Math.min(min, n);
                         max = Math.max(max, n);
                     } catch (MalformedDataException e) {

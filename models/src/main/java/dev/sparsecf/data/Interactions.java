@@ -2,8 +2,6 @@ package dev.sparsecf.data;
 
 import dev.sparsecf.kernels.CsrMatrix;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.IntPredicate;
 
@@ -210,6 +208,10 @@ public final class Interactions {
      */
     public Interactions withMinCounts(int minUserPairs, int minItemUsers, String newSource) {
         int[] itemCounts = itemCounts();
+        if (minUserPairs == 0 && minItemUsers == 0 && Arrays.stream(itemCounts).allMatch(c -> c > 0) && noEmptyUser()) {
+            // nothing to drop: the same rows without values, shared rather than copied (a large file's load peak)
+            return new Interactions(newSource, users, items, rowPtr, itemIdx, null, duplicatesMerged);
+        }
         boolean[] keep = new boolean[size()];
         for (int u = 0; u < users.size(); u++) {
             int kept = 0;
@@ -222,6 +224,15 @@ public final class Interactions {
             }
         }
         return retain(keep, newSource);
+    }
+
+    private boolean noEmptyUser() {
+        for (int u = 0; u < users.size(); u++) {
+            if (rowPtr[u + 1] == rowPtr[u]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The kept pairs (by position) without values, dropping users and items left empty; keeps the merge count. */
@@ -297,12 +308,18 @@ public final class Interactions {
      */
     public static final class Builder {
         private final String source;
-        private final Map<String, Integer> userIndex = new HashMap<>();
-        private final Map<String, Integer> itemIndex = new HashMap<>();
-        private int[] pairUser = new int[1024];
-        private int[] pairItem = new int[1024];
-        private float[] pairValue; // allocated at the first valued pair; NaN for pairs added without value
+        private final IdIndex userIndex = new IdIndex();
+        private final IdIndex itemIndex = new IdIndex();
+        // pairs in chunks of CHUNK: a large file's pairs take no doubling slack and no copy when they grow
+        private static final int CHUNK_BITS = 20;
+        private static final int CHUNK = 1 << CHUNK_BITS;
+        private int[][] pairUser = new int[0][];
+        private int[][] pairItem = new int[0][];
+        private float[][] pairValue; // allocated at the first valued pair; NaN for pairs added without value
         private int n;
+        // files list a user's pairs together: the previous user's index saves most lookups
+        private String lastUser;
+        private int lastUserIndex;
 
         private Builder(String source) {
             this.source = source;
@@ -310,7 +327,7 @@ public final class Interactions {
 
         /** Registers a user, who may end up with no pairs; returns its provisional index. */
         public int addUser(String user) {
-            return intern(userIndex, user);
+            return userIndex.intern(user);
         }
 
         /** Adds a pair without a value (NaN if other pairs have values). */
@@ -324,33 +341,53 @@ public final class Interactions {
         }
 
         private Builder add(String user, String item, float value, boolean valued) {
-            int u = intern(userIndex, user);
-            int i = intern(itemIndex, item);
-            if (n == pairUser.length) {
-                int cap = Math.toIntExact(Math.min(Integer.MAX_VALUE - 8L, 2L * n));
-                pairUser = Arrays.copyOf(pairUser, cap);
-                pairItem = Arrays.copyOf(pairItem, cap);
+            int u;
+            if (user.equals(lastUser)) {
+                u = lastUserIndex;
+            } else {
+                u = userIndex.intern(user);
+                lastUser = user;
+                lastUserIndex = u;
+            }
+            int i = itemIndex.intern(item);
+            int c = n >>> CHUNK_BITS;
+            if (c == pairUser.length) {
+                if (n == Integer.MAX_VALUE - CHUNK) {
+                    throw new IllegalStateException(source + ": more than " + n + " pairs");
+                }
+                // small data grows its one chunk; from CHUNK pairs on, whole chunks are added
+                int size = c == 0 ? 1024 : CHUNK;
+                pairUser = Arrays.copyOf(pairUser, c + 1);
+                pairItem = Arrays.copyOf(pairItem, c + 1);
+                pairUser[c] = new int[size];
+                pairItem[c] = new int[size];
                 if (pairValue != null) {
-                    pairValue = Arrays.copyOf(pairValue, cap);
+                    pairValue = Arrays.copyOf(pairValue, c + 1);
+                    pairValue[c] = new float[size];
+                }
+            } else if (c == 0 && n == pairUser[0].length) {
+                int size = Math.min(CHUNK, 2 * n);
+                pairUser[0] = Arrays.copyOf(pairUser[0], size);
+                pairItem[0] = Arrays.copyOf(pairItem[0], size);
+                if (pairValue != null) {
+                    pairValue[0] = Arrays.copyOf(pairValue[0], size);
                 }
             }
             if (valued && pairValue == null) {
-                pairValue = new float[pairUser.length];
-                Arrays.fill(pairValue, 0, n, Float.NaN);
+                pairValue = new float[pairUser.length][];
+                for (int k = 0; k < pairUser.length; k++) {
+                    pairValue[k] = new float[pairUser[k].length];
+                    Arrays.fill(pairValue[k], Float.NaN);
+                }
             }
-            pairUser[n] = u;
-            pairItem[n] = i;
+            int at = n & (CHUNK - 1);
+            pairUser[c][at] = u;
+            pairItem[c][at] = i;
             if (pairValue != null) {
-                pairValue[n] = valued ? value : Float.NaN;
+                pairValue[c][at] = valued ? value : Float.NaN;
             }
             n++;
             return this;
-        }
-
-        private static int intern(Map<String, Integer> map, String id) {
-            Objects.requireNonNull(id, "id");
-            Integer idx = map.putIfAbsent(id, map.size());
-            return idx == null ? map.size() - 1 : idx;
         }
 
         /** Number of pairs added so far (repeats included). */
@@ -367,15 +404,18 @@ public final class Interactions {
             // counting sort by user, then by item within a user: repeats of a pair end up next to each other
             int[] rowPtr = new int[userIds.length + 1];
             for (int t = 0; t < n; t++) {
-                rowPtr[userNew[pairUser[t]] + 1]++;
+                rowPtr[userNew[user(t)] + 1]++;
             }
             for (int u = 0; u < userIds.length; u++) {
                 rowPtr[u + 1] += rowPtr[u];
             }
             int[] fill = Arrays.copyOf(rowPtr, userIds.length);
+            if (pairValue == null) {
+                return buildBinary(userIds, itemIds, userNew, itemNew, rowPtr, fill);
+            }
             long[] keys = new long[n]; // item << 32 | input sequence: sorts by item, repeats in input order
             for (int t = 0; t < n; t++) {
-                keys[fill[userNew[pairUser[t]]]++] = (long) itemNew[pairItem[t]] << 32 | t;
+                keys[fill[userNew[user(t)]]++] = (long) itemNew[item(t)] << 32 | t;
             }
             int[] items = new int[n];
             float[] values = pairValue == null ? null : new float[n];
@@ -387,11 +427,11 @@ public final class Interactions {
                 Arrays.sort(keys, start, end);
                 for (int p = start; p < end; ) {
                     int item = (int) (keys[p] >>> 32);
-                    float value = values == null ? Float.NaN : pairValue[(int) keys[p]];
+                    float value = values == null ? Float.NaN : value((int) keys[p]);
                     for (p++; p < end && (int) (keys[p] >>> 32) == item; p++) {
                         merged++;
                         if (values != null) {
-                            value = higher(value, pairValue[(int) keys[p]]);
+                            value = higher(value, value((int) keys[p]));
                         }
                     }
                     items[q] = item;
@@ -407,21 +447,54 @@ public final class Interactions {
                     values == null ? null : Arrays.copyOf(values, q), merged);
         }
 
+        /** {@link #build()} without values: rows of plain item indices, sorted and de-duplicated in place (half the memory of the keys). */
+        private Interactions buildBinary(String[] userIds, String[] itemIds, int[] userNew, int[] itemNew, int[] rowPtr, int[] fill) {
+            int[] items = new int[n];
+            for (int t = 0; t < n; t++) {
+                items[fill[userNew[user(t)]]++] = itemNew[item(t)];
+            }
+            int q = 0;
+            int start = 0;
+            for (int u = 0; u < userIds.length; u++) {
+                int end = rowPtr[u + 1];
+                Arrays.sort(items, start, end);
+                for (int p = start; p < end; p++) {
+                    if (p == start || items[p] != items[p - 1]) {
+                        items[q++] = items[p];
+                    }
+                }
+                start = end;
+                rowPtr[u + 1] = q;
+            }
+            return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, q == n ? items : Arrays.copyOf(items, q),
+                    null, n - q);
+        }
+
+        private int user(int t) {
+            return pairUser[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        }
+
+        private int item(int t) {
+            return pairItem[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        }
+
+        private float value(int t) {
+            return pairValue[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        }
+
         /** The larger of two values, where an unknown (NaN) value loses to a known one. */
         private static float higher(float a, float b) {
             return Float.isNaN(a) || b > a ? b : a;
         }
 
-        private static String[] canonicalIds(Map<String, Integer> map) {
-            String[] ids = new String[map.size()];
-            map.forEach((id, idx) -> ids[idx] = id);
-            return IdMap.canonicalOrder(ids);
+        private static String[] canonicalIds(IdIndex index) {
+            return IdMap.canonicalOrder(index.ids());
         }
 
-        private static int[] newIndex(Map<String, Integer> map, String[] canonical) {
+        private static int[] newIndex(IdIndex index, String[] canonical) {
             int[] out = new int[canonical.length];
             for (int t = 0; t < canonical.length; t++) {
-                out[map.get(canonical[t])] = t;
+                out[index.get(canonical[t])] = t;
             }
             return out;
         }

@@ -34,7 +34,8 @@ final class LineReader implements Closeable {
     private int chunkPos;
     private int chunkEnd;
     private byte[] line = new byte[256];
-    private long lineNumber;
+    private long lineNumber; // of the last line read
+    private long recordLine; // where the record being read began: what errors name
 
     private LineReader(Path file, InputStream in) {
         this.file = file;
@@ -51,8 +52,22 @@ final class LineReader implements Closeable {
         }
     }
 
-    /** The next line without its terminator, or null at the end of the file. */
+    /** The next line without its terminator, or null at the end of the file; it begins a new record. */
     String next() throws IOException {
+        String s = read();
+        recordLine = lineNumber;
+        return s;
+    }
+
+    /**
+     * The next line of the current record (a quoted field that spans lines), or null at the end of the file;
+     * {@link #lineNumber()} keeps naming the line where the record began.
+     */
+    String continuation() throws IOException {
+        return read();
+    }
+
+    private String read() throws IOException {
         int len = 0;
         boolean terminated = false;
         while (!terminated) {
@@ -80,12 +95,26 @@ final class LineReader implements Closeable {
         if (len > from && line[len - 1] == '\r') {
             len--;
         }
+        if (ascii(from, len)) {
+            return new String(line, from, len - from, StandardCharsets.ISO_8859_1); // ASCII: the same text, decoded faster
+        }
         try {
             CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, from, len - from));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw error(new String(line, from, len - from, StandardCharsets.ISO_8859_1), "not valid UTF-8 text");
+            // the physical line, also inside a record that spans lines
+            throw new MalformedDataException(file, lineNumber, new String(line, from, len - from, StandardCharsets.ISO_8859_1),
+                    "not valid UTF-8 text");
         }
+    }
+
+    private boolean ascii(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean startsWithBom(int len) {
@@ -99,9 +128,9 @@ final class LineReader implements Closeable {
         return n > 0;
     }
 
-    /** The 1-based number of the line last returned by {@link #next()}. */
+    /** The 1-based number of the line last returned by {@link #next()}, where the current record began. */
     long lineNumber() {
-        return lineNumber;
+        return recordLine;
     }
 
     Path file() {
@@ -110,7 +139,7 @@ final class LineReader implements Closeable {
 
     /** An exception naming this file, the current line, its text and the problem. */
     MalformedDataException error(String text, String problem) {
-        return new MalformedDataException(file, lineNumber, text, problem);
+        return new MalformedDataException(file, recordLine, text, problem);
     }
 
     @Override

@@ -33,8 +33,10 @@ public final class MalformedDataException extends IOException {
         this.text = text;
     }
 
+    /** Cut to {@link #MAX_TEXT} characters, line breaks (inside a quoted field) shown as \n so the message stays one line. */
     private static String abbreviate(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+        String cut = text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+        return cut.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     public Path file() {

@@ -1,9 +1,13 @@
 package dev.sparsecf.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +196,94 @@ class InteractionFilesTest {
         Files.writeString(headerless, "u1,i1\n\"u2,i2\nu3,i3\n");
         MalformedDataException second = assertThrows(MalformedDataException.class, () -> load(headerless));
         assertEquals(2, second.line());
-        assertEquals(List.of("u1 i1", "u3 i3"), load(headerless, options(Double.NaN, 0, 0, false, 1)));
+        assertEquals(headerless + ":2: a quoted field opened on this line is not closed before the end of the file: \"\"u2,i2\\nu3,i3\"",
+                second.getMessage());
+        // not skipped under --max-bad-lines: the open quote took the rest of the file into its record
+        assertEquals(second.getMessage(), assertThrows(MalformedDataException.class,
+                () -> load(headerless, options(Double.NaN, 0, 0, false, 1))).getMessage());
+    }
+
+    @Test
+    void quotedFieldsMaySpanLinesAndErrorsNameTheLineTheirRecordStarts() throws IOException {
+        Path f = write("multi.csv", "user,item,comment,rating\n"
+                + "u1,i1,\"two\nlines\",5\n" // lines 2-3
+                + "u2,i2,\"a \"\"quoted\"\"\r\n, and\n\nblank\",4\n" // 4-7, CRLF and a blank line inside
+                + "u3,i3,plain,3\n" // 8
+                + "u4,i4,\"bad\nrating\",abc\n" // 9-10
+                + "u5,i5,x,1\n" // 11
+                + "u6,i6,\"y\",zz\n"); // 12
+        assertEquals(f + ":9: column 'rating': 'abc' is not a number",
+                assertThrows(MalformedDataException.class, () -> load(f)).getMessage());
+        assertEquals(f + ":12: column 'rating': 'zz' is not a number (malformed line 2, above --max-bad-lines 1)",
+                assertThrows(IOException.class, () -> load(f, options(Double.NaN, 0, 0, false, 1))).getMessage());
+        InteractionFiles.Loaded two = InteractionFiles.load(f, options(Double.NaN, 0, 0, false, 2));
+        assertEquals(List.of("u1 i1", "u2 i2", "u3 i3", "u5 i5"), pairs(two.positives()));
+        assertEquals(6, two.report().rowsRead(), "one row per record, not per line");
+        assertEquals(2, two.report().badLinesSkipped());
+
+        // an id with a line break: the message shows it as \n and stays one line
+        Path id = write("id.csv", "user,item\nu1,i1\n\"j\nsmith\",i2\n");
+        MalformedDataException e = assertThrows(MalformedDataException.class, () -> load(id));
+        assertEquals(id + ":3: column 'user': 'j\\nsmith' contains whitespace, which an id may not", e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    /** Records are read ahead in batches: errors still come in file order, counted across batches, and the end's last. */
+    @Test
+    void errorsOfALargeFileComeInFileOrder() throws IOException {
+        StringBuilder sb = new StringBuilder("user,item,rating\n");
+        for (int t = 2; t <= 20_000; t++) {
+            sb.append(t == 5_000 ? "u,i,abc" : t == 12_000 ? "u,\"i" : "u" + t % 97 + ",i" + t % 89 + ",1").append('\n');
+        }
+        Path f = write("large.csv", sb.toString());
+        assertEquals(f + ":5000: column 'rating': 'abc' is not a number",
+                assertThrows(MalformedDataException.class, () -> load(f)).getMessage());
+        assertTrue(assertThrows(MalformedDataException.class, () -> load(f, options(Double.NaN, 0, 0, false, 1))).getMessage()
+                .startsWith(f + ":12000: a quoted field opened on this line is not closed before the end of the file"));
+        Path g = write("large-bad.csv", sb.toString().replace("u,\"i", "u,i,x"));
+        InteractionFiles.Loaded two = InteractionFiles.load(g, options(Double.NaN, 0, 0, false, 2));
+        assertEquals(19_999, two.report().rowsRead());
+        assertEquals(2, two.report().badLinesSkipped());
+        assertEquals(g + ":12000: column 'rating': 'x' is not a number (malformed line 2, above --max-bad-lines 1)",
+                assertThrows(IOException.class, () -> load(g, options(Double.NaN, 0, 0, false, 1))).getMessage());
+    }
+
+    /** The split of quote-free lines without Jackson gives Jackson's fields, empty and spaced ones included. */
+    @Test
+    void plainLinesSplitAsJacksonSplitsThem() throws IOException {
+        for (char sep : new char[] {',', '\t', ';', '|'}) {
+            ObjectReader jackson = new CsvMapper().readerFor(String[].class).with(CsvSchema.emptySchema().withColumnSeparator(sep));
+            for (String line : List.of("a,b", "a,,b", ",a", "a,", ",", " a , b ", "a\tb;c|d", "x", "é,ü", "a b,c d e", "#c,d", "a\\,b")) {
+                String l = line.replace(',', sep == ',' ? ',' : sep);
+                assertTrue(InteractionFiles.Shape.plain(l), l);
+                assertEquals(List.of((String[]) jackson.readValue(l)), List.of(InteractionFiles.Shape.splitAt(l, sep)), "'" + l + "' at " + sep);
+            }
+        }
+        assertFalse(InteractionFiles.Shape.plain("a,\"b\""));
+        assertFalse(InteractionFiles.Shape.plain("a\rb"));
+    }
+
+    @Test
+    void knownItemsSkipAndCountOtherItemsOrWithStrictNameTheirLine() throws IOException {
+        Path f = write("history.tsv", "user\titem\trating\nnew1\ti1\t5\nnew1\tghost\t5\nnew2\tghost\t4\nnew2\ti2\t1\n"
+                + "new3\tspook\t5\n");
+        KnownItems known = new KnownItems(IdMap.of("i1", "i2", "i3"), false);
+        Interactions x = InteractionFiles.load(f, options(4, 0, 0, false, 0), known).positives();
+        assertEquals(List.of("new1 i1"), pairs(x), "new2's only known item is below 4; new3 knows none");
+        assertEquals(3, known.pairsSkipped());
+        assertEquals(2, known.unknownItems());
+        assertEquals("'ghost' on line 3", known.first());
+        assertEquals(f + ":3: column 'item': 'ghost' is not an item of the model (--strict)", assertThrows(
+                MalformedDataException.class, () -> InteractionFiles.load(f, FileOptions.DEFAULT,
+                        new KnownItems(IdMap.of("i1", "i2"), true))).getMessage());
+        Path lists = write("history.txt", "new1 i1 ghost i2\nnew2 i3\n");
+        KnownItems adjacency = new KnownItems(IdMap.of("i1", "i2", "i3"), false);
+        assertEquals(List.of("new1 i1", "new1 i2", "new2 i3"), pairs(InteractionFiles.load(lists, FileOptions.DEFAULT, adjacency)
+                .positives()));
+        assertEquals(1, adjacency.pairsSkipped());
+        assertEquals(lists + ":1: column 'item 2': 'ghost' is not an item of the model (--strict)", assertThrows(
+                MalformedDataException.class, () -> InteractionFiles.load(lists, FileOptions.DEFAULT,
+                        new KnownItems(IdMap.of("i1", "i2"), true))).getMessage());
     }
 
     @Test

@@ -6,10 +6,60 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.kernels.CsrMatrix;
+import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class InteractionsTest {
+
+    /**
+     * Past the builder's first chunks (2.5M pairs, some with values, many repeated): every pair once, with its highest
+     * value, against a dense table of the same draws; and the same pairs without values.
+     */
+    @Test
+    void manyPairsAcrossChunksMergeAsAFewDo() {
+        int users = 1000;
+        int items = 1500;
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] best = new float[users * items];
+        Arrays.fill(best, Float.NEGATIVE_INFINITY); // -inf: never drawn; NaN: drawn, only without a value
+        Interactions.Builder valued = Interactions.builder("valued");
+        Interactions.Builder plain = Interactions.builder("plain");
+        int draws = 2_500_000;
+        for (int t = 0; t < draws; t++) {
+            int u = rnd.nextInt(users);
+            int i = rnd.nextInt(items);
+            plain.add(Integer.toString(u), Integer.toString(i));
+            int at = u * items + i;
+            if (t > 1_500_000 && rnd.nextInt(3) == 0) {
+                float v = rnd.nextInt(50) / 10f;
+                valued.add(Integer.toString(u), Integer.toString(i), v);
+                best[at] = Float.isNaN(best[at]) || best[at] < v ? v : best[at];
+            } else {
+                valued.add(Integer.toString(u), Integer.toString(i));
+                best[at] = best[at] == Float.NEGATIVE_INFINITY ? Float.NaN : best[at];
+            }
+        }
+        Interactions x = valued.build();
+        Interactions y = plain.build();
+        int distinct = 0;
+        for (float b : best) {
+            distinct += b == Float.NEGATIVE_INFINITY ? 0 : 1;
+        }
+        assertEquals(distinct, x.size());
+        assertEquals(draws - distinct, x.duplicatesMerged());
+        assertEquals(distinct, y.size());
+        assertEquals(draws - distinct, y.duplicatesMerged());
+        for (int u = 0; u < x.numUsers(); u++) {
+            int user = Integer.parseInt(x.users().id(u));
+            assertArrayEquals(x.itemsOf(u), y.itemsOf(u));
+            for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                float expected = best[user * items + Integer.parseInt(x.items().id(x.item(p)))];
+                assertEquals(expected, x.value(p), "user " + user + " item " + x.items().id(x.item(p)));
+            }
+        }
+    }
 
     /** Ratings of three users; "carol" has only a rating of unknown value. */
     private static Interactions ratings() {
