@@ -492,7 +492,8 @@ public final class Kernels {
 
     /**
      * Per item j its {@code k >= 1} most co-occurring items N(j) (j excluded; higher count first, ties to the lower
-     * item index; all of them when fewer): a binary {@code n x n} CSR matrix, row j = N(j) sorted by item index.
+     * item index; all of them when fewer; with {@code k >= n - 1} every other item, co-occurring or not): a binary
+     * {@code n x n} CSR matrix, row j = N(j) sorted by item index.
      */
     public CsrMatrix neighbours(SparseGram gram, int k) {
         Objects.requireNonNull(gram, "gram");

@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Per item j, the {@code k} items that co-occur with j most often (j excluded): higher count first, ties to the
- * lower item index; fewer than k when j co-occurs with fewer items (none for an item alone in every row).
+ * lower item index; fewer than k when j co-occurs with fewer items (none for an item alone in every row). With
+ * {@code k >= n - 1} every other item, co-occurring or not: neighbourhood EASE is then exactly dense EASE.
  */
 final class NeighbourSelection {
 
@@ -15,6 +16,9 @@ final class NeighbourSelection {
     static CsrMatrix select(SparseGram gram, int k, KernelThreads pool) {
         CsrMatrix g = gram.offDiagonal();
         int n = gram.items();
+        if (k >= n - 1) {
+            return allOthers(n);
+        }
         int[] rowPtr = new int[n + 1];
         for (int j = 0; j < n; j++) {
             rowPtr[j + 1] = Math.toIntExact((long) rowPtr[j] + Math.min(k, g.rowNnz(j)));
@@ -47,6 +51,20 @@ final class NeighbourSelection {
                 Arrays.sort(cols, at, at + k);
             }
         });
+        return CsrMatrix.binary(n, n, rowPtr, cols);
+    }
+
+    private static CsrMatrix allOthers(int n) {
+        int[] rowPtr = new int[n + 1];
+        int[] cols = new int[Math.multiplyExact(n, Math.max(0, n - 1))];
+        for (int j = 0, at = 0; j < n; j++) {
+            for (int i = 0; i < n; i++) {
+                if (i != j) {
+                    cols[at++] = i;
+                }
+            }
+            rowPtr[j + 1] = at;
+        }
         return CsrMatrix.binary(n, n, rowPtr, cols);
     }
 }

@@ -63,7 +63,7 @@ class SparseGramTest {
                     }
                     assertEquals(g.offDiagonal().rowEnd(i), p, impl + ": row " + i + " has extra entries");
                 }
-                for (int k : new int[] {1, 2, 7, n - 1, n + 5}) {
+                for (int k : new int[] {1, 2, 7, n - 2, n - 1, n + 5}) {
                     try (CsrMatrix nb = kernels.neighbours(g, k)) {
                         for (int j = 0; j < n; j++) {
                             int[] got = new int[nb.rowNnz(j)];
@@ -93,11 +93,14 @@ class SparseGramTest {
         }
     }
 
-    /** N(j) by sorting all items i != j with a positive count: count descending, then index ascending; then by index. */
+    /**
+     * N(j) by sorting all items i != j with a positive count (every i != j when k >= n - 1): count descending, then
+     * index ascending; then by index.
+     */
     private static int[] bySorting(double[] dense, int n, int j, int k) {
         List<Integer> items = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            if (i != j && dense[Math.min(i, j) * n + Math.max(i, j)] > 0) {
+            if (i != j && (k >= n - 1 || dense[Math.min(i, j) * n + Math.max(i, j)] > 0)) {
                 items.add(i);
             }
         }

@@ -118,7 +118,7 @@ public final class EaseFitter {
             }
             long t4 = System.nanoTime();
             FitReport report = new FitReport(x.rows(), n, x.nnz(), lambda, precision, backend, t1 - t0, t2 - t1,
-                    t3 - t2, t4 - t3, offHeapPeak);
+                    t3 - t2, t4 - t3, offHeapPeak, 0, 0);
             Runtime rt = Runtime.getRuntime();
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"
                             + " Java heap in use %.2f GB", (t4 - t3) / 1e9, report.totalNanos() / 1e9, offHeapPeak / 1e9,
