@@ -33,6 +33,11 @@ public final class EaseFitter {
     private EaseFitter() {
     }
 
+    /** Off-heap bytes a float64 fit of {@code n} items holds at its peak: the n x n double buffer and the float32 B. */
+    public static long peakBytes(int n) {
+        return (long) n * roundUp(n, LDA_DOUBLES) * Double.BYTES + (long) n * DenseMatrix.paddedStride(n) * Float.BYTES;
+    }
+
     /** {@link #fit(CsrMatrix, double, Precision, Kernels, Consumer)} in float64. */
     public static EaseModel fit(CsrMatrix x, double lambda, Kernels kernels, Consumer<String> progress) {
         return fit(x, lambda, Precision.FLOAT64, kernels, progress);
