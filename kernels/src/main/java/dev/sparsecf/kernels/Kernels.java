@@ -504,19 +504,24 @@ public final class Kernels {
     }
 
     /**
-     * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}), threaded over the
-     * systems: {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
+     * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}) on the BLAS tier
+     * (OpenBLAS dpotrf + dpotrs, one system at a time, or the Java kernels threaded over the systems): {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
      * {@code a}, {@code b_s} at double {@code s * lda} of {@code b}.
      *
      * @throws IllegalArgumentException "system s is not positive definite: pivot p" for the first such system
      */
     public void solveSpdBatch(MemorySegment a, MemorySegment b, int[] orders, int count, int lda) {
         KernelChecks.checkSpdBatch(pool, a, b, orders, count, lda);
-        SpdSolveKernel kernel = provider.spdSolve();
+        BlasProvider tier = blas();
+        if (tier.isNative() && !(a.isNative() && b.isNative())) {
+            throw new IllegalArgumentException("solveSpdBatch: OpenBLAS needs native (off-heap) segments");
+        }
+        SpdSolveKernel kernel = tier.spdSolve();
         long system = (long) lda * lda * Double.BYTES;
         long rhs = (long) lda * Double.BYTES;
         int[] failed = {Integer.MAX_VALUE, -1};
-        pool.forRange(count, 1, (from, to) -> {
+        // OpenBLAS threads each call itself: the systems go to it one at a time from this thread
+        KernelThreads.RangeTask solve = (from, to) -> {
             for (int s = from; s < to; s++) {
                 int pivot = kernel.solve(a.asSlice(s * system, system), orders[s], lda, b.asSlice(s * rhs, rhs));
                 if (pivot >= 0) {
@@ -528,7 +533,12 @@ public final class Kernels {
                     }
                 }
             }
-        });
+        };
+        if (tier.isNative()) {
+            solve.run(0, count);
+        } else {
+            pool.forRange(count, 1, solve);
+        }
         if (failed[1] >= 0) {
             throw new IllegalArgumentException("solveSpdBatch: system " + failed[0] + " is not positive definite: pivot "
                     + failed[1]);

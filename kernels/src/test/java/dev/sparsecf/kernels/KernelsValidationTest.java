@@ -191,7 +191,10 @@ class KernelsValidationTest {
         FloatCholeskyInverseKernel floatInverse = x -> {
             throw new AssertionError("invertSpdFloat ran on input the facade should have rejected");
         };
-        BlasProvider failing = new BlasProvider(gemm, inverse, floatInverse) {
+        SpdSolveKernel solve = (x, n, lda, b) -> {
+            throw new AssertionError("solveSpdBatch ran on input the facade should have rejected");
+        };
+        BlasProvider failing = new BlasProvider(gemm, inverse, floatInverse, solve) {
             @Override
             public String name() {
                 return "openblas";
@@ -221,5 +224,10 @@ class KernelsValidationTest {
             assertRejected("confined to one thread", () -> checked.invertSpd(confined.allocate(9 * Double.BYTES), 3, 3, true));
         }
         assertRejected("invertSpdFloat: matrix is 3x4, expected square", () -> checked.invertSpdFloat(dense(3, 4), true));
+        MemorySegment rhs = arena.allocate(3 * Double.BYTES, 64);
+        assertRejected("system 0 has order 4 outside [0, 3]", () -> checked.solveSpdBatch(g, rhs, new int[] {4}, 1, 3));
+        assertRejected("OpenBLAS needs native (off-heap) segments",
+                () -> checked.solveSpdBatch(MemorySegment.ofArray(new double[9]), rhs, new int[] {3}, 1, 3));
+        assertRejected("a and b share memory", () -> checked.solveSpdBatch(g, g, new int[] {3}, 1, 3));
     }
 }

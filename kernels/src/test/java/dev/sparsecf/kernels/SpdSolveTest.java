@@ -30,7 +30,7 @@ class SpdSolveTest {
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
+        for (Named<String> impl : KernelImpls.denseLegs()) {
             for (int threads : new int[] {1, 2}) {
                 cases.add(Arguments.of(impl, Named.of("counts + lambda", 0), threads));
                 cases.add(Arguments.of(impl, Named.of("ill-conditioned (lambda 1e-3)", 1), threads));
@@ -71,7 +71,7 @@ class SpdSolveTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#denseLegs")
     void namesTheFailingSystemAndPivot(String impl) {
         try (Arena arena = Arena.ofShared()) {
             int lda = 4;

@@ -176,7 +176,7 @@ public final class Neighbourhoods implements AutoCloseable {
         long t2 = System.nanoTime();
         long peak = gram.offDiagonal().nnz() * 8 + neighbours.nnz() * 4 + systemBytes * batch + neighbours.nnz() * 16;
         FitReport report = new FitReport(users, n, clicks, lambda, Precision.FLOAT64,
-                "neighbourhoods on " + kernels.implementationName(), 0, prepareNanos, t1 - t0, t2 - t1, peak, k, emptyColumns);
+                "neighbourhoods, solves on " + kernels.denseImplementationName(), 0, prepareNanos, t1 - t0, t2 - t1, peak, k, emptyColumns);
         progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood solves in %.2f s, B (%,d non-zeros) in %.2f s",
                 n, (t1 - t0) / 1e9, weights.nnz(), (t2 - t1) / 1e9));
         return EaseModel.sparse(weights, kernels, lambda, k, report);
