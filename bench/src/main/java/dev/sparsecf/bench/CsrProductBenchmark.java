@@ -2,7 +2,6 @@ package dev.sparsecf.bench;
 
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
-import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
 import dev.sparsecf.testing.Agreement;
@@ -43,11 +42,7 @@ public class CsrProductBenchmark extends TrialBenchmark {
 
     @Override
     protected void prepareTrial() {
-        kernels = Kernels.create(impl, KernelThreads.configuredThreads());
-        if (!kernels.implementationName().equals(impl)) {
-            throw new IllegalStateException("asked for " + impl + " kernels, got " + kernels.implementationName());
-        }
-        System.out.println("# " + trialName() + ": " + kernels.startupLine());
+        kernels = sparseKernels(impl);
         CsrMatrix users = owned(SyntheticClicks.ml20mShape(0.01, SEED));
         x = users.rows(0, USERS);
         int n = x.cols();

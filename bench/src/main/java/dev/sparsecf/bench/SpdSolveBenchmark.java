@@ -1,6 +1,5 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.testing.Agreement;
 import dev.sparsecf.testing.ErrorBounds;
@@ -47,11 +46,7 @@ public class SpdSolveBenchmark extends TrialBenchmark {
 
     @Override
     protected void prepareTrial() {
-        kernels = Kernels.create(impl, KernelThreads.configuredThreads());
-        if (!kernels.implementationName().equals(impl)) {
-            throw new IllegalStateException("asked for " + impl + " kernels, got " + kernels.implementationName());
-        }
-        System.out.println("# " + trialName() + ": " + kernels.startupLine());
+        kernels = sparseKernels(impl);
         Arena arena = owned(Arena.ofShared());
         long square = (long) k * k;
         a0 = arena.allocate(D, SYSTEMS * square);
