@@ -312,6 +312,9 @@ public final class Kernels {
         forRows(muLogvar, (from, to) -> kernel.backward(muLogvar, noise, dz, rowBeta, dMuLogvar, from, to));
     }
 
+    /** Smallest leading dimension of {@link #solveSpdBatch}'s systems that goes to the BLAS tier. */
+    static final int NATIVE_SOLVE_MIN_ORDER = 1024;
+
     /** Below this many elements an element-wise step runs on the calling thread: a fork-join costs more than it saves. */
     private static final long ELEMENTWISE_PARALLEL_ELEMENTS = 1L << 15;
 
@@ -504,15 +507,18 @@ public final class Kernels {
     }
 
     /**
-     * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}) on the BLAS tier
-     * (OpenBLAS dpotrf + dpotrs, one system at a time, or the Java kernels threaded over the systems): {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
+     * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}): with {@code lda} of
+     * {@value #NATIVE_SOLVE_MIN_ORDER} or more on the BLAS tier (OpenBLAS dpotrf + dpotrs, one system at a time),
+     * else on the Java kernels threaded over the systems: {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
      * {@code a}, {@code b_s} at double {@code s * lda} of {@code b}.
      *
      * @throws IllegalArgumentException "system s is not positive definite: pivot p" for the first such system
      */
     public void solveSpdBatch(MemorySegment a, MemorySegment b, int[] orders, int count, int lda) {
         KernelChecks.checkSpdBatch(pool, a, b, orders, count, lda);
-        BlasProvider tier = blas();
+        // OpenBLAS threads each call itself, which pays off only for large systems: two threads on a small one
+        // collapse when the other core is busy, so small systems stay on the Java kernels, threaded over systems
+        BlasProvider tier = lda >= NATIVE_SOLVE_MIN_ORDER ? blas() : BlasProvider.java(provider, pool.threads());
         if (tier.isNative() && !(a.isNative() && b.isNative())) {
             throw new IllegalArgumentException("solveSpdBatch: OpenBLAS needs native (off-heap) segments");
         }

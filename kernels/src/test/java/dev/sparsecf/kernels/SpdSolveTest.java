@@ -42,7 +42,7 @@ class SpdSolveTest {
     @ParameterizedTest(name = "{0}, {1}, {2} threads")
     @MethodSource("cases")
     void residualsWithinTheBackwardErrorBound(String impl, int kind, int threads) {
-        int lda = 257 + 3;
+        int lda = ldaFor(impl, 257 + 3);
         int count = ORDERS.length;
         SplittableRandom rnd = new SplittableRandom(5 + kind);
         double[][] as = new double[count][];
@@ -74,7 +74,7 @@ class SpdSolveTest {
     @MethodSource("dev.sparsecf.kernels.KernelImpls#denseLegs")
     void namesTheFailingSystemAndPivot(String impl) {
         try (Arena arena = Arena.ofShared()) {
-            int lda = 4;
+            int lda = ldaFor(impl, 4);
             MemorySegment a = arena.allocate(D, 3L * lda * lda);
             MemorySegment b = arena.allocate(D, 3L * lda);
             for (int s = 0; s < 3; s++) {
@@ -102,6 +102,11 @@ class SpdSolveTest {
             e = assertThrows(IllegalArgumentException.class, () -> kernels.solveSpdBatch(a, b, new int[] {2, 2, 2}, 3, 2));
             assertTrue(e.getMessage().startsWith("solveSpdBatch: 3 systems of lda 2 need 96 + 48 bytes"), e.getMessage());
         }
+    }
+
+    /** OpenBLAS gets only systems of leading dimension {@link Kernels#NATIVE_SOLVE_MIN_ORDER} or more. */
+    private static int ldaFor(String impl, int lda) {
+        return impl.equals("openblas") ? Math.max(lda, Kernels.NATIVE_SOLVE_MIN_ORDER) : lda;
     }
 
     /** {@code C^T C + lambda I} for a random 0/1 matrix C of 3n rows: co-occurrence counts, as EASE's systems. */
