@@ -1,8 +1,10 @@
 package dev.sparsecf.perf;
 
 import dev.sparsecf.bench.CholeskyInverseBenchmark;
+import dev.sparsecf.bench.CsrProductBenchmark;
 import dev.sparsecf.bench.GemmBenchmark;
 import dev.sparsecf.bench.GramBenchmark;
+import dev.sparsecf.bench.SpdSolveBenchmark;
 import dev.sparsecf.bench.TrainStepBenchmark;
 import dev.sparsecf.bench.TrialBenchmark;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ public enum BenchProfile {
             new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("panama", "openblas"),
                     "shape", List.of("ml20m-vae-out")), false),
             new Narrowing(CholeskyInverseBenchmark.class, Map.of("n", List.of("2000")), false)),
-            List.of(GramBenchmark.class, TrainStepBenchmark.class)),
+            List.of(GramBenchmark.class, TrainStepBenchmark.class, SpdSolveBenchmark.class, CsrProductBenchmark.class)),
     /**
      * The benchmarks' own settings (2 forks, 8 x 2 s warmup, 5 x 1 s measurement) and grids, except that the
      * naive GEMM runs on square-512 only and the n = 8000 inverse in one short fork: about 35 minutes.

@@ -16,6 +16,7 @@ import dev.sparsecf.models.VaeTrainer;
 import dev.sparsecf.models.ease.Candidate;
 import dev.sparsecf.models.ease.EaseModel;
 import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Precision;
 import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -235,8 +236,23 @@ public final class TrainingRun {
      * closes the result.
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
+        return ease(lambdas, edgeSteps, 0, progress);
+    }
+
+    /**
+     * As {@link #ease(double[], int, Consumer)}; {@code neighbours} K > 0 fits neighbourhood EASE (sparse B), 0 the
+     * dense one, which is refused up front (one line suggesting K) when its {@code n x n} buffers would not fit in
+     * the memory available.
+     *
+     * @throws IllegalArgumentException for a bad grid or K, or a dense fit that does not fit in memory
+     */
+    public EaseFit ease(double[] lambdas, int edgeSteps, int neighbours, Consumer<String> progress) {
         long start = System.nanoTime();
-        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
+        if (neighbours == 0) {
+            MemoryBudget.requireDenseEaseFits(split.train().numItems(), MemoryBudget.available());
+        }
+        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, neighbours, kernels,
+                progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {
@@ -370,6 +386,9 @@ public final class TrainingRun {
             putProtocol(m);
             m.put("split", splitSummary());
             m.put("lambda", selection.lambda());
+            if (ease.isSparse()) {
+                m.put("neighbours", ease.neighbours());
+            }
             List<Map<String, Object>> candidates = new ArrayList<>();
             for (Candidate c : selection.candidates()) {
                 // ordered: Map.of iterates in a per-JVM random order, so metrics.json changed from run to run

@@ -1,7 +1,6 @@
 package dev.sparsecf.bench;
 
 import dev.sparsecf.kernels.CsrMatrix;
-import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
 import dev.sparsecf.testing.Agreement;
@@ -46,11 +45,7 @@ public class GramBenchmark extends TrialBenchmark {
 
     @Override
     protected void prepareTrial() {
-        kernels = Kernels.create(impl, KernelThreads.configuredThreads());
-        if (!kernels.implementationName().equals(impl)) {
-            throw new IllegalStateException("asked for " + impl + " kernels, got " + kernels.implementationName());
-        }
-        System.out.println("# " + trialName() + ": " + kernels.startupLine());
+        kernels = sparseKernels(impl);
         x = owned(clicks(shape));
         int n = x.cols();
         g = owned(Arena.ofShared()).allocate(D, (long) n * n); // the kernels' worker threads write it

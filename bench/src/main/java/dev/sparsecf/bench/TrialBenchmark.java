@@ -109,6 +109,19 @@ public abstract class TrialBenchmark {
     }
 
     /**
+     * The kernels of implementation {@code impl} ({@code scalar} or {@code panama}) at {@code -Dsparsecf.threads}
+     * threads; prints what was resolved and fails if it differs.
+     */
+    protected final Kernels sparseKernels(String impl) {
+        Kernels kernels = Kernels.create(impl, KernelThreads.configuredThreads());
+        if (!kernels.implementationName().equals(impl)) {
+            throw new IllegalStateException("asked for " + impl + " kernels, got " + kernels.implementationName());
+        }
+        System.out.println("# " + trialName() + ": " + kernels.startupLine());
+        return kernels;
+    }
+
+    /**
      * The dense backend of a dense-kernel {@code impl}: {@code scalar} or {@code panama} (the Java kernels) or
      * {@code openblas}, at {@code -Dsparsecf.threads} threads; prints what was resolved and fails if it differs.
      */

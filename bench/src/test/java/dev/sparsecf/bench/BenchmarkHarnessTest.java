@@ -151,6 +151,32 @@ class BenchmarkHarnessTest {
         assertEquals(2L * 1021 * 1022 / 2 * Double.BYTES, bytes.bytes, "the upper triangle, twice");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "panama"})
+    void spdSolvesPassTheirResidualCheck(String impl) throws Exception {
+        SpdSolveBenchmark solve = new SpdSolveBenchmark();
+        solve.impl = impl;
+        solve.k = 17;
+        solve.setUpTrial();
+        solve.restore();
+        Flops64Counter flops = new Flops64Counter();
+        solve.solve(flops);
+        solve.verifyAndFree();
+        assertEquals(SpdSolveBenchmark.SYSTEMS * (17L * 17 * 17 / 3 + 2 * 17 * 17), flops.flops64);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"scalar", "panama"})
+    void csrProductMatchesADoubleSum(String impl) throws Exception {
+        CsrProductBenchmark product = new CsrProductBenchmark();
+        product.impl = impl;
+        product.k = 7;
+        product.setUpTrial();
+        product.product(new BytesCounter());
+        product.product(new BytesCounter()); // S is overwritten, not accumulated
+        product.verifyAndFree();
+    }
+
     @Test
     void countersAddTheDefinedTrafficPerCall() throws Exception {
         BenchShape s = BenchShape.AWKWARD;

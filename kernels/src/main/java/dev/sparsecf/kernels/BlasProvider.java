@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * The tier that runs GEMM and the SPD inverse, chosen once by {@code -Dsparsecf.blas=auto|openblas|java}.
+ * The tier that runs GEMM, the SPD inverse and the SPD solves, chosen once by {@code -Dsparsecf.blas=auto|openblas|java}.
  *
  * <p>{@code auto} (default) uses OpenBLAS where it loads and otherwise falls back to the Java kernels of the
  * {@link KernelProvider} tier with a WARNING naming the cause and the fix; a forced {@code openblas} that cannot
@@ -26,13 +26,15 @@ public abstract class BlasProvider {
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
     private final FloatCholeskyInverseKernel floatCholeskyInverse; // null when the tier inverts in double only
+    private final SpdSolveKernel spdSolve;
 
     /** A tier made of these kernels; {@code floatCholeskyInverse} may be null. */
     protected BlasProvider(GemmKernel gemm, CholeskyInverseKernel choleskyInverse,
-                           FloatCholeskyInverseKernel floatCholeskyInverse) {
+                           FloatCholeskyInverseKernel floatCholeskyInverse, SpdSolveKernel spdSolve) {
         this.gemm = Objects.requireNonNull(gemm, "gemm");
         this.choleskyInverse = Objects.requireNonNull(choleskyInverse, "choleskyInverse");
         this.floatCholeskyInverse = floatCholeskyInverse;
+        this.spdSolve = Objects.requireNonNull(spdSolve, "spdSolve");
     }
 
     /** The tier id: {@code openblas} or {@code java} (the flag's values). */
@@ -53,6 +55,11 @@ public abstract class BlasProvider {
 
     public final CholeskyInverseKernel choleskyInverse() {
         return choleskyInverse;
+    }
+
+    /** The SPD solve of {@link Kernels#solveSpdBatch}. */
+    public final SpdSolveKernel spdSolve() {
+        return spdSolve;
     }
 
     /** The float32 SPD inverse; empty when the tier inverts in double only (the Java kernels). */
@@ -159,7 +166,7 @@ public abstract class BlasProvider {
         private final int threads;
 
         JavaBlas(KernelProvider kernels, int threads) {
-            super(kernels.gemm(), kernels.choleskyInverse(), null);
+            super(kernels.gemm(), kernels.choleskyInverse(), null, kernels.spdSolve());
             this.threads = threads;
         }
 

@@ -74,4 +74,35 @@ final class KernelChecks {
                     + pool.threads() + " threads; allocate it with Arena.ofShared() or Arena.ofAuto()");
         }
     }
+
+    /** {@link Kernels#solveSpdBatch}'s operands: orders within {@code [0, lda]}, segments large enough and writable. */
+    static void checkSpdBatch(KernelThreads pool, MemorySegment a, MemorySegment b, int[] orders, int count, int lda) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(orders, "orders");
+        if (count < 0 || count > orders.length) {
+            throw new IllegalArgumentException("solveSpdBatch: count " + count + " outside [0, " + orders.length + "]");
+        }
+        if (lda < 1) {
+            throw new IllegalArgumentException("solveSpdBatch: lda " + lda + " < 1");
+        }
+        for (int s = 0; s < count; s++) {
+            if (orders[s] < 0 || orders[s] > lda) {
+                throw new IllegalArgumentException("solveSpdBatch: system " + s + " has order " + orders[s] + " outside [0, "
+                        + lda + "]");
+            }
+        }
+        long needA = (long) count * lda * lda * Double.BYTES;
+        long needB = (long) count * lda * Double.BYTES;
+        if (a.byteSize() < needA || b.byteSize() < needB) {
+            throw new IllegalArgumentException("solveSpdBatch: " + count + " systems of lda " + lda + " need " + needA + " + "
+                    + needB + " bytes, got " + a.byteSize() + " + " + b.byteSize());
+        }
+        if (a.isReadOnly() || b.isReadOnly()) {
+            throw new IllegalArgumentException("solveSpdBatch: a segment is read-only");
+        }
+        requireDisjoint("solveSpdBatch: a and b", a, b);
+        requireShared(pool, "solveSpdBatch", a);
+        requireShared(pool, "solveSpdBatch", b);
+    }
 }

@@ -42,11 +42,15 @@ public abstract class KernelProvider {
     private final AdamKernel adam;
     private final ElementwiseKernel elementwise;
     private final SamplingKernel sampling;
+    private final CooccurrenceKernel cooccurrence;
+    private final SpdSolveKernel spdSolve;
+    private final CsrProductKernel csrProduct;
 
     /** A tier made of these kernels. */
     protected KernelProvider(SpmmKernel spmm, SpmmTransposeKernel spmmTranspose, LogSoftmaxKernel logSoftmax, TopKKernel topK,
                              GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram, TanhKernel tanh,
-                             AdamKernel adam, ElementwiseKernel elementwise, SamplingKernel sampling) {
+                             AdamKernel adam, ElementwiseKernel elementwise, SamplingKernel sampling,
+                             CooccurrenceKernel cooccurrence, SpdSolveKernel spdSolve, CsrProductKernel csrProduct) {
         this.spmm = spmm;
         this.spmmTranspose = spmmTranspose;
         this.logSoftmax = logSoftmax;
@@ -58,6 +62,9 @@ public abstract class KernelProvider {
         this.adam = adam;
         this.elementwise = elementwise;
         this.sampling = sampling;
+        this.cooccurrence = cooccurrence;
+        this.spdSolve = spdSolve;
+        this.csrProduct = csrProduct;
     }
 
     public final SpmmKernel spmm() {
@@ -102,6 +109,18 @@ public abstract class KernelProvider {
 
     public final SamplingKernel sampling() {
         return sampling;
+    }
+
+    public final CooccurrenceKernel cooccurrence() {
+        return cooccurrence;
+    }
+
+    public final SpdSolveKernel spdSolve() {
+        return spdSolve;
+    }
+
+    public final CsrProductKernel csrProduct() {
+        return csrProduct;
     }
 
     /** The scalar tier (always available). */

@@ -312,6 +312,9 @@ public final class Kernels {
         forRows(muLogvar, (from, to) -> kernel.backward(muLogvar, noise, dz, rowBeta, dMuLogvar, from, to));
     }
 
+    /** Smallest leading dimension of {@link #solveSpdBatch}'s systems that goes to the BLAS tier. */
+    static final int NATIVE_SOLVE_MIN_ORDER = 1024;
+
     /** Below this many elements an element-wise step runs on the calling thread: a fork-join costs more than it saves. */
     private static final long ELEMENTWISE_PARALLEL_ELEMENTS = 1L << 15;
 
@@ -479,6 +482,90 @@ public final class Kernels {
         KernelChecks.requireSquareDoubles("gram", g, x.cols(), ldg);
         KernelChecks.requireShared(pool, "gram", g);
         provider.gram().gramUpper(x, g, ldg, pool);
+    }
+
+    /** The Gram matrix {@code X^T X} of the binary CSR {@code x} kept sparse (see {@link CooccurrenceKernel}). */
+    public SparseGram sparseGram(CsrMatrix x) {
+        Objects.requireNonNull(x, "x");
+        if (!x.isBinary()) {
+            throw new IllegalArgumentException("sparseGram: X must be binary (implicit feedback), got a weighted " + x);
+        }
+        return provider.cooccurrence().sparseGram(x, pool);
+    }
+
+    /**
+     * Per item j its {@code k >= 1} most co-occurring items N(j) (j excluded; higher count first, ties to the lower
+     * item index; all of them when fewer; with {@code k >= n - 1} every other item, co-occurring or not): a binary
+     * {@code n x n} CSR matrix, row j = N(j) sorted by item index.
+     */
+    public CsrMatrix neighbours(SparseGram gram, int k) {
+        Objects.requireNonNull(gram, "gram");
+        if (k < 1) {
+            throw new IllegalArgumentException("neighbours: k must be >= 1, got " + k);
+        }
+        return NeighbourSelection.select(gram, k, pool);
+    }
+
+    /**
+     * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}): with {@code lda} of
+     * {@value #NATIVE_SOLVE_MIN_ORDER} or more on the BLAS tier (OpenBLAS dpotrf + dpotrs, one system at a time),
+     * else on the Java kernels threaded over the systems: {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
+     * {@code a}, {@code b_s} at double {@code s * lda} of {@code b}.
+     *
+     * @throws IllegalArgumentException "system s is not positive definite: pivot p" for the first such system
+     */
+    public void solveSpdBatch(MemorySegment a, MemorySegment b, int[] orders, int count, int lda) {
+        KernelChecks.checkSpdBatch(pool, a, b, orders, count, lda);
+        // OpenBLAS threads each call itself, which pays off only for large systems: two threads on a small one
+        // collapse when the other core is busy, so small systems stay on the Java kernels, threaded over systems
+        BlasProvider tier = lda >= NATIVE_SOLVE_MIN_ORDER ? blas() : BlasProvider.java(provider, pool.threads());
+        if (tier.isNative() && !(a.isNative() && b.isNative())) {
+            throw new IllegalArgumentException("solveSpdBatch: OpenBLAS needs native (off-heap) segments");
+        }
+        SpdSolveKernel kernel = tier.spdSolve();
+        long system = (long) lda * lda * Double.BYTES;
+        long rhs = (long) lda * Double.BYTES;
+        int[] failed = {Integer.MAX_VALUE, -1};
+        // OpenBLAS threads each call itself: the systems go to it one at a time from this thread
+        KernelThreads.RangeTask solve = (from, to) -> {
+            for (int s = from; s < to; s++) {
+                int pivot = kernel.solve(a.asSlice(s * system, system), orders[s], lda, b.asSlice(s * rhs, rhs));
+                if (pivot >= 0) {
+                    synchronized (failed) {
+                        if (s < failed[0]) {
+                            failed[0] = s;
+                            failed[1] = pivot;
+                        }
+                    }
+                }
+            }
+        };
+        if (tier.isNative()) {
+            solve.run(0, count);
+        } else {
+            pool.forRange(count, 1, solve);
+        }
+        if (failed[1] >= 0) {
+            throw new IllegalArgumentException("solveSpdBatch: system " + failed[0] + " is not positive definite: pivot "
+                    + failed[1]);
+        }
+    }
+
+    /**
+     * {@code C[m x n] = A[m x k] * B[k x n]} for CSR A and B into the dense C (overwritten; see
+     * {@link CsrProductKernel}); rows are split across threads, the bits are the same for every tier and thread count.
+     */
+    public void csrProduct(CsrMatrix a, CsrMatrix b, DenseMatrix c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        if (a.cols() != b.rows()) {
+            throw new IllegalArgumentException("csrProduct: A is " + a.rows() + "x" + a.cols() + ", B is " + b.rows() + "x"
+                    + b.cols() + ": inner dimensions differ");
+        }
+        KernelChecks.requireShape("csrProduct: C", c, a.rows(), b.cols());
+        CsrProductKernel kernel = provider.csrProduct();
+        pool.forRange(a.rows(), 1, (from, to) -> kernel.multiply(a, b, c, from, to));
     }
 
     /**

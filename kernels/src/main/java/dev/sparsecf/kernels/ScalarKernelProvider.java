@@ -8,7 +8,8 @@ final class ScalarKernelProvider extends KernelProvider {
     private ScalarKernelProvider() {
         super(new ScalarSpmm(), new ScalarSpmmTranspose(), new ScalarLogSoftmax(), new ScalarTopK(), new ScalarGemm(),
                 new ScalarCholeskyInverse(), new ScalarGram(), new ScalarTanh(), new ScalarAdam(),
-                new ScalarElementwise(), new ScalarSampling());
+                new ScalarElementwise(), new ScalarSampling(), new ScalarCooccurrence(), new ScalarSpdSolve(),
+                new ScalarCsrProduct());
     }
 
     @Override

@@ -191,7 +191,10 @@ class KernelsValidationTest {
         FloatCholeskyInverseKernel floatInverse = x -> {
             throw new AssertionError("invertSpdFloat ran on input the facade should have rejected");
         };
-        BlasProvider failing = new BlasProvider(gemm, inverse, floatInverse) {
+        SpdSolveKernel solve = (x, n, lda, b) -> {
+            throw new AssertionError("solveSpdBatch ran on input the facade should have rejected");
+        };
+        BlasProvider failing = new BlasProvider(gemm, inverse, floatInverse, solve) {
             @Override
             public String name() {
                 return "openblas";
@@ -221,5 +224,11 @@ class KernelsValidationTest {
             assertRejected("confined to one thread", () -> checked.invertSpd(confined.allocate(9 * Double.BYTES), 3, 3, true));
         }
         assertRejected("invertSpdFloat: matrix is 3x4, expected square", () -> checked.invertSpdFloat(dense(3, 4), true));
+        MemorySegment rhs = arena.allocate(3 * Double.BYTES, 64);
+        assertRejected("system 0 has order 4 outside [0, 3]", () -> checked.solveSpdBatch(g, rhs, new int[] {4}, 1, 3));
+        int big = Kernels.NATIVE_SOLVE_MIN_ORDER; // smaller systems stay on the Java kernels
+        assertRejected("OpenBLAS needs native (off-heap) segments", () -> checked.solveSpdBatch(
+                MemorySegment.ofArray(new double[big * big]), arena.allocate((long) big * Double.BYTES, 64), new int[] {3}, 1, big));
+        assertRejected("a and b share memory", () -> checked.solveSpdBatch(g, g, new int[] {3}, 1, 3));
     }
 }

@@ -2,6 +2,7 @@ package dev.sparsecf.models;
 
 import dev.sparsecf.data.AtomicFile;
 import dev.sparsecf.data.IdMap;
+import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.ease.EaseModel;
@@ -43,10 +44,12 @@ import java.util.zip.CheckedOutputStream;
  *   int       item count, then one UTF per item: the original item id of each column
  *   Mult-VAE: int parameter count, then per parameter: int rows, int cols, rows*cols floats (row-major)
  *   EASE:     weights=dense: int rows, int cols (both the item count), rows*cols floats: B, row-major
+ *             weights=csr (a neighbourhood fit, header field neighbours=K): int rows, int cols (the item count),
+ *             int nnz, rows+1 ints (row pointers), nnz ints (columns), nnz floats (values): B in CSR
  *   long      CRC-32 of every byte above
  * </pre>
- * EASE's {@code weights} header field names B's layout, so that another one (a sparse B) is a new value, not a new
- * version. A reader checks the magic bytes, the version and then the CRC of the whole file before it interprets any
+ * EASE's {@code weights} header field names B's layout, so that a sparse B is a new value, not a new version: files
+ * written before it still load. A reader checks the magic bytes, the version and then the CRC of the whole file before it interprets any
  * other byte, so a damaged file is reported as damaged, whichever field the damage hit.
  */
 public final class ModelFile {
@@ -58,6 +61,8 @@ public final class ModelFile {
     static final String EASE_KIND = "EASE";
     /** The {@code weights} value of a dense float32 {@code n x n} B. */
     static final String DENSE_WEIGHTS = "dense";
+    /** The {@code weights} value of a sparse (CSR, float32) B from a neighbourhood fit. */
+    static final String CSR_WEIGHTS = "csr";
 
     private static final byte[] MAGIC = {'S', 'P', 'A', 'R', 'S', 'E', 'C', 'F'};
     /** Big-endian floats in a byte array, as {@link DataOutputStream#writeFloat} writes them. */
@@ -131,16 +136,22 @@ public final class ModelFile {
     }
 
     /**
-     * Writes the EASE {@code model} (its lambda and dense B) to {@code file} (via a temporary file and an atomic
-     * move); refuses to replace an existing file unless {@code overwrite}.
+     * Writes the EASE {@code model} (its lambda and B, dense or sparse) to {@code file} (via a temporary file and an
+     * atomic move); refuses to replace an existing file unless {@code overwrite}.
      */
     public static void save(EaseModel model, IdMap items, Map<String, String> metadata, Path file, boolean overwrite)
             throws IOException {
         Map<String, String> h = new LinkedHashMap<>();
         h.put("kind", EASE_KIND);
         h.put("lambda", Double.toString(model.lambda()));
-        h.put("weights", DENSE_WEIGHTS);
-        write(file, overwrite, h, model.items(), items, metadata, out -> writeMatrix(out, model.weights()));
+        if (model.isSparse()) {
+            h.put("weights", CSR_WEIGHTS);
+            h.put("neighbours", Integer.toString(model.neighbours()));
+            write(file, overwrite, h, model.items(), items, metadata, out -> SparseWeightsIo.write(out, model.sparseWeights()));
+        } else {
+            h.put("weights", DENSE_WEIGHTS);
+            write(file, overwrite, h, model.items(), items, metadata, out -> writeMatrix(out, model.weights()));
+        }
     }
 
     /** The file: magic, version, {@code header} with the item count and {@code metadata}, item ids, body, CRC. */
@@ -324,14 +335,25 @@ public final class ModelFile {
     private static LoadedEase readEase(Path file, DataInputStream in, Map<String, String> header, IdMap items,
                                        Kernels kernels) throws IOException {
         String weights = field(file, header, "weights");
-        if (!weights.equals(DENSE_WEIGHTS)) {
-            throw corrupt(file, "EASE weights stored as '" + weights + "', this build reads '" + DENSE_WEIGHTS + "'");
+        if (!weights.equals(DENSE_WEIGHTS) && !weights.equals(CSR_WEIGHTS)) {
+            throw corrupt(file, "EASE weights stored as '" + weights + "', this build reads '" + DENSE_WEIGHTS + "' and '"
+                    + CSR_WEIGHTS + "'");
         }
         double lambda;
         try {
             lambda = Double.parseDouble(field(file, header, "lambda"));
         } catch (NumberFormatException e) {
             throw corrupt(file, "header field 'lambda' is not a number: '" + header.get("lambda") + "'");
+        }
+        if (weights.equals(CSR_WEIGHTS)) {
+            int k = intField(file, header, "neighbours");
+            CsrMatrix b = SparseWeightsIo.read(in, items.size(), msg -> corrupt(file, msg));
+            try {
+                return new LoadedEase(EaseModel.sparse(b, kernels, lambda, k, null), items, header);
+            } catch (RuntimeException e) {
+                b.close();
+                throw corrupt(file, e.getMessage());
+            }
         }
         DenseMatrix b = DenseMatrix.allocate(items.size(), items.size());
         try {

@@ -63,4 +63,33 @@ class DatasetsTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Datasets.load("netflix", tmp));
         assertTrue(unknown.getMessage().contains("ml-1m, ml-100k"), unknown.getMessage());
     }
+
+    /**
+     * Users and items scale separately: 0.002 x 136,677 users, 3 x 20,108 items, 40 clicks per user on average; the
+     * Zipf(0.9) popularity puts about 46% of the expected clicks on the top 1% of items (sum of i^-0.9 to 603 over
+     * the sum to 60,324), item 0 the most popular.
+     */
+    @Test
+    void syntheticSpecScalesUsersAndItems() throws IOException {
+        Interactions x = Datasets.load("synthetic:users=0.002,items=3,activity=40", tmp);
+        assertEquals(Math.round(SyntheticClicks.ML20M_USERS * 0.002), x.numUsers());
+        assertEquals(3 * SyntheticClicks.ML20M_ITEMS, x.numItems());
+        double perUser = (double) x.size() / x.numUsers();
+        assertTrue(perUser > 30 && perUser < 50, "mean clicks per user " + perUser);
+        int[] counts = x.itemCounts();
+        int[] sorted = counts.clone();
+        java.util.Arrays.sort(sorted);
+        assertEquals(sorted[sorted.length - 1], counts[0], "item 0 is the most popular");
+        long top = 0;
+        for (int t = 0; t < counts.length / 100; t++) {
+            top += sorted[sorted.length - 1 - t];
+        }
+        double share = (double) top / x.size();
+        assertTrue(share > 0.35 && share < 0.6, "top 1% of items hold " + share + " of the clicks");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Datasets.load("synthetic:users=1,itemz=2", tmp));
+        assertTrue(e.getMessage().startsWith("bad synthetic parameter 'itemz=2' in 'synthetic:users=1,itemz=2'"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Datasets.load("synthetic:items=0", tmp));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.load("synthetic:activity=2", tmp));
+    }
 }

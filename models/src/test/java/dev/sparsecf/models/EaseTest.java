@@ -370,14 +370,7 @@ class EaseTest {
 
         static DenseEase fit(CsrMatrix x, double lambda) {
             int n = x.cols();
-            double[] g = new double[n * n];
-            for (int u = 0; u < x.rows(); u++) {
-                for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
-                    for (int q = x.rowStart(u); q < x.rowEnd(u); q++) {
-                        g[x.col(p) * n + x.col(q)] += 1;
-                    }
-                }
-            }
+            double[] g = NeighbourhoodEaseTest.gram(x);
             for (int i = 0; i < n; i++) {
                 g[i * n + i] += lambda;
             }

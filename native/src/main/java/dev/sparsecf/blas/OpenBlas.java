@@ -62,6 +62,7 @@ public final class OpenBlas {
     private final MethodHandle dpotri;
     private final MethodHandle spotrf;
     private final MethodHandle spotri;
+    private final MethodHandle dpotrs;
 
     private OpenBlas() {
         Loader.load(openblas.class); // extracts to ~/.javacpp/cache and loads both copies (and their JNI glue)
@@ -97,6 +98,10 @@ public final class OpenBlas {
         dpotri = linker.downcallHandle(symbol(CALLED_COPY, "LAPACKE_dpotri"), lapackeSquare);
         spotrf = linker.downcallHandle(symbol(CALLED_COPY, "LAPACKE_spotrf"), lapackeSquare);
         spotri = linker.downcallHandle(symbol(CALLED_COPY, "LAPACKE_spotri"), lapackeSquare);
+        // int LAPACKE_dpotrs(int matrix_layout, char uplo, lapack_int n, lapack_int nrhs, const double* a,
+        //                    lapack_int lda, double* b, lapack_int ldb)
+        dpotrs = linker.downcallHandle(symbol(CALLED_COPY, "LAPACKE_dpotrs"),
+                FunctionDescriptor.of(i32, i32, chr, i32, i32, ptr, i32, ptr, i32));
         MethodHandle getConfig = linker.downcallHandle(symbol(CALLED_COPY, "openblas_get_config"),
                 FunctionDescriptor.of(ptr));
         try {
@@ -279,6 +284,35 @@ public final class OpenBlas {
      */
     void dpotrfInverse(MemorySegment a, int n, int lda) {
         spdInverse("dpotrf", dpotrf, dpotri, a, n, lda, Double.BYTES);
+    }
+
+    /**
+     * Solves {@code A x = b} for the SPD {@code A[n x n]} (double, row-major, leading dimension {@code lda}; the upper
+     * triangle is read and overwritten by the Cholesky factor) by dpotrf + dpotrs; {@code b} (n doubles) becomes x.
+     * Returns -1, or the 0-based pivot that is not positive. Unchecked: {@code Kernels.solveSpdBatch} validates.
+     */
+    int choleskySolve(MemorySegment a, int n, int lda, MemorySegment b) {
+        if (n == 0) {
+            return -1;
+        }
+        int info = potrx(dpotrf, a, n, lda); // column-major lower = row-major upper, as in spdInverse
+        if (info == LAPACKE_NAN_IN_MATRIX) {
+            throw new IllegalArgumentException("dpotrf: matrix contains NaN in its upper triangle (" + n + "x" + n + ")");
+        }
+        checkInfo("dpotrf", info);
+        if (info > 0) {
+            return info - 1;
+        }
+        EXIT_GATE.enter();
+        try {
+            info = (int) dpotrs.invokeExact(LAPACK_COL_MAJOR, (byte) 'L', n, 1, a, lda, b, n);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
+        }
+        checkInfo("dpotrs", info);
+        return -1;
     }
 
     /** The float32 version of {@link #dpotrfInverse} (spotrf + spotri). */

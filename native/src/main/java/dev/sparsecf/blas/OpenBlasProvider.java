@@ -3,7 +3,7 @@ package dev.sparsecf.blas;
 import dev.sparsecf.kernels.BlasProvider;
 
 /**
- * The OpenBLAS tier of GEMM and the SPD inverses, instantiated by name by {@link BlasProvider} when
+ * The OpenBLAS tier of GEMM, the SPD inverses and the batched SPD solves, instantiated by name by {@link BlasProvider} when
  * {@code -Dsparsecf.blas} is {@code auto} or {@code openblas}; models reach it only through
  * {@link dev.sparsecf.kernels.Kernels}, never through {@code org.bytedeco}.
  */
@@ -21,7 +21,7 @@ public final class OpenBlasProvider extends BlasProvider {
 
     private OpenBlasProvider(OpenBlas openBlas) {
         BlasCholeskyInverse inverse = new BlasCholeskyInverse(openBlas);
-        super(new BlasGemm(openBlas), inverse, inverse);
+        super(new BlasGemm(openBlas), inverse, inverse, new BlasSpdSolve(openBlas));
         this.openBlas = openBlas;
     }
 

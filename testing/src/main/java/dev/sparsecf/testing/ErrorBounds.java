@@ -162,4 +162,14 @@ public final class ErrorBounds {
         }
         return (4.0 * n * U_DOUBLE + gamma(n, U_DOUBLE)) * normA * normX;
     }
+
+    /**
+     * Bound on element i of the residual {@code b - A x} (computed in double) of a Cholesky solve: the computed x
+     * solves {@code (A + dA) x = b} with {@code |dA| <= gamma(3n + 1) |U^T| |U|} for the computed factor U (Higham,
+     * Thm 10.4), plus the residual's own rounding, {@code gamma(n + 1) (|A| |x| + |b|)_i}. {@code utux} is
+     * {@code (|U^T| |U| |x|)_i}, {@code axb} is {@code (|A| |x| + |b|)_i}.
+     */
+    public static double choleskySolveResidual(int n, double utux, double axb) {
+        return gamma(3L * n + 1, U_DOUBLE) * utux + gamma(n + 1L, U_DOUBLE) * axb;
+    }
 }

@@ -22,7 +22,8 @@ public final class PanamaKernelProvider extends KernelProvider {
         // the kernels are built only after the check above (a flexible constructor body, JDK 25)
         super(new PanamaSpmm(), new PanamaSpmmTranspose(), new PanamaLogSoftmax(), new PanamaTopK(), new PanamaGemm(),
                 new PanamaCholeskyInverse(), new PanamaGram(), new PanamaTanh(), new PanamaAdam(),
-                new PanamaElementwise(), new PanamaSampling());
+                new PanamaElementwise(), new PanamaSampling(), KernelProvider.scalar().cooccurrence(), // counting: no SIMD gain
+                new PanamaSpdSolve(), new PanamaCsrProduct());
         this.bitSize = bits;
     }
 

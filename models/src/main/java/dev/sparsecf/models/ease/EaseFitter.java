@@ -33,6 +33,11 @@ public final class EaseFitter {
     private EaseFitter() {
     }
 
+    /** Off-heap bytes a float64 fit of {@code n} items holds at its peak: the n x n double buffer and the float32 B. */
+    public static long peakBytes(int n) {
+        return (long) n * roundUp(n, LDA_DOUBLES) * Double.BYTES + (long) n * DenseMatrix.paddedStride(n) * Float.BYTES;
+    }
+
     /** {@link #fit(CsrMatrix, double, Precision, Kernels, Consumer)} in float64. */
     public static EaseModel fit(CsrMatrix x, double lambda, Kernels kernels, Consumer<String> progress) {
         return fit(x, lambda, Precision.FLOAT64, kernels, progress);
@@ -118,7 +123,7 @@ public final class EaseFitter {
             }
             long t4 = System.nanoTime();
             FitReport report = new FitReport(x.rows(), n, x.nnz(), lambda, precision, backend, t1 - t0, t2 - t1,
-                    t3 - t2, t4 - t3, offHeapPeak);
+                    t3 - t2, t4 - t3, offHeapPeak, 0, 0);
             Runtime rt = Runtime.getRuntime();
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"
                             + " Java heap in use %.2f GB", (t4 - t3) / 1e9, report.totalNanos() / 1e9, offHeapPeak / 1e9,

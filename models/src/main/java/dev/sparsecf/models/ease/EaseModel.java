@@ -12,15 +12,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A fitted EASE model: the {@code n x n} float32 item-item weights B (zero diagonal); a user's scores are
- * {@code x_u B}. It scores, ranks and evaluates fold-in users. Not thread-safe ({@link #score} reuses one buffer).
+ * A fitted EASE model: the {@code n x n} float32 item-item weights B (zero diagonal), dense or, from a neighbourhood
+ * fit, sparse (CSR); a user's scores are {@code x_u B}. It scores, ranks and evaluates fold-in users. Not
+ * thread-safe ({@link #score} reuses one buffer).
  */
 public final class EaseModel implements AutoCloseable {
 
     /** Size of the reusable score buffer in floats (64 MB): rows per scoring batch = this / row stride. */
     private static final long SCORE_BUFFER_FLOATS = 1L << 24;
 
-    private final DenseMatrix weights;
+    private final DenseMatrix weights; // null when sparse
+    private final CsrMatrix sparseWeights; // null when dense
+    private final int neighbours; // K of a sparse B, 0 for a dense one
     private final Arena owner; // the memory B lives in (a fit's); null when B owns its memory
     private final Kernels kernels;
     private final double lambda;
@@ -29,7 +32,14 @@ public final class EaseModel implements AutoCloseable {
     private boolean closed;
 
     EaseModel(DenseMatrix weights, Arena owner, Kernels kernels, double lambda, FitReport report) {
+        this(weights, null, 0, owner, kernels, lambda, report);
+    }
+
+    private EaseModel(DenseMatrix weights, CsrMatrix sparseWeights, int neighbours, Arena owner, Kernels kernels,
+                      double lambda, FitReport report) {
         this.weights = weights;
+        this.sparseWeights = sparseWeights;
+        this.neighbours = neighbours;
         this.owner = owner;
         this.kernels = kernels;
         this.lambda = lambda;
@@ -49,9 +59,43 @@ public final class EaseModel implements AutoCloseable {
         return new EaseModel(b, null, kernels, lambda, null);
     }
 
+    /**
+     * A model of the sparse weights {@code b} ({@code n x n} CSR with values, zero diagonal; row i holds
+     * {@code B[i, j]} for each j with i among j's {@code neighbours} K), fitted with L2 penalty {@code lambda}; it
+     * takes ownership of {@code b}. {@code report} is null for a model read from a file.
+     */
+    public static EaseModel sparse(CsrMatrix b, Kernels kernels, double lambda, int neighbours, FitReport report) {
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(kernels, "kernels");
+        if (b.rows() != b.cols() || b.isBinary() || neighbours < 1) {
+            throw new IllegalArgumentException("EASE: a sparse B must be square with values and K >= 1, got " + b + ", K = "
+                    + neighbours);
+        }
+        return new EaseModel(null, b, neighbours, null, kernels, lambda, report);
+    }
+
     /** Number of items n. */
     public int items() {
-        return weights.cols();
+        return weights != null ? weights.cols() : sparseWeights.cols();
+    }
+
+    /** Whether B is sparse (a neighbourhood fit). */
+    public boolean isSparse() {
+        return sparseWeights != null;
+    }
+
+    /** The neighbourhood size K of a sparse B; 0 for a dense one. */
+    public int neighbours() {
+        return neighbours;
+    }
+
+    /** The sparse B (see {@link #sparse}); owned by this model, valid until {@link #close()}. */
+    public CsrMatrix sparseWeights() {
+        requireOpen();
+        if (sparseWeights == null) {
+            throw new IllegalStateException("EASE: B is dense; see weights()");
+        }
+        return sparseWeights;
     }
 
     /** The L2 penalty B was fitted with. */
@@ -64,15 +108,18 @@ public final class EaseModel implements AutoCloseable {
         return Optional.ofNullable(report);
     }
 
-    /** The {@code n x n} float32 weights B (zero diagonal); owned by this model, valid until {@link #close()}. */
+    /** The dense {@code n x n} float32 weights B (zero diagonal); owned by this model, valid until {@link #close()}. */
     public DenseMatrix weights() {
         requireOpen();
+        if (weights == null) {
+            throw new IllegalStateException("EASE: B is sparse (K = " + neighbours + "); see sparseWeights()");
+        }
         return weights;
     }
 
     /**
      * Scores {@code S = X_u B} of the fold-in rows ({@code users x n} CSR, usually binary) by {@link Kernels#spmm}
-     * into a buffer this model reuses: the returned view is valid until the next call or {@link #close()}.
+     * (dense B) or {@link Kernels#csrProduct} (sparse B) into a buffer this model reuses: the returned view is valid until the next call or {@link #close()}.
      */
     public DenseMatrix score(CsrMatrix foldIn) {
         requireOpen();
@@ -90,7 +137,11 @@ public final class EaseModel implements AutoCloseable {
             scores = DenseMatrix.allocate(Math.max(rows, batchRows()), items());
         }
         DenseMatrix view = scores.rows(0, rows);
-        kernels.spmm(foldIn, weights, null, null, view);
+        if (weights != null) {
+            kernels.spmm(foldIn, weights, null, null, view);
+        } else {
+            kernels.csrProduct(foldIn, sparseWeights, view);
+        }
         return view;
     }
 
@@ -148,7 +199,11 @@ public final class EaseModel implements AutoCloseable {
         if (scores != null) {
             scores.close();
         }
-        weights.close();
+        if (weights != null) {
+            weights.close();
+        } else {
+            sparseWeights.close();
+        }
         if (owner != null) {
             owner.close();
         }
@@ -156,7 +211,8 @@ public final class EaseModel implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "Ease[%d items, lambda %s, %s]", items(), Lambdas.format(lambda),
-                report == null ? "loaded" : report.precision().name().toLowerCase(Locale.ROOT));
+        return String.format(Locale.ROOT, "Ease[%d items, lambda %s, %s%s]", items(), Lambdas.format(lambda),
+                report == null ? "loaded" : report.precision().name().toLowerCase(Locale.ROOT),
+                isSparse() ? ", K = " + neighbours : "");
     }
 }

@@ -38,6 +38,7 @@ public final class LambdaSearch implements AutoCloseable {
     private final List<Candidate> candidates = new ArrayList<>();
     private EaseModel last;
     private int best = -1;
+    private Neighbourhoods neighbourhoods; // a neighbourhood search's sparse Gram and neighbours, shared by every lambda
 
     private LambdaSearch(DataSplit split, Precision precision, Kernels kernels, Consumer<String> log) {
         this.split = split;
@@ -65,7 +66,23 @@ public final class LambdaSearch implements AutoCloseable {
      */
     public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
                                          Kernels kernels, Consumer<String> log) {
+        return fitAndSelect(split, lambdas, edgeSteps, precision, 0, kernels, log);
+    }
+
+    /**
+     * As {@link #fitAndSelect(DataSplit, double[], int, Precision, Kernels, Consumer)}; with {@code neighbours} K > 0
+     * a neighbourhood-restricted EASE ({@link Neighbourhoods}, float64 solves), whose sparse Gram matrix and
+     * neighbours are computed once for every lambda.
+     *
+     * @throws IllegalArgumentException also if {@code neighbours} is negative, or positive with float32
+     */
+    public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
+                                         int neighbours, Kernels kernels, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
+        if (neighbours < 0 || neighbours > 0 && precision != Precision.FLOAT64) {
+            throw new IllegalArgumentException("EASE: the neighbourhood size K must be >= 1 and solves in float64, got K = "
+                    + neighbours + " and " + precision);
+        }
         Objects.requireNonNull(log, "log");
         check(lambdas, edgeSteps);
         if (split.validation().evaluatedUsers() == 0) {
@@ -74,6 +91,9 @@ public final class LambdaSearch implements AutoCloseable {
         }
         LambdaSearch search = new LambdaSearch(split, precision, kernels, log);
         try (search; CsrMatrix train = split.train().toCsr()) {
+            if (neighbours > 0) {
+                search.neighbourhoods = Neighbourhoods.prepare(train, neighbours, kernels, log);
+            }
             for (double lambda : lambdas) {
                 search.tryLambda(train, lambda);
             }
@@ -121,8 +141,8 @@ public final class LambdaSearch implements AutoCloseable {
     }
 
     private void tryLambda(CsrMatrix train, double lambda) {
-        close(); // frees the previous model before the next fit allocates its own
-        last = EaseFitter.fit(train, lambda, precision, kernels, fitLog(train));
+        freeLast();
+        last = fit(train, lambda);
         double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
         candidates.add(new Candidate(lambda, ndcg));
         if (best < 0 || ndcg > best().validationNdcg()) {
@@ -141,6 +161,11 @@ public final class LambdaSearch implements AutoCloseable {
         return train.cols() >= VERBOSE_FIT_ITEMS ? log : msg -> { };
     }
 
+    private EaseModel fit(CsrMatrix train, double lambda) {
+        return neighbourhoods != null ? neighbourhoods.fit(lambda, fitLog(train))
+                : EaseFitter.fit(train, lambda, precision, kernels, fitLog(train));
+    }
+
     private Candidate best() {
         return candidates.get(best);
     }
@@ -152,16 +177,25 @@ public final class LambdaSearch implements AutoCloseable {
             model = last;
             last = null;
         } else {
-            close();
+            freeLast();
             log.accept("EASE: refitting the chosen lambda " + Lambdas.format(best().lambda()));
-            model = EaseFitter.fit(train, best().lambda(), precision, kernels, fitLog(train));
+            model = fit(train, best().lambda());
         }
         return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
     }
 
-    /** Frees the last model tried unless the selection took it. */
+    /** Frees the last model tried unless the selection took it, and the neighbourhoods. */
     @Override
     public void close() {
+        freeLast();
+        if (neighbourhoods != null) {
+            neighbourhoods.close();
+            neighbourhoods = null;
+        }
+    }
+
+    /** Frees the model of the previous lambda before the next fit allocates its own. */
+    private void freeLast() {
         if (last != null) {
             last.close();
             last = null;
