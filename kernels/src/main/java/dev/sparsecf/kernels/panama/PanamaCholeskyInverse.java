@@ -37,11 +37,13 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     private static final long VECTOR_BYTES = (long) DOUBLE_LANES * Double.BYTES;
 
     /**
-     * Pivot block size: the rank of each update (its flops per element of A) and the depth of the micro-kernel's
-     * sum, one call per tile of C (its {@code b x mr} broadcast slice, 16 KB, stays in L1 across a group's panels).
+     * Pivot block size: the rank of each update (its flops per element of A: each sweep reads and writes all of A
+     * once, so a larger b means less memory traffic per flop) and the depth of the micro-kernel's sum, one call per
+     * tile of C (its {@code b x mr} broadcast slice, 24 KB, stays in L1 across a group's panels). 384 beat 256 by
+     * about 7% at n = 4,096 on the AVX-512 Xeon; the serial pivot factorisation grows as b^3.
      */
-    static final int NB = 256;
-    /** Column panels per update task: their packed Z (GROUP x 48 KB at b = 256, w = 24) stays in L2 while row tiles sweep. */
+    static final int NB = 384;
+    /** Column panels per update task: their packed Z (GROUP x 72 KB at b = 384, w = 24) stays in L2 while row tiles sweep. */
     private static final int GROUP = 8;
 
     private final int mr;
