@@ -12,8 +12,7 @@ import easepeer
 def fit(x, lam, phases):
     n = x.shape[1]
     phases.start("gram")
-    g = (x.T @ x).toarray().astype(np.float64, copy=False)
-    g[np.diag_indices(n)] += lam
+    g = easepeer.gram(x, lam)
     phases.start("invert")
     # g is C-ordered and symmetric: its transpose is the same matrix in Fortran order, so LAPACK works in place
     f = g.T

@@ -47,6 +47,13 @@ def read_split(split_dir):
     return train, fold_in, evals
 
 
+def gram(x, lam):
+    """G = X^T X + lambda I as a dense float64 array (the sparse product, then toarray(): NumPy allocates here)."""
+    g = (x.T @ x).toarray().astype(np.float64, copy=False)
+    g[np.diag_indices(g.shape[0])] += lam
+    return g
+
+
 def weights_float32(p):
     """B = -P / diag(P) with a zero diagonal, as sparsecf writes it: P_ij * (-1 / P_jj) in double, rounded to float32."""
     scale = -1.0 / np.diag(p).copy()
