@@ -64,17 +64,7 @@ public final class EaseQuality {
         DataSplit split = DataSplit.create(Datasets.load(opt.get("--dataset"), Path.of(opt.get("--data-dir"))),
                 SplitConfig.defaults(seed));
         System.out.print(split.summary());
-        Path exportDir = Files.createTempDirectory("sparsecf-split-");
-        String fingerprint;
-        try {
-            fingerprint = split.export(exportDir);
-        } finally {
-            try (Stream<Path> files = Files.walk(exportDir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        String fingerprint = fingerprint(split);
         System.out.println("split fingerprint (DataSplit.export): " + fingerprint);
 
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -131,6 +121,20 @@ public final class EaseQuality {
             Path out = Path.of(opt.get("--json"));
             Files.writeString(out, mapper.writeValueAsString(root) + "\n");
             System.out.println("wrote " + out);
+        }
+    }
+
+    /** The split's fingerprint as {@link DataSplit#export} computes it, exported into a temporary directory. */
+    static String fingerprint(DataSplit split) throws IOException {
+        Path exportDir = Files.createTempDirectory("sparsecf-split-");
+        try {
+            return split.export(exportDir);
+        } finally {
+            try (Stream<Path> files = Files.walk(exportDir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sparsecf.kernels;
 
+import java.util.function.DoubleConsumer;
+
 /** In-place float32 inverse of a symmetric positive definite matrix (LAPACK spotrf + spotri semantics, upper). */
 public interface FloatCholeskyInverseKernel {
 
@@ -9,5 +11,10 @@ public interface FloatCholeskyInverseKernel {
      *
      * @throws IllegalArgumentException when {@code a} is not positive definite (the message names the failing pivot)
      */
-    void invertUpper(DenseMatrix a);
+    default void invertUpper(DenseMatrix a) {
+        invertUpper(a, done -> { });
+    }
+
+    /** As {@link #invertUpper(DenseMatrix)}, telling {@code progress} the share of the work done, as it can. */
+    void invertUpper(DenseMatrix a, DoubleConsumer progress);
 }

@@ -428,7 +428,7 @@ public final class Kernels {
 
     /**
      * As {@link #invertSpd(MemorySegment, int, int, boolean)}, telling {@code progress} the fraction of the work
-     * done after each step of the Java kernels (per pivot block); OpenBLAS, one native call, never calls it.
+     * done after each step (Java: per pivot block; OpenBLAS: per factorisation block, then an estimate during potri).
      */
     public void invertSpd(MemorySegment a, int n, int lda, boolean fillLower, DoubleConsumer progress) {
         Objects.requireNonNull(a, "a");
@@ -454,7 +454,13 @@ public final class Kernels {
      * @throws IllegalArgumentException      when A is not positive definite (the message names the failing pivot)
      */
     public void invertSpdFloat(DenseMatrix a, boolean fillLower) {
+        invertSpdFloat(a, fillLower, done -> { });
+    }
+
+    /** As {@link #invertSpdFloat(DenseMatrix, boolean)}, telling {@code progress} the share of the work done. */
+    public void invertSpdFloat(DenseMatrix a, boolean fillLower, DoubleConsumer progress) {
         Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(progress, "progress");
         if (a.rows() != a.cols()) {
             throw new IllegalArgumentException("invertSpdFloat: matrix is " + a.rows() + "x" + a.cols() + ", expected square");
         }
@@ -462,7 +468,7 @@ public final class Kernels {
         FloatCholeskyInverseKernel kernel = blas().floatCholeskyInverse().orElseThrow(() -> new UnsupportedOperationException(
                 "a float32 SPD inverse needs OpenBLAS (-D" + BlasProvider.BLAS_PROPERTY + "=openblas); the "
                         + denseImplementationName() + " backend inverts in double only"));
-        kernel.invertUpper(a);
+        kernel.invertUpper(a, progress);
         if (fillLower) {
             SymmetricFill.mirrorUpper(pool, a.segment(), a.rows(), a.ld(), Float.BYTES);
         }

@@ -27,7 +27,7 @@ class CholeskyInverseTest {
     /** Marks the strict lower triangle: the kernels must neither read it (it would spread NaN) nor write it. */
     private static final double LOWER = Double.longBitsToDouble(0x7ff8_0000_dead_beefL);
 
-    /** Orders: 1, small odd, one vector multiple, past one 256-wide pivot block, and three blocks with a short last one. */
+    /** Orders: 1, small odd, one vector multiple, inside one 384-wide pivot block, and two blocks with a short last one. */
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (Named<String> impl : KernelImpls.denseLegs()) {
@@ -83,7 +83,7 @@ class CholeskyInverseTest {
 
     @Test
     void panamaReportsEveryPivotBlockWithoutChangingTheResult() {
-        int n = 531; // three pivot blocks, the last one short
+        int n = 800; // three pivot blocks, the last one short
         double[] spd = randomSpd(new SplittableRandom(5), n);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment quiet = load(arena, spd, n, n);
@@ -92,7 +92,7 @@ class CholeskyInverseTest {
             kernels.invertSpd(quiet, n, n, false);
             java.util.List<Double> done = new java.util.ArrayList<>();
             kernels.invertSpd(watched, n, n, false, done::add);
-            assertEquals(java.util.List.of(256.0 / n, 512.0 / n, 1.0), done);
+            assertEquals(java.util.List.of(384.0 / n, 768.0 / n, 1.0), done);
             assertEquals(-1L, quiet.mismatch(watched), "progress changed the inverse");
         }
     }
@@ -138,24 +138,24 @@ class CholeskyInverseTest {
     }
 
     /**
-     * Row and column 280 repeat 279 with the diagonal lowered by 1, so the Schur complement at pivot 280 is exactly
+     * Row and column 450 repeat 449 with the diagonal lowered by 1, so the Schur complement at pivot 450 is exactly
      * -1: the failure comes from the trailing updates, in the second pivot block of the blocked kernel.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.sparsecf.kernels.KernelImpls#legs")
     void pivotMadeNegativeByEarlierUpdatesIsNamed(String impl) {
-        int n = 300;
+        int n = 500;
         double[] m = randomSpd(new SplittableRandom(5), n);
         for (int j = 0; j < n; j++) {
-            m[280 * n + j] = m[279 * n + j];
-            m[j * n + 280] = m[j * n + 279];
+            m[450 * n + j] = m[449 * n + j];
+            m[j * n + 450] = m[j * n + 449];
         }
-        m[280 * n + 280] = m[279 * n + 279] - 1;
+        m[450 * n + 450] = m[449 * n + 449] - 1;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment a = load(arena, m, n, n);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> KernelImpls.kernels(impl, 2).invertSpd(a, n, n, false));
-            assertTrue(e.getMessage().startsWith("matrix is not positive definite: pivot 280 is -1.000"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("matrix is not positive definite: pivot 450 is -1.000"), e.getMessage());
         }
     }
 

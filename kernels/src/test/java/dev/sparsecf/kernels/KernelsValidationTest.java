@@ -188,7 +188,7 @@ class KernelsValidationTest {
         CholeskyInverseKernel inverse = (x, n, lda, pool) -> {
             throw new AssertionError("invertSpd ran on input the facade should have rejected");
         };
-        FloatCholeskyInverseKernel floatInverse = x -> {
+        FloatCholeskyInverseKernel floatInverse = (x, progress) -> {
             throw new AssertionError("invertSpdFloat ran on input the facade should have rejected");
         };
         SpdSolveKernel solve = (x, n, lda, b) -> {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.DoubleConsumer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -36,6 +37,10 @@ public final class OpenBlas {
     private static final int CBLAS_NO_TRANS = 111;
     private static final int CBLAS_TRANS = 112;
     private static final int CBLAS_UPPER = 121;
+    private static final int CBLAS_COL_MAJOR = 102;
+    private static final int CBLAS_LOWER = 122;
+    private static final int CBLAS_NON_UNIT = 131;
+    private static final int CBLAS_RIGHT = 142;
     private static final int LAPACK_COL_MAJOR = 102;
     /** LAPACKE's return value when its NaN check finds a NaN in argument 4, the matrix. */
     private static final int LAPACKE_NAN_IN_MATRIX = -4;
@@ -58,6 +63,9 @@ public final class OpenBlas {
     private final Map<String, MethodHandle> getThreadsByCopy;
     private final MethodHandle sgemm;
     private final MethodHandle dsyrk;
+    private final MethodHandle ssyrk;
+    private final MethodHandle dtrsm;
+    private final MethodHandle strsm;
     private final MethodHandle dpotrf;
     private final MethodHandle dpotri;
     private final MethodHandle spotrf;
@@ -92,6 +100,12 @@ public final class OpenBlas {
                 i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32, f32, ptr, i32));
         dsyrk = linker.downcallHandle(symbol(CALLED_COPY, "cblas_dsyrk"), FunctionDescriptor.ofVoid(
                 i32, i32, i32, i32, i32, f64, ptr, i32, f64, ptr, i32));
+        ssyrk = linker.downcallHandle(symbol(CALLED_COPY, "cblas_ssyrk"), FunctionDescriptor.ofVoid(
+                i32, i32, i32, i32, i32, f32, ptr, i32, f32, ptr, i32));
+        dtrsm = linker.downcallHandle(symbol(CALLED_COPY, "cblas_dtrsm"), FunctionDescriptor.ofVoid(
+                i32, i32, i32, i32, i32, i32, i32, f64, ptr, i32, ptr, i32));
+        strsm = linker.downcallHandle(symbol(CALLED_COPY, "cblas_strsm"), FunctionDescriptor.ofVoid(
+                i32, i32, i32, i32, i32, i32, i32, f32, ptr, i32, ptr, i32));
         // int LAPACKE_xpotrx(int matrix_layout, char uplo, lapack_int n, x* a, lapack_int lda)
         FunctionDescriptor lapackeSquare = FunctionDescriptor.of(i32, i32, chr, i32, ptr, i32);
         dpotrf = linker.downcallHandle(symbol(CALLED_COPY, "LAPACKE_dpotrf"), lapackeSquare);
@@ -276,6 +290,12 @@ public final class OpenBlas {
     // ------------------------------------------------------------------------------ SPD inverse (potrf+potri)
 
     /**
+     * Columns per step of the blocked factorisation used above {@code 2 * POTRF_BLOCK} columns: each step is one
+     * progress report and one {@link ExitGate} window (a single potrf on 20,000 columns is over 20 s).
+     */
+    static final int POTRF_BLOCK = 2048;
+
+    /**
      * Replaces the upper triangle of the symmetric positive definite {@code A[n x n]} (double, row-major, leading
      * dimension {@code lda}; only the upper triangle is read) by the upper triangle of its inverse; the strict
      * lower triangle keeps the input. Throws {@link IllegalArgumentException} ("matrix is not positive definite:
@@ -283,7 +303,16 @@ public final class OpenBlas {
      * {@link dev.sparsecf.kernels.Kernels#invertSpd} validates the operand.
      */
     void dpotrfInverse(MemorySegment a, int n, int lda) {
-        spdInverse("dpotrf", dpotrf, dpotri, a, n, lda, Double.BYTES);
+        dpotrfInverse(a, n, lda, POTRF_BLOCK, done -> { });
+    }
+
+    /**
+     * As {@link #dpotrfInverse(MemorySegment, int, int)}; above {@code 2 * block} columns the factorisation runs
+     * in column blocks (potrf, trsm, syrk per block) and {@code progress} gets the share of the n^3 flops done
+     * after each, then, while potri runs, an estimate from the factorisation's flop rate (see {@link InverseEta}).
+     */
+    void dpotrfInverse(MemorySegment a, int n, int lda, int block, DoubleConsumer progress) {
+        spdInverse("dpotrf", dpotrf, dpotri, a, n, lda, Double.BYTES, block, progress);
     }
 
     /**
@@ -316,26 +345,39 @@ public final class OpenBlas {
     }
 
     /** The float32 version of {@link #dpotrfInverse} (spotrf + spotri). */
-    void spotrfInverse(MemorySegment a, int n, int lda) {
-        spdInverse("spotrf", spotrf, spotri, a, n, lda, Float.BYTES);
+    void spotrfInverse(MemorySegment a, int n, int lda, DoubleConsumer progress) {
+        spdInverse("spotrf", spotrf, spotri, a, n, lda, Float.BYTES, POTRF_BLOCK, progress);
     }
 
-    private static void spdInverse(String routine, MethodHandle potrf, MethodHandle potri, MemorySegment a, int n,
-            int lda, int elementBytes) {
+    private void spdInverse(String routine, MethodHandle potrf, MethodHandle potri, MemorySegment a, int n,
+            int lda, int elementBytes, int block, DoubleConsumer progress) {
         if (n == 0) {
             return;
         }
         // A row-major upper triangle with stride lda is, read column-major, the lower triangle of A^T = A with
         // the same lda. LAPACKE in column-major order calls LAPACK directly, while row-major order would copy
         // and transpose the whole matrix.
-        int info = potrx(potrf, a, n, lda);
-        if (info == LAPACKE_NAN_IN_MATRIX) {
-            throw new IllegalArgumentException(routine + ": matrix contains NaN in its upper triangle (" + n + "x" + n + ")");
-        }
-        checkInfo(routine, info);
-        if (info > 0) {
-            throw new IllegalArgumentException("matrix is not positive definite: leading minor of order " + info
-                    + " is not positive (" + routine + ", n = " + n + "); the input has been overwritten");
+        InverseEta eta = new InverseEta(n, progress);
+        int step = n > 2 * block ? block : n;
+        for (int k = 0; k < n; k += step) {
+            int b = Math.min(step, n - k);
+            long diagonal = ((long) k * lda + k) * elementBytes;
+            int info = potrx(potrf, a.asSlice(diagonal), b, lda);
+            if (info == LAPACKE_NAN_IN_MATRIX) {
+                throw new IllegalArgumentException(routine + ": matrix contains NaN in its upper triangle (" + n + "x" + n + ")");
+            }
+            checkInfo(routine, info);
+            if (info > 0) {
+                throw new IllegalArgumentException("matrix is not positive definite: leading minor of order " + (k + info)
+                        + " is not positive (" + routine + ", n = " + n + "); the input has been overwritten");
+            }
+            int m = n - k - b;
+            if (m > 0) {
+                // right-looking step, column-major lower: A21 = A21 L11^-T, then A22 -= A21 A21^T
+                MemorySegment a21 = a.asSlice(diagonal + (long) b * elementBytes);
+                trsmSyrk(elementBytes, m, b, a.asSlice(diagonal), a21, a.asSlice(diagonal + (long) b * (lda + 1) * elementBytes), lda);
+            }
+            eta.factorised(k + b);
         }
         // An infinite entry passes the NaN check and turns pivots into Inf/NaN instead of a failed pivot.
         ValueLayout layout = elementBytes == Double.BYTES ? ValueLayout.JAVA_DOUBLE : ValueLayout.JAVA_FLOAT;
@@ -347,11 +389,35 @@ public final class OpenBlas {
             }
         }
         String inverse = routine.replace("trf", "tri");
-        info = potrx(potri, a, n, lda);
+        int info;
+        try (InverseEta.Watch watch = eta.watchInverse(step < n)) {
+            info = potrx(potri, a, n, lda);
+        }
         checkInfo(inverse, info);
         if (info > 0) {
             throw new IllegalArgumentException(inverse + ": the Cholesky factor has a zero at diagonal " + info
                     + ", so the matrix is singular (n = " + n + ")");
+        }
+    }
+
+    /** {@code A21 = A21 L11^-T} ({@code m x b}) and {@code A22 -= A21 A21^T} (lower, {@code m x m}), column-major. */
+    private void trsmSyrk(int elementBytes, int m, int b, MemorySegment a11, MemorySegment a21, MemorySegment a22,
+            int lda) {
+        EXIT_GATE.enter();
+        try {
+            if (elementBytes == Double.BYTES) {
+                dtrsm.invokeExact(CBLAS_COL_MAJOR, CBLAS_RIGHT, CBLAS_LOWER, CBLAS_TRANS, CBLAS_NON_UNIT, m, b,
+                        1.0, a11, lda, a21, lda);
+                dsyrk.invokeExact(CBLAS_COL_MAJOR, CBLAS_LOWER, CBLAS_NO_TRANS, m, b, -1.0, a21, lda, 1.0, a22, lda);
+            } else {
+                strsm.invokeExact(CBLAS_COL_MAJOR, CBLAS_RIGHT, CBLAS_LOWER, CBLAS_TRANS, CBLAS_NON_UNIT, m, b,
+                        1.0f, a11, lda, a21, lda);
+                ssyrk.invokeExact(CBLAS_COL_MAJOR, CBLAS_LOWER, CBLAS_NO_TRANS, m, b, -1.0f, a21, lda, 1.0f, a22, lda);
+            }
+        } catch (Throwable t) {
+            throw rethrow(t);
+        } finally {
+            EXIT_GATE.leave();
         }
     }
 

@@ -179,7 +179,7 @@ class OpenBlasCholeskyTest {
     }
 
     /** Fails with the worst element unless max |A X - I| <= bound (A, X full n x n, row-major). */
-    private static void assertResidual(String where, double[] a, double[] x, int n, double bound) {
+    static void assertResidual(String where, double[] a, double[] x, int n, double bound) {
         double worst = 0;
         int wi = -1;
         int wj = -1;

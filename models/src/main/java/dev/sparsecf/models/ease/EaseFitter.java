@@ -98,8 +98,8 @@ public final class EaseFitter {
             long t3;
             long offHeapPeak;
             if (precision == Precision.FLOAT64) {
-                progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64, n^3 = %.2f TFLOP) ...",
-                        Math.pow(n, 3) / 1e12));
+                progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64, n^3 = %.2f TFLOP)%s ...",
+                        Math.pow(n, 3) / 1e12, nativeNote(backend)));
                 kernels.invertSpd(g, n, lda, false, progressLine("factorise+invert", progress));
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64) in %.2f s", (t3 - t2) / 1e9));
@@ -111,9 +111,11 @@ public final class EaseFitter {
                 InverseToWeights.write(g, D, lda, scale, b, kernels.pool());
             } else {
                 int ldb = DenseMatrix.paddedStride(n);
+                progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float32, n^3 = %.2f TFLOP)%s ...",
+                        Math.pow(n, 3) / 1e12, nativeNote(backend)));
                 InverseToWeights.toFloatInPlace(g, n, lda, ldb, kernels.pool());
                 b = DenseMatrix.wrap(g, n, n, ldb);
-                kernels.invertSpdFloat(b, false);
+                kernels.invertSpdFloat(b, false, progressLine("factorise+invert", progress));
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: float32 conversion + factorise+invert in %.2f s",
                         (t3 - t2) / 1e9));
@@ -162,6 +164,14 @@ public final class EaseFitter {
             progress.accept(String.format(Locale.ROOT, "EASE: %s %.0f%% after %.0f s, about %.0f s left", phase,
                     100 * done, seconds, seconds * (1 - done) / done));
         };
+    }
+
+    /**
+     * OpenBLAS's potri is one opaque call (2/3 of the flops): its share in the progress lines is estimated from the
+     * factorisation's rate, and the start line says so.
+     */
+    private static String nativeNote(String backend) {
+        return backend.startsWith("java/") ? "" : "; progress per factorisation block, then potri estimated at its rate";
     }
 
     private static int roundUp(int n, int multiple) {
