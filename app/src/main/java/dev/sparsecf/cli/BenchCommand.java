@@ -4,6 +4,7 @@ import dev.sparsecf.perf.BenchProfile;
 import dev.sparsecf.perf.BenchSession;
 import dev.sparsecf.perf.JmhResults;
 import dev.sparsecf.perf.MachineInfo;
+import dev.sparsecf.perf.PeerRun;
 import dev.sparsecf.perf.ResultFiles;
 import dev.sparsecf.perf.RunMetadata;
 import java.io.IOException;
@@ -54,6 +55,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Kernel threads for every implementation (default: all cores).")
     Integer threads;
 
+    @Option(names = "--peers",
+            description = "Run the Mult-VAE training step beside libtorch's (TorchTrainStepBenchmark) and print the ratio;"
+                    + " needs the peers jar of the opt-in Maven profile peers-torch (downloads libtorch).")
+    boolean peers;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Results directory (default: results/ in the repository).")
     Path out;
@@ -62,11 +68,17 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> jmhArgs = new ArrayList<>();
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws IOException, InterruptedException {
         Options user = parseJmhArgs();
         int kernelThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (kernelThreads < 1) {
             throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + kernelThreads);
+        }
+        if (peers) {
+            if (include != null) {
+                throw new ParameterException(spec.commandLine(), "--peers runs the two training-step benchmarks; drop --include");
+            }
+            return runPeers(kernelThreads);
         }
         Pattern includePattern = null;
         if (include != null) {
@@ -101,6 +113,29 @@ public final class BenchCommand implements Callable<Integer> {
         o.println();
         o.print(JmhResults.table(JmhResults.rows(results)));
         RunMetadata meta = new RunMetadata(machine, profile.id(), include, jmhArgs, kernelThreads, home, results);
+        ResultFiles.Saved saved = ResultFiles.save(dir, base, raw, meta::toJson);
+        o.println("saved " + saved.results() + " and " + saved.meta().getFileName());
+        return 0;
+    }
+
+    /** {@code --peers}: sparsecf's and libtorch's training step in one run of the peers jar, saved as {@code ...-peers.json}. */
+    private int runPeers(int kernelThreads) throws IOException, InterruptedException {
+        Path home = Path.of(System.getenv().getOrDefault(HOME_ENV, "."));
+        Path jar = PeerRun.jar(home);
+        MachineInfo machine = MachineInfo.local();
+        Path dir = (out == null ? home.resolve("results") : out).resolve(machine.slug());
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("sparsecf bench --peers: profile %s, %d thread%s, %s, results to %s%n", profile.id(), kernelThreads,
+                kernelThreads == 1 ? "" : "s", jar, dir);
+        o.flush();
+        byte[] raw = PeerRun.run(jar, profile, kernelThreads, jmhArgs);
+        List<JmhResults.Result> results = JmhResults.parse(new String(raw, StandardCharsets.UTF_8));
+        o.println();
+        o.print(JmhResults.table(JmhResults.rows(results)));
+        o.print(PeerRun.ratios(results));
+        RunMetadata meta = new RunMetadata(machine, profile.id() + "-peers", "TrainStepBenchmark|TorchTrainStepBenchmark",
+                jmhArgs, kernelThreads, home, results);
+        String base = LocalDate.now() + "-" + RunMetadata.shortCommit(home) + "-" + profile.id() + "-peers";
         ResultFiles.Saved saved = ResultFiles.save(dir, base, raw, meta::toJson);
         o.println("saved " + saved.results() + " and " + saved.meta().getFileName());
         return 0;

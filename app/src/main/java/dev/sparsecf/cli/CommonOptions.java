@@ -54,7 +54,8 @@ public final class CommonOptions {
     KernelsChoice kernels;
 
     @Option(names = "--blas", paramLabel = "auto|openblas|java",
-            description = "Dense algebra backend: auto (OpenBLAS, else Java), openblas or java (default: auto).")
+            description = "Dense algebra backend: auto (per operation the faster of OpenBLAS and Java, calibrated once per"
+                    + " machine), openblas or java (default: auto).")
     BlasChoice blas;
 
     private Integer threads;

@@ -11,10 +11,12 @@ import java.util.function.IntFunction;
 /**
  * The tier that runs GEMM, the SPD inverse and the SPD solves, chosen once by {@code -Dsparsecf.blas=auto|openblas|java}.
  *
- * <p>{@code auto} (default) uses OpenBLAS where it loads and otherwise falls back to the Java kernels of the
- * {@link KernelProvider} tier with a WARNING naming the cause and the fix; a forced {@code openblas} that cannot
- * load fails at start-up; {@code java} never touches native code. The OpenBLAS tier lives in the native module
- * and is instantiated by name (like the Panama tier), so this module does not depend on it.
+ * <p>{@code auto} (default) chooses per operation (GEMM, SPD inverse) the faster of OpenBLAS and the Java kernels of
+ * the {@link KernelProvider} tier on this machine ({@link AutoBlas}: a short calibration cached per machine, or a
+ * rule with {@code -Dsparsecf.calibrate=false}); it uses OpenBLAS alone with the scalar tier, and falls back to the
+ * Java kernels with a WARNING naming the cause and the fix when OpenBLAS cannot load. A forced {@code openblas} that
+ * cannot load fails at start-up; {@code java} never touches native code. The OpenBLAS tier lives in the native
+ * module and is instantiated by name (like the Panama tier), so this module does not depend on it.
  */
 public abstract class BlasProvider {
 
@@ -48,6 +50,21 @@ public abstract class BlasProvider {
      * library's own threads instead of one call per block on {@link KernelThreads}.
      */
     public abstract boolean isNative();
+
+    /** Whether GEMM runs in native code (one call per product, on the library's threads). */
+    public boolean gemmIsNative() {
+        return isNative();
+    }
+
+    /** Whether the SPD inverse runs in native code (its operand must be off-heap). */
+    public boolean inverseIsNative() {
+        return isNative();
+    }
+
+    /** The library and build, for the calibration cache's key (OpenBLAS: version, kernels and JavaCPP version). */
+    public String build() {
+        return name();
+    }
 
     public final GemmKernel gemm() {
         return gemm;
@@ -86,12 +103,18 @@ public abstract class BlasProvider {
      * fallback through {@code onFallback}.
      */
     public static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback) {
-        return forName(value, threads, kernels, onFallback, BlasProvider::loadOpenBlas);
+        return forName(value, threads, kernels, onFallback, BlasProvider::loadOpenBlas, AutoBlas.Settings.fromSystem());
     }
 
     /** As {@link #forName(String, int, KernelProvider, Consumer)} with an injectable loader (tests simulate a failed load). */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader) {
+        return forName(value, threads, kernels, onFallback, loader, AutoBlas.Settings.fromSystem());
+    }
+
+    /** As above with the loader and {@code auto}'s calibration settings injected (tests: cache file, fake timings). */
+    static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
+                                IntFunction<BlasProvider> loader, AutoBlas.Settings auto) {
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(onFallback, "onFallback");
         requireThreads(threads);
@@ -103,14 +126,18 @@ public abstract class BlasProvider {
                 return loadOrThrow(loader, threads);
             case "auto":
             case "":
+                BlasProvider openBlas;
                 try {
-                    return loadOrThrow(loader, threads);
+                    openBlas = loadOrThrow(loader, threads);
                 } catch (IllegalStateException e) {
                     onFallback.accept("sparsecf BLAS falls back to the pure-Java dense kernels (much slower for GEMM and the "
                             + "EASE inverse): " + e.getMessage() + ". Fix the class path or native access as described, or "
                             + "pass -D" + BLAS_PROPERTY + "=java to choose the Java kernels explicitly.");
                     return new JavaBlas(kernels, threads);
                 }
+                // the scalar GEMM is two orders of magnitude slower than any BLAS: nothing to measure
+                return kernels.vectorBitSize() <= Float.SIZE ? openBlas
+                        : AutoBlas.choose(openBlas, new JavaBlas(kernels, threads), kernels, threads, auto, onFallback);
             default:
                 throw new IllegalArgumentException("unknown BLAS backend '" + value + "' for -D" + BLAS_PROPERTY
                         + "; expected auto, openblas or java");

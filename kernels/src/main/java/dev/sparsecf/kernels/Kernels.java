@@ -107,10 +107,15 @@ public final class Kernels {
         return blas != null ? blas : BlasHolder.DEFAULT;
     }
 
-    /** {@code openblas} or {@code java/<kernels>}: which code runs GEMM and the SPD inverses. */
+    /**
+     * {@code openblas} or {@code java/<kernels>}: which code runs GEMM and the SPD inverses; when {@code auto} chose
+     * differently per operation, {@code gemm openblas, inverse java/panama} (or the other way round).
+     */
     public String denseImplementationName() {
         BlasProvider b = blas();
-        return b.isNative() ? b.name() : "java/" + provider.name();
+        String gemm = b.gemmIsNative() ? "openblas" : "java/" + provider.name();
+        String inverse = b.inverseIsNative() ? "openblas" : "java/" + provider.name();
+        return gemm.equals(inverse) ? gemm : "gemm " + gemm + ", inverse " + inverse;
     }
 
     /** Whether {@link #invertSpdFloat} is available: OpenBLAS has spotrf + spotri; the Java kernels are double only. */
@@ -394,7 +399,7 @@ public final class Kernels {
         BlasProvider tier = blas();
         GemmKernel kernel = tier.gemm();
         int threads = pool.threads();
-        if (tier.isNative() || threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
+        if (tier.gemmIsNative() || threads == 1 || 2L * m * n * k < GEMM_PARALLEL_FLOPS) {
             kernel.gemm(transA, transB, alpha, a, b, beta, c, 0, m, 0, n);
             return;
         }
@@ -436,7 +441,7 @@ public final class Kernels {
         BlasProvider tier = blas();
         KernelChecks.requireSquareDoubles("invertSpd", a, n, lda);
         KernelChecks.requireShared(pool, "invertSpd", a);
-        if (tier.isNative() && !a.isNative()) {
+        if (tier.inverseIsNative() && !a.isNative()) {
             throw new IllegalArgumentException("invertSpd: the matrix is a heap segment; OpenBLAS needs a native "
                     + "(off-heap) segment, e.g. from Arena.allocate");
         }

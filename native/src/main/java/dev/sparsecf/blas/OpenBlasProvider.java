@@ -1,6 +1,8 @@
 package dev.sparsecf.blas;
 
 import dev.sparsecf.kernels.BlasProvider;
+import java.io.IOException;
+import org.bytedeco.javacpp.Loader;
 
 /**
  * The OpenBLAS tier of GEMM, the SPD inverses and the batched SPD solves, instantiated by name by {@link BlasProvider} when
@@ -33,6 +35,17 @@ public final class OpenBlasProvider extends BlasProvider {
     @Override
     public String describe() {
         return openBlas.describe();
+    }
+
+    @Override
+    public String build() {
+        String javacpp;
+        try {
+            javacpp = Loader.getVersion("org.bytedeco", "openblas"); // the preset's, e.g. 0.3.31-1.5.13
+        } catch (IOException e) {
+            javacpp = "version unknown (" + e.getMessage() + ")";
+        }
+        return openBlas.config() + ", JavaCPP openblas " + javacpp;
     }
 
     @Override

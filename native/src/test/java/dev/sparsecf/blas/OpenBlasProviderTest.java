@@ -26,7 +26,8 @@ class OpenBlasProviderTest {
         if (flag.equalsIgnoreCase("java")) {
             assertEquals("java", p.name());
             assertEquals("java/" + kernels.implementationName(), kernels.denseImplementationName());
-        } else {
+        } else if (flag.equalsIgnoreCase("openblas") || kernels.implementationName().equals("scalar")) {
+            // forced, or auto over the scalar tier (nothing to compare): OpenBLAS for both operations.
             // This module ships the natives for its build platform, so auto must not have fallen back here.
             assertTrue(p instanceof OpenBlasProvider, "-Dsparsecf.blas=" + flag + ": " + p.startupLine());
             assertEquals("openblas", kernels.denseImplementationName());
@@ -34,6 +35,20 @@ class OpenBlasProviderTest {
             String line = p.startupLine();
             assertTrue(line.startsWith("sparsecf BLAS: openblas: OpenBLAS") && line.contains(threads + " thread"), line);
             assertEquals(KernelThreads.configuredThreads(), threads, "OpenBLAS threads vs -Dsparsecf.threads");
+        } else {
+            // auto over Panama: per operation the tier its start-up line names is the one the facade calls,
+            // whichever won on this machine
+            String line = p.startupLine();
+            assertEquals("auto", p.name(), line);
+            assertEquals(p.gemmIsNative(), p.gemm() instanceof BlasGemm, line);
+            assertEquals(p.gemmIsNative() ? null : kernels.provider().gemm(), p.gemmIsNative() ? null : p.gemm(), line);
+            assertEquals(p.inverseIsNative(), p.choleskyInverse() instanceof BlasCholeskyInverse, line);
+            assertTrue(line.contains(p.gemmIsNative() ? "GEMM on OpenBLAS" : "GEMM on Panama")
+                    || line.contains("GEMM and SPD inverse on " + (p.gemmIsNative() ? "OpenBLAS" : "Panama")), line);
+            assertTrue(line.contains(p.inverseIsNative() ? "inverse on OpenBLAS" : "inverse on Panama"), line);
+            assertTrue(kernels.hasFloatInverse(), "the float32 inverse is OpenBLAS's whatever auto chose");
+            assertTrue(kernels.denseImplementationName().contains(p.gemmIsNative() ? "openblas" : "java/panama"),
+                    kernels.denseImplementationName());
         }
         assertFalse(p.startupLine().isBlank());
     }

@@ -1,0 +1,214 @@
+package dev.sparsecf.kernels;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation (GEMM,
+ * SPD inverse) the faster of the two on this machine. Decided by a short calibration ({@link BlasCalibration}),
+ * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier, threads and the OpenBLAS
+ * environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
+ * why.
+ */
+final class AutoBlas {
+
+    /** {@code false} replaces the calibration by the rule. */
+    static final String CALIBRATE_PROPERTY = "sparsecf.calibrate";
+    /** The same for child JVMs (the launcher's integration tests): used when the property is not set. */
+    static final String CALIBRATE_ENV = "SPARSECF_CALIBRATE";
+    /** The cache file; default {@code $XDG_CACHE_HOME/sparsecf/calibration.properties} or {@code ~/.cache/...}. */
+    static final String CACHE_PROPERTY = "sparsecf.calibrationFile";
+    /**
+     * The Java SPD inverse must beat OpenBLAS by this factor at the calibration size: OpenBLAS gains with n (its rate
+     * over Panama's grew from 1.51x to 1.62x on an Intel Xeon and from 1.57x to 1.82x on an AMD EPYC Zen 2 between
+     * n = 2,000 and 8,000; results/*-full.json), and EASE inverts at n in the tens of thousands.
+     */
+    static final double INVERSE_MARGIN = 1.1;
+
+    private AutoBlas() {
+    }
+
+    /** GFLOP/s of each tier at the calibration shapes. */
+    record Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava) {
+    }
+
+    /** Times both tiers (production: {@link BlasCalibration}; tests inject fixed rates). */
+    interface Calibrator {
+        Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads);
+
+        /** The shapes measured, for the start-up line and the cache key, e.g. {@code 500x20108x600}. */
+        String gemmShape();
+
+        int inverseN();
+    }
+
+    /** How {@code auto} decides: calibrate or not, where the cache lives, the OpenBLAS environment, the clock. */
+    record Settings(boolean calibrate, Path cacheFile, Map<String, String> environment, Calibrator calibrator, Clock clock) {
+
+        /**
+         * From {@code -Dsparsecf.calibrate} (else {@code $SPARSECF_CALIBRATE}), {@code -Dsparsecf.calibrationFile} and
+         * the process environment.
+         */
+        static Settings fromSystem() {
+            String flag = System.getProperty(CALIBRATE_PROPERTY, Optional.ofNullable(System.getenv(CALIBRATE_ENV)).orElse("true"));
+            boolean calibrate = !"false".equalsIgnoreCase(flag.trim());
+            String file = System.getProperty(CACHE_PROPERTY);
+            Path cache = file != null && !file.isBlank() ? Path.of(file) : defaultCacheFile();
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
+                env.put(name, Optional.ofNullable(System.getenv(name)).orElse(""));
+            }
+            return new Settings(calibrate, cache, env, new BlasCalibration(), Clock.systemUTC());
+        }
+
+        private static Path defaultCacheFile() {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+            return base.resolve("sparsecf").resolve("calibration.properties");
+        }
+
+        String coreType() {
+            return environment.getOrDefault("OPENBLAS_CORETYPE", "");
+        }
+    }
+
+    /** The tier per operation with the reason, for {@code kernels} with vectors wider than a float (Panama). */
+    static BlasProvider choose(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads,
+                               Settings settings, Consumer<String> warn) {
+        String javaName = capitalized(kernels.name());
+        if (!settings.calibrate()) {
+            boolean narrow = forcedNarrower(settings.coreType(), kernels.vectorBitSize());
+            String why = narrow
+                    ? "OPENBLAS_CORETYPE=" + settings.coreType() + " forces " + coreBits(settings.coreType())
+                            + "-bit kernels, narrower than the " + kernels.vectorBitSize() + "-bit " + javaName + " vectors"
+                    : settings.coreType().isEmpty() ? "OPENBLAS_CORETYPE unset"
+                            : "OPENBLAS_CORETYPE=" + settings.coreType() + " is not narrower than the " + javaName + " vectors";
+            String tier = narrow ? javaName : "OpenBLAS";
+            return new Chosen(narrow ? java : openBlas, narrow ? java : openBlas, openBlas, String.format(Locale.ROOT,
+                    "by rule (-D%s=false): GEMM and SPD inverse on %s (%s); %s",
+                    CALIBRATE_PROPERTY, tier, why, openBlas.describe()));
+        }
+        CalibrationCache cache = new CalibrationCache(settings.cacheFile(), warn);
+        String key = cacheKey(openBlas, kernels, threads, settings);
+        Optional<CalibrationCache.Entry> cached = cache.lookup(key);
+        long t0 = System.nanoTime();
+        CalibrationCache.Entry entry = cached.orElseGet(() -> {
+            Rates r = settings.calibrator().measure(openBlas, java, kernels, threads);
+            CalibrationCache.Entry fresh = new CalibrationCache.Entry(key, LocalDate.now(settings.clock()), r);
+            cache.store(fresh);
+            return fresh;
+        });
+        String when = cached.isPresent() ? "calibrated " + entry.date() + ", cached in " + settings.cacheFile()
+                : String.format(Locale.ROOT, "calibrated now in %.1f s, saved to %s", (System.nanoTime() - t0) / 1e9,
+                        settings.cacheFile());
+        Rates r = entry.rates();
+        boolean gemmOnBlas = r.gemmOpenBlas() >= r.gemmJava();
+        boolean inverseOnBlas = r.inverseJava() < INVERSE_MARGIN * r.inverseOpenBlas();
+        String reason = String.format(Locale.ROOT,
+                "GEMM on %s (OpenBLAS %.0f vs %s %.0f GFLOP/s at %s), SPD inverse on %s (OpenBLAS %.0f vs %s %.0f"
+                        + " GFLOP/s at n=%d); %s (-D%s=false: by rule); %s",
+                gemmOnBlas ? "OpenBLAS" : javaName, r.gemmOpenBlas(), javaName, r.gemmJava(),
+                settings.calibrator().gemmShape(), inverseOnBlas ? "OpenBLAS" : javaName, r.inverseOpenBlas(), javaName,
+                r.inverseJava(), settings.calibrator().inverseN(), when, CALIBRATE_PROPERTY, openBlas.describe());
+        return new Chosen(gemmOnBlas ? openBlas : java, inverseOnBlas ? openBlas : java, openBlas, reason);
+    }
+
+    /** Everything that can change the outcome of a calibration; a change means a new calibration. */
+    static String cacheKey(BlasProvider openBlas, KernelProvider kernels, int threads, Settings settings) {
+        Map<String, String> key = new LinkedHashMap<>();
+        key.put("cpu", CpuModel.name());
+        key.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        key.put("jdk", Runtime.version() + " " + System.getProperty("java.vm.name", ""));
+        key.put("blas", openBlas.build());
+        key.put("java", kernels.name() + " " + kernels.vectorBitSize() + "-bit");
+        key.put("threads", Integer.toString(threads));
+        key.putAll(settings.environment());
+        key.put("shapes", settings.calibrator().gemmShape() + " n=" + settings.calibrator().inverseN());
+        StringBuilder sb = new StringBuilder();
+        key.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : "; ").append(k).append('=').append(v));
+        return sb.toString();
+    }
+
+    /**
+     * The rule (used when calibration is off): OpenBLAS, unless {@code OPENBLAS_CORETYPE} forces kernels narrower
+     * than the Java tier's vectors. Evidence (GEMM at 500 x 20,108 x 600, 2 threads): an Intel Xeon with AVX-512,
+     * OpenBLAS's own kernels 247 vs Panama 188 GFLOP/s, with {@code OPENBLAS_CORETYPE=Haswell} 177 vs 186
+     * (results/gemm-coretype); an AMD EPYC Zen 5 with Haswell forced, 178 vs 265 (issue #19); an AMD EPYC Zen 2
+     * (AVX2), OpenBLAS ahead 1.3x (results/amd-epyc-avx2-2c).
+     */
+    static boolean forcedNarrower(String coreType, int javaBits) {
+        int bits = coreBits(coreType);
+        return bits > 0 && bits < javaBits;
+    }
+
+    /** The widest float vectors of an OpenBLAS core type's kernels; 0 if unset or unknown. */
+    static int coreBits(String coreType) {
+        return switch (coreType.trim().toLowerCase(Locale.ROOT)) {
+            case "skylakex", "cooperlake", "sapphirerapids" -> 512;
+            case "haswell", "zen", "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator" -> 256;
+            case "nehalem", "core2", "penryn", "dunnington", "prescott", "atom", "opteron", "opteron_sse3",
+                 "barcelona", "bobcat", "nano", "katmai", "coppermine", "northwood" -> 128;
+            default -> 0;
+        };
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** A tier whose GEMM and SPD inverse may come from different tiers; the float32 inverse is OpenBLAS's. */
+    static final class Chosen extends BlasProvider {
+
+        private final BlasProvider gemmTier;
+        private final BlasProvider inverseTier;
+        private final String reason;
+
+        Chosen(BlasProvider gemmTier, BlasProvider inverseTier, BlasProvider openBlas, String reason) {
+            // only OpenBLAS has a float32 inverse (the Java tier inverts in double), so it is kept whatever the choice
+            super(gemmTier.gemm(), inverseTier.choleskyInverse(), openBlas.floatCholeskyInverse().orElse(null));
+            this.gemmTier = gemmTier;
+            this.inverseTier = inverseTier;
+            this.reason = reason;
+        }
+
+        @Override
+        public String name() {
+            return "auto";
+        }
+
+        @Override
+        public String describe() {
+            return reason;
+        }
+
+        @Override
+        public boolean isNative() {
+            return gemmIsNative() || inverseIsNative();
+        }
+
+        @Override
+        public boolean gemmIsNative() {
+            return gemmTier.isNative();
+        }
+
+        @Override
+        public boolean inverseIsNative() {
+            return inverseTier.isNative();
+        }
+
+        /** The tier running GEMM (tests check that the chosen one is the one called). */
+        BlasProvider gemmTier() {
+            return gemmTier;
+        }
+
+        BlasProvider inverseTier() {
+            return inverseTier;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sparsecf.kernels;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+
+/**
+ * {@code auto}'s calibration: GEMM at Mult-VAE's output layer at the ML-20M shape ({@code C[500 x 20,108] =
+ * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call) and the SPD inverse at a small n, each tier called through the
+ * facade as the models call it, alternately, best time after a warm-up call; once per machine key.
+ */
+final class BlasCalibration implements AutoBlas.Calibrator {
+
+    private static final int ROUNDS = 2; // timed calls per tier after the warm-up (alternating, best kept)
+
+    private final int m;
+    private final int n;
+    private final int k;
+    private final int inverseN;
+
+    /** The default shapes: 500 x 20,108 x 600 and n = 1,536 (six of the Panama inverse's 256-wide pivot blocks). */
+    BlasCalibration() {
+        this(500, 20_108, 600, 1_536);
+    }
+
+    /** Other shapes (tests use small ones). */
+    BlasCalibration(int m, int n, int k, int inverseN) {
+        this.m = m;
+        this.n = n;
+        this.k = k;
+        this.inverseN = inverseN;
+    }
+
+    @Override
+    public String gemmShape() {
+        return m + "x" + n + "x" + k;
+    }
+
+    @Override
+    public int inverseN() {
+        return inverseN;
+    }
+
+    @Override
+    public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
+        Kernels[] tiers = {Kernels.of(kernels, openBlas, threads), Kernels.of(kernels, java, threads)};
+        long[] gemm = gemmNanos(tiers);
+        long[] inverse = inverseNanos(tiers);
+        double gemmFlops = 2.0 * m * n * k;
+        double inverseFlops = (double) inverseN * inverseN * inverseN; // potrf n^3/3 + potri 2n^3/3
+        return new AutoBlas.Rates(gemmFlops / gemm[0], gemmFlops / gemm[1], inverseFlops / inverse[0],
+                inverseFlops / inverse[1]);
+    }
+
+    /** Best time per tier of {@code C = A B} at the calibration shape. */
+    private long[] gemmNanos(Kernels[] tiers) {
+        try (DenseMatrix a = random(m, k, 1); DenseMatrix b = random(k, n, 2); DenseMatrix c = DenseMatrix.allocate(m, n)) {
+            return bestOf(tiers, t -> t.gemm(false, false, 1f, a, b, 0f, c));
+        }
+    }
+
+    /** Best time per tier of the in-place inverse of a well-conditioned SPD matrix (diagonally dominant). */
+    private long[] inverseNanos(Kernels[] tiers) {
+        long bytes = (long) inverseN * inverseN * Double.BYTES;
+        try (Arena arena = Arena.ofShared()) { // the Java tier's threads read and write it
+            MemorySegment spd = arena.allocate(bytes, 64);
+            SplittableRandom rnd = new SplittableRandom(3);
+            for (int i = 0; i < inverseN; i++) {
+                for (int j = i; j < inverseN; j++) {
+                    double v = i == j ? 2.0 : rnd.nextDouble(-1, 1) / inverseN;
+                    spd.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * inverseN + j, v);
+                    spd.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * inverseN + i, v);
+                }
+            }
+            MemorySegment work = arena.allocate(bytes, 64);
+            return bestOf(tiers, t -> {
+                work.copyFrom(spd); // inside the timed call: a copy is about 1% of the inverse
+                t.invertSpd(work, inverseN, inverseN, false);
+            });
+        }
+    }
+
+    /** One warm-up call per tier, then {@link #ROUNDS} alternating timed calls; the best time of each tier. */
+    private static long[] bestOf(Kernels[] tiers, java.util.function.Consumer<Kernels> call) {
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        for (int round = 0; round <= ROUNDS; round++) {
+            for (int t = 0; t < tiers.length; t++) {
+                long t0 = System.nanoTime();
+                call.accept(tiers[t]);
+                long dt = Math.max(1, System.nanoTime() - t0);
+                if (round > 0) {
+                    best[t] = Math.min(best[t], dt);
+                }
+            }
+        }
+        return best;
+    }
+
+    private static DenseMatrix random(int rows, int cols, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        DenseMatrix x = DenseMatrix.allocate(rows, cols);
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                x.set(i, j, (float) rnd.nextDouble(-1, 1));
+            }
+        }
+        return x;
+    }
+}

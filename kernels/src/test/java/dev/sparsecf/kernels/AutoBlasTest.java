@@ -1,0 +1,309 @@
+package dev.sparsecf.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code -Dsparsecf.blas=auto} with both tiers present: the per-operation choice, its cache (key, corruption,
+ * atomic rewrite), the rule, and that forced flags win. Timings are injected, so no test depends on which tier is
+ * faster on the machine running it.
+ */
+class AutoBlasTest {
+
+    private static final Clock DAY = Clock.fixed(Instant.parse("2026-12-06T22:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    /** Counts calls into a tier's kernels, which compute with the scalar ones. */
+    private static final class Counting {
+        final AtomicInteger gemmCalls = new AtomicInteger();
+        final AtomicInteger inverseCalls = new AtomicInteger();
+        final GemmKernel gemm = (ta, tb, alpha, a, b, beta, c, r0, r1, c0, c1) -> {
+            gemmCalls.incrementAndGet();
+            KernelProvider.scalar().gemm().gemm(ta, tb, alpha, a, b, beta, c, r0, r1, c0, c1);
+        };
+        final CholeskyInverseKernel inverse = (a, n, lda, pool) -> {
+            inverseCalls.incrementAndGet();
+            KernelProvider.scalar().choleskyInverse().invertUpper(a, n, lda, pool);
+        };
+    }
+
+    private final Counting nativeCalls = new Counting();
+    private final Counting javaCalls = new Counting();
+
+    /** A stand-in for OpenBLAS: native, with a float32 inverse, and a build string for the key. */
+    private final BlasProvider openBlas = new BlasProvider(nativeCalls.gemm, nativeCalls.inverse, x -> { }) {
+        @Override
+        public String name() {
+            return "openblas";
+        }
+
+        @Override
+        public String describe() {
+            return "fake OpenBLAS";
+        }
+
+        @Override
+        public boolean isNative() {
+            return true;
+        }
+
+        @Override
+        public String build() {
+            return "OpenBLAS 0.3.31 fake";
+        }
+    };
+
+    /** A Java tier with 512-bit vectors (the scalar kernels underneath, counted). */
+    private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
+            KernelProvider.scalar().logSoftmax(), KernelProvider.scalar().topK(), javaCalls.gemm, javaCalls.inverse,
+            KernelProvider.scalar().gram(), KernelProvider.scalar().tanh(), KernelProvider.scalar().adam(),
+            KernelProvider.scalar().elementwise(), KernelProvider.scalar().sampling()) {
+        @Override
+        public String name() {
+            return "panama";
+        }
+
+        @Override
+        public int vectorBitSize() {
+            return 512;
+        }
+
+        @Override
+        public String describe() {
+            return "fake panama";
+        }
+    };
+
+    /** Returns fixed rates and counts how often it was asked. */
+    private static final class FixedCalibrator implements AutoBlas.Calibrator {
+        final AutoBlas.Rates rates;
+        int calls;
+
+        FixedCalibrator(AutoBlas.Rates rates) {
+            this.rates = rates;
+        }
+
+        @Override
+        public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
+            calls++;
+            return rates;
+        }
+
+        @Override
+        public String gemmShape() {
+            return "500x20108x600";
+        }
+
+        @Override
+        public int inverseN() {
+            return 1536;
+        }
+    }
+
+    private final FixedCalibrator javaGemmFaster = new FixedCalibrator(new AutoBlas.Rates(178, 265, 80, 60));
+    private final List<String> warnings = new ArrayList<>();
+
+    private AutoBlas.Settings settings(boolean calibrate, String coreType, AutoBlas.Calibrator calibrator) {
+        return new AutoBlas.Settings(calibrate, dir.resolve("cache/calibration.properties"),
+                Map.of("OPENBLAS_CORETYPE", coreType), calibrator, DAY);
+    }
+
+    private BlasProvider auto(int threads, AutoBlas.Settings settings) {
+        return BlasProvider.forName("auto", threads, wide, warnings::add, t -> openBlas, settings);
+    }
+
+    @Test
+    void eachOperationGoesToItsFasterTierAndTheFacadeCallsIt() {
+        BlasProvider chosen = auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertFalse(chosen.gemmIsNative(), chosen.describe());
+        assertTrue(chosen.inverseIsNative(), chosen.describe());
+        assertTrue(chosen.floatCholeskyInverse().isPresent(), "OpenBLAS's float32 inverse stays available");
+        assertTrue(chosen.startupLine().contains("GEMM on Panama (OpenBLAS 178 vs Panama 265 GFLOP/s at 500x20108x600)")
+                && chosen.startupLine().contains("SPD inverse on OpenBLAS (OpenBLAS 80 vs Panama 60 GFLOP/s at n=1536)")
+                && chosen.startupLine().contains("calibrated now in ") && chosen.startupLine().contains(" s, saved to " + dir), chosen.startupLine());
+
+        Kernels k = Kernels.of(wide, chosen, 1);
+        assertEquals("gemm java/panama, inverse openblas", k.denseImplementationName());
+        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
+                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
+            a.set(2, 3, 2f);
+            b.set(3, 4, 3f);
+            k.gemm(false, false, 1f, a, b, 0f, c);
+            assertEquals(6f, c.get(2, 4));
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment spd = arena.allocate(4 * Double.BYTES, 64);
+            spd.setAtIndex(ValueLayout.JAVA_DOUBLE, 0, 4.0);
+            spd.setAtIndex(ValueLayout.JAVA_DOUBLE, 3, 2.0);
+            k.invertSpd(spd, 2, 2, true);
+            assertEquals(0.25, spd.getAtIndex(ValueLayout.JAVA_DOUBLE, 0), 1e-15);
+            assertEquals(0.5, spd.getAtIndex(ValueLayout.JAVA_DOUBLE, 3), 1e-15);
+        }
+        assertEquals(List.of(1, 0, 0, 1), List.of(javaCalls.gemmCalls.get(), javaCalls.inverseCalls.get(),
+                nativeCalls.gemmCalls.get(), nativeCalls.inverseCalls.get()), "calls: java gemm, java inverse, native gemm, native inverse");
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void theJavaInverseMustWinByTheMargin() {
+        BlasProvider slightly = auto(2, settings(true, "", new FixedCalibrator(new AutoBlas.Rates(250, 190, 70, 75))));
+        assertTrue(slightly.gemmIsNative() && slightly.inverseIsNative(), slightly.describe());
+        // thread count 1: another key, so a second calibration
+        BlasProvider clearly = auto(1, settings(true, "", new FixedCalibrator(new AutoBlas.Rates(250, 190, 50, 70))));
+        assertTrue(clearly.gemmIsNative() && !clearly.inverseIsNative(), clearly.describe());
+    }
+
+    @Test
+    void aCalibrationIsCachedAndAChangedKeyCalibratesAgain() throws IOException {
+        auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertEquals(1, javaGemmFaster.calls);
+        BlasProvider again = auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertEquals(1, javaGemmFaster.calls, "same key: read from the cache");
+        assertTrue(again.describe().contains("calibrated 2026-12-06, cached in " + dir.resolve("cache/calibration.properties")), again.describe());
+        assertFalse(again.gemmIsNative());
+
+        auto(2, settings(true, "SkylakeX", javaGemmFaster));
+        assertEquals(2, javaGemmFaster.calls, "OPENBLAS_CORETYPE changed");
+        auto(1, settings(true, "SkylakeX", javaGemmFaster));
+        assertEquals(3, javaGemmFaster.calls, "thread count changed");
+        auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertEquals(3, javaGemmFaster.calls, "the first key's entry is still there");
+        String text = Files.readString(dir.resolve("cache/calibration.properties"));
+        assertTrue(text.contains("OPENBLAS_CORETYPE\\=SkylakeX") && text.contains("OPENBLAS_CORETYPE\\=Haswell")
+                && text.contains("OpenBLAS 0.3.31 fake"), text);
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertEquals(List.of("calibration.properties"), files.map(p -> p.getFileName().toString()).toList(),
+                    "no temporary file left behind");
+        }
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void theKeyNamesEverythingThatChangesTheOutcome() {
+        String key = AutoBlas.cacheKey(openBlas, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
+                "java=panama 512-bit", "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=1536")) {
+            assertTrue(key.contains(part), part + " missing from " + key);
+        }
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
+    }
+
+    @Test
+    void aCorruptCacheIsReportedRecalibratedAndReplaced() throws IOException {
+        Path file = dir.resolve("cache/calibration.properties");
+        Files.createDirectories(file.getParent());
+        String key = AutoBlas.cacheKey(openBlas, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        List<String> corruptions = List.of(
+                "\u0000\u00ff garbage",
+                "format=1\nentry0.key=" + key.replace("=", "\\=") + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=fast\n",
+                "format=1\nentry0.key=x\nentry0.date=yesterday\nentry0.gemm.openblas=1\nentry0.gemm.java=1\n"
+                        + "entry0.inverse.openblas=1\nentry0.inverse.java=1\n",
+                "format=1\nentry0.key=x\nentry0.date=2026-12-01\nentry0.gemm.openblas=-3\n",
+                "format=1\nentry0.key=x\\u00");
+        int calls = 0;
+        for (String bad : corruptions) {
+            Files.writeString(file, bad, StandardCharsets.ISO_8859_1);
+            warnings.clear();
+            BlasProvider chosen = auto(2, settings(true, "Haswell", javaGemmFaster));
+            assertEquals(++calls, javaGemmFaster.calls, bad);
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains(file.toString()) && warnings.get(0).contains("calibrating again"), warnings.get(0));
+            assertFalse(chosen.gemmIsNative());
+            auto(2, settings(true, "Haswell", javaGemmFaster));
+            assertEquals(calls, javaGemmFaster.calls, "the replaced file is valid: " + Files.readString(file));
+        }
+    }
+
+    @Test
+    void anUnwritableCacheWarnsAndStillChooses() throws IOException {
+        Path notADirectory = dir.resolve("file");
+        Files.writeString(notADirectory, "x");
+        AutoBlas.Settings s = new AutoBlas.Settings(true, notADirectory.resolve("calibration.properties"),
+                Map.of("OPENBLAS_CORETYPE", ""), javaGemmFaster, DAY);
+        BlasProvider chosen = auto(2, s);
+        assertFalse(chosen.gemmIsNative());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("could not write the calibration cache"), warnings.get(0));
+    }
+
+    @Test
+    void withoutCalibrationTheRuleDecidesAndNothingIsTimedOrWritten() {
+        BlasProvider haswell = auto(2, settings(false, "Haswell", javaGemmFaster));
+        assertFalse(haswell.gemmIsNative() || haswell.inverseIsNative(), haswell.describe());
+        assertTrue(haswell.describe().contains("OPENBLAS_CORETYPE=Haswell forces 256-bit kernels, narrower than the"
+                + " 512-bit Panama vectors"), haswell.describe());
+        for (String wider : List.of("", "SkylakeX", "cooperlake", "SomethingNew")) {
+            BlasProvider p = auto(2, settings(false, wider, javaGemmFaster));
+            assertTrue(p.gemmIsNative() && p.inverseIsNative(), wider + ": " + p.describe());
+        }
+        assertEquals(0, javaGemmFaster.calls);
+        assertFalse(Files.exists(dir.resolve("cache")));
+        assertTrue(AutoBlas.forcedNarrower("Haswell", 512) && !AutoBlas.forcedNarrower("Haswell", 256)
+                && AutoBlas.forcedNarrower("Nehalem", 256) && !AutoBlas.forcedNarrower("", 512));
+    }
+
+    @Test
+    void forcedFlagsWinAndNeverCalibrate() {
+        AutoBlas.Settings s = settings(true, "Haswell", javaGemmFaster);
+        BlasProvider forced = BlasProvider.forName("openblas", 2, wide, w -> fail(w), t -> openBlas, s);
+        assertSame(openBlas, forced);
+        BlasProvider java = BlasProvider.forName("java", 2, wide, w -> fail(w), t -> fail("java loads nothing"), s);
+        assertEquals("java", java.name());
+        assertSame(javaCalls.gemm, java.gemm());
+        assertEquals(0, javaGemmFaster.calls);
+        assertFalse(Files.exists(dir.resolve("cache")));
+    }
+
+    @Test
+    void withTheScalarTierAutoIsOpenBlasWithoutCalibrating() {
+        BlasProvider p = BlasProvider.forName("auto", 2, KernelProvider.scalar(), warnings::add, t -> openBlas,
+                settings(true, "Haswell", javaGemmFaster));
+        assertSame(openBlas, p);
+        assertEquals(0, javaGemmFaster.calls);
+    }
+
+    @Test
+    void theCalibrationMeasuresBothTiersOfEachOperation() {
+        // small shapes: this checks that both tiers run and give finite rates, not which one is faster
+        BlasCalibration small = new BlasCalibration(8, 40, 16, 24);
+        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), wide, 2);
+        for (double rate : new double[] {r.gemmOpenBlas(), r.gemmJava(), r.inverseOpenBlas(), r.inverseJava()}) {
+            assertTrue(rate > 0 && Double.isFinite(rate), r.toString());
+        }
+        assertEquals(List.of(3, 3, 3, 3), List.of(javaCalls.gemmCalls.get(), javaCalls.inverseCalls.get(),
+                nativeCalls.gemmCalls.get(), nativeCalls.inverseCalls.get()), "a warm-up and two timed calls each");
+        assertEquals("8x40x16", small.gemmShape());
+    }
+
+    @Test
+    void theCpuIdentityComesFromCpuinfo() {
+        String a = CpuModel.describe("processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
+                + "model name\t: Intel(R) Xeon(R) Processor\nflags\t\t: fpu avx2 avx512f\nprocessor\t: 1\nmodel name\t: other\n");
+        String b = CpuModel.describe("vendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 143\n"
+                + "model name\t: Intel(R) Xeon(R) Processor\nflags\t\t: fpu avx2\n");
+        assertTrue(a.startsWith("GenuineIntel 6 143  Intel(R) Xeon(R) Processor flags "), a);
+        assertFalse(a.equals(b), "the same generic name with other ISA flags is another CPU");
+    }
+}
