@@ -170,8 +170,10 @@ final class AutoBlas {
         private final String reason;
 
         Chosen(BlasProvider gemmTier, BlasProvider inverseTier, BlasProvider openBlas, String reason) {
-            // only OpenBLAS has a float32 inverse (the Java tier inverts in double), so it is kept whatever the choice
-            super(gemmTier.gemm(), inverseTier.choleskyInverse(), openBlas.floatCholeskyInverse().orElse(null));
+            // only OpenBLAS has a float32 inverse (the Java tier inverts in double), so it is kept whatever the choice;
+            // the batched SPD solves factorise like the inverse, so they follow the inverse's tier
+            super(gemmTier.gemm(), inverseTier.choleskyInverse(), openBlas.floatCholeskyInverse().orElse(null),
+                    inverseTier.spdSolve());
             this.gemmTier = gemmTier;
             this.inverseTier = inverseTier;
             this.reason = reason;

@@ -53,7 +53,8 @@ class AutoBlasTest {
     private final Counting javaCalls = new Counting();
 
     /** A stand-in for OpenBLAS: native, with a float32 inverse, and a build string for the key. */
-    private final BlasProvider openBlas = new BlasProvider(nativeCalls.gemm, nativeCalls.inverse, x -> { }) {
+    private final BlasProvider openBlas = new BlasProvider(nativeCalls.gemm, nativeCalls.inverse, (a, progress) -> { },
+            KernelProvider.scalar().spdSolve()) {
         @Override
         public String name() {
             return "openblas";
@@ -79,7 +80,8 @@ class AutoBlasTest {
     private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
             KernelProvider.scalar().logSoftmax(), KernelProvider.scalar().topK(), javaCalls.gemm, javaCalls.inverse,
             KernelProvider.scalar().gram(), KernelProvider.scalar().tanh(), KernelProvider.scalar().adam(),
-            KernelProvider.scalar().elementwise(), KernelProvider.scalar().sampling()) {
+            KernelProvider.scalar().elementwise(), KernelProvider.scalar().sampling(), KernelProvider.scalar().cooccurrence(),
+            KernelProvider.scalar().spdSolve(), KernelProvider.scalar().csrProduct()) {
         @Override
         public String name() {
             return "panama";
