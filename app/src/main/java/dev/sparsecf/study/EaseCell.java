@@ -34,7 +34,7 @@ final class EaseCell {
         })) {
             p.store.writeUsers(v.id(), seed, run.split().test(), fit.test(), null);
             return p.cell(v, seed, run.fingerprint(), fit.test()).trainSeconds(fit.seconds())
-                    .lambda(fit.selection().lambda()).build();
+                    .lambda(fit.selection().lambda()).validationNdcg(fit.selection().validationNdcg()).build();
         }
     }
 }
