@@ -14,8 +14,10 @@ import dev.sparsecf.models.MultVae;
 import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.ClosedForm;
 import dev.sparsecf.models.ease.EaseModel;
 import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Precision;
 import dev.sparsecf.models.ease.Selection;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -230,8 +232,14 @@ public final class TrainingRun {
      * closes the result.
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, Consumer<String> progress) {
+        return closedForm(ClosedForm.EASE, lambdas, edgeSteps, progress);
+    }
+
+    /** {@link #ease} for the closed form {@code form}, whose {@code strengths} are lambdas or dropout odds. */
+    public EaseFit closedForm(ClosedForm form, double[] strengths, int edgeSteps, Consumer<String> progress) {
         long start = System.nanoTime();
-        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, kernels, progress);
+        Selection selection = LambdaSearch.fitAndSelect(split, form, strengths, edgeSteps, Precision.FLOAT64, kernels,
+                progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {

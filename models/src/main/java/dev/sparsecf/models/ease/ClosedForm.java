@@ -22,7 +22,9 @@ package dev.sparsecf.models.ease;
  *
  * The searched {@code strength} is lambda for EASE and the dropout odds {@code q = p / (1 - p)} for EDLAE and DLAE
  * (so {@code Lambda_jj = q G_jj}; the paper's optional extra {@code lambda I} is left at 0: every training item
- * has a click, so {@code G_jj >= 1} and {@code G + Lambda} is positive definite).
+ * of a split has a click, so {@code G_jj >= 1} and {@code G + Lambda} is positive definite). An item without
+ * clicks ({@code G_jj = 0}) is penalised as if it had one, so that the matrix stays invertible; its row and column
+ * of G are 0, so its weights are 0 either way.
  */
 public enum ClosedForm {
     EASE("EASE", "lambda", true),
@@ -43,7 +45,7 @@ public enum ClosedForm {
 
     /** {@code Lambda_jj} for a strength and the Gram diagonal {@code G_jj}. */
     public double penalty(double strength, double gramDiagonal) {
-        return this == EASE ? strength : strength * gramDiagonal;
+        return this == EASE ? strength : strength * Math.max(gramDiagonal, 1);
     }
 
     /** Whether B's diagonal is constrained to 0 (EASE, EDLAE) rather than free (DLAE). */

@@ -61,7 +61,7 @@ public final class EaseFitter {
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(progress, "progress");
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException(form.label + ": the " + form.strength + " must be a positive finite number"
+            throw new IllegalArgumentException(form.label + ": " + form.strength + " must be a positive finite number"
                     + " (the penalty that makes X^T X + Lambda invertible), got " + lambda);
         }
         if (!x.isBinary()) {

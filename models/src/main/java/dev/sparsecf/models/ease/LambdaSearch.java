@@ -32,6 +32,7 @@ public final class LambdaSearch implements AutoCloseable {
     private static final int VERBOSE_FIT_ITEMS = 10_000;
 
     private final DataSplit split;
+    private final ClosedForm form;
     private final Precision precision;
     private final Kernels kernels;
     private final Consumer<String> log;
@@ -39,8 +40,9 @@ public final class LambdaSearch implements AutoCloseable {
     private EaseModel last;
     private int best = -1;
 
-    private LambdaSearch(DataSplit split, Precision precision, Kernels kernels, Consumer<String> log) {
+    private LambdaSearch(DataSplit split, ClosedForm form, Precision precision, Kernels kernels, Consumer<String> log) {
         this.split = split;
+        this.form = form;
         this.precision = precision;
         this.kernels = kernels;
         this.log = log;
@@ -65,14 +67,24 @@ public final class LambdaSearch implements AutoCloseable {
      */
     public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
                                          Kernels kernels, Consumer<String> log) {
+        return fitAndSelect(split, ClosedForm.EASE, lambdas, edgeSteps, precision, kernels, log);
+    }
+
+    /**
+     * {@link #fitAndSelect(DataSplit, double[], int, Precision, Kernels, Consumer)} for the closed form {@code form}:
+     * the searched {@code lambdas} are its penalty strengths: lambdas (EASE) or dropout odds (EDLAE, DLAE).
+     */
+    public static Selection fitAndSelect(DataSplit split, ClosedForm form, double[] lambdas, int edgeSteps,
+                                         Precision precision, Kernels kernels, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(form, "form");
         Objects.requireNonNull(log, "log");
         check(lambdas, edgeSteps);
         if (split.validation().evaluatedUsers() == 0) {
             throw new IllegalArgumentException("EASE: the validation set has no users with evaluation items, so lambda"
                     + " cannot be chosen: " + split.summary());
         }
-        LambdaSearch search = new LambdaSearch(split, precision, kernels, log);
+        LambdaSearch search = new LambdaSearch(split, form, precision, kernels, log);
         try (search; CsrMatrix train = split.train().toCsr()) {
             for (double lambda : lambdas) {
                 search.tryLambda(train, lambda);
@@ -86,14 +98,14 @@ public final class LambdaSearch implements AutoCloseable {
                     break;
                 }
                 double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
-                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s",
-                        Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
+                log.accept(String.format(Locale.ROOT, "%s: the best %s %s is the %s tried; trying %s", form.label,
+                        form.strength, Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
                 search.tryLambda(train, next);
             }
             Selection selection = search.select(train);
-            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda"
+            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "%s: warning: the chosen %s"
                             + " %s is the %s tried, so the validation optimum may lie beyond it; allow more edge steps or"
-                            + " widen the grid", Lambdas.format(selection.lambda()), edge)));
+                            + " widen the grid", form.label, form.strength, Lambdas.format(selection.lambda()), edge)));
             return selection;
         }
     }
@@ -122,13 +134,14 @@ public final class LambdaSearch implements AutoCloseable {
 
     private void tryLambda(CsrMatrix train, double lambda) {
         close(); // frees the previous model before the next fit allocates its own
-        last = EaseFitter.fit(train, lambda, precision, kernels, fitLog(train));
+        last = EaseFitter.fit(train, form, lambda, precision, kernels, fitLog(train));
         double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
         candidates.add(new Candidate(lambda, ndcg));
         if (best < 0 || ndcg > best().validationNdcg()) {
             best = candidates.size() - 1;
         }
-        log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", Lambdas.format(lambda),
+        log.accept(String.format(Locale.ROOT, "%s %s %s: validation NDCG@%d = %.4f (fit %.1f s)%s", form.label,
+                form.strength, Lambdas.format(lambda),
                 SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
                 best == candidates.size() - 1 ? " (best so far)" : ""));
     }
@@ -153,8 +166,8 @@ public final class LambdaSearch implements AutoCloseable {
             last = null;
         } else {
             close();
-            log.accept("EASE: refitting the chosen lambda " + Lambdas.format(best().lambda()));
-            model = EaseFitter.fit(train, best().lambda(), precision, kernels, fitLog(train));
+            log.accept(form.label + ": refitting the chosen " + form.strength + " " + Lambdas.format(best().lambda()));
+            model = EaseFitter.fit(train, form, best().lambda(), precision, kernels, fitLog(train));
         }
         return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
     }
