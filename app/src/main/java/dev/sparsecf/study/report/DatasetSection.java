@@ -35,6 +35,8 @@ final class DatasetSection {
         DatasetTables.constants(md, a);
         md.append("\n### Paired comparisons with the best constant beta\n\n");
         DatasetTables.paired(md, a);
+        md.append("\n### Matched per-user grid: per-user against global beta at the same mean\n\n");
+        MatchedGrid.append(md, a);
         md.append("\n### Users by activity quintile\n\n");
         DatasetTables.quintiles(md, a);
         md.append("\n### Plots\n\n");

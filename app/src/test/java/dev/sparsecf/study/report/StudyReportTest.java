@@ -169,6 +169,44 @@ class StudyReportTest {
                 .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in:\n" + text));
     }
 
+    /**
+     * A second-protocol study with one matched pair: per-user NDCG differences peruser-m0.02-g1 - const-0.02 of 0.1
+     * and 0.3 on seed 0 (mean 0.2), 0.0 and 0.2 on seed 1 (mean 0.1). By hand: mean 0.15, SE across seeds
+     * sd(0.2, 0.1) / sqrt(2) = 0.05, t = 3 with df 1, p = 1 - 2 atan(3) / pi = 0.2048; Holm over one comparison
+     * leaves it as it is.
+     */
+    @Test
+    void matchedGridComparesEachPerUserPointWithTheGlobalBetaAtItsMean() throws IOException {
+        Path study = dir.resolve("v2");
+        Path m = study.resolve("m");
+        Files.createDirectories(m.resolve("users"));
+        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
+        String common = ",200,150,60,2,0.2,0.01,0.3,0.01,%s,0.05,50,12.5,0.02,,fp,%s,0.4\n";
+        Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER + "\n"
+                + "m,const-0.02,constant,0.02,0" + String.format(Locale.ROOT, common, "0.3", "")
+                + "m,const-0.02,constant,0.02,1" + String.format(Locale.ROOT, common, "0.3", "")
+                + "m,peruser-m0.02-g1,peruser,0.02,0" + String.format(Locale.ROOT, common, "0.5", "1")
+                + "m,peruser-m0.02-g1,peruser,0.02,1" + String.format(Locale.ROOT, common, "0.4", "1"));
+        users(m, "const-0.02", 0, new double[] {0.3, 0.3});
+        users(m, "const-0.02", 1, new double[] {0.3, 0.3});
+        users(m, "peruser-m0.02-g1", 0, new double[] {0.4, 0.6});
+        users(m, "peruser-m0.02-g1", 1, new double[] {0.3, 0.5});
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
+        assertEquals(0, o.code(), o.err());
+        String readme = Files.readString(study.resolve("README.md"));
+        assertTrue(readme.contains("| 0.02 | 1 | +0.1500 ± 0.0500 | 0.205 (df 1) | 0.205 | no significant difference | 2 | 4 |"),
+                readme);
+        String answer = readme.substring(readme.indexOf("## Answer"), readme.indexOf("## Method"));
+        assertTrue(answer.contains("- Per-user beta (clicks^γ) against the global beta at the same mean: 0 of 1 matched"
+                + " comparisons with a seed-level test differ significantly [matched grid on m; seed-level t-test, Holm"
+                + " within each dataset's grid]."), answer);
+        assertTrue(answer.contains("- Validation chooses the constant beta m 0.02 (test NDCG@100 0.3000 ± 0.0000, 2 seeds)"),
+                answer);
+        assertTrue(answer.lines().filter(l -> l.startsWith("- ")).count() <= 10, "at most ten sentences: " + answer);
+        assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
+                readme);
+    }
+
     @Test
     void bestConstantBetaAndTheBetasWithinOneStandardError() throws IOException {
         String s = section(render(), SYNTHETIC);
