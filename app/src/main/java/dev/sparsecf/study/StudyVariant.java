@@ -86,12 +86,7 @@ public record StudyVariant(String id, Family family, Double param, Double expone
      * fixed KL targets, references. Kept so that its rows can still be selected and reported.
      */
     public static List<StudyVariant> defaultGrid() {
-        List<StudyVariant> grid = new ArrayList<>(constants());
-        grid.add(new StudyVariant("anneal-paper", Family.ANNEAL_PAPER, PAPER_ANNEAL_CAP));
-        for (double cap : new double[] {0.1, 0.2, 0.5, 1.0}) {
-            grid.add(of(Family.ANNEAL, "anneal", cap));
-        }
-        grid.add(of(Family.CYCLICAL, "cyclical", 0.2));
+        List<StudyVariant> grid = constantsAndSchedules();
         grid.add(of(Family.PERUSER_CLICKS, "peruser-clicks", 0.2));
         grid.add(of(Family.PERUSER_INVERSE, "peruser-inverse", 0.2));
         for (double target : new double[] {10, 30, 100}) {
@@ -109,12 +104,7 @@ public record StudyVariant(String id, Family family, Double param, Double expone
      * matched grid.
      */
     public static List<StudyVariant> grid() {
-        List<StudyVariant> grid = new ArrayList<>(constants());
-        grid.add(new StudyVariant("anneal-paper", Family.ANNEAL_PAPER, PAPER_ANNEAL_CAP));
-        for (double cap : new double[] {0.1, 0.2, 0.5, 1.0}) {
-            grid.add(of(Family.ANNEAL, "anneal", cap));
-        }
-        grid.add(of(Family.CYCLICAL, "cyclical", 0.2));
+        List<StudyVariant> grid = constantsAndSchedules();
         grid.add(new StudyVariant("multdae", Family.MULTDAE, null));
         for (Family f : new Family[] {Family.EASE, Family.EDLAE, Family.DLAE}) {
             grid.add(new StudyVariant(f.label, f, null));
@@ -125,6 +115,17 @@ public record StudyVariant(String id, Family family, Double param, Double expone
     /** Whether {@code v} is a constant beta of the sweep (not one the matched grid adds). */
     static boolean isSweepConstant(StudyVariant v) {
         return v.family == Family.CONSTANT && Arrays.stream(CONSTANT_BETAS).anyMatch(b -> b == v.param);
+    }
+
+    /** The constant sweep, the paper's and the rescaled anneals and cyclical: what both protocols start with. */
+    private static List<StudyVariant> constantsAndSchedules() {
+        List<StudyVariant> grid = new ArrayList<>(constants());
+        grid.add(new StudyVariant("anneal-paper", Family.ANNEAL_PAPER, PAPER_ANNEAL_CAP));
+        for (double cap : new double[] {0.1, 0.2, 0.5, 1.0}) {
+            grid.add(of(Family.ANNEAL, "anneal", cap));
+        }
+        grid.add(of(Family.CYCLICAL, "cyclical", 0.2));
+        return grid;
     }
 
     private static List<StudyVariant> constants() {

@@ -38,7 +38,7 @@ class ClosedFormTest {
         try (CsrMatrix x = EaseTest.tinyClicks(11);
              EaseModel fit = EaseFitter.fit(x, form, odds, precision, EaseTest.kernels(blas), msg -> { })) {
             int n = x.cols();
-            double[] g = gram(x);
+            double[] g = EaseTest.DenseEase.gram(x);
             double[] a = g.clone();
             for (int j = 0; j < n; j++) {
                 a[j * n + j] += odds * Math.max(g[j * n + j], 1); // item 4 has no clicks: penalised as if it had one
@@ -82,20 +82,6 @@ class ClosedFormTest {
                 assertEquals(0f, edlae.weights().get(j, j), "EDLAE's diagonal is constrained to 0");
             }
         }
-    }
-
-    /** {@code X^T X} of the binary x, dense. */
-    static double[] gram(CsrMatrix x) {
-        int n = x.cols();
-        double[] g = new double[n * n];
-        for (int u = 0; u < x.rows(); u++) {
-            for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
-                for (int q = x.rowStart(u); q < x.rowEnd(u); q++) {
-                    g[x.col(p) * n + x.col(q)] += 1;
-                }
-            }
-        }
-        return g;
     }
 
     private static double[] column(double[] g, int n, int k) {

@@ -370,6 +370,18 @@ class EaseTest {
 
         static DenseEase fit(CsrMatrix x, double lambda) {
             int n = x.cols();
+            double[] g = gram(x);
+            for (int i = 0; i < n; i++) {
+                g[i * n + i] += lambda;
+            }
+            double[] inv = gaussJordanInverse(g.clone(), n);
+            double normP = infinityNorm(inv, n);
+            return new DenseEase(n, inv, infinityNorm(g, n) * normP, normP);
+        }
+
+        /** {@code X^T X} of the binary x, dense, by summing the outer product of each row's clicks. */
+        static double[] gram(CsrMatrix x) {
+            int n = x.cols();
             double[] g = new double[n * n];
             for (int u = 0; u < x.rows(); u++) {
                 for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
@@ -378,12 +390,7 @@ class EaseTest {
                     }
                 }
             }
-            for (int i = 0; i < n; i++) {
-                g[i * n + i] += lambda;
-            }
-            double[] inv = gaussJordanInverse(g.clone(), n);
-            double normP = infinityNorm(inv, n);
-            return new DenseEase(n, inv, infinityNorm(g, n) * normP, normP);
+            return g;
         }
 
         double p(int i, int j) {
