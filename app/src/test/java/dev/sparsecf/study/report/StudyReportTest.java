@@ -203,6 +203,7 @@ class StudyReportTest {
         assertTrue(answer.contains("- Validation chooses the constant beta m 0.02 (test NDCG@100 0.3000 ± 0.0000, 2 seeds)"),
                 answer);
         assertTrue(answer.lines().filter(l -> l.startsWith("- ")).count() <= 10, "at most ten sentences: " + answer);
+        assertTrue(!readme.contains("Partial results"), "every planned cell finished: " + readme);
         assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
                 readme);
     }
@@ -338,6 +339,7 @@ class StudyReportTest {
     @Test
     void missingCellsArePendingAndEmptyDatasetsDoNotFail() throws IOException {
         String readme = render();
+        assertTrue(readme.contains("\n**Partial results**: "), "a study with pending cells says so at the top:\n" + readme);
         String s = section(readme, SYNTHETIC);
         assertEquals("21 of 24 cells finished (12 variants x 2 seeds); the rest are pending.",
                 s.lines().filter(l -> l.contains("cells finished")).findFirst().orElseThrow());
