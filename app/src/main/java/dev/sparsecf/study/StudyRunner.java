@@ -63,8 +63,8 @@ public final class StudyRunner {
                     plan.extend(matched.variants());
                     err.println(matched.line());
                 } else {
-                    err.printf(Locale.ROOT, "%s: the matched per-user grid (%d cells per seed) is planned once the constant"
-                                    + " sweep is done; not counted below%n", dataset,
+                    err.printf(Locale.ROOT, "%s: the matched per-user grid (up to %d variants per seed) is planned once the"
+                                    + " constant sweep is done; not counted below%n", dataset,
                             StudyVariant.MATCHED_EXPONENTS.length * StudyVariant.MATCHED_MEAN_MULTIPLES.length + 1);
                 }
             }

@@ -186,11 +186,13 @@ class StudyReportTest {
                 + "m,const-0.02,constant,0.02,0" + String.format(Locale.ROOT, common, "0.3", "")
                 + "m,const-0.02,constant,0.02,1" + String.format(Locale.ROOT, common, "0.3", "")
                 + "m,peruser-m0.02-g1,peruser,0.02,0" + String.format(Locale.ROOT, common, "0.5", "1")
-                + "m,peruser-m0.02-g1,peruser,0.02,1" + String.format(Locale.ROOT, common, "0.4", "1"));
+                + "m,peruser-m0.02-g1,peruser,0.02,1" + String.format(Locale.ROOT, common, "0.4", "1")
+                + "m,ease,ease,,0,0,0,16,2,0.2,0.01,0.3,0.01,0.45,0.05,,,,100,fp,,0.41\n");
         users(m, "const-0.02", 0, new double[] {0.3, 0.3});
         users(m, "const-0.02", 1, new double[] {0.3, 0.3});
         users(m, "peruser-m0.02-g1", 0, new double[] {0.4, 0.6});
         users(m, "peruser-m0.02-g1", 1, new double[] {0.3, 0.5});
+        users(m, "ease", 0, new double[] {0.4, 0.5}); // a closed form runs once under protocol 2
         MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
         assertEquals(0, o.code(), o.err());
         String readme = Files.readString(study.resolve("README.md"));
@@ -204,6 +206,8 @@ class StudyReportTest {
                 answer);
         assertTrue(answer.lines().filter(l -> l.startsWith("- ")).count() <= 10, "at most ten sentences: " + answer);
         assertTrue(!readme.contains("Partial results"), "every planned cell finished: " + readme);
+        assertTrue(readme.contains("\n| ease | ease |  | 1/1 |"), readme);
+        assertTrue(answer.contains("on NDCG@100: m ease +0.1500 (1 seed, per-user p "), answer);
         assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
                 readme);
     }
