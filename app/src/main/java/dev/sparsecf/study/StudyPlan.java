@@ -87,6 +87,8 @@ final class StudyPlan {
      * The matched grid ({@link StudyVariant#matchedGrid}) around the constant of the sweep with the best mean
      * validation NDCG@100 over the seeds, and its line for the log; null while a sweep cell of some seed is not done.
      * A chosen beta of 0 has no per-user variant at its mean, so the grid then centres on the best positive beta.
+     * The KL target is that constant's mean KL per test user ({@code kl_mean}, nats, at the tested epoch) over the
+     * seeds; the controller steers the training batches' mean KL to it.
      */
     Matched matchedGrid() {
         List<StudyVariant> sweep = StudyVariant.grid().stream().filter(StudyVariant::isSweepConstant).toList();
