@@ -64,7 +64,7 @@ class LayeringTest {
             Map.entry(PERF, Set.of(KERNELS, RENDER, BENCH, JMH)),
             Map.entry(GATE, Set.of(KERNELS, PERF, RENDER, BENCH, JMH)),
             Map.entry(RUN, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, RENDER)),
-            Map.entry(STUDY, Set.of(KERNELS, DATA, EVAL, MODELS, RUN, PERF, RENDER)),
+            Map.entry(STUDY, Set.of(KERNELS, DATA, EVAL, MODELS, EASE, RUN, PERF, RENDER)),
             Map.entry(REPORT, Set.of(STUDY, RENDER)),
             Map.entry(CLI, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, BENCH, RUN, STUDY, REPORT, PERF, GATE,
                     RENDER, PICOCLI, JMH)));

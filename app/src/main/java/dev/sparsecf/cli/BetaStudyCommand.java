@@ -1,6 +1,7 @@
 package dev.sparsecf.cli;
 
 import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.study.StudyRunner;
 import dev.sparsecf.study.StudySettings;
 import dev.sparsecf.study.StudyVariant;
@@ -27,8 +28,10 @@ import picocli.CommandLine.Spec;
  * on a restart; a cell interrupted half-way left nothing behind and simply runs again.
  */
 @Command(name = "beta",
-        description = {"Run the beta study grid: Mult-VAE with constant, annealed, cyclical, per-user and KL-targeted beta,",
-                "plus Mult-DAE and EASE, on each dataset and seed (seeds --seed .. --seed + --seeds - 1).",
+        description = {"Run the beta study grid (protocol " + StudyProtocol.VERSION + "): Mult-VAE with constant beta, then the matched",
+                "per-user grid (beta_u ~ clicks^gamma at the chosen constant's mean) and the KL target the chosen constant",
+                "reaches, then annealed and cyclical beta, plus Mult-DAE, EASE, EDLAE and DLAE, on each dataset (a name or",
+                "a file) and training seed (--seed .. --seed + --seeds - 1), all on the one split of --split-seed.",
                 "Resumable: finished cells are skipped; rerun the same command after an interruption."})
 public final class BetaStudyCommand implements Callable<Integer> {
 
@@ -41,23 +44,36 @@ public final class BetaStudyCommand implements Callable<Integer> {
     @Mixin
     SplitOptions splitOptions;
 
-    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME[,NAME...]",
-            description = "Datasets, run in this order: ${COMPLETION-CANDIDATES}.", completionCandidates = DataCommand.Names.class)
+    @Mixin
+    FileFormatOptions fileFormat;
+
+    @Option(names = "--data", required = true, split = ",", paramLabel = "NAME|FILE[,...]",
+            description = "Datasets or interaction files, run in this order: ${COMPLETION-CANDIDATES}, or a FILE.",
+            completionCandidates = DataCommand.Names.class)
     List<String> datasets;
 
-    @Option(names = "--seeds", defaultValue = "3", paramLabel = "N", description = "Seeds per cell (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seeds", defaultValue = "5", paramLabel = "N",
+            description = "Training seeds per cell (initialisation and shuffling; default ${DEFAULT-VALUE}).")
     int seeds;
 
+    @Option(names = "--split-seed", defaultValue = "0", paramLabel = "S",
+            description = "Seed of the one split every cell of a dataset uses (default ${DEFAULT-VALUE}).")
+    long splitSeed;
+
+    /** The selector of the matched per-user grid and KL target, which are known only once the sweep is done. */
+    static final String MATCHED = "matched";
+
     @Option(names = "--variants", split = ",", paramLabel = "ID|FAMILY",
-            description = "Run only these variant ids (e.g. const-0.2) or families (e.g. constant, kltarget); default: the whole grid.")
+            description = {"Run only these variant ids (e.g. const-0.2), families (e.g. constant, anneal, edlae) or " + MATCHED,
+                    "(the per-user grid and KL target around the constant chosen on validation); default: all of them."})
     List<String> variantSelectors;
 
-    @Option(names = "--epochs", defaultValue = "60", split = ",", paramLabel = "N|NAME=N",
-            description = {"Planned epochs per Mult-VAE/DAE cell: N for every dataset, NAME=N for one, e.g. 60,amazon-book=15",
-                    "(default ${DEFAULT-VALUE})."})
+    @Option(names = "--epochs", defaultValue = "200", split = ",", paramLabel = "N|NAME=N",
+            description = {"Planned epochs per Mult-VAE/DAE cell, the best kept: N for every dataset, NAME=N for one,",
+                    "e.g. 200,amazon-book=50 (default ${DEFAULT-VALUE}, Liang et al.'s budget)."})
     List<String> epochSpecs;
 
-    @Option(names = "--patience", defaultValue = "10", paramLabel = "N",
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
             description = "Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never (default ${DEFAULT-VALUE}).")
     int patience;
 
@@ -89,14 +105,17 @@ public final class BetaStudyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--seeds must be >= 1, got " + seeds);
         }
         List<StudyVariant> variants;
+        List<String> selectors = variantSelectors == null ? null
+                : variantSelectors.stream().filter(v -> !v.strip().equalsIgnoreCase(MATCHED)).toList();
+        boolean matched = variantSelectors == null || selectors.size() < variantSelectors.size();
         try {
-            variants = variantSelectors == null ? StudyVariant.defaultGrid()
-                    : StudyVariant.select(StudyVariant.defaultGrid(), variantSelectors);
+            variants = selectors == null ? StudyVariant.grid()
+                    : selectors.isEmpty() ? List.of() : StudyVariant.select(StudyVariant.grid(), selectors);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage());
+            throw new ParameterException(spec.commandLine(), "--variants: " + e.getMessage() + ", or " + MATCHED);
         }
         List<StudyVariant> redo = redoVariants(variants);
-        DataSteps.checkNames(datasets);
+        DataSteps.checkSpecs(datasets, fileFormat.options());
         TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Map<String, Integer> epochs = new LinkedHashMap<>();
         for (String dataset : datasets) {
@@ -115,6 +134,9 @@ public final class BetaStudyCommand implements Callable<Integer> {
                 .edgeSteps(edgeSteps)
                 .heldOutUsers(splitOptions.validationUsers, splitOptions.testUsers)
                 .split(splitOptions::config)
+                .splitSeed(splitSeed)
+                .matched(matched)
+                .fileOptions(fileFormat.options())
                 .dryRun(dryRun)
                 .commandLine(String.join(" ", spec.commandLine().getParseResult().originalArgs()))
                 .repository(StudyCommand.repositoryRoot())
@@ -164,7 +186,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
         }
         List<StudyVariant> redo;
         try {
-            redo = StudyVariant.select(StudyVariant.defaultGrid(), redoSelectors);
+            redo = StudyVariant.select(StudyVariant.grid(), redoSelectors);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--redo: " + e.getMessage());
         }

@@ -14,6 +14,7 @@ import dev.sparsecf.models.MultVae;
 import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import dev.sparsecf.models.ease.Candidate;
+import dev.sparsecf.models.ease.ClosedForm;
 import dev.sparsecf.models.ease.EaseModel;
 import dev.sparsecf.models.ease.LambdaSearch;
 import dev.sparsecf.models.ease.Precision;
@@ -247,12 +248,22 @@ public final class TrainingRun {
      * @throws IllegalArgumentException for a bad grid or K, or a dense fit that does not fit in memory
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, int neighbours, Consumer<String> progress) {
+        return closedForm(ClosedForm.EASE, lambdas, edgeSteps, neighbours, progress);
+    }
+
+    /** {@link #ease} for the closed form {@code form} (dense), whose {@code strengths} are lambdas or dropout odds. */
+    public EaseFit closedForm(ClosedForm form, double[] strengths, int edgeSteps, Consumer<String> progress) {
+        return closedForm(form, strengths, edgeSteps, 0, progress);
+    }
+
+    private EaseFit closedForm(ClosedForm form, double[] strengths, int edgeSteps, int neighbours,
+                               Consumer<String> progress) {
         long start = System.nanoTime();
         if (neighbours == 0) {
             MemoryBudget.requireDenseEaseFits(split.train().numItems(), MemoryBudget.available());
         }
-        Selection selection = LambdaSearch.fitAndSelect(split, lambdas, edgeSteps, Precision.FLOAT64, neighbours, kernels,
-                progress);
+        Selection selection = LambdaSearch.fitAndSelect(split, form, strengths, edgeSteps, Precision.FLOAT64, neighbours,
+                kernels, progress);
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {

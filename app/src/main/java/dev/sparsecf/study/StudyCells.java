@@ -19,22 +19,28 @@ public final class StudyCells {
     public static final String FILE = "cells.csv";
     public static final String HEADER = "dataset,variant,family,param,seed,epochs,best_epoch,train_seconds,test_users,"
             + "recall20,recall20_se,recall50,recall50_se,ndcg100,ndcg100_se,active_units,kl_mean,mean_beta,lambda,"
-            + "split_fingerprint";
+            + "split_fingerprint,exponent,validation_ndcg100";
+    /** The columns a file written before the matched grid existed lacks: read as empty. */
+    static final List<String> ADDED_COLUMNS = List.of("exponent", "validation_ndcg100");
+
     private StudyCells() {
     }
 
-    /** One finished cell; the boxed fields are null where they do not apply (e.g. KL for EASE). */
+    /**
+     * One finished cell; the boxed fields are null where they do not apply (e.g. KL for EASE, the click exponent
+     * outside the matched per-user grid, the validation NDCG@100 of the tested weights in rows of the first protocol).
+     */
     public record Cell(String dataset, String variant, String family, Double param, long seed, int epochs, int bestEpoch,
                 double trainSeconds, int testUsers, double recall20, double recall20Se, double recall50, double recall50Se,
                 double ndcg100, double ndcg100Se, Integer activeUnits, Double klMean, Double meanBeta, Double lambda,
-                String splitFingerprint) {
+                String splitFingerprint, Double exponent, Double validationNdcg) {
 
         String csv() {
             return String.join(",", dataset, variant, family, num(param), Long.toString(seed), Integer.toString(epochs),
                     Integer.toString(bestEpoch), num(trainSeconds), Integer.toString(testUsers), num(recall20),
                     num(recall20Se), num(recall50), num(recall50Se), num(ndcg100), num(ndcg100Se),
                     activeUnits == null ? "" : activeUnits.toString(), num(klMean), num(meanBeta), num(lambda),
-                    splitFingerprint);
+                    splitFingerprint, num(exponent), num(validationNdcg));
         }
 
         public boolean sameCell(String otherVariant, long otherSeed) {
@@ -68,6 +74,8 @@ public final class StudyCells {
             private Double meanBeta;
             private Double lambda;
             private String splitFingerprint;
+            private Double exponent;
+            private Double validationNdcg;
 
             private Builder() {
             }
@@ -168,10 +176,20 @@ public final class StudyCells {
                 return this;
             }
 
+            public Builder exponent(Double v) {
+                exponent = v;
+                return this;
+            }
+
+            public Builder validationNdcg(Double v) {
+                validationNdcg = v;
+                return this;
+            }
+
             public Cell build() {
                 return new Cell(dataset, variant, family, param, seed, epochs, bestEpoch, trainSeconds, testUsers, recall20,
                         recall20Se, recall50, recall50Se, ndcg100, ndcg100Se, activeUnits, klMean, meanBeta, lambda,
-                        splitFingerprint);
+                        splitFingerprint, exponent, validationNdcg);
             }
         }
     }
@@ -186,7 +204,7 @@ public final class StudyCells {
     }
 
     private static boolean sameCost(StudyVariant.Family a, StudyVariant.Family b) {
-        return a == b || a.isVae() && b.isVae();
+        return a == b || a.isVae() && b.isVae() || a.isClosedForm() && b.isClosedForm();
     }
 
     /** A number for a CSV cell: six decimals, or empty for null. */
@@ -200,7 +218,9 @@ public final class StudyCells {
         if (!Files.exists(file)) {
             return cells;
         }
-        for (CsvRows.Row r : CsvRows.read(file, List.of(HEADER.split(",")))) {
+        List<String> required = new ArrayList<>(List.of(HEADER.split(",")));
+        required.removeAll(ADDED_COLUMNS);
+        for (CsvRows.Row r : CsvRows.read(file, required)) {
             String family = r.text("family");
             if (Arrays.stream(StudyVariant.Family.values()).noneMatch(f -> f.label.equals(family))) {
                 throw r.error("family", family, "is not a variant family of the study");
@@ -212,13 +232,14 @@ public final class StudyCells {
                     .ndcg100(r.number("ndcg100"), r.number("ndcg100_se"))
                     .activeUnits(r.text("active_units").isEmpty() ? null : r.integer("active_units"))
                     .klMean(optional(r, "kl_mean")).meanBeta(optional(r, "mean_beta")).lambda(optional(r, "lambda"))
-                    .splitFingerprint(r.text("split_fingerprint")).build());
+                    .splitFingerprint(r.text("split_fingerprint")).exponent(optional(r, "exponent"))
+                    .validationNdcg(optional(r, "validation_ndcg100")).build());
         }
         return cells;
     }
 
     private static Double optional(CsvRows.Row r, String column) {
-        return r.text(column).isEmpty() ? null : r.number(column);
+        return !r.columns().containsKey(column) || r.text(column).isEmpty() ? null : r.number(column);
     }
 
     /** Writes {@code cells} as {@code file}, atomically replacing the old version. */

@@ -5,9 +5,16 @@ import dev.sparsecf.render.Progress;
 import dev.sparsecf.eval.EvaluationResult;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
-/** The cells of one dataset: the grid (variants x seeds), the rows already on disk, and what is left. */
+/**
+ * The cells of one dataset: the grid (variants x seeds), the rows already on disk, and what is left, in the order
+ * they run: the constant sweep, then the matched grid once its beta is chosen ({@link #matchedGrid}), then the rest;
+ * within each, seed by seed. A closed form (EASE, EDLAE, DLAE) is deterministic on the study's one split, so it runs
+ * for the first seed only.
+ */
 final class StudyPlan {
 
     final String dataset;
@@ -17,24 +24,130 @@ final class StudyPlan {
     private final List<StudyCells.Cell> done;
     /** The cells on disk when the run started, discarded ones included: their times estimate the cells to run. */
     private final List<StudyCells.Cell> timed;
+    /** Cells a run could not start (EASE too big for memory): not tried again in that run. */
+    private final List<Todo> skipped = new ArrayList<>();
+
+    /** One cell to run. */
+    record Todo(StudyVariant variant, long seed) {
+    }
 
     StudyPlan(String dataset, CellStore store, List<StudyVariant> variants, List<Long> seeds, List<StudyCells.Cell> done,
               List<StudyCells.Cell> timed) {
         this.dataset = dataset;
         this.store = store;
-        this.variants = variants;
+        this.variants = new ArrayList<>(variants);
         this.seeds = seeds;
         this.done = new ArrayList<>(done);
         this.timed = new ArrayList<>(timed);
     }
 
     int total() {
-        return variants.size() * seeds.size();
+        return variants.stream().mapToInt(v -> seedsOf(v).size()).sum();
     }
 
-    /** The variants still to run for {@code seed}, in grid order. */
-    List<StudyVariant> todo(long seed) {
-        return variants.stream().filter(v -> !isDone(v, seed)).toList();
+    /** The seeds {@code v} runs on: all of them, or the first for a closed form. */
+    private List<Long> seedsOf(StudyVariant v) {
+        return v.family().isClosedForm() ? seeds.subList(0, 1) : seeds;
+    }
+
+    /** The cells still to run, in run order: by phase (sweep, matched grid, rest), then seed, then grid order. */
+    List<Todo> todo() {
+        List<Todo> todo = new ArrayList<>();
+        for (StudyVariant v : variants) {
+            for (long seed : seedsOf(v)) {
+                if (!isDone(v, seed) && !skipped.contains(new Todo(v, seed))) {
+                    todo.add(new Todo(v, seed));
+                }
+            }
+        }
+        todo.sort(Comparator.comparingInt((Todo t) -> phase(t.variant())).thenComparingInt(t -> seeds.indexOf(t.seed()))
+                .thenComparingInt(t -> variants.indexOf(t.variant())));
+        return todo;
+    }
+
+    /** 0 for the constant sweep, 1 for the matched grid, 2 for everything else. */
+    private static int phase(StudyVariant v) {
+        if (StudyVariant.isSweepConstant(v)) {
+            return 0;
+        }
+        return v.family() == StudyVariant.Family.CONSTANT || v.family() == StudyVariant.Family.PERUSER
+                || v.family() == StudyVariant.Family.KLTARGET ? 1 : 2;
+    }
+
+    /** Adds the {@code extra} variants not planned yet (the matched grid once its beta is known). */
+    void extend(List<StudyVariant> extra) {
+        for (StudyVariant v : extra) {
+            if (variants.stream().noneMatch(w -> w.id().equals(v.id()))) {
+                variants.add(v);
+            }
+        }
+    }
+
+    /**
+     * The matched grid ({@link StudyVariant#matchedGrid}) around the constant of the sweep with the best mean
+     * validation NDCG@100 over the seeds, and its line for the log; null while a sweep cell of some seed is not done.
+     * A chosen beta of 0 has no per-user variant at its mean, so the grid then centres on the best positive beta.
+     * The KL target is that constant's mean KL per test user ({@code kl_mean}, nats, at the tested epoch) over the
+     * seeds; the controller steers the training batches' mean KL to it.
+     */
+    Matched matchedGrid() {
+        List<StudyVariant> sweep = StudyVariant.grid().stream().filter(StudyVariant::isSweepConstant).toList();
+        StudyVariant best = null;
+        StudyVariant bestPositive = null;
+        double bestNdcg = Double.NEGATIVE_INFINITY;
+        double bestPositiveNdcg = Double.NEGATIVE_INFINITY;
+        for (StudyVariant v : sweep) {
+            double ndcg = meanOverSeeds(v, StudyCells.Cell::validationNdcg);
+            if (Double.isNaN(ndcg)) {
+                return null;
+            }
+            if (ndcg > bestNdcg) {
+                best = v;
+                bestNdcg = ndcg;
+            }
+            if (v.param() > 0 && ndcg > bestPositiveNdcg) {
+                bestPositive = v;
+                bestPositiveNdcg = ndcg;
+            }
+        }
+        StudyVariant centre = best.param() > 0 ? best : bestPositive;
+        double kl = meanOverSeeds(centre, StudyCells.Cell::klMean);
+        String line = String.format(Locale.ROOT, "%s: validation chooses %s (mean validation NDCG@100 %.4f over %d seeds)%s;"
+                        + " matched grid at mean beta %s x {%s}, KL target %.1f", dataset, best.id(), bestNdcg, seeds.size(),
+                centre == best ? "" : ", a beta of 0, so the grid centres on the best positive one, " + centre.id(),
+                StudyVariant.number(centre.param()), joined(StudyVariant.MATCHED_MEAN_MULTIPLES), kl);
+        return new Matched(StudyVariant.matchedGrid(centre.param(), kl), line);
+    }
+
+    /** The matched grid and the log line that says how it was chosen. */
+    record Matched(List<StudyVariant> variants, String line) {
+    }
+
+    private static String joined(double[] values) {
+        List<String> s = new ArrayList<>();
+        for (double x : values) {
+            s.add(StudyVariant.number(x));
+        }
+        return String.join(", ", s);
+    }
+
+    /** The mean of {@code value} over the seeds of {@code v}'s finished cells; NaN if a seed's cell or value is missing. */
+    private double meanOverSeeds(StudyVariant v, java.util.function.Function<StudyCells.Cell, Double> value) {
+        double sum = 0;
+        for (long seed : seeds) {
+            StudyCells.Cell c = done.stream().filter(d -> d.sameCell(v.id(), seed)).findFirst().orElse(null);
+            Double x = c == null ? null : value.apply(c);
+            if (x == null || x.isNaN()) {
+                return Double.NaN;
+            }
+            sum += x;
+        }
+        return sum / seeds.size();
+    }
+
+    /** Leaves the cell of {@code v} and {@code seed} out of this run (it could not start). */
+    void skip(StudyVariant v, long seed) {
+        skipped.add(new Todo(v, seed));
     }
 
     /** Records the finished {@code cell} and saves every finished cell of the dataset. */
@@ -47,7 +160,7 @@ final class StudyPlan {
     /** A cell of {@code v} and {@code seed} on this dataset, with its split and test metrics filled in. */
     StudyCells.Cell.Builder cell(StudyVariant v, long seed, String splitFingerprint, EvaluationResult test) {
         return StudyCells.Cell.builder().dataset(dataset).variant(v.id()).family(v.family().label).param(v.param()).seed(seed)
-                .test(test).splitFingerprint(splitFingerprint);
+                .exponent(v.exponent()).test(test).splitFingerprint(splitFingerprint);
     }
 
     private boolean isDone(StudyVariant v, long seed) {
@@ -55,11 +168,7 @@ final class StudyPlan {
     }
 
     int remaining() {
-        int n = 0;
-        for (long seed : seeds) {
-            n += todo(seed).size();
-        }
-        return n;
+        return todo().size();
     }
 
     /**
@@ -67,20 +176,19 @@ final class StudyPlan {
      * many are of a cost not timed yet on this dataset.
      */
     String timeLeft() {
-        if (remaining() == 0) {
+        List<Todo> todo = todo();
+        if (todo.isEmpty()) {
             return "done";
         }
         double seconds = 0;
         int untimed = 0;
-        for (long seed : seeds) {
-            for (StudyVariant v : todo(seed)) {
-                // seconds a cell of v is expected to take, from the finished ones (NaN before the first of its kind)
-                double e = StudyCells.expectedSeconds(timed, v.family());
-                untimed += Double.isNaN(e) ? 1 : 0;
-                seconds += Double.isNaN(e) ? 0 : e;
-            }
+        for (Todo t : todo) {
+            // seconds a cell of the variant is expected to take, from the finished ones (NaN before the first of its kind)
+            double e = StudyCells.expectedSeconds(timed, t.variant().family());
+            untimed += Double.isNaN(e) ? 1 : 0;
+            seconds += Double.isNaN(e) ? 0 : e;
         }
-        if (untimed == remaining()) {
+        if (untimed == todo.size()) {
             return "time unknown (no finished cell of the kinds left)";
         }
         return "about " + Progress.duration(seconds) + (untimed == 0 ? ""

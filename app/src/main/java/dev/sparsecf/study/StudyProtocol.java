@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sparsecf.models.BetaPolicy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,21 +24,30 @@ import java.util.Set;
 /**
  * The settings that make a dataset's cells comparable. They are written to {@code <dataset>/}{@value #FILE} by the
  * first run; a later run with other settings stops rather than mixing incomparable rows in one table.
- * {@code validationUsers} and {@code testUsers} are null for {@code auto}.
+ * {@code validationUsers} and {@code testUsers} are null for {@code auto}; every cell uses the one split of
+ * {@code splitSeed} (the training seed only initialises and shuffles), so seeds measure training noise alone.
  */
 public record StudyProtocol(String dataset, int epochs, int patience, Integer validationUsers, Integer testUsers,
-                            double[] lambdas, int edgeSteps) {
+                            double[] lambdas, int edgeSteps, long splitSeed) {
 
     public static final String FILE = "protocol.json";
+    /**
+     * The protocol this code runs: 2 is one split per dataset (its own seed), 200 epochs keeping the best without
+     * early stop by default, the matched per-user grid, and EDLAE/DLAE. Version 1 (no key) split by the training seed.
+     */
+    public static final int VERSION = 2;
+    public static final String VERSION_KEY = "protocolVersion";
     public static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
     public static final String EASE_LAMBDAS_KEY = "easeLambdas";
     /**
      * Keys added to {@value #FILE} after the first studies ran, with the value an older file implies:
      * {@code easeLambdaEdgeSteps} 0, the grid only.
      */
-    static final Map<String, JsonNode> ADDED_KEY_DEFAULTS = Map.of(EASE_EDGE_STEPS_KEY, IntNode.valueOf(0));
-    /** Protocol keys that only EASE cells use: {@code --redo ease} may change them. */
-    static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY);
+    static final Map<String, JsonNode> ADDED_KEY_DEFAULTS = Map.of(EASE_EDGE_STEPS_KEY, IntNode.valueOf(0),
+            VERSION_KEY, IntNode.valueOf(1), "splitSeed", TextNode.valueOf("the training seed"));
+    public static final String DROPOUT_ODDS_KEY = "dlaeDropoutOdds";
+    /** Protocol keys that only the closed-form cells use: {@code --redo ease} (edlae, dlae) may change them. */
+    static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY, DROPOUT_ODDS_KEY);
 
     /** {@code key} of a {@value #FILE} as written, else the value an older file implies; null if neither. */
     public static JsonNode value(JsonNode protocol, String key) {
@@ -47,7 +57,9 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
     /** These settings as the JSON object of {@value #FILE}. */
     ObjectNode toJson() {
         ObjectNode p = new ObjectMapper().createObjectNode();
+        p.put(VERSION_KEY, VERSION);
         p.put("dataset", dataset);
+        p.put("splitSeed", splitSeed);
         p.put("epochs", epochs);
         p.put("patience", patience);
         p.put("validationUsers", validationUsers == null ? "auto" : validationUsers.toString());
@@ -57,6 +69,10 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
             l.add(x);
         }
         p.put(EASE_EDGE_STEPS_KEY, edgeSteps);
+        ArrayNode odds = p.putArray(DROPOUT_ODDS_KEY);
+        for (double q : StudyVariant.DROPOUT_ODDS) {
+            odds.add(q);
+        }
         p.put("paperAnnealSteps", StudyVariant.PAPER_ANNEAL_STEPS);
         p.put("annealFraction", StudyVariant.ANNEAL_FRACTION);
         p.put("cycles", StudyVariant.CYCLES);
@@ -64,6 +80,14 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
         p.put("controllerKp", BetaPolicy.DEFAULT_KP);
         p.put("controllerKi", BetaPolicy.DEFAULT_KI);
         p.put("controllerMaxBeta", StudyVariant.CONTROLLER_MAX_BETA);
+        ArrayNode gammas = p.putArray("matchedExponents");
+        for (double g : StudyVariant.MATCHED_EXPONENTS) {
+            gammas.add(g);
+        }
+        ArrayNode multiples = p.putArray("matchedMeanMultiples");
+        for (double x : StudyVariant.MATCHED_MEAN_MULTIPLES) {
+            multiples.add(x);
+        }
         return p;
     }
 

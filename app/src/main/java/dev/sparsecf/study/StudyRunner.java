@@ -24,7 +24,7 @@ public final class StudyRunner {
     private final StudySettings settings;
     private final PrintWriter err;
     private final List<StudyPlan> plans;
-    private final int cellsPlanned;
+    private int cellsPlanned;
     private int cellsDone;
     private long studyStart;
 
@@ -56,7 +56,19 @@ public final class StudyRunner {
                 // only now: had the discard failed, the old rows would still match the old file
                 settings.protocol(dataset).write(store.dir());
             }
-            plans.add(new StudyPlan(dataset, store, settings.variants(), settings.seeds(), done, finished));
+            StudyPlan plan = new StudyPlan(dataset, store, settings.variants(), settings.seeds(), done, finished);
+            if (settings.matched()) {
+                StudyPlan.Matched matched = plan.matchedGrid();
+                if (matched != null) {
+                    plan.extend(matched.variants());
+                    err.println(matched.line());
+                } else {
+                    err.printf(Locale.ROOT, "%s: the matched per-user grid (up to %d variants per seed) is planned once the"
+                                    + " constant sweep is done; not counted below%n", dataset,
+                            StudyVariant.MATCHED_EXPONENTS.length * StudyVariant.MATCHED_MEAN_MULTIPLES.length + 1);
+                }
+            }
+            plans.add(plan);
         }
         StudyRunner runner = new StudyRunner(settings, err, plans);
         for (StudyPlan p : plans) {
@@ -108,35 +120,57 @@ public final class StudyRunner {
         return kept;
     }
 
+    /**
+     * Runs {@code p}'s cells on the dataset's one split (of the split seed; the training seed only initialises and
+     * shuffles), adding the matched grid as soon as the constant sweep is complete.
+     */
     private void runDataset(StudyPlan p, Kernels kernels) throws IOException {
-        Interactions positives = DataSteps.load(err, p.dataset, settings.dataDir());
-        for (long seed : settings.seeds()) {
-            List<StudyVariant> todo = p.todo(seed);
-            if (todo.isEmpty()) {
-                continue;
-            }
-            DataSplit split = DataSteps.split(err, positives, settings.split().apply(seed));
-            TrainingRun run = new TrainingRun(p.dataset, seed, split, DataSteps.fingerprint(split), kernels);
-            for (StudyVariant v : todo) {
-                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
-                        p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
-                err.flush();
-                StudyCells.Cell cell = v.family() == StudyVariant.Family.EASE
-                        ? EaseCell.run(run, p, v, seed, settings.lambdas(), settings.edgeSteps(), err)
-                        : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset), settings.patience(), err);
-                if (cell == null) {
+        Interactions positives = DataSteps.load(err, p.dataset, settings.dataDir(), settings.fileOptions()).positives();
+        DataSplit split = DataSteps.split(err, positives, settings.split().apply(settings.splitSeed()));
+        String fingerprint = DataSteps.fingerprint(split);
+        boolean matchedAdded = !settings.matched();
+        List<StudyPlan.Todo> todo;
+        while (!(todo = p.todo()).isEmpty() || !matchedAdded) {
+            if (!matchedAdded) {
+                StudyPlan.Matched matched = p.matchedGrid();
+                if (matched != null) {
+                    err.println(matched.line());
+                    int before = p.remaining();
+                    p.extend(matched.variants());
+                    cellsPlanned += p.remaining() - before;
+                    matchedAdded = true;
                     continue;
                 }
-                p.finish(cell);
-                cellsDone++;
-                err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
-                                + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
-                        cell.ndcg100Se(), cell.recall20(), cell.recall50(),
-                        cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
-                                cell.activeUnits(), cell.klMean()),
-                        Progress.duration(cell.trainSeconds()), eta(p));
-                err.flush();
+                if (todo.isEmpty()) {
+                    err.printf(Locale.ROOT, "%s: no matched grid: this run does not finish the constant sweep (run it"
+                            + " with --variants constant,matched)%n", p.dataset);
+                    return;
+                }
             }
+            StudyPlan.Todo next = todo.getFirst();
+            StudyVariant v = next.variant();
+            long seed = next.seed();
+            TrainingRun run = new TrainingRun(p.dataset, seed, split, fingerprint, kernels);
+            err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
+                    p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
+            err.flush();
+            StudyCells.Cell cell = v.family().isClosedForm()
+                    ? EaseCell.run(run, p, v, seed, settings.lambdas(), settings.edgeSteps(), err)
+                    : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset), settings.patience(), err);
+            if (cell == null) {
+                cellsPlanned--;
+                p.skip(v, seed);
+                continue;
+            }
+            p.finish(cell);
+            cellsDone++;
+            err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
+                            + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
+                    cell.ndcg100Se(), cell.recall20(), cell.recall50(),
+                    cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
+                            cell.activeUnits(), cell.klMean()),
+                    Progress.duration(cell.trainSeconds()), eta(p));
+            err.flush();
         }
     }
 

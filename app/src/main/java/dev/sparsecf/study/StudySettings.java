@@ -1,5 +1,6 @@
 package dev.sparsecf.study;
 
+import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.SplitConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,18 +12,28 @@ import java.util.function.LongFunction;
  * What one run of the beta study is asked to do, as the command line gave it: the study folder {@code root}, the
  * {@code datasets} (specs) read from {@code dataDir}, the {@code seeds}, the {@code variants} to run and the
  * {@code redo} ones to discard first, the planned {@code epochs} per dataset spec, the early-stop {@code patience},
- * the EASE {@code lambdas} and {@code edgeSteps}, the held-out counts ({@code null}: auto) and the {@code split} of
- * each seed, whether it is a {@code dryRun}, and for {@value StudyJournal#FILE} the {@code commandLine} and the
+ * the EASE {@code lambdas} and {@code edgeSteps}, the held-out counts ({@code null}: auto), the {@code split} of a
+ * seed and the one {@code splitSeed} every cell uses, whether the {@code matched} per-user grid follows the constant
+ * sweep, how a dataset given as a file is read ({@code fileOptions}), whether it is a {@code dryRun}, and for {@value StudyJournal#FILE} the {@code commandLine} and the
  * {@code repository} whose commit is recorded. Build it with {@link #builder()}.
  */
 public record StudySettings(Path root, List<String> datasets, Path dataDir, List<Long> seeds, List<StudyVariant> variants,
                             List<StudyVariant> redo, Map<String, Integer> epochs, int patience, double[] lambdas,
                             int edgeSteps, Integer validationUsers, Integer testUsers, LongFunction<SplitConfig> split,
-                            boolean dryRun, String commandLine, Path repository) {
+                            long splitSeed, boolean matched, FileOptions fileOptions, boolean dryRun, String commandLine,
+                            Path repository) {
 
-    /** A dataset spec as a folder name ({@code synthetic:0.1} becomes {@code synthetic-0.1}). */
+    /**
+     * A dataset spec as a folder name: {@code synthetic:0.1} becomes {@code synthetic-0.1}, a file
+     * {@code /data/my.clicks.csv} its name without the extension, {@code my.clicks}.
+     */
     public static String folderName(String dataset) {
-        return dataset.strip().replace(':', '-');
+        String s = dataset.strip();
+        int slash = Math.max(s.lastIndexOf('/'), s.lastIndexOf(java.io.File.separatorChar));
+        if (slash >= 0 || s.matches(".*\\.(csv|tsv|txt|dat|gz)$")) {
+            s = s.substring(slash + 1).replaceFirst("(\\.(csv|tsv|txt|dat))?(\\.gz)?$", "");
+        }
+        return s.replace(':', '-');
     }
 
     /** The folder of {@code dataset}'s cells. */
@@ -32,12 +43,13 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
 
     /** The settings that make {@code dataset}'s cells comparable. */
     StudyProtocol protocol(String dataset) {
-        return new StudyProtocol(dataset, epochs.get(dataset), patience, validationUsers, testUsers, lambdas, edgeSteps);
+        return new StudyProtocol(dataset, epochs.get(dataset), patience, validationUsers, testUsers, lambdas, edgeSteps,
+                splitSeed);
     }
 
     /** Whether {@code redo} discards EASE cells, so that the EASE-only settings may change. */
     boolean redoesEase() {
-        return redo.stream().anyMatch(v -> v.family() == StudyVariant.Family.EASE);
+        return redo.stream().anyMatch(v -> v.family().isClosedForm());
     }
 
     public static Builder builder() {
@@ -68,6 +80,9 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
         private Integer validationUsers;
         private Integer testUsers;
         private LongFunction<SplitConfig> split;
+        private long splitSeed;
+        private boolean matched;
+        private FileOptions fileOptions = FileOptions.DEFAULT;
         private boolean dryRun;
         private String commandLine;
         private Path repository;
@@ -136,6 +151,21 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
             return this;
         }
 
+        public Builder splitSeed(long v) {
+            splitSeed = v;
+            return this;
+        }
+
+        public Builder matched(boolean v) {
+            matched = v;
+            return this;
+        }
+
+        public Builder fileOptions(FileOptions v) {
+            fileOptions = v;
+            return this;
+        }
+
         public Builder dryRun(boolean v) {
             dryRun = v;
             return this;
@@ -153,7 +183,8 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
 
         public StudySettings build() {
             return new StudySettings(root, datasets, dataDir, seeds, variants, redo, epochs, patience, lambdas, edgeSteps,
-                    validationUsers, testUsers, split, dryRun, commandLine, repository);
+                    validationUsers, testUsers, split, splitSeed, matched, fileOptions, dryRun, commandLine,
+                    repository);
         }
     }
 }

@@ -43,7 +43,8 @@ final class VaeCell {
             p.store.writeHistory(v.id(), seed, TrainingRun.historyCsv(result));
             return p.cell(v, seed, run.fingerprint(), trained.test()).epochs(result.epochsRun()).bestEpoch(result.bestEpoch())
                     .trainSeconds(trained.seconds()).activeUnits(latent == null ? null : latent.activeUnits())
-                    .klMean(latent == null ? null : mean(latent.userKl())).meanBeta(vae ? result.meanBeta() : null).build();
+                    .klMean(latent == null ? null : mean(latent.userKl())).meanBeta(vae ? result.meanBeta() : null)
+                    .validationNdcg(result.bestValidationNdcg()).build();
         }
     }
 

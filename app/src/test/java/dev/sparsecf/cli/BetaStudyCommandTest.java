@@ -172,11 +172,43 @@ class BetaStudyCommandTest {
     }
 
     @Test
+    void seedsShareOneSplitAndTheClosedFormsRunOnce() throws IOException {
+        // a file of pairs (user, item, rating, time; tab-separated, no header) works as a dataset does
+        Path file = tmp.resolve("my-clicks.tsv");
+        Files.copy(dataDir.resolve("ml-100k").resolve("u.data"), file);
+        Outcome o = run("study", "beta", "--data", file.toString(), "--seeds", "2", "--validation-users", "10",
+                "--test-users", Integer.toString(TEST_USERS), "--variants", "const-0.5,edlae,dlae", "--epochs", "3",
+                "--out", out.toString());
+        assertEquals(0, o.code(), o.err());
+        List<StudyCells.Cell> rows = StudyCells.read(out.resolve("my-clicks").resolve(StudyCells.FILE));
+        assertEquals(List.of("const-0.5 0", "const-0.5 1", "edlae 0", "dlae 0"),
+                rows.stream().map(c -> c.variant() + " " + c.seed()).toList(), "closed forms are deterministic: one seed");
+        assertEquals(1, rows.stream().map(StudyCells.Cell::splitFingerprint).distinct().count(),
+                "every cell, whatever its training seed, uses the split of --split-seed");
+        assertTrue(rows.get(0).ndcg100() != rows.get(1).ndcg100() || rows.get(0).klMean().doubleValue() != rows.get(1).klMean(),
+                "two training seeds train two different models: " + rows);
+        for (StudyCells.Cell c : rows) {
+            assertTrue(c.validationNdcg() > 0 && c.validationNdcg() <= 1, c.toString());
+            if (c.family().equals("constant")) {
+                assertEquals(3, c.epochs(), "200 epochs is only the default, and no early stop: " + c);
+            }
+        }
+        // the closed forms chose their dropout odds from the grid or past its edge, doubling or halving
+        for (StudyCells.Cell c : rows.subList(2, 4)) {
+            double log2 = Math.log(c.lambda()) / Math.log(2);
+            assertTrue(Math.abs(log2 - Math.rint(log2)) < 1e-9 && c.lambda() >= 0.125 / 16 && c.lambda() <= 2 * 16, c.toString());
+        }
+        String protocol = Files.readString(out.resolve("my-clicks").resolve(StudyProtocol.FILE));
+        assertTrue(protocol.contains("\"" + StudyProtocol.VERSION_KEY + "\" : " + StudyProtocol.VERSION)
+                && protocol.contains("\"splitSeed\" : 0") && protocol.contains("\"patience\" : 0"), protocol);
+    }
+
+    @Test
     void userMistakesAreOneLineErrors() {
         assertOneLineError("--variants: unknown variant 'const-7'", "study", "beta", "--data", "ml-100k", "--variants", "const-7",
                 "--out", tmp.toString());
         assertOneLineError("--seeds must be >= 1", "study", "beta", "--data", "ml-100k", "--seeds", "0", "--out", tmp.toString());
-        assertOneLineError("--data: unknown dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
+        assertOneLineError("--data: 'nope' is neither a dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
         assertOneLineError("--redo: ease is not among the variants this run plans; add it to --variants", "study", "beta",
                 "--data", "ml-100k", "--variants", "constant", "--redo", "ease", "--out", tmp.toString());
     }

@@ -36,6 +36,31 @@ class BetaPolicyTest {
     }
 
     @Test
+    void matchedGridBetasAverageToEachMean() {
+        int[] clicks = new java.util.SplittableRandom(3).ints(997, 1, 2000).toArray();
+        for (double mean : new double[] {0.005, 0.01, 0.04, 0.3}) {
+            for (double exponent : new double[] {-1, -0.5, 0.5, 1}) {
+                float[] beta = betasOf(BetaPolicy.perUser(mean, exponent, clicks), clicks);
+                // as above: every beta is within a float rounding of its exact value, and all are positive
+                assertEquals(mean, mean(beta), mean * 0x1p-24 * 2, "mean " + mean + ", exponent " + exponent);
+            }
+        }
+    }
+
+    @Test
+    void exponentZeroIsTheConstantBetaBitForBit() {
+        int[] clicks = new java.util.SplittableRandom(5).ints(1001, 1, 5000).toArray();
+        for (double mean : new double[] {0, 0.005, 0.01, 0.02, 0.04, 0.1, 0.2, 0.3, 0.75, 1}) {
+            float[] perUser = betasOf(BetaPolicy.perUser(mean, 0, clicks), clicks);
+            float[] global = betasOf(BetaPolicy.global(BetaSchedule.constant(mean)), clicks);
+            for (int u = 0; u < clicks.length; u++) {
+                assertEquals(Float.floatToRawIntBits(global[u]), Float.floatToRawIntBits(perUser[u]),
+                        "mean " + mean + ", user " + u + ": " + perUser[u] + " vs the constant " + global[u]);
+            }
+        }
+    }
+
+    @Test
     void proportionalBetaGrowsWithClicksAndInverseShrinks() {
         float[] proportional = betasOf(BetaPolicy.perUser(0.2, 1, CLICKS), CLICKS);
         float[] inverse = betasOf(BetaPolicy.perUser(0.2, -1, CLICKS), CLICKS);

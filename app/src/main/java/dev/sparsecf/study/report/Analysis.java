@@ -1,6 +1,7 @@
 package dev.sparsecf.study.report;
 
 import dev.sparsecf.study.StudyCells.Cell;
+import dev.sparsecf.study.StudyVariant;
 import dev.sparsecf.study.report.BetaStudyData.Dataset;
 import dev.sparsecf.study.report.BetaStudyData.Study;
 import dev.sparsecf.study.report.BetaStudyData.UserRow;
@@ -99,9 +100,19 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
         return summaries.stream().mapToInt(Summary::seeds).sum();
     }
 
-    /** Cells planned: every variant on every seed of {@code study}. */
+    /** Cells planned: every variant on every seed of {@code study}, a closed form on one under protocol 2. */
     long cellsPlanned(Study study) {
-        return (long) summaries.size() * study.seeds().size();
+        return summaries.stream().mapToLong(s -> plannedSeeds(s, study)).sum();
+    }
+
+    /**
+     * The seeds {@code s} is planned on: all of {@code study}'s, but one for a closed form under protocol 2, where
+     * every seed has the same split and the fit is deterministic.
+     */
+    int plannedSeeds(Summary s, Study study) {
+        boolean once = StudyVariant.Family.byLabel(s.variant().family()).isClosedForm() && dataset.protocol() != null
+                && dataset.protocol().version() >= 2;
+        return once ? 1 : study.seeds().size();
     }
 
     /** A over B on NDCG@100, paired over the test users of each seed both finished ({@code quintile} 0: all users). */

@@ -33,7 +33,7 @@ public final class BetaStudyData {
 
     /** The families in report order; an unknown family sorts last. */
     static final List<String> FAMILIES = List.of("constant", "anneal", "anneal-paper", "cyclical", "peruser-clicks",
-            "peruser-inverse", "kltarget", "multdae", "ease");
+            "peruser-inverse", "peruser", "kltarget", "multdae", "ease", "edlae", "dlae");
 
     /** One test user's metrics in one cell; {@code kl} is NaN for Mult-DAE and EASE. */
     record UserRow(String user, int clicks, double recall20, double recall50, double ndcg100, double kl) {
@@ -41,9 +41,10 @@ public final class BetaStudyData {
 
     /**
      * The training budget of a dataset's Mult-VAE/DAE cells and EASE's lambda search, from its {@code protocol.json}
-     * ({@code easeLambdas} empty when the file does not say; {@code easeEdgeSteps} 0 when it predates the setting).
+     * ({@code easeLambdas} empty when the file does not say; {@code easeEdgeSteps} 0 when it predates the setting),
+     * and its {@code version} ({@link StudyProtocol#VERSION_KEY}: 1 when the file predates it).
      */
-    record Protocol(int epochs, int patience, List<Double> easeLambdas, int easeEdgeSteps) {
+    record Protocol(int epochs, int patience, List<Double> easeLambdas, int easeEdgeSteps, int version) {
 
         Protocol {
             easeLambdas = List.copyOf(easeLambdas);
@@ -144,6 +145,7 @@ public final class BetaStudyData {
         if (Files.isRegularFile(studyFile)) {
             Map<String, StudyVariant> grid = new HashMap<>();
             StudyVariant.defaultGrid().forEach(v -> grid.put(v.id(), v));
+            StudyVariant.grid().forEach(v -> grid.put(v.id(), v));
             for (JsonNode run : new ObjectMapper().readTree(studyFile.toFile()).path("runs")) {
                 run.path(StudyJournal.PLANNED_DATASETS).forEach(d -> plannedDatasets.add(d.asText()));
                 run.path(StudyJournal.PLANNED_SEEDS).forEach(seed -> seeds.add(seed.asInt()));
@@ -242,7 +244,8 @@ public final class BetaStudyData {
         List<Double> lambdas = new ArrayList<>();
         p.path(StudyProtocol.EASE_LAMBDAS_KEY).forEach(l -> lambdas.add(l.asDouble()));
         return new Protocol(p.path("epochs").asInt(), p.path("patience").asInt(), lambdas,
-                StudyProtocol.value(p, StudyProtocol.EASE_EDGE_STEPS_KEY).asInt());
+                StudyProtocol.value(p, StudyProtocol.EASE_EDGE_STEPS_KEY).asInt(),
+                StudyProtocol.value(p, StudyProtocol.VERSION_KEY).asInt());
     }
 
     /** {@code value}, or NaN for a column a cell leaves empty (e.g. active units of EASE). */

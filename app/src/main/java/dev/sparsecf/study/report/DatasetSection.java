@@ -19,8 +19,9 @@ final class DatasetSection {
         long done = a.cellsDone();
         long planned = a.cellsPlanned(study);
         md.append("## ").append(name).append("\n\n");
-        md.append(String.format(Locale.ROOT, "%d of %d cells finished (%d variants x %d seeds)", done, planned,
-                a.summaries().size(), study.seeds().size()));
+        md.append(String.format(Locale.ROOT, "%d of %d cells finished (%d variants x %d seeds%s)", done, planned,
+                a.summaries().size(), study.seeds().size(), planned < (long) a.summaries().size() * study.seeds().size()
+                        ? ", the closed forms on one" : ""));
         md.append(done < planned ? "; the rest are " + PENDING + ".\n\n" : ".\n\n");
         md.append(Timing.of(a, study).sentence()).append("\n\n");
         Budget b = Budget.of(a.dataset());
@@ -30,11 +31,13 @@ final class DatasetSection {
         md.append("### Findings\n\n");
         Findings.append(md, a);
         md.append("\n### All variants\n\n");
-        DatasetTables.variants(md, a, study.seeds().size());
+        DatasetTables.variants(md, a, study);
         md.append("\n### Constant beta: optimum, flatness, latent units\n\n");
         DatasetTables.constants(md, a);
         md.append("\n### Paired comparisons with the best constant beta\n\n");
         DatasetTables.paired(md, a);
+        md.append("\n### Matched per-user grid: per-user against global beta at the same mean\n\n");
+        MatchedGrid.append(md, a);
         md.append("\n### Users by activity quintile\n\n");
         DatasetTables.quintiles(md, a);
         md.append("\n### Plots\n\n");

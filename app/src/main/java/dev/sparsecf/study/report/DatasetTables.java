@@ -12,6 +12,7 @@ import static dev.sparsecf.study.report.ReportText.seedP;
 import static dev.sparsecf.study.report.ReportText.verdict;
 
 import dev.sparsecf.render.MarkdownTable;
+import dev.sparsecf.study.report.BetaStudyData.Study;
 import dev.sparsecf.study.report.BetaStudyStats.Estimate;
 import dev.sparsecf.study.report.BetaStudyStats.Paired;
 import java.util.ArrayList;
@@ -27,13 +28,13 @@ final class DatasetTables {
     private DatasetTables() {
     }
 
-    /** Every variant's metrics, "pending" for those with no finished cell. */
-    static void variants(StringBuilder md, Analysis a, int plannedSeeds) {
+    /** Every variant's metrics, "pending" for those with no finished cell; seeds done out of those planned. */
+    static void variants(StringBuilder md, Analysis a, Study study) {
         MarkdownTable.header(md, "llrrrrrrrr", "variant", "family", "param", "seeds", "Recall@20", "Recall@50",
                 "NDCG@100", "active units", "KL (nats)", "train s");
         for (Summary s : a.summaries()) {
             List<String> row = new ArrayList<>(List.of(s.variant().id(), s.variant().family(),
-                    param(s.variant().param()), s.seeds() + "/" + Math.max(plannedSeeds, s.seeds())));
+                    param(s.variant().param()), s.seeds() + "/" + Math.max(a.plannedSeeds(s, study), s.seeds())));
             if (!s.done()) {
                 row.addAll(Collections.nCopies(6, PENDING));
             } else {

@@ -19,7 +19,8 @@ record Summary(Variant variant, int seeds, Estimate recall20, Estimate recall50,
                 estimate(cells, Cell::ndcg100, Cell::ndcg100Se), estimate(cells, c -> BetaStudyData.nanIfNull(c.activeUnits()), c -> Double.NaN),
                 estimate(cells, c -> BetaStudyData.nanIfNull(c.klMean()), c -> Double.NaN),
                 cells.stream().mapToDouble(Cell::trainSeconds).average().orElse(Double.NaN),
-                estimate(cells, c -> d.validationNdcg(c.variant(), c.seed()), c -> Double.NaN));
+                estimate(cells, c -> c.validationNdcg() != null ? c.validationNdcg() : d.validationNdcg(c.variant(), c.seed()),
+                        c -> Double.NaN));
     }
 
     private static Estimate estimate(List<Cell> cells, ToDoubleFunction<Cell> value, ToDoubleFunction<Cell> se) {

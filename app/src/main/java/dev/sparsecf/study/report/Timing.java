@@ -24,7 +24,7 @@ record Timing(int finished, double finishedSeconds, int pending, double pendingS
         int untimed = 0;
         double pendingSeconds = 0;
         for (Summary s : a.summaries()) {
-            int todo = study.seeds().size() - s.seeds();
+            int todo = a.plannedSeeds(s, study) - s.seeds();
             if (todo <= 0) {
                 continue;
             }

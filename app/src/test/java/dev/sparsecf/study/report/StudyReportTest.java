@@ -37,7 +37,8 @@ import org.w3c.dom.NodeList;
 class StudyReportTest {
 
     private static final String SYNTHETIC = "synthetic:0.02";
-    private static final String CELLS_HEADER = StudyCells.HEADER;
+    /** Rows as the first protocol wrote them, without the columns added since (read as empty). */
+    private static final String CELLS_HEADER = StudyCells.HEADER.replace(",exponent,validation_ndcg100", "");
     /** Test users per seed in synthetic:0.02; their clicks are 5, 8, 11, ..., 122. */
     private static final int USERS = 40;
 
@@ -166,6 +167,49 @@ class StudyReportTest {
     private static String line(String text, String prefix) {
         return text.lines().filter(l -> l.startsWith(prefix)).findFirst()
                 .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in:\n" + text));
+    }
+
+    /**
+     * A second-protocol study with one matched pair: per-user NDCG differences peruser-m0.02-g1 - const-0.02 of 0.1
+     * and 0.3 on seed 0 (mean 0.2), 0.0 and 0.2 on seed 1 (mean 0.1). By hand: mean 0.15, SE across seeds
+     * sd(0.2, 0.1) / sqrt(2) = 0.05, t = 3 with df 1, p = 1 - 2 atan(3) / pi = 0.2048; Holm over one comparison
+     * leaves it as it is.
+     */
+    @Test
+    void matchedGridComparesEachPerUserPointWithTheGlobalBetaAtItsMean() throws IOException {
+        Path study = dir.resolve("v2");
+        Path m = study.resolve("m");
+        Files.createDirectories(m.resolve("users"));
+        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
+        String common = ",200,150,60,2,0.2,0.01,0.3,0.01,%s,0.05,50,12.5,0.02,,fp,%s,0.4\n";
+        Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER + "\n"
+                + "m,const-0.02,constant,0.02,0" + String.format(Locale.ROOT, common, "0.3", "")
+                + "m,const-0.02,constant,0.02,1" + String.format(Locale.ROOT, common, "0.3", "")
+                + "m,peruser-m0.02-g1,peruser,0.02,0" + String.format(Locale.ROOT, common, "0.5", "1")
+                + "m,peruser-m0.02-g1,peruser,0.02,1" + String.format(Locale.ROOT, common, "0.4", "1")
+                + "m,ease,ease,,0,0,0,16,2,0.2,0.01,0.3,0.01,0.45,0.05,,,,100,fp,,0.41\n");
+        users(m, "const-0.02", 0, new double[] {0.3, 0.3});
+        users(m, "const-0.02", 1, new double[] {0.3, 0.3});
+        users(m, "peruser-m0.02-g1", 0, new double[] {0.4, 0.6});
+        users(m, "peruser-m0.02-g1", 1, new double[] {0.3, 0.5});
+        users(m, "ease", 0, new double[] {0.4, 0.5}); // a closed form runs once under protocol 2
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
+        assertEquals(0, o.code(), o.err());
+        String readme = Files.readString(study.resolve("README.md"));
+        assertTrue(readme.contains("| 0.02 | 1 | +0.1500 ± 0.0500 | 0.205 (df 1) | 0.205 | no significant difference | 2 | 4 |"),
+                readme);
+        String answer = readme.substring(readme.indexOf("## Answer"), readme.indexOf("## Method"));
+        assertTrue(answer.contains("- Per-user beta (clicks^γ) against the global beta at the same mean: 0 of 1 matched"
+                + " comparisons with a seed-level test differ significantly [matched grid on m; seed-level t-test, Holm"
+                + " within each dataset's grid]."), answer);
+        assertTrue(answer.contains("- Validation chooses the constant beta m 0.02 (test NDCG@100 0.3000 ± 0.0000, 2 seeds)"),
+                answer);
+        assertTrue(answer.lines().filter(l -> l.startsWith("- ")).count() <= 10, "at most ten sentences: " + answer);
+        assertTrue(!readme.contains("Partial results"), "every planned cell finished: " + readme);
+        assertTrue(readme.contains("\n| ease | ease |  | 1/1 |"), readme);
+        assertTrue(answer.contains("on NDCG@100: m ease +0.1500 (1 seed, per-user p "), answer);
+        assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
+                readme);
     }
 
     @Test
@@ -299,6 +343,7 @@ class StudyReportTest {
     @Test
     void missingCellsArePendingAndEmptyDatasetsDoNotFail() throws IOException {
         String readme = render();
+        assertTrue(readme.contains("\n**Partial results**: "), "a study with pending cells says so at the top:\n" + readme);
         String s = section(readme, SYNTHETIC);
         assertEquals("21 of 24 cells finished (12 variants x 2 seeds); the rest are pending.",
                 s.lines().filter(l -> l.contains("cells finished")).findFirst().orElseThrow());

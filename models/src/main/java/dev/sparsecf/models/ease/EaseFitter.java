@@ -38,27 +38,36 @@ public final class EaseFitter {
         return (long) n * roundUp(n, LDA_DOUBLES) * Double.BYTES + (long) n * DenseMatrix.paddedStride(n) * Float.BYTES;
     }
 
-    /** {@link #fit(CsrMatrix, double, Precision, Kernels, Consumer)} in float64. */
+    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} of EASE in float64. */
     public static EaseModel fit(CsrMatrix x, double lambda, Kernels kernels, Consumer<String> progress) {
         return fit(x, lambda, Precision.FLOAT64, kernels, progress);
     }
 
+    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} of EASE. */
+    public static EaseModel fit(CsrMatrix x, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
+        return fit(x, ClosedForm.EASE, lambda, precision, kernels, progress);
+    }
+
     /**
-     * Fits B to the binary {@code users x items} matrix {@code x} with L2 penalty {@code lambda}: Gram matrix by
+     * Fits B of the closed form {@code form} ({@link ClosedForm}) to the binary {@code users x items} matrix
+     * {@code x} with penalty {@code strength} (EASE's lambda, EDLAE's and DLAE's dropout odds): Gram matrix by
      * {@link Kernels#gram}, inverse by {@link Kernels#invertSpd} (OpenBLAS or the Java kernels, per {@code -Dsparsecf.blas}), then B; one line per phase
      * goes to {@code progress}.
      *
-     * @throws IllegalArgumentException if lambda is not a positive finite number, x is weighted or has no items, or
-     *                                  float32 is asked of a backend without a float32 inverse
+     * @throws IllegalArgumentException if the strength is not a positive finite number, x is weighted or has no
+     *                                  items, or float32 is asked of a backend without a float32 inverse
      */
-    public static EaseModel fit(CsrMatrix x, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
+    public static EaseModel fit(CsrMatrix x, ClosedForm form, double strength, Precision precision, Kernels kernels,
+                                Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(form, "form");
+        double lambda = strength;
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(progress, "progress");
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("EASE: lambda must be a positive finite number (the L2 penalty that makes"
-                    + " X^T X + lambda I invertible), got " + lambda);
+            throw new IllegalArgumentException(form.label + ": " + form.strength + " must be a positive finite number"
+                    + " (the penalty that makes X^T X + Lambda invertible), got " + lambda);
         }
         if (!x.isBinary()) {
             throw new IllegalArgumentException("EASE: X must be binary implicit feedback, got a weighted " + x);
@@ -74,8 +83,9 @@ public final class EaseFitter {
         int lda = roundUp(n, LDA_DOUBLES);
         long bufferBytes = (long) n * lda * Double.BYTES;
         String backend = kernels.denseImplementationName();
-        progress.accept(String.format(Locale.ROOT, "EASE: %,d users x %,d items, %,d clicks, lambda %s, %s on %s;"
-                        + " n x n buffer %.2f GB", x.rows(), n, x.nnz(), Lambdas.format(lambda), precision.name().toLowerCase(Locale.ROOT),
+        progress.accept(String.format(Locale.ROOT, "%s: %,d users x %,d items, %,d clicks, %s %s, %s on %s;"
+                        + " n x n buffer %.2f GB", form.label, x.rows(), n, x.nnz(), form.strength, Lambdas.format(lambda),
+                precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
 
         long t0 = System.nanoTime();
@@ -87,9 +97,11 @@ public final class EaseFitter {
             MemorySegment g = kernels.allocateTouched(arena, bufferBytes);
             long t1 = System.nanoTime();
             kernels.gram(x, g, lda);
+            double[] penalty = new double[n];
             for (int i = 0; i < n; i++) {
                 long ii = (long) i * lda + i;
-                g.setAtIndex(D, ii, g.getAtIndex(D, ii) + lambda);
+                penalty[i] = form.penalty(lambda, g.getAtIndex(D, ii));
+                g.setAtIndex(D, ii, g.getAtIndex(D, ii) + penalty[i]);
             }
             long t2 = System.nanoTime();
             progress.accept(String.format(Locale.ROOT, "EASE: Gram X^T X + lambda I in %.2f s (allocation %.2f s)",
@@ -103,12 +115,12 @@ public final class EaseFitter {
                 kernels.invertSpd(g, n, lda, false, progressLine("factorise+invert", progress));
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float64) in %.2f s", (t3 - t2) / 1e9));
-                double[] scale = InverseToWeights.negatedReciprocalDiagonal(g, D, n, lda);
+                double[] scale = InverseToWeights.scale(form, penalty, g, D, n, lda);
                 int ldb = DenseMatrix.paddedStride(n);
                 weights = Arena.ofShared();
                 b = DenseMatrix.wrap(kernels.allocateTouched(weights, (long) n * ldb * Float.BYTES), n, n, ldb);
                 offHeapPeak = bufferBytes + (long) n * b.ld() * Float.BYTES;
-                InverseToWeights.write(g, D, lda, scale, b, kernels.pool());
+                InverseToWeights.write(g, D, lda, scale, !form.zeroDiagonal(), b, kernels.pool());
             } else {
                 int ldb = DenseMatrix.paddedStride(n);
                 progress.accept(String.format(Locale.ROOT, "EASE: factorise+invert (float32, n^3 = %.2f TFLOP)%s ...",
@@ -119,8 +131,8 @@ public final class EaseFitter {
                 t3 = System.nanoTime();
                 progress.accept(String.format(Locale.ROOT, "EASE: float32 conversion + factorise+invert in %.2f s",
                         (t3 - t2) / 1e9));
-                double[] scale = InverseToWeights.negatedReciprocalDiagonal(g, F, n, ldb);
-                InverseToWeights.write(g, F, ldb, scale, b, kernels.pool());
+                double[] scale = InverseToWeights.scale(form, penalty, g, F, n, ldb);
+                InverseToWeights.write(g, F, ldb, scale, !form.zeroDiagonal(), b, kernels.pool());
                 offHeapPeak = bufferBytes;
             }
             long t4 = System.nanoTime();

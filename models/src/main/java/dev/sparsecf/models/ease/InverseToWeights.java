@@ -5,7 +5,10 @@ import dev.sparsecf.kernels.KernelThreads;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** EASE's conversion of the inverse {@code P = (X^T X + lambda I)^-1} into the weights {@code B = -P / diag(P)}. */
+/**
+ * The conversion of the inverse {@code P = (X^T X + Lambda)^-1} into the weights: {@code B = -P / diag(P)} off a zero
+ * diagonal (EASE, EDLAE) or {@code B = I - P Lambda} (DLAE); see {@link ClosedForm}.
+ */
 final class InverseToWeights {
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
@@ -16,6 +19,20 @@ final class InverseToWeights {
     private static final int SERIAL_ROWS = 64;
 
     private InverseToWeights() {
+    }
+
+    /**
+     * The column scale of {@code form}'s weights, {@code B_ij = P_ij * scale_j} off the diagonal: {@code -1 / P_jj}
+     * with a zero diagonal, else {@code -Lambda_jj} ({@code penalty}); P's diagonal is checked either way.
+     */
+    static double[] scale(ClosedForm form, double[] penalty, MemorySegment p, ValueLayout layout, int n, int ldp) {
+        double[] scale = negatedReciprocalDiagonal(p, layout, n, ldp);
+        if (!form.zeroDiagonal()) {
+            for (int j = 0; j < n; j++) {
+                scale[j] = -penalty[j];
+            }
+        }
+        return scale;
     }
 
     /** {@code -1 / P_jj} for every j, checking that the inverse's diagonal is positive and finite. */
@@ -34,13 +51,15 @@ final class InverseToWeights {
     }
 
     /**
-     * {@code B_ij = P_ij * scale_j}, {@code B_ji = P_ij * scale_i} for {@code i < j} and {@code B_ii = 0}, reading
+     * {@code B_ij = P_ij * scale_j}, {@code B_ji = P_ij * scale_i} for {@code i < j} and {@code B_ii = 0}, or
+     * {@code B_ii = 1 + P_ii * scale_i} when {@code fullRank}, reading
      * only the upper triangle of P ({@code ldp}, double or float). Threads take tile rows I and write the tiles
      * (I, J) and (J, I) for J >= I, so no two threads touch the same element, and B may be P's own float buffer:
      * each tile of P is read before its B tile overwrites it, and no value of P's lower triangle is used (a
      * diagonal tile is read whole).
      */
-    static void write(MemorySegment p, ValueLayout layout, int ldp, double[] scale, DenseMatrix b, KernelThreads pool) {
+    static void write(MemorySegment p, ValueLayout layout, int ldp, double[] scale, boolean fullRank, DenseMatrix b,
+                      KernelThreads pool) {
         int n = b.cols();
         long ldb = b.ld();
         MemorySegment bs = b.segment();
@@ -79,7 +98,7 @@ final class InverseToWeights {
                             transposed[c * TILE + r] = (float) (pij * scale[i]);
                         }
                         if (diagonal) {
-                            upper[r * TILE + r] = 0f;
+                            upper[r * TILE + r] = fullRank ? (float) (1 + pt[r * TILE + r] * scale[i]) : 0f;
                         }
                     }
                     for (int r = 0; r < h; r++) {

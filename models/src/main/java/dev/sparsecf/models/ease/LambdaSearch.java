@@ -32,6 +32,7 @@ public final class LambdaSearch implements AutoCloseable {
     private static final int VERBOSE_FIT_ITEMS = 10_000;
 
     private final DataSplit split;
+    private final ClosedForm form;
     private final Precision precision;
     private final Kernels kernels;
     private final Consumer<String> log;
@@ -40,8 +41,9 @@ public final class LambdaSearch implements AutoCloseable {
     private int best = -1;
     private Neighbourhoods neighbourhoods; // a neighbourhood search's sparse Gram and neighbours, shared by every lambda
 
-    private LambdaSearch(DataSplit split, Precision precision, Kernels kernels, Consumer<String> log) {
+    private LambdaSearch(DataSplit split, ClosedForm form, Precision precision, Kernels kernels, Consumer<String> log) {
         this.split = split;
+        this.form = form;
         this.precision = precision;
         this.kernels = kernels;
         this.log = log;
@@ -66,7 +68,7 @@ public final class LambdaSearch implements AutoCloseable {
      */
     public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
                                          Kernels kernels, Consumer<String> log) {
-        return fitAndSelect(split, lambdas, edgeSteps, precision, 0, kernels, log);
+        return fitAndSelect(split, ClosedForm.EASE, lambdas, edgeSteps, precision, 0, kernels, log);
     }
 
     /**
@@ -78,7 +80,26 @@ public final class LambdaSearch implements AutoCloseable {
      */
     public static Selection fitAndSelect(DataSplit split, double[] lambdas, int edgeSteps, Precision precision,
                                          int neighbours, Kernels kernels, Consumer<String> log) {
+        return fitAndSelect(split, ClosedForm.EASE, lambdas, edgeSteps, precision, neighbours, kernels, log);
+    }
+
+    /**
+     * {@link #fitAndSelect(DataSplit, double[], int, Precision, Kernels, Consumer)} for the closed form {@code form}:
+     * the searched {@code lambdas} are its penalty strengths: lambdas (EASE) or dropout odds (EDLAE, DLAE).
+     */
+    public static Selection fitAndSelect(DataSplit split, ClosedForm form, double[] lambdas, int edgeSteps,
+                                         Precision precision, Kernels kernels, Consumer<String> log) {
+        return fitAndSelect(split, form, lambdas, edgeSteps, precision, 0, kernels, log);
+    }
+
+    /** The search for the closed form {@code form}; {@code neighbours} K > 0 (EASE only) restricts each column to K items. */
+    public static Selection fitAndSelect(DataSplit split, ClosedForm form, double[] lambdas, int edgeSteps,
+                                         Precision precision, int neighbours, Kernels kernels, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(form, "form");
+        if (neighbours > 0 && form != ClosedForm.EASE) {
+            throw new IllegalArgumentException(form.label + ": neighbourhoods (K = " + neighbours + ") are for EASE only");
+        }
         if (neighbours < 0 || neighbours > 0 && precision != Precision.FLOAT64) {
             throw new IllegalArgumentException("EASE: the neighbourhood size K must be >= 1 and solves in float64, got K = "
                     + neighbours + " and " + precision);
@@ -89,7 +110,7 @@ public final class LambdaSearch implements AutoCloseable {
             throw new IllegalArgumentException("EASE: the validation set has no users with evaluation items, so lambda"
                     + " cannot be chosen: " + split.summary());
         }
-        LambdaSearch search = new LambdaSearch(split, precision, kernels, log);
+        LambdaSearch search = new LambdaSearch(split, form, precision, kernels, log);
         try (search; CsrMatrix train = split.train().toCsr()) {
             if (neighbours > 0) {
                 search.neighbourhoods = Neighbourhoods.prepare(train, neighbours, kernels, log);
@@ -106,14 +127,14 @@ public final class LambdaSearch implements AutoCloseable {
                     break;
                 }
                 double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
-                log.accept(String.format(Locale.ROOT, "EASE: the best lambda %s is the %s tried; trying %s",
-                        Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
+                log.accept(String.format(Locale.ROOT, "%s: the best %s %s is the %s tried; trying %s", form.label,
+                        form.strength, Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
                 search.tryLambda(train, next);
             }
             Selection selection = search.select(train);
-            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "EASE: warning: the chosen lambda"
+            selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "%s: warning: the chosen %s"
                             + " %s is the %s tried, so the validation optimum may lie beyond it; allow more edge steps or"
-                            + " widen the grid", Lambdas.format(selection.lambda()), edge)));
+                            + " widen the grid", form.label, form.strength, Lambdas.format(selection.lambda()), edge)));
             return selection;
         }
     }
@@ -148,7 +169,8 @@ public final class LambdaSearch implements AutoCloseable {
         if (best < 0 || ndcg > best().validationNdcg()) {
             best = candidates.size() - 1;
         }
-        log.accept(String.format(Locale.ROOT, "EASE lambda %s: validation NDCG@%d = %.4f (fit %.1f s)%s", Lambdas.format(lambda),
+        log.accept(String.format(Locale.ROOT, "%s %s %s: validation NDCG@%d = %.4f (fit %.1f s)%s", form.label,
+                form.strength, Lambdas.format(lambda),
                 SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
                 best == candidates.size() - 1 ? " (best so far)" : ""));
     }
@@ -159,11 +181,6 @@ public final class LambdaSearch implements AutoCloseable {
      */
     private Consumer<String> fitLog(CsrMatrix train) {
         return train.cols() >= VERBOSE_FIT_ITEMS ? log : msg -> { };
-    }
-
-    private EaseModel fit(CsrMatrix train, double lambda) {
-        return neighbourhoods != null ? neighbourhoods.fit(lambda, fitLog(train))
-                : EaseFitter.fit(train, lambda, precision, kernels, fitLog(train));
     }
 
     private Candidate best() {
@@ -178,10 +195,15 @@ public final class LambdaSearch implements AutoCloseable {
             last = null;
         } else {
             freeLast();
-            log.accept("EASE: refitting the chosen lambda " + Lambdas.format(best().lambda()));
+            log.accept(form.label + ": refitting the chosen " + form.strength + " " + Lambdas.format(best().lambda()));
             model = fit(train, best().lambda());
         }
         return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
+    }
+
+    private EaseModel fit(CsrMatrix train, double lambda) {
+        return neighbourhoods != null ? neighbourhoods.fit(lambda, fitLog(train))
+                : EaseFitter.fit(train, form, lambda, precision, kernels, fitLog(train));
     }
 
     /** Frees the last model tried unless the selection took it, and the neighbourhoods. */

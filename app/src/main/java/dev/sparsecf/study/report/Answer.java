@@ -1,0 +1,178 @@
+package dev.sparsecf.study.report;
+
+import static dev.sparsecf.study.report.ReportText.ALPHA;
+import static dev.sparsecf.study.report.ReportText.EXPLORATORY;
+import static dev.sparsecf.study.report.ReportText.diff;
+import static dev.sparsecf.study.report.ReportText.pValue;
+import static dev.sparsecf.study.report.ReportText.param;
+import static dev.sparsecf.study.report.ReportText.seeds;
+
+import dev.sparsecf.study.report.BetaStudyStats.Paired;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The short answer at the top of the README: at most ten sentences, each computed from the rows by the same
+ * comparisons the tables show (so none can contradict a table) and ending with its evidence level in brackets.
+ */
+final class Answer {
+
+    private Answer() {
+    }
+
+    /** The section "Answer", one bullet per sentence. */
+    static void append(StringBuilder md, List<Analysis> analyses) {
+        List<String> s = new ArrayList<>();
+        s.add(chosen(analyses));
+        s.add(matched(analyses));
+        s.add(against(analyses, "The KL-target controller against the chosen constant",
+                a -> a.family("kltarget").stream().map(x -> x.variant().id()).toList()));
+        s.add(against(analyses, "Annealed and cyclical beta against the chosen constant",
+                a -> a.families(Analysis.SCHEDULES).stream().map(x -> x.variant().id()).toList()));
+        s.add(against(analyses, "Mult-DAE (no KL term, no sampling) against the chosen constant",
+                a -> a.family("multdae").stream().map(x -> x.variant().id()).toList()));
+        s.add(against(analyses, "The closed forms (EASE, EDLAE, DLAE) against the chosen constant",
+                a -> a.families(List.of("ease", "edlae", "dlae")).stream().map(x -> x.variant().id()).toList()));
+        s.add(structural(analyses));
+        s.add(convergence(analyses));
+        md.append("## Answer\n\n");
+        for (String sentence : s) {
+            md.append("- ").append(sentence).append("\n");
+        }
+        md.append("\n");
+    }
+
+    /** The constant beta validation chooses per dataset. */
+    private static String chosen(List<Analysis> analyses) {
+        List<String> parts = new ArrayList<>();
+        for (Analysis a : analyses) {
+            Summary b = a.bestConstant();
+            if (b != null) {
+                parts.add(String.format(Locale.ROOT, "%s %s (test NDCG@100 %s, %s)", a.dataset().name(),
+                        param(b.variant().param()), ReportText.estimate(b.ndcg(), 4), seeds(b.seeds())));
+            }
+        }
+        if (parts.isEmpty()) {
+            return "No constant-beta cell has finished in this directory, so no beta is chosen [no evidence].";
+        }
+        return "Validation chooses the constant beta " + String.join("; ", parts) + " [highest mean validation NDCG@100 of the"
+                + " constants finished, per dataset; a sweep with constants still pending may choose differently].";
+    }
+
+    /** The matched per-user grid: how many per-user points differ from the global beta at their mean. */
+    private static String matched(List<Analysis> analyses) {
+        int tested = 0;
+        int untested = 0;
+        List<String> significant = new ArrayList<>();
+        List<String> datasets = new ArrayList<>();
+        for (Analysis a : analyses) {
+            boolean any = false;
+            for (MatchedGrid.Point p : MatchedGrid.points(a)) {
+                if (p.paired() == null) {
+                    continue;
+                }
+                any = true;
+                if (!p.paired().seedTested()) {
+                    untested++;
+                } else {
+                    tested++;
+                    if (p.holm() < ALPHA) {
+                        significant.add(a.dataset().name() + " " + p.id() + " " + diff(p.paired()));
+                    }
+                }
+            }
+            if (any) {
+                datasets.add(a.dataset().name());
+            }
+        }
+        if (tested + untested == 0) {
+            return "Per-user beta against the global beta at the same mean: no matched pair finished in this"
+                    + " directory [no evidence].";
+        }
+        String head = String.format(Locale.ROOT, "Per-user beta (clicks^γ) against the global beta at the same mean: %d of %d"
+                + " matched comparisons with a seed-level test differ significantly", significant.size(), tested);
+        return head + (significant.isEmpty() ? "" : " (" + String.join("; ", significant) + ")")
+                + (untested == 0 ? "" : ", " + untested + " more on one seed are untested")
+                + " [matched grid on " + String.join(", ", datasets) + "; seed-level t-test, Holm within each dataset's grid].";
+    }
+
+    /** The variants {@code ids} of each dataset against its chosen constant, with the paired table's Holm p. */
+    private static String against(List<Analysis> analyses, String what, Function<Analysis, List<String>> ids) {
+        List<String> parts = new ArrayList<>();
+        int tested = 0;
+        int significant = 0;
+        boolean oneSeed = false;
+        for (Analysis a : analyses) {
+            if (a.bestConstant() == null) {
+                continue;
+            }
+            String ref = a.bestConstant().variant().id();
+            for (String id : ids.apply(a)) {
+                Paired p = a.paired(id, ref, 0);
+                if (p == null) {
+                    continue;
+                }
+                String seedPart;
+                if (p.seedTested()) {
+                    double holm = a.holmP(id);
+                    tested++;
+                    significant += holm < ALPHA ? 1 : 0;
+                    seedPart = "Holm p " + pValue(holm) + ", " + seeds(p.seeds());
+                } else {
+                    oneSeed = true;
+                    seedPart = "1 seed, per-user p " + pValue(p.userP());
+                }
+                parts.add(a.dataset().name() + " " + id + " " + diff(p) + " (" + seedPart + ")");
+            }
+        }
+        if (parts.isEmpty()) {
+            return what + ": no such cell finished in this directory [no evidence].";
+        }
+        String evidence = tested > 0
+                ? String.format(Locale.ROOT, "%d of %d with a seed-level test significant; seed-level t-test, Holm over each"
+                + " dataset's paired table", significant, tested) : "no seed-level test";
+        return what + " on NDCG@100: " + String.join("; ", parts) + " [" + evidence
+                + (oneSeed ? "; one-seed rows are " + EXPLORATORY + ", per-user test only" : "") + "].";
+    }
+
+    /** EDLAE and DLAE against EASE: does the structural constraint or the dropout penalty matter? */
+    private static String structural(List<Analysis> analyses) {
+        List<String> parts = new ArrayList<>();
+        for (Analysis a : analyses) {
+            for (String id : List.of("edlae", "dlae")) {
+                Paired p = a.paired(id, "ease", 0);
+                if (p != null) {
+                    parts.add(String.format(Locale.ROOT, "%s %s − ease %s (per-user p %s)", a.dataset().name(), id,
+                            diff(p), pValue(p.userP())));
+                }
+            }
+        }
+        return parts.isEmpty() ? "EDLAE and DLAE against EASE: no such cell finished in this directory [no evidence]."
+                : "EDLAE and DLAE against EASE on NDCG@100: " + String.join("; ", parts) + " [one deterministic fit per split,"
+                + " per-user paired test, " + EXPLORATORY + "].";
+    }
+
+    /** How many Mult-VAE/DAE cells peaked late in their budget, as each dataset's budget line counts them. */
+    private static String convergence(List<Analysis> analyses) {
+        int late = 0;
+        int cells = 0;
+        List<String> budgets = new ArrayList<>();
+        for (Analysis a : analyses) {
+            Budget b = Budget.of(a.dataset());
+            if (b != null && b.protocol() != null) {
+                late += b.late();
+                cells += b.cells();
+                budgets.add(a.dataset().name() + " " + b.late() + " of " + b.cells() + " in the last " + b.lastEpochs()
+                        + " of " + b.protocol().epochs() + " epochs (patience " + b.protocol().patience() + ")");
+            }
+        }
+        if (cells == 0) {
+            return "Convergence: no Mult-VAE/DAE cell finished in this directory [no evidence].";
+        }
+        return String.format(Locale.ROOT, "Convergence: %d of %d Mult-VAE/DAE cells had their best validation epoch late in"
+                + " the budget, so they were probably still improving: %s [best_epoch column of the rows; descriptive].",
+                late, cells, String.join("; ", budgets));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.sparsecf.study;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The run order of a dataset's cells and the matched grid's choice of its centre. */
+class StudyPlanTest {
+
+    private static final List<Long> SEEDS = List.of(0L, 1L);
+
+    private static StudyCells.Cell cell(String variant, long seed, double validation, double kl) {
+        return StudyCells.Cell.builder().dataset("d").variant(variant).family("constant").seed(seed).validationNdcg(validation)
+                .klMean(kl).splitFingerprint("fp").build();
+    }
+
+    /** The sweep on two seeds, validation NDCG peaking at {@code best} (seed 1 a bit lower), KL falling with beta. */
+    private static List<StudyCells.Cell> sweep(double best) {
+        List<StudyCells.Cell> cells = new ArrayList<>();
+        for (StudyVariant v : StudyVariant.grid()) {
+            if (StudyVariant.isSweepConstant(v)) {
+                for (long seed : SEEDS) {
+                    cells.add(cell(v.id(), seed, 0.4 - Math.abs(v.param() - best) - 0.01 * seed, 100 / (1 + 10 * v.param()) + seed));
+                }
+            }
+        }
+        return cells;
+    }
+
+    private static StudyPlan plan(List<StudyCells.Cell> done) {
+        return new StudyPlan("d", new CellStore(Path.of("unused")), StudyVariant.grid(), SEEDS, done, done);
+    }
+
+    @Test
+    void matchedGridCentresOnTheConstantValidationChoosesWithItsMeanKl() {
+        StudyPlan.Matched m = plan(sweep(0.05)).matchedGrid();
+        List<String> ids = m.variants().stream().map(StudyVariant::id).toList();
+        assertTrue(ids.containsAll(List.of("const-0.025", "peruser-m0.05-g1", "const-0.1", "peruser-m0.1-g-0.5")), ids.toString());
+        // KL of const-0.05: 100 / 1.5 on seed 0, one more on seed 1; mean 67.17, to three digits
+        assertEquals("kltarget-67.2", ids.getLast());
+        assertTrue(m.line().contains("validation chooses const-0.05"), m.line());
+    }
+
+    @Test
+    void aChosenBetaOfZeroCentresOnTheBestPositiveOne() {
+        StudyPlan.Matched m = plan(sweep(0)).matchedGrid();
+        assertTrue(m.line().contains("validation chooses const-0 ") && m.line().contains("centres on the best positive one, const-0.01"),
+                m.line());
+        assertEquals("peruser-m0.005-g-1", m.variants().getFirst().id());
+    }
+
+    @Test
+    void noMatchedGridUntilEverySeedOfTheSweepIsDone() {
+        List<StudyCells.Cell> done = sweep(0.2);
+        done.removeLast();
+        assertNull(plan(done).matchedGrid());
+    }
+
+    @Test
+    void theSweepRunsFirstSeedBySeedThenTheMatchedGridThenTheRestAndClosedFormsOnce() {
+        StudyPlan p = plan(List.of());
+        List<StudyPlan.Todo> todo = p.todo();
+        assertEquals(10 * 2 + 7 * 2 + 3, todo.size());
+        assertEquals(new StudyPlan.Todo(StudyVariant.grid().getFirst(), 0), todo.getFirst());
+        assertEquals(0L, todo.get(9).seed());
+        assertEquals("const-0", todo.get(10).variant().id());
+        assertEquals(1L, todo.get(10).seed());
+        p.extend(StudyVariant.matchedGrid(0.05, 60));
+        List<StudyPlan.Todo> extended = p.todo();
+        // the sweep first, then the matched grid's new cells (const-0.1 is in the sweep; const-0.025 is new)
+        assertEquals("const-0.025", extended.get(20 + 2).variant().id());
+        assertTrue(extended.subList(20, 20 + 2 * 14).stream().allMatch(t -> t.variant().family() != StudyVariant.Family.ANNEAL),
+                extended.toString());
+        assertEquals(1, extended.stream().filter(t -> t.variant().id().equals("edlae")).count());
+    }
+}
