@@ -39,6 +39,12 @@ public final class ErrorBounds {
     }
 
     /**
+     * Absolute error of a float exp whose result underflows: a subnormal result rounds by less than {@code 2^-126},
+     * and the Panama kernels' exp flushes results below {@code 2^-125.5} (about {@code 1.42 * 2^-126}) to 0.
+     */
+    public static final double EXP_UNDERFLOW = 1.5 * Float.MIN_NORMAL;
+
+    /**
      * How a log-softmax implementation computes: the unit roundoff {@code u} of its accumulators, the relative
      * error of its exp, and how many lanes its sums are split across.
      *
@@ -85,14 +91,14 @@ public final class ErrorBounds {
          *   <li>argument rounding: {@code z_j - max} rounds once, changing the term by at most {@code u * |z_j - max|}
          *       relatively, i.e. {@code u * A} in total with {@code A = sum_j exp(z_j - max) * |z_j - max|} (computed from the
          *       data by {@link DoubleReference#softmax});</li>
-         *   <li>underflow of a float exp: at most {@code 2^-126} absolute per term.</li>
+         *   <li>underflow of a float exp: at most {@link #EXP_UNDERFLOW} absolute per term.</li>
          * </ul>
          * So {@code |S' - S| <= rel * S} with {@code rel} the sum of the above divided by {@code S}, and
          * {@code |log S' - log S| <= rel / (1 - rel)}; the double log and add add {@code 2^-52 * (|max| + |log S|)}.
          */
         public double logSumExp(int n, DoubleReference.SoftmaxRow row) {
             double rel = (chunks(n) + lanes) * u + expError
-                    + (u * row.sumExpAbsShift() + n * (double) Float.MIN_NORMAL) / row.sumExp();
+                    + (u * row.sumExpAbsShift() + n * EXP_UNDERFLOW) / row.sumExp();
             if (rel >= 0.5) {
                 throw new IllegalArgumentException("log-sum-exp bound " + rel + " is useless for n = " + n);
             }
@@ -108,7 +114,7 @@ public final class ErrorBounds {
          * float rounding of that factor add {@code 2 * U_FLOAT} (both kernels round {@code p * sumX} to float).
          * These compound to a relative error of at most {@code expm1(sum)}. A float {@code sumX} accumulated by the
          * kernel (dense targets) is off by {@code sumXError}, adding {@code p_j * sumXError}. Subtracting
-         * {@code x_j} and storing a float adds {@code U_FLOAT * |g_j|}; underflow adds {@code 2^-126 (sumX + 1)}.
+         * {@code x_j} and storing a float adds {@code U_FLOAT * |g_j|}; underflow adds {@code EXP_UNDERFLOW (sumX + 1)}.
          * The bound does not depend on the magnitude of {@code lse} itself: softmax is shift invariant, and a
          * max-shifted kernel must not lose accuracy when every logit is offset by a large constant.
          */
@@ -116,7 +122,7 @@ public final class ErrorBounds {
             double shift = p == 0 ? 0 : Math.abs(z - lse); // masked (-inf) logits have p = 0 exactly
             double rel = lseError + u * shift + expError + 2 * U_FLOAT;
             return p * Math.abs(sumX) * Math.expm1(rel) + p * sumXError + U_FLOAT * Math.abs(g)
-                    + (Math.abs(sumX) + 1) * Float.MIN_NORMAL;
+                    + (Math.abs(sumX) + 1) * EXP_UNDERFLOW;
         }
     }
 

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorOperators;
  * Fused log-softmax likelihood with one exponential per element: sweep 1 finds the row max (and, for dense
  * targets, sum(x) and x.z), sweep 2 writes {@code e_j = exp(z_j - max)} into the gradient row and sums it, and
  * sweep 3 scales that row in place by {@code sumX / sum(e)} (and subtracts dense targets) while it is still in
- * L2 (80 KB at 20,108 items). The exp is {@link PanamaExp} (within 1.011 float ulps), not the Vector API's EXP:
- * the same bits in every run. Per-lane float sums; the log-sum-exp is finished in double.
+ * L2 (80 KB at 20,108 items). The exp is {@link PanamaExp} (within 1.011 float ulps, flushing results below
+ * 2^-125.5 to 0), not the Vector API's EXP: the same bits in every run. Per-lane float sums; the log-sum-exp is finished in double.
  */
 final class PanamaLogSoftmax implements LogSoftmaxKernel {
 
@@ -80,7 +80,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER);
                 sumX = sumX.add(x);
                 dot = x.fma(zeroWhereNoTarget(z, x), dot);
-                max = max.max(z);
+                max = greater(max, z);
             }
             if (j < n) {
                 VectorMask<Float> m = FLOATS.indexInRange(j, n);
@@ -89,7 +89,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                 FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m);
                 sumX = sumX.add(x);
                 dot = x.fma(zeroWhereNoTarget(z, x), dot); // also zeroes the -inf of the inactive lanes
-                max = max.max(z);
+                max = greater(max, z);
             }
             float rowMax = max.reduceLanes(VectorOperators.MAX);
             double totalX = laneSum(sumX);
@@ -110,12 +110,21 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
         int bound = FLOATS.loopBound(n);
         int j = 0;
         for (; j < bound; j += FLOATS.length()) {
-            max = max.max(FloatVector.fromMemorySegment(FLOATS, zs, zRow + (long) j * Float.BYTES, ORDER));
+            max = greater(max, FloatVector.fromMemorySegment(FLOATS, zs, zRow + (long) j * Float.BYTES, ORDER));
         }
         if (j < n) {
-            max = max.max(tailLogits(zs, zRow + (long) j * Float.BYTES, FLOATS.indexInRange(j, n)));
+            max = greater(max, tailLogits(zs, zRow + (long) j * Float.BYTES, FLOATS.indexInRange(j, n)));
         }
         return max.reduceLanes(VectorOperators.MAX);
+    }
+
+    /**
+     * Lanewise {@code z > max ? z : max}: a compare and a blend, where {@code max()} with {@code Math.max}'s NaN and
+     * signed-zero rules costs several instructions per vector. A NaN logit is skipped here and makes its row's sum,
+     * loss and gradient NaN in sweep 2.
+     */
+    private static FloatVector greater(FloatVector max, FloatVector z) {
+        return max.blend(z, z.compare(VectorOperators.GT, max));
     }
 
     /** Masked tail load; inactive lanes read as -inf so that they add exp(-inf) = 0. */
