@@ -266,25 +266,33 @@ public final class RatioGate {
 
     /** The JMH options that measure {@code gate} with {@code threads} kernel threads into {@code resultFile}. */
     public static Options options(KernelGate gate, RunSettings run, int threads, Path resultFile) {
-        ChainedOptionsBuilder b = new OptionsBuilder()
+        ChainedOptionsBuilder b = session(run, threads, resultFile)
                 .include("(^|\\.)" + Pattern.quote(gate.benchmark()) + "$")
                 .param("impl", gate.impls().toArray(String[]::new))
+                .addProfiler(GCProfiler.class);
+        gate.params().forEach(b::param);
+        return b.build();
+    }
+
+    /**
+     * What every gate session shares: the run lengths, {@code threads} kernel threads, failing on error, JSON into
+     * {@code resultFile}, and the kernels' fork flags.
+     */
+    static ChainedOptionsBuilder session(RunSettings run, int threads, Path resultFile) {
+        // setting jvmArgsAppend replaces the @Fork list, so the flags the kernels need go first
+        List<String> append = new ArrayList<>(KernelBenchmark.FORK_JVM_ARGS);
+        append.addAll(run.jvmArgsAppend());
+        return new OptionsBuilder()
                 .forks(run.forks())
                 .warmupIterations(run.warmupIterations())
                 .warmupTime(TimeValue.seconds(run.warmupSeconds()))
                 .measurementIterations(run.measurementIterations())
                 .measurementTime(TimeValue.seconds(run.measurementSeconds()))
                 .jvmArgs("-D" + KernelThreads.THREADS_PROPERTY + "=" + threads)
-                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend(append.toArray(String[]::new))
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(resultFile.toString());
-        gate.params().forEach(b::param);
-        // setting jvmArgsAppend replaces the @Fork list, so the flags the kernels need go first
-        List<String> append = new ArrayList<>(KernelBenchmark.FORK_JVM_ARGS);
-        append.addAll(run.jvmArgsAppend());
-        b.jvmArgsAppend(append.toArray(String[]::new));
-        return b.build();
     }
 
     /** Checks {@code results} (of any number of runs) against every kernel gate of {@code config}. */

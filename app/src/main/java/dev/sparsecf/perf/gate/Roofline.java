@@ -1,7 +1,5 @@
 package dev.sparsecf.perf.gate;
 
-import dev.sparsecf.bench.KernelBenchmark;
-import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.perf.JmhResults;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -12,11 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.Options;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The roofline half of the CI gate: probe benchmarks for the machine's memory bandwidth and FMA throughput run in
@@ -121,20 +116,8 @@ public final class Roofline {
 
     /** The JMH options that measure every probe with {@code threads} kernel threads into {@code resultFile}. */
     static Options options(Probes probes, RatioGate.RunSettings run, int threads, Path resultFile) {
-        ChainedOptionsBuilder b = new OptionsBuilder()
-                .forks(run.forks())
-                .warmupIterations(run.warmupIterations())
-                .warmupTime(TimeValue.seconds(run.warmupSeconds()))
-                .measurementIterations(run.measurementIterations())
-                .measurementTime(TimeValue.seconds(run.measurementSeconds()))
-                .jvmArgs("-D" + KernelThreads.THREADS_PROPERTY + "=" + threads)
-                .shouldFailOnError(true)
-                .resultFormat(ResultFormatType.JSON)
-                .result(resultFile.toString());
+        ChainedOptionsBuilder b = RatioGate.session(run, threads, resultFile);
         probes.benchmarks().values().forEach(name -> b.include("(^|\\.)" + Pattern.quote(name) + "$"));
-        List<String> append = new ArrayList<>(KernelBenchmark.FORK_JVM_ARGS);
-        append.addAll(run.jvmArgsAppend());
-        b.jvmArgsAppend(append.toArray(String[]::new));
         return b.build();
     }
 }
