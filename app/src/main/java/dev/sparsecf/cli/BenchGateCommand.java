@@ -107,10 +107,11 @@ public final class BenchGateCommand implements Callable<Integer> {
         }
         List<RatioGate.Check> checks = RatioGate.check(config, results);
         out.println();
+        out.print(RatioGate.probeSummary(config, results));
         out.print(RatioGate.table(checks));
         if (RatioGate.passed(checks)) {
-            out.printf("gate passed: %d kernels at or above their speed-up floors and within their allocation "
-                    + "ceilings (%s)%n", config.kernels().size(), ratios);
+            out.printf("gate passed: %d kernels at or above their speed-up and roofline floors and within their "
+                    + "allocation ceilings (%s)%n", config.kernels().size(), ratios);
             return 0;
         }
         out.flush();

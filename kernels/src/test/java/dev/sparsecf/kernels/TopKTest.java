@@ -18,14 +18,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TopKTest {
 
     /** Score rows; each names what it exercises. */
-    enum ScoreRow { TIES_AND_SIGNED_ZEROS, NANS, LEADING_NANS, ALL_NAN, ALL_EQUAL, ASCENDING, INFINITIES }
+    enum ScoreRow { TIES_AND_SIGNED_ZEROS, NANS, LEADING_NANS, ALL_NAN, ALL_EQUAL, ASCENDING, INFINITIES, GAUSSIAN, DESCENDING }
 
     static Stream<Arguments> cases() {
         Stream.Builder<Arguments> cases = Stream.builder();
         for (Named<String> impl : KernelImpls.legs()) {
             for (int n : KernelImpls.AWKWARD_COLUMNS) {
-                // k = 1, a small k, every column, and more than there are candidates (-1 padding)
-                for (int k : new TreeSet<>(List.of(1, 5, n, n + 3))) {
+                // k = 1, a small k, the evaluation's k (PanamaTopK's group bound engages up to k = n / 32), every
+                // column, and more than there are candidates (-1 padding)
+                for (int k : new TreeSet<>(List.of(1, 5, 100, n, n + 3))) {
                     for (boolean exclude : new boolean[] {false, true}) {
                         cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n), Named.of("k=" + k, k),
                                 Named.of(exclude ? "with exclusions" : "no exclusions", exclude)));
@@ -79,6 +80,8 @@ class TopKTest {
                 case ALL_NAN -> Float.NaN;
                 case ALL_EQUAL -> 1f;
                 case ASCENDING -> j; // every column beats the current worst: the heap changes at each one
+                case DESCENDING -> n - j; // the group bound is the k-th of the first vectors' lanes
+                case GAUSSIAN -> (float) rnd.nextGaussian(); // model scores: a few columns per group pass the bound
                 case INFINITIES -> switch (rnd.nextInt(4)) {
                     case 0 -> Float.POSITIVE_INFINITY;
                     case 1 -> Float.NEGATIVE_INFINITY;

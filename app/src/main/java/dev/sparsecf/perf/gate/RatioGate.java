@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -62,12 +63,13 @@ public final class RatioGate {
      * allocate per call.
      */
     public record KernelGate(String benchmark, Map<String, String> params, Map<String, Double> minSpeedup,
-                      double maxAllocBytesPerOp) {
+                      double maxAllocBytesPerOp, Roofline.Bound bound, Map<String, Double> minRoofline) {
 
-        /** The implementations the gate runs: scalar, then those with a floor. */
+        /** The implementations the gate runs: scalar when there is a speed-up floor, then those with a floor. */
         List<String> impls() {
-            List<String> impls = new ArrayList<>(List.of(JmhResults.BASELINE));
+            List<String> impls = new ArrayList<>(minSpeedup.isEmpty() ? List.of() : List.of(JmhResults.BASELINE));
             impls.addAll(minSpeedup.keySet());
+            minRoofline.keySet().stream().filter(i -> !impls.contains(i)).forEach(impls::add);
             return impls;
         }
 
@@ -78,17 +80,17 @@ public final class RatioGate {
         }
     }
 
-    /** A gates file. */
-    public record Config(RunSettings run, List<KernelGate> kernels) {
+    /** A gates file; {@code probes} is null when no kernel has a roofline floor. */
+    public record Config(RunSettings run, List<KernelGate> kernels, Roofline.Probes probes) {
     }
 
     /**
      * One implementation of one kernel as measured: calls per second of its best iteration, bytes per call
-     * as the median over the iterations; {@code speedup} is over scalar (NaN for scalar itself);
-     * {@code problems} is empty when the gate passes it.
+     * as the median over the iterations; {@code speedup} is over scalar (NaN for scalar itself); {@code roofline}
+     * the fraction of its bound's probe (NaN without a roofline floor); {@code problems} is empty when it passes.
      */
     public record Check(KernelGate gate, String impl, double callsPerSecond, double speedup, double allocBytesPerOp,
-                 List<String> problems) {
+                 double roofline, List<String> problems) {
     }
 
     /**
@@ -100,7 +102,7 @@ public final class RatioGate {
         JsonNode root = JmhResults.readTree(file);
         String where = file.toString();
         requireObject(where, "the file", root);
-        onlyFields(where, "", root, Set.of("about", "run", "kernels"));
+        onlyFields(where, "", root, Set.of("about", "run", "probes", "kernels"));
         JsonNode run = root.path("run");
         requireObject(where, "run", run);
         onlyFields(where, "run.", run, Set.of("threads", "forks", "warmupIterations", "warmupSeconds",
@@ -132,14 +134,17 @@ public final class RatioGate {
         for (Map.Entry<String, JsonNode> k : kernels.properties()) {
             gates.add(kernel(where, k.getKey(), k.getValue(), vectorBits));
         }
-        return new Config(settings, List.copyOf(gates));
+        boolean roofline = gates.stream().anyMatch(g -> !g.minRoofline().isEmpty());
+        Roofline.Probes probes = root.has("probes") || roofline ? Roofline.readProbes(where, root.get("probes")) : null;
+        return new Config(settings, List.copyOf(gates), probes);
     }
 
     private static KernelGate kernel(String where, String name, JsonNode k, Integer vectorBits)
             throws IOException {
         String at = "kernels." + name;
         requireObject(where, at, k);
-        onlyFields(where, at + ".", k, Set.of("params", "minSpeedup", "maxAllocBytesPerOp", "why", "measured"));
+        onlyFields(where, at + ".", k, Set.of("params", "minSpeedup", "maxAllocBytesPerOp", "bound", "minRoofline", "why",
+                "measured"));
         Map<String, String> params = new LinkedHashMap<>();
         JsonNode p = k.path("params");
         if (!p.isMissingNode()) {
@@ -152,18 +157,42 @@ public final class RatioGate {
                 params.put(e.getKey(), e.getValue().asText());
             }
         }
-        JsonNode floors = k.path("minSpeedup");
-        requireObject(where, at + ".minSpeedup", floors);
         Map<String, Double> minSpeedup = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : floors.properties()) {
-            if (e.getKey().equals(JmhResults.BASELINE)) {
-                throw new IOException(where + ": " + at + ".minSpeedup names " + JmhResults.BASELINE
-                        + ", the baseline every speed-up is relative to");
+        if (k.has("minSpeedup") || !k.has("minRoofline")) {
+            JsonNode floors = k.path("minSpeedup");
+            requireObject(where, at + ".minSpeedup", floors);
+            for (Map.Entry<String, JsonNode> e : floors.properties()) {
+                if (e.getKey().equals(JmhResults.BASELINE)) {
+                    throw new IOException(where + ": " + at + ".minSpeedup names " + JmhResults.BASELINE
+                            + ", the baseline every speed-up is relative to");
+                }
+                minSpeedup.put(e.getKey(), floor(where, at + ".minSpeedup." + e.getKey(), e.getValue(), vectorBits));
             }
-            minSpeedup.put(e.getKey(), floor(where, at + ".minSpeedup." + e.getKey(), e.getValue(), vectorBits));
+            if (minSpeedup.isEmpty()) {
+                throw new IOException(where + ": " + at + ".minSpeedup is empty: give a floor for at least one impl");
+            }
         }
-        if (minSpeedup.isEmpty()) {
-            throw new IOException(where + ": " + at + ".minSpeedup is empty: give a floor for at least one impl");
+        Map<String, Double> minRoofline = new LinkedHashMap<>();
+        Roofline.Bound bound = null;
+        if (k.has("minRoofline")) {
+            requireObject(where, at + ".minRoofline", k.get("minRoofline"));
+            JsonNode b = k.get("bound");
+            if (b == null || !b.isTextual()) {
+                throw new IOException(where + ": " + at + ".bound must say what minRoofline is a fraction of: "
+                        + "\"memory\" (the bytes counter against the bandwidth probe) or \"fma\" (flops against the "
+                        + "FMA probe), got " + b);
+            }
+            bound = Roofline.Bound.parse(where, at + ".bound", b.asText());
+            for (Map.Entry<String, JsonNode> e : k.get("minRoofline").properties()) {
+                String field = at + ".minRoofline." + e.getKey();
+                double f = floor(where, field, e.getValue(), vectorBits);
+                if (f > 1) {
+                    throw new IOException(where + ": " + field + " is a fraction of the probe, at most 1, got " + f);
+                }
+                minRoofline.put(e.getKey(), f);
+            }
+        } else if (k.has("bound")) {
+            throw new IOException(where + ": " + at + ".bound without minRoofline: give the floor too");
         }
         JsonNode alloc = k.get("maxAllocBytesPerOp");
         if (alloc == null || !alloc.isNumber() || !(alloc.doubleValue() >= 0)
@@ -171,7 +200,8 @@ public final class RatioGate {
             throw new IOException(where + ": " + at + ".maxAllocBytesPerOp must be a number >= 0, got " + alloc);
         }
         return new KernelGate(name, Collections.unmodifiableMap(new TreeMap<>(params)),
-                Collections.unmodifiableMap(minSpeedup), alloc.doubleValue());
+                Collections.unmodifiableMap(minSpeedup), alloc.doubleValue(), bound,
+                Collections.unmodifiableMap(minRoofline));
     }
 
     /**
@@ -236,30 +266,40 @@ public final class RatioGate {
 
     /** The JMH options that measure {@code gate} with {@code threads} kernel threads into {@code resultFile}. */
     public static Options options(KernelGate gate, RunSettings run, int threads, Path resultFile) {
-        ChainedOptionsBuilder b = new OptionsBuilder()
+        ChainedOptionsBuilder b = session(run, threads, resultFile)
                 .include("(^|\\.)" + Pattern.quote(gate.benchmark()) + "$")
                 .param("impl", gate.impls().toArray(String[]::new))
+                .addProfiler(GCProfiler.class);
+        gate.params().forEach(b::param);
+        return b.build();
+    }
+
+    /**
+     * What every gate session shares: the run lengths, {@code threads} kernel threads, failing on error, JSON into
+     * {@code resultFile}, and the kernels' fork flags.
+     */
+    static ChainedOptionsBuilder session(RunSettings run, int threads, Path resultFile) {
+        // setting jvmArgsAppend replaces the @Fork list, so the flags the kernels need go first
+        List<String> append = new ArrayList<>(KernelBenchmark.FORK_JVM_ARGS);
+        append.addAll(run.jvmArgsAppend());
+        return new OptionsBuilder()
                 .forks(run.forks())
                 .warmupIterations(run.warmupIterations())
                 .warmupTime(TimeValue.seconds(run.warmupSeconds()))
                 .measurementIterations(run.measurementIterations())
                 .measurementTime(TimeValue.seconds(run.measurementSeconds()))
                 .jvmArgs("-D" + KernelThreads.THREADS_PROPERTY + "=" + threads)
-                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend(append.toArray(String[]::new))
                 .shouldFailOnError(true)
                 .resultFormat(ResultFormatType.JSON)
                 .result(resultFile.toString());
-        gate.params().forEach(b::param);
-        // setting jvmArgsAppend replaces the @Fork list, so the flags the kernels need go first
-        List<String> append = new ArrayList<>(KernelBenchmark.FORK_JVM_ARGS);
-        append.addAll(run.jvmArgsAppend());
-        b.jvmArgsAppend(append.toArray(String[]::new));
-        return b.build();
     }
 
     /** Checks {@code results} (of any number of runs) against every kernel gate of {@code config}. */
     public static List<Check> check(Config config, List<JmhResults.Result> results) {
         List<Check> checks = new ArrayList<>();
+        Map<Roofline.Bound, Double> probeRates = config.probes() == null ? Map.of()
+                : Roofline.probeRates(config.probes(), results);
         for (KernelGate gate : config.kernels()) {
             double scalarCalls = Double.NaN;
             for (String impl : gate.impls()) {
@@ -268,7 +308,7 @@ public final class RatioGate {
                 if (found.size() != 1) {
                     problems.add(found.isEmpty() ? "no result with impl=" + impl + " and params " + gate.params()
                             : found.size() + " results match; give params that tell them apart");
-                    checks.add(new Check(gate, impl, Double.NaN, Double.NaN, Double.NaN, problems));
+                    checks.add(new Check(gate, impl, Double.NaN, Double.NaN, Double.NaN, Double.NaN, problems));
                     continue;
                 }
                 JmhResults.Result r = found.getFirst();
@@ -277,7 +317,7 @@ public final class RatioGate {
                 double speedup = Double.NaN;
                 if (impl.equals(JmhResults.BASELINE)) {
                     scalarCalls = calls;
-                } else {
+                } else if (gate.minSpeedup().containsKey(impl)) {
                     double floor = gate.minSpeedup().get(impl);
                     speedup = calls / scalarCalls;
                     if (Double.isNaN(speedup)) {
@@ -297,10 +337,36 @@ public final class RatioGate {
                             + (alloc.samples().size() < MIN_MEASUREMENTS ? " (fewer than " + MIN_MEASUREMENTS
                             + " iterations: the last one also counts the correctness check)" : ""));
                 }
-                checks.add(new Check(gate, impl, calls, speedup, bytes, problems));
+                double roofline = rooflineCheck(gate, impl, r, probeRates, problems);
+                checks.add(new Check(gate, impl, calls, speedup, bytes, roofline, problems));
             }
         }
         return checks;
+    }
+
+    /**
+     * {@code r}'s rate as a fraction of its bound's probe, adding a problem when below the floor or unmeasured;
+     * NaN when {@code impl} has no roofline floor.
+     */
+    private static double rooflineCheck(KernelGate gate, String impl, JmhResults.Result r,
+                                        Map<Roofline.Bound, Double> probeRates, List<String> problems) {
+        Double floor = gate.minRoofline().get(impl);
+        if (floor == null) {
+            return Double.NaN;
+        }
+        Roofline.Bound bound = gate.bound();
+        double probe = probeRates.getOrDefault(bound, Double.NaN);
+        double fraction = Roofline.bestRate(r, bound.counter) / probe;
+        if (Double.isNaN(probe)) {
+            problems.add("no " + bound.id() + " probe result (" + bound.counter + " counter of "
+                    + "the probe benchmark): the roofline floor cannot be checked");
+        } else if (Double.isNaN(fraction)) {
+            problems.add("no " + bound.counter + " counter in the result: the roofline floor cannot be checked");
+        } else if (fraction < floor) {
+            problems.add(String.format(Locale.ROOT, "%s, below the roofline floor %.0f%%",
+                    Roofline.describe(fraction, bound, probe), 100 * floor));
+        }
+        return fraction;
     }
 
     /**
@@ -312,6 +378,12 @@ public final class RatioGate {
         return m.samples().stream().mapToDouble(m::opsPerSecond).max().orElse(m.opsPerSecond(m.score()));
     }
 
+    /** The roofline probes' rates in {@code results} as one line, or "" when the gates file has no probes. */
+    public static String probeSummary(Config config, List<JmhResults.Result> results) {
+        return config.probes() == null ? ""
+                : Roofline.probeLine(Roofline.probeRates(config.probes(), results)) + System.lineSeparator();
+    }
+
     /** Whether every check passed. */
     public static boolean passed(List<Check> checks) {
         return checks.stream().allMatch(c -> c.problems().isEmpty());
@@ -320,18 +392,22 @@ public final class RatioGate {
     /** The checks as an aligned text table. */
     public static String table(List<Check> checks) {
         List<String[]> cells = new ArrayList<>();
-        cells.add(new String[] {"kernel", "params", "impl", "best calls/s", "vs scalar", "floor", "B/op", "ceiling",
-                "verdict"});
+        cells.add(new String[] {"kernel", "params", "impl", "best calls/s", "vs scalar", "floor", "of roofline",
+            "floor", "B/op", "ceiling", "verdict"});
         for (Check c : checks) {
             Double floor = c.gate().minSpeedup().get(c.impl());
+            Double roofFloor = c.gate().minRoofline().get(c.impl());
             cells.add(new String[] {c.gate().benchmark(), c.gate().params().toString(), c.impl(),
                     JmhResults.format(c.callsPerSecond()),
                     Double.isNaN(c.speedup()) ? "-" : String.format(Locale.ROOT, "%.2fx", c.speedup()),
                     floor == null ? "-" : String.format(Locale.ROOT, "%.2fx", floor),
+                    Double.isNaN(c.roofline()) ? "-"
+                            : String.format(Locale.ROOT, "%.0f%% %s", 100 * c.roofline(), c.gate().bound().id()),
+                    roofFloor == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * roofFloor),
                     JmhResults.format(c.allocBytesPerOp()), JmhResults.format(c.gate().maxAllocBytesPerOp()),
                     c.problems().isEmpty() ? "ok" : "FAIL: " + String.join("; ", c.problems())});
         }
-        return TextTable.render(cells, c -> c < 3 || c == 8);
+        return TextTable.render(cells, c -> c < 3 || c == 10);
     }
 
     /**
@@ -340,24 +416,35 @@ public final class RatioGate {
      */
     public static List<JmhResults.Result> run(Config config, int kernelThreads, Path gatesFile) throws IOException {
         List<JmhResults.Result> results = new ArrayList<>();
+        if (config.probes() != null) {
+            results.addAll(session("the roofline probes " + config.probes().benchmarks().values(), gatesFile,
+                    json -> Roofline.options(config.probes(), config.run(), kernelThreads, json)));
+        }
         for (KernelGate gate : config.kernels()) {
-            Path json = Files.createTempFile("sparsecf-gate-", ".json");
-            try {
-                try {
-                    new Runner(options(gate, config.run(), kernelThreads, json)).run();
-                } catch (RunnerException e) {
-                    throw new IllegalStateException("the gate's benchmark run of " + gate.benchmark() + " failed", e);
-                }
-                List<JmhResults.Result> r = Files.size(json) == 0 ? List.of() : JmhResults.read(json);
-                if (r.isEmpty()) {
-                    throw new IllegalStateException("JMH ran no benchmark " + gate.benchmark()
-                            + ": is its name in " + gatesFile + " right?");
-                }
-                results.addAll(r);
-            } finally {
-                Files.deleteIfExists(json);
-            }
+            results.addAll(session(gate.benchmark(), gatesFile, json -> options(gate, config.run(), kernelThreads, json)));
         }
         return results;
+    }
+
+    /** Runs one JMH session ({@code options} for a result file) and returns its results; it must run something. */
+    private static List<JmhResults.Result> session(String what, Path gatesFile,
+                                                   Function<Path, Options> options)
+            throws IOException {
+        Path json = Files.createTempFile("sparsecf-gate-", ".json");
+        try {
+            try {
+                new Runner(options.apply(json)).run();
+            } catch (RunnerException e) {
+                throw new IllegalStateException("the gate's benchmark run of " + what + " failed", e);
+            }
+            List<JmhResults.Result> r = Files.size(json) == 0 ? List.of() : JmhResults.read(json);
+            if (r.isEmpty()) {
+                throw new IllegalStateException("JMH ran no benchmark " + what + ": is its name in " + gatesFile
+                        + " right?");
+            }
+            return r;
+        } finally {
+            Files.deleteIfExists(json);
+        }
     }
 }

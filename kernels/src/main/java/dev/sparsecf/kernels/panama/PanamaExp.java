@@ -1,0 +1,71 @@
+package dev.sparsecf.kernels.panama;
+
+import static dev.sparsecf.kernels.panama.PanamaVectorConstants.FLOATS;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Lanewise float {@code exp} from plain vector arithmetic: Cody-Waite range reduction {@code x = n ln2 + r},
+ * {@code |r| <= ln2 / 2}, Cephes' {@code expf} polynomial {@code 1 + r + r^2 P5(r)} by FMA Horner (with every
+ * coefficient doubled, which gives {@code 2 exp(r)} with the same roundings), times {@code 2^(n-1)} built in the
+ * exponent bits, so that {@code n = 128} (x up to 88.72) still has a finite factor.
+ *
+ * <p>Why not {@code lanewise(EXP)}: that op runs the JDK's SVML stub when C2 compiled the caller and a Java
+ * fallback ({@code Math.exp} per lane) before, and the two may differ in the last bit, so a result depended on
+ * the JIT's timing. Every op here is IEEE-exact or correctly rounded in both paths (FMA included), so the bits
+ * are the same in every run, tier and thread split. No clamp: {@code Math.min/max} semantics on float lanes cost
+ * about as much as the polynomial; out-of-range lanes are blended at the end instead.
+ *
+ * <p>Accuracy, measured against {@code Math.exp} in double over every float input (PanamaExpTest, which
+ * rechecks every 31st): at most 1.011 float ulps (worst at x = -5.8778844), a relative error below
+ * {@code 2.03 * 2^-24}, for x >= -86.99 (results from {@code 2^-125.5}, about 1.66e-38, up); below that the result
+ * is flushed to 0, an absolute error under {@code 1.42 * 2^-126}. {@code exp(-inf) = 0}, {@code x > 88.7228} and
+ * {@code +inf} give {@code +inf}, NaN stays NaN.
+ */
+final class PanamaExp {
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** {@code 1.5 * 2^23}: adding it rounds a float of magnitude below {@code 2^22} to an integer in the low bits. */
+    private static final float ROUND_MAGIC = 0x1.8p23f;
+    /** Added to the bits of {@code x log2 e + ROUND_MAGIC}: the biased exponent of {@code 2^(n-1)}. */
+    private static final int EXPONENT_BIAS = 126 - Float.floatToRawIntBits(ROUND_MAGIC);
+    /** Cody-Waite split of ln 2 (Cephes): {@code LN2_HI} has 10 significant bits, so {@code n * LN2_HI} is exact. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    // Cephes expf, times 2: 2 exp(r) ~ 2 + 2r + r^2 (P0 r^5 + ... + P5), about 1 ulp on [-ln2/2, ln2/2]
+    private static final float P0 = 2 * 1.9875691500e-4f;
+    private static final float P1 = 2 * 1.3981999507e-3f;
+    private static final float P2 = 2 * 8.3334519073e-3f;
+    private static final float P3 = 2 * 4.1665795894e-2f;
+    private static final float P4 = 2 * 1.6666665459e-1f;
+    private static final float P5 = 2 * 5.0000001201e-1f;
+    /** Above this {@code exp} overflows ({@code (float) Math.exp} is +inf from the next float up). */
+    static final float X_OVERFLOW = 88.72283935546875f;
+    /**
+     * Below this {@code n < -126}, whose factor has no exponent bits: 0. At {@code n = -126} (from x = -87.68 to
+     * -86.99) the factor's biased exponent is 0, so those lanes are 0 already.
+     */
+    static final float X_FLUSH = -87.5f;
+
+    private PanamaExp() {
+    }
+
+    /** {@code exp(x)} per lane of {@link PanamaVectorConstants#FLOATS}, allocation-free once inlined, the same bits on every run. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector t = x.fma(LOG2E, ROUND_MAGIC); // n = round(x log2 e) in the low mantissa bits
+        FloatVector n = t.sub(ROUND_MAGIC);
+        FloatVector r = n.fma(FloatVector.broadcast(FLOATS, -LN2_LO), n.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x));
+        FloatVector p = r.fma(P0, P1)
+                .fma(r, FloatVector.broadcast(FLOATS, P2))
+                .fma(r, FloatVector.broadcast(FLOATS, P3))
+                .fma(r, FloatVector.broadcast(FLOATS, P4))
+                .fma(r, FloatVector.broadcast(FLOATS, P5));
+        p = p.fma(r.mul(r), r.add(r)).add(2f); // 2 exp(r)
+        FloatVector scale = t.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector e = p.mul(scale); // exact: both factors normal, one a power of two
+        // NaN compares false both ways and stays NaN; -inf and +inf land in the blends
+        e = e.blend(0f, x.compare(VectorOperators.LT, X_FLUSH));
+        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, X_OVERFLOW));
+    }
+}
