@@ -12,6 +12,18 @@ final class KernelChecks {
     private KernelChecks() {
     }
 
+    /** {@code csrProduct}'s arguments: non-null, inner dimensions equal, C of A's rows by B's columns. */
+    static void checkCsrProduct(CsrMatrix a, CsrMatrix b, DenseMatrix c) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        Objects.requireNonNull(c, "c");
+        if (a.cols() != b.rows()) {
+            throw new IllegalArgumentException("csrProduct: A is " + a.rows() + "x" + a.cols() + ", B is " + b.rows() + "x"
+                    + b.cols() + ": inner dimensions differ");
+        }
+        requireShape("csrProduct: C", c, a.rows(), b.cols());
+    }
+
     static void checkLikelihood(DenseMatrix logits, DenseMatrix grad, double[] rowLoss) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(grad, "grad");

@@ -520,8 +520,8 @@ public final class Kernels {
     /**
      * Solves {@code count} SPD systems {@code A_s x_s = b_s} in place (see {@link SpdSolveKernel}): with {@code lda} of
      * {@value #NATIVE_SOLVE_MIN_ORDER} or more on the BLAS tier (OpenBLAS dpotrf + dpotrs, one system at a time),
-     * else on the Java kernels threaded over the systems: {@code A_s} ({@code orders[s]} square, leading dimension {@code lda}) at double {@code s * lda * lda} of
-     * {@code a}, {@code b_s} at double {@code s * lda} of {@code b}.
+     * else on the Java kernels threaded over the systems: {@code A_s} ({@code orders[s]} square, leading dimension
+     * {@code lda}) at double {@code s * lda * lda} of {@code a}, {@code b_s} at double {@code s * lda} of {@code b}.
      *
      * @throws IllegalArgumentException "system s is not positive definite: pivot p" for the first such system
      */
@@ -537,7 +537,6 @@ public final class Kernels {
         long system = (long) lda * lda * Double.BYTES;
         long rhs = (long) lda * Double.BYTES;
         int[] failed = {Integer.MAX_VALUE, -1};
-        // OpenBLAS threads each call itself: the systems go to it one at a time from this thread
         KernelThreads.RangeTask solve = (from, to) -> {
             for (int s = from; s < to; s++) {
                 int pivot = kernel.solve(a.asSlice(s * system, system), orders[s], lda, b.asSlice(s * rhs, rhs));
@@ -567,14 +566,7 @@ public final class Kernels {
      * {@link CsrProductKernel}); rows are split across threads, the bits are the same for every tier and thread count.
      */
     public void csrProduct(CsrMatrix a, CsrMatrix b, DenseMatrix c) {
-        Objects.requireNonNull(a, "a");
-        Objects.requireNonNull(b, "b");
-        Objects.requireNonNull(c, "c");
-        if (a.cols() != b.rows()) {
-            throw new IllegalArgumentException("csrProduct: A is " + a.rows() + "x" + a.cols() + ", B is " + b.rows() + "x"
-                    + b.cols() + ": inner dimensions differ");
-        }
-        KernelChecks.requireShape("csrProduct: C", c, a.rows(), b.cols());
+        KernelChecks.checkCsrProduct(a, b, c);
         CsrProductKernel kernel = provider.csrProduct();
         pool.forRange(a.rows(), 1, (from, to) -> kernel.multiply(a, b, c, from, to));
     }
