@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class InteractionFiles {
      * @throws IOException              for an unreadable, empty or malformed file, or one with no positive left
      */
     public static Loaded load(Path file, FileOptions options) throws IOException {
-        Shape shape = sniff(file, options);
+        RowFormat shape = sniff(file, options);
         Interactions.Builder b = Interactions.builder(file.toString());
         long rows = 0;
         long bad = 0;
@@ -98,7 +99,7 @@ public final class InteractionFiles {
         return filter(file, b.build(), shape, options, rows, bad);
     }
 
-    private static Loaded filter(Path file, Interactions read, Shape shape, FileOptions options, long rows, long bad) throws IOException {
+    private static Loaded filter(Path file, Interactions read, RowFormat shape, FileOptions options, long rows, long bad) throws IOException {
         String rule = options.describeRule();
         String source = file + (rule.isEmpty() ? "" : " (" + rule + ")");
         Interactions x = read.size() == 0 ? read : read.hasValues() && !Double.isNaN(options.minRating())
@@ -124,56 +125,49 @@ public final class InteractionFiles {
         return new Loaded(x, new Report(shape.describe(), rows, bad, read.duplicatesMerged(), belowRating, byItem, byUser, x.size()));
     }
 
-    private static void addRow(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
-        String[] f = shape.split(in, line);
-        if (f.length != shape.fields) {
-            throw in.error(line, "expected " + shape.fields + " fields (" + shape.separatorName() + "-separated, as "
-                    + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
-        }
-        String user = id(in, line, shape, shape.user, f);
-        String item = id(in, line, shape, shape.item, f);
+    private static void addRow(LineReader in, String line, RowFormat shape, Interactions.Builder b) throws IOException {
+        Row r = shape.parse(in.file(), in.lineNumber(), line);
         if (shape.rating < 0) {
-            b.add(user, item);
-            return;
+            b.add(r.user(), r.item());
+        } else {
+            b.add(r.user(), r.item(), r.rating());
         }
-        String value = f[shape.rating].strip();
-        float v;
-        try {
-            v = Float.parseFloat(value);
-        } catch (NumberFormatException e) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not a number");
-        }
-        if (!Float.isFinite(v)) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(shape.rating), value, "is not finite");
-        }
-        b.add(user, item, v);
     }
 
-    private static String id(LineReader in, String line, Shape shape, int column, String[] f) throws MalformedDataException {
+    private static String id(Path file, long lineNumber, String line, RowFormat shape, int column, String[] f) throws MalformedDataException {
         String id = f[column].strip();
         if (id.isEmpty()) {
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "is an empty id");
+            throw new MalformedDataException(file, lineNumber, line, shape.name(column), id, "is an empty id");
         }
         if (id.chars().anyMatch(Character::isWhitespace)) {
             // the split's export writes ids as whitespace-separated tokens (DataSplit#export)
-            throw new MalformedDataException(in.file(), in.lineNumber(), line, shape.name(column), id, "contains whitespace, which an id may not");
+            throw new MalformedDataException(file, lineNumber, line, shape.name(column), id, "contains whitespace, which an id may not");
         }
         return id;
     }
 
-    private static void addUserList(LineReader in, String line, Shape shape, Interactions.Builder b) throws IOException {
-        String[] f = shape.split(in, line);
-        String user = id(in, line, shape, 0, f);
+    private static void addUserList(LineReader in, String line, RowFormat shape, Interactions.Builder b) throws IOException {
+        String[] f = shape.split(in.file(), in.lineNumber(), line);
+        String user = id(in.file(), in.lineNumber(), line, shape, 0, f);
         b.addUser(user);
         for (int t = 1; t < f.length; t++) {
-            b.add(user, id(in, line, shape, t, f));
+            b.add(user, id(in.file(), in.lineNumber(), line, shape, t, f));
         }
     }
 
-    /** How the file is laid out, decided from its first lines. */
-    private static final class Shape {
+    /** One delimited row's fields: the rating is NaN when the file has no rating column. */
+    public record Row(String user, String item, float rating) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * How a file is laid out, decided from its first lines; serialisable, so readers that parse the lines
+     * elsewhere (the Spark path) split and check them exactly as {@link #load} does.
+     */
+    public static final class RowFormat implements Serializable {
+        private static final long serialVersionUID = 1L;
         String separator;
-        ObjectReader csv; // null for '::' and whitespace, which have no quoting
+        transient ObjectReader csv; // null for '::' and whitespace, which have no quoting; rebuilt after serialisation
         String[] header; // null: no header
         boolean adjacency;
         int fields;
@@ -182,17 +176,65 @@ public final class InteractionFiles {
         int rating = -1;
         int time = -1;
 
-        String[] split(LineReader in, String line) throws MalformedDataException {
+        String[] split(Path file, long lineNumber, String line) throws MalformedDataException {
+            if (csv == null && separator.length() == 1 && !separator.equals(" ")) {
+                csv = CSV.readerFor(String[].class).with(CsvSchema.emptySchema().withColumnSeparator(separator.charAt(0)));
+            }
             if (csv != null) {
                 try {
                     return csv.readValue(line);
                 } catch (IOException e) {
                     String m = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-                    throw in.error(line, "cannot split the line at '" + separator + "' (" + m.lines().findFirst().orElse("") + ")");
+                    throw new MalformedDataException(file, lineNumber, line,
+                            "cannot split the line at '" + separator + "' (" + m.lines().findFirst().orElse("") + ")");
                 }
             }
             List<String> f = separator.equals(" ") ? InteractionLoaders.splitWhitespace(line) : InteractionLoaders.splitOn(line, separator);
             return f.toArray(String[]::new);
+        }
+
+        /** Whether the first non-blank line is a header (not data). */
+        public boolean hasHeader() {
+            return header != null;
+        }
+
+        /** Whether lines are adjacency lists ({@code user item item ...}) rather than rows of pairs. */
+        public boolean adjacency() {
+            return adjacency;
+        }
+
+        /** Whether rows carry a rating ({@link Row#rating()} is NaN otherwise). */
+        public boolean hasRating() {
+            return rating >= 0;
+        }
+
+        /**
+         * The user, item and rating of one data line of a delimited file (not a header or blank line).
+         *
+         * @throws MalformedDataException naming {@code file}, {@code lineNumber}, the column and the value
+         */
+        public Row parse(Path file, long lineNumber, String line) throws MalformedDataException {
+            String[] f = split(file, lineNumber, line);
+            if (f.length != fields) {
+                throw new MalformedDataException(file, lineNumber, line, "expected " + fields + " fields (" + separatorName()
+                        + "-separated, as " + (header == null ? "the first line" : "the header") + "), found " + f.length);
+            }
+            String user = id(file, lineNumber, line, this, this.user, f);
+            String item = id(file, lineNumber, line, this, this.item, f);
+            if (rating < 0) {
+                return new Row(user, item, Float.NaN);
+            }
+            String value = f[rating].strip();
+            float v;
+            try {
+                v = Float.parseFloat(value);
+            } catch (NumberFormatException e) {
+                throw new MalformedDataException(file, lineNumber, line, name(rating), value, "is not a number");
+            }
+            if (!Float.isFinite(v)) {
+                throw new MalformedDataException(file, lineNumber, line, name(rating), value, "is not finite");
+            }
+            return new Row(user, item, v);
         }
 
         String name(int column) {
@@ -214,7 +256,8 @@ public final class InteractionFiles {
             };
         }
 
-        String describe() {
+        /** The layout in words, e.g. {@code comma-separated, header; user 'userId', item 'movieId'}. */
+        public String describe() {
             if (adjacency) {
                 return "adjacency lists (user item item ...), " + separatorName() + "-separated";
             }
@@ -230,20 +273,26 @@ public final class InteractionFiles {
         }
     }
 
+    /**
+     * The layout {@link #load} detects from {@code file}'s first lines under {@code options}.
+     *
+     * @throws IllegalArgumentException when an option does not fit the file
+     * @throws IOException              for an unreadable or empty file, or a first line that fits no layout
+     */
+    public static RowFormat rowFormat(Path file, FileOptions options) throws IOException {
+        return sniff(file, options);
+    }
+
     /** Reads the first lines to decide separator, header, columns and layout. */
-    private static Shape sniff(Path file, FileOptions o) throws IOException {
-        Shape s = new Shape();
+    private static RowFormat sniff(Path file, FileOptions o) throws IOException {
+        RowFormat s = new RowFormat();
         try (LineReader in = LineReader.open(file)) {
             String first = InteractionLoaders.nextNonBlank(in);
             if (first == null) {
                 throw new IOException(file + ": the file is empty");
             }
             s.separator = o.separator() != null ? o.separator() : detectSeparator(first);
-            if (s.separator.length() == 1 && !s.separator.equals(" ")) {
-                s.csv = CSV.readerFor(String[].class)
-                        .with(CsvSchema.emptySchema().withColumnSeparator(s.separator.charAt(0)));
-            }
-            String[] f = s.split(in, first);
+            String[] f = s.split(in.file(), in.lineNumber(), first);
             boolean named = o.userColumn() != null || o.itemColumn() != null || o.ratingColumn() != null || o.timeColumn() != null;
             boolean header = o.layout() != FileOptions.Layout.ADJACENCY
                     && (named || Arrays.stream(f).map(InteractionFiles::normalise).anyMatch(InteractionFiles::known));
@@ -262,7 +311,7 @@ public final class InteractionFiles {
             for (int t = 1; t < SNIFF_LINES && (line = in.next()) != null; t++) {
                 if (!line.isBlank()) {
                     try {
-                        int n = s.split(in, line).length;
+                        int n = s.split(in.file(), in.lineNumber(), line).length;
                         min = Math.min(min, n);
                         max = Math.max(max, n);
                     } catch (MalformedDataException e) {
