@@ -37,8 +37,8 @@ public final class InteractionFiles {
     }
 
     /** What a load read, how it read it and what each rule dropped. */
-    public record Report(String layout, long rowsRead, long badLinesSkipped, int duplicatesMerged, int belowMinRating,
-                         int droppedByItemRule, int droppedByUserRule, int positives) {
+    public record Report(String layout, long rowsRead, long badLinesSkipped, long duplicatesMerged, long belowMinRating,
+                         long droppedByItemRule, long droppedByUserRule, long positives) {
 
         /** The report as indented lines ending in a newline, for {@code data stats}. */
         public String format() {
@@ -283,6 +283,19 @@ public final class InteractionFiles {
         return sniff(file, options);
     }
 
+    /**
+     * The user, item, rating and time columns of {@code header} (names of a Parquet file, say) by {@code options}'
+     * names or else the common ones, as for a delimited file's header; -1 for an absent rating or time column.
+     *
+     * @throws IllegalArgumentException when a named column is absent, or no user or item column is found
+     */
+    public static int[] headerColumns(Path file, String[] header, FileOptions options) {
+        return new int[] {column(file, header, options.userColumn(), "--user-col", USER_NAMES, true),
+            column(file, header, options.itemColumn(), "--item-col", ITEM_NAMES, true),
+            column(file, header, options.ratingColumn(), "--rating-col", RATING_NAMES, false),
+            column(file, header, options.timeColumn(), "--time-col", TIME_NAMES, false)};
+    }
+
     /** Reads the first lines to decide separator, header, columns and layout. */
     private static RowFormat sniff(Path file, FileOptions o) throws IOException {
         RowFormat s = new RowFormat();
@@ -299,10 +312,11 @@ public final class InteractionFiles {
             if (header) {
                 s.header = f;
                 s.fields = f.length;
-                s.user = column(file, f, o.userColumn(), "--user-col", USER_NAMES, true);
-                s.item = column(file, f, o.itemColumn(), "--item-col", ITEM_NAMES, true);
-                s.rating = column(file, f, o.ratingColumn(), "--rating-col", RATING_NAMES, false);
-                s.time = column(file, f, o.timeColumn(), "--time-col", TIME_NAMES, false);
+                int[] c = headerColumns(file, f, o);
+                s.user = c[0];
+                s.item = c[1];
+                s.rating = c[2];
+                s.time = c[3];
                 return s;
             }
             int min = f.length;
