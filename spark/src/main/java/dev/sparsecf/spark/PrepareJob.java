@@ -9,6 +9,8 @@ import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.data.SplitDraws;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapFunction;
@@ -40,8 +43,16 @@ public final class PrepareJob {
     /** Training pairs and each held-out part, as the export names them (without {@code .txt}). */
     public static final String PARQUET_DIR = "parquet";
 
+    /** The split's settings, next to its files (not among the check-summed ones), with these keys. */
+    public static final String ABOUT_FILE = "prepare.properties";
+    public static final String DATA = "data";
+    public static final String SEED = "splitSeed";
+    public static final String VALIDATION_USERS = "validationUsers";
+    public static final String TEST_USERS = "testUsers";
+    public static final String FINGERPRINT = "splitFingerprint";
+
     /** What was written. */
-    public record Result(String fingerprint, String summary, String report) {
+    public record Result(String fingerprint, String summary, String report, int validationUsers, int testUsers) {
     }
 
     private PrepareJob() {
@@ -61,8 +72,17 @@ public final class PrepareJob {
             progress.accept(String.format(Locale.ROOT, "%,d positives of %,d rows (%,d malformed lines skipped)",
                     p.report().positives(), p.report().rowsRead(), p.report().badLinesSkipped()));
             Result r = split(spark, p, config, target.dir(), progress);
+            Properties about = new Properties();
+            about.setProperty(DATA, file.toString());
+            about.setProperty(SEED, Long.toString(config.seed()));
+            about.setProperty(VALIDATION_USERS, Integer.toString(r.validationUsers()));
+            about.setProperty(TEST_USERS, Integer.toString(r.testUsers()));
+            about.setProperty(FINGERPRINT, r.fingerprint());
+            try (var w = Files.newBufferedWriter(target.dir().resolve(ABOUT_FILE), StandardCharsets.UTF_8)) {
+                about.store(w, "written by sparsecf spark prepare; read by spark ease for the model file's metadata");
+            }
             target.commit();
-            return new Result(r.fingerprint(), r.summary(), p.report().format());
+            return new Result(r.fingerprint(), r.summary(), p.report().format(), r.validationUsers(), r.testUsers());
         } catch (IOException | RuntimeException e) {
             target.abandon();
             throw e;
@@ -143,7 +163,7 @@ public final class PrepareJob {
         String summary = String.format(Locale.ROOT, "  items (seen in training): %,d%n  train:      %,7d users, %,10d pairs%n",
                 items.length, trainUsers.size(), trainPairs)
                 + validation.summary("validation:") + test.summary("test:");
-        return new Result(export.finish(provenance, summary), provenance + "\n" + summary, null);
+        return new Result(export.finish(provenance, summary), provenance + "\n" + summary, null, validationUsers.size(), testUsers.size());
     }
 
     private static String stem(String file) {

@@ -48,6 +48,33 @@ public final class EaseFitter {
      */
     public static EaseModel fit(CsrMatrix x, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(kernels, "kernels");
+        if (!x.isBinary()) {
+            throw new IllegalArgumentException("EASE: X must be binary implicit feedback, got a weighted " + x);
+        }
+        if (x.cols() < 1) {
+            throw new IllegalArgumentException("EASE: X has no item columns: " + x);
+        }
+        return fit(new Gram(x.rows(), x.cols(), x.nnz(), (g, lda) -> kernels.gram(x, g, lda)), lambda, precision, kernels, progress);
+    }
+
+    /**
+     * The Gram matrix {@code X^T X} of {@code users x items} binary clicks, and how to write it: {@code fill} writes
+     * every entry of the {@code items x items} matrix, row-major with leading dimension {@code lda} doubles, into
+     * zeroed memory (the Spark path fills it from co-occurrence counts).
+     */
+    public record Gram(int users, int items, long clicks, Fill fill) {
+
+        /** Writes the Gram matrix into {@code g}. */
+        @FunctionalInterface
+        public interface Fill {
+            void into(MemorySegment g, int lda);
+        }
+    }
+
+    /** {@link #fit(CsrMatrix, double, Precision, Kernels, Consumer)} from a Gram matrix counted elsewhere. */
+    public static EaseModel fit(Gram gram, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
+        Objects.requireNonNull(gram, "gram");
         Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(progress, "progress");
@@ -55,12 +82,9 @@ public final class EaseFitter {
             throw new IllegalArgumentException("EASE: lambda must be a positive finite number (the L2 penalty that makes"
                     + " X^T X + lambda I invertible), got " + lambda);
         }
-        if (!x.isBinary()) {
-            throw new IllegalArgumentException("EASE: X must be binary implicit feedback, got a weighted " + x);
-        }
-        int n = x.cols();
+        int n = gram.items();
         if (n < 1) {
-            throw new IllegalArgumentException("EASE: X has no item columns: " + x);
+            throw new IllegalArgumentException("EASE: the Gram matrix has no items");
         }
         if (precision == Precision.FLOAT32 && !kernels.hasFloatInverse()) {
             throw new IllegalArgumentException("EASE: the float32 factorisation needs OpenBLAS (-Dsparsecf.blas=openblas);"
@@ -70,7 +94,7 @@ public final class EaseFitter {
         long bufferBytes = (long) n * lda * Double.BYTES;
         String backend = kernels.denseImplementationName();
         progress.accept(String.format(Locale.ROOT, "EASE: %,d users x %,d items, %,d clicks, lambda %s, %s on %s;"
-                        + " n x n buffer %.2f GB", x.rows(), n, x.nnz(), Lambdas.format(lambda), precision.name().toLowerCase(Locale.ROOT),
+                        + " n x n buffer %.2f GB", gram.users(), n, gram.clicks(), Lambdas.format(lambda), precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
 
         long t0 = System.nanoTime();
@@ -81,7 +105,7 @@ public final class EaseFitter {
         try {
             MemorySegment g = kernels.allocateTouched(arena, bufferBytes);
             long t1 = System.nanoTime();
-            kernels.gram(x, g, lda);
+            gram.fill().into(g, lda);
             for (int i = 0; i < n; i++) {
                 long ii = (long) i * lda + i;
                 g.setAtIndex(D, ii, g.getAtIndex(D, ii) + lambda);
@@ -117,7 +141,7 @@ public final class EaseFitter {
                 offHeapPeak = bufferBytes;
             }
             long t4 = System.nanoTime();
-            FitReport report = new FitReport(x.rows(), n, x.nnz(), lambda, precision, backend, t1 - t0, t2 - t1,
+            FitReport report = new FitReport(gram.users(), n, gram.clicks(), lambda, precision, backend, t1 - t0, t2 - t1,
                     t3 - t2, t4 - t3, offHeapPeak);
             Runtime rt = Runtime.getRuntime();
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"

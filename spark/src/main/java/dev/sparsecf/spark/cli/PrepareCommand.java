@@ -38,13 +38,9 @@ public final class PrepareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
         SparkSession session = SparkSessions.start("prepare", spark.master);
         try {
-            PrepareJob.Result r = PrepareJob.run(session, data, log.fileOptions(), log.splitConfig(), out, force, line -> {
-                err.println(line);
-                err.flush();
-            });
+            PrepareJob.Result r = PrepareJob.run(session, data, log.fileOptions(), log.splitConfig(), out, force, Progress.to(spec));
             PrintWriter o = spec.commandLine().getOut();
             o.print(r.report());
             o.println(r.summary());

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparsecf spark", mixinStandardHelpOptions = true,
         description = {"The click-log path on Apache Spark: local[*] by default, a cluster through spark-submit --master.",
                 "prepare -> cooccur, ease -> recommend."},
-        subcommands = {PrepareCommand.class})
+        subcommands = {PrepareCommand.class, CooccurCommand.class, EaseCommand.class, RecommendCommand.class})
 public final class SparkMain {
 
     /** Runs the command line and exits with its status. */
@@ -19,7 +19,7 @@ public final class SparkMain {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new SparkMain());
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            boolean debug = parsed.hasMatchedOption("--debug");
+            boolean debug = line.getParseResult().hasMatchedOption("--debug");
             if (debug) {
                 e.printStackTrace(line.getErr());
             } else {
