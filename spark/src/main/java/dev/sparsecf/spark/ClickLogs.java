@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
@@ -44,10 +45,18 @@ public final class ClickLogs {
     private ClickLogs() {
     }
 
-    /** Whether {@code file} is Parquet: a {@code .parquet} file or a directory of them. */
-    public static boolean isParquet(Path file) {
-        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
-                || (Files.isDirectory(file) && !file.getFileName().toString().endsWith(".txt"));
+    /** Whether {@code file} is Parquet: a {@code .parquet} file, or a directory holding one (as Spark writes them). */
+    public static boolean isParquet(Path file) throws IOException {
+        if (!Files.isDirectory(file)) {
+            return parquetName(file);
+        }
+        try (Stream<Path> s = Files.list(file)) {
+            return s.anyMatch(ClickLogs::parquetName);
+        }
+    }
+
+    private static boolean parquetName(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
     }
 
     /**

@@ -3,27 +3,18 @@ package dev.sparsecf.spark.cli;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.ease.Precision;
 import dev.sparsecf.spark.EaseJob;
-import dev.sparsecf.spark.SparkSessions;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code sparsecf spark ease}: dense EASE from the distributed Gram of a prepared split ({@link EaseJob}). */
 @Command(name = "ease", mixinStandardHelpOptions = true,
         description = {"Fit dense EASE (B = I - P / diag(P), P = (X^T X + lambda I)^-1) from the Gram counted by Spark; the inverse runs",
                 "on the driver, so the catalogue must fit it (n x n doubles). Writes a model file sparsecf eval/recommend read."})
-public final class EaseCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    SparkOptions spark;
+public final class EaseCommand extends JobCommand {
 
     @Option(names = "--split", required = true, paramLabel = "DIR", description = "A directory written by spark prepare.")
     Path split;
@@ -38,9 +29,6 @@ public final class EaseCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The model file to write (replaced only with --force).")
     Path out;
 
-    @Option(names = "--force", description = "Replace an existing --out.")
-    boolean force;
-
     /** {@code float64} or {@code float32}, case-insensitive. */
     static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<Precision> {
         @Override
@@ -50,14 +38,8 @@ public final class EaseCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
-        SparkSession session = SparkSessions.start("ease", spark.master);
-        try {
-            EaseJob.run(session, split, lambda, precision, Kernels.get(), out, force, Progress.to(spec));
-            spec.commandLine().getOut().println("model written to " + out);
-            return 0;
-        } finally {
-            session.stop();
-        }
+    void run(SparkSession session, Consumer<String> progress, PrintWriter stdout) throws Exception {
+        EaseJob.run(session, split, lambda, precision, Kernels.get(), out, force, progress);
+        stdout.println("model written to " + out);
     }
 }
