@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering each {@code package-info.java} states, checked on the main sources of every module: which of
- * our packages and which guarded libraries (picocli, JavaCPP, the Vector API, JMH) a package may use. The Panama
+ * our packages and which guarded libraries (picocli, JavaCPP, the Vector API, JMH, Spark) a package may use. The Panama
  * and OpenBLAS tiers are in no other package's list: they are loaded by name, behind the kernel interfaces.
  */
 class LayeringTest {
@@ -42,11 +42,14 @@ class LayeringTest {
     private static final String PERF = "dev.sparsecf.perf";
     private static final String GATE = "dev.sparsecf.perf.gate";
     private static final String RENDER = "dev.sparsecf.render";
+    private static final String SPARK = "dev.sparsecf.spark";
+    private static final String SPARK_CLI = "dev.sparsecf.spark.cli";
 
     private static final String PICOCLI = "picocli";
     private static final String JAVACPP = "org.bytedeco";
     private static final String VECTOR = "jdk.incubator.vector";
     private static final String JMH = "org.openjdk.jmh";
+    private static final String SPARK_LIB = "org.apache.spark";
 
     /** What each package may import, of ours and of the guarded libraries; anything else is a violation. */
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
@@ -67,9 +70,12 @@ class LayeringTest {
             Map.entry(STUDY, Set.of(KERNELS, DATA, EVAL, MODELS, EASE, RUN, PERF, RENDER)),
             Map.entry(REPORT, Set.of(STUDY, RENDER)),
             Map.entry(CLI, Set.of(KERNELS, SYNTHETIC, DATA, EVAL, MODELS, EASE, BENCH, RUN, STUDY, REPORT, PERF, GATE,
-                    RENDER, PICOCLI, JMH)));
+                    RENDER, PICOCLI, JMH)),
+            // the spark module: on models and kernels, nothing on it (Maven enforces that app cannot import it)
+            Map.entry(SPARK, Set.of(KERNELS, DATA, MODELS, EASE, SPARK_LIB)),
+            Map.entry(SPARK_CLI, Set.of(KERNELS, DATA, EASE, SPARK, SPARK_LIB, PICOCLI)));
 
-    private static final List<String> GUARDED = List.of(PICOCLI, JAVACPP, VECTOR, JMH);
+    private static final List<String> GUARDED = List.of(PICOCLI, JAVACPP, VECTOR, JMH, SPARK_LIB);
     private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
 

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A strong-generalisation split (Liang et al. 2018, "Variational Autoencoders for Collaborative Filtering"):
@@ -145,27 +144,12 @@ public final class DataSplit {
     public static DataSplit create(Interactions positives, SplitConfig config) {
         int[] eligible = usersWithAtLeast(positives, config.minUserItems());
         int n = eligible.length;
-        int nValidation = config.validationUsers() == SplitConfig.AUTO ? SplitConfig.defaultHeldOutUsers(n) : config.validationUsers();
-        int nTest = config.testUsers() == SplitConfig.AUTO ? SplitConfig.defaultHeldOutUsers(n) : config.testUsers();
-        if ((long) nValidation + nTest >= n) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT,
-                    "%s: %d validation + %d test users leave no training users among the %d users with >= %d items",
-                    positives.source(), nValidation, nTest, n, config.minUserItems()));
-        }
-        SplittableRandom root = new SplittableRandom(config.seed());
-        SplittableRandom shuffleRng = root.split();
-        SplittableRandom holdOutRng = root.split();
-        int[] perm = eligible.clone();
-        for (int i = n - 1; i > 0; i--) { // Fisher-Yates
-            int j = shuffleRng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        // within a set, users keep canonical id order: membership is what the seed decides
-        int[] trainUsers = sorted(Arrays.copyOfRange(perm, 0, n - nValidation - nTest));
-        int[] validationUsers = sorted(Arrays.copyOfRange(perm, n - nValidation - nTest, n - nTest));
-        int[] testUsers = sorted(Arrays.copyOfRange(perm, n - nTest, n));
+        SplitDraws draws = SplitDraws.of(n, config, positives.source());
+        int[] trainUsers = ranksToUsers(draws.trainUsers(), eligible);
+        int[] validationUsers = ranksToUsers(draws.validationUsers(), eligible);
+        int[] testUsers = ranksToUsers(draws.testUsers(), eligible);
+        int nValidation = validationUsers.length;
+        int nTest = testUsers.length;
 
         int[] itemNew = new int[positives.numItems()];
         Arrays.fill(itemNew, -1);
@@ -185,8 +169,8 @@ public final class DataSplit {
         IdMap items = positives.items().select(Arrays.copyOf(keptItems, nItems));
 
         Interactions train = restrict(positives, trainUsers, positives.users().select(trainUsers), itemNew, items, null, false);
-        HeldOut validation = holdOut(positives, validationUsers, itemNew, items, config, holdOutRng);
-        HeldOut test = holdOut(positives, testUsers, itemNew, items, config, holdOutRng);
+        HeldOut validation = holdOut(positives, validationUsers, itemNew, items, draws);
+        HeldOut test = holdOut(positives, testUsers, itemNew, items, draws);
         String provenance = String.format(Locale.ROOT,
                 "%s; %d of %d users have >= %d items; seed %d; %d validation + %d test users held out;"
                         + " %.0f%% of each held-out user's training items evaluated (users with >= %d such items)",
@@ -218,9 +202,13 @@ public final class DataSplit {
         return Arrays.copyOf(out, n);
     }
 
-    private static int[] sorted(int[] a) {
-        Arrays.sort(a);
-        return a;
+    /** The users at {@code ranks} of {@code eligible} (both ascending, so the result is too). */
+    private static int[] ranksToUsers(int[] ranks, int[] eligible) {
+        int[] users = new int[ranks.length];
+        for (int t = 0; t < ranks.length; t++) {
+            users[t] = eligible[ranks[t]];
+        }
+        return users;
     }
 
     /**
@@ -245,8 +233,7 @@ public final class DataSplit {
         return Interactions.of(x.source(), userMap, items, rowPtr, cols, null);
     }
 
-    private static HeldOut holdOut(Interactions x, int[] users, int[] itemNew, IdMap items, SplitConfig config,
-                                   SplittableRandom rng) {
+    private static HeldOut holdOut(Interactions x, int[] users, int[] itemNew, IdMap items, SplitDraws draws) {
         boolean[] evalMask = new boolean[x.size()];
         int[] kept = new int[0];
         for (int u : users) {
@@ -259,16 +246,9 @@ public final class DataSplit {
                     kept[m++] = p;
                 }
             }
-            if (m < config.minUserItems()) {
-                continue; // too few items to hold any out (Liang: n_items_u >= 5)
-            }
-            int evalCount = Math.max(1, (int) (config.evalFraction() * m));
-            for (int t = 0; t < evalCount; t++) { // partial Fisher-Yates: a uniform evalCount-subset
-                int j = t + rng.nextInt(m - t);
-                int s = kept[t];
-                kept[t] = kept[j];
-                kept[j] = s;
-                evalMask[kept[t]] = true;
+            boolean[] eval = draws.nextEvalMask(m);
+            for (int t = 0; t < m; t++) {
+                evalMask[kept[t]] = eval[t];
             }
         }
         IdMap userMap = x.users().select(users);

@@ -53,7 +53,7 @@ public final class IdMap {
     }
 
     /** Ids sorted into canonical order (see the class comment); the input is not modified. */
-    static String[] canonicalOrder(String[] ids) {
+    public static String[] canonicalOrder(String[] ids) {
         String[] sorted = ids.clone();
         boolean numeric = true;
         for (String id : sorted) {
@@ -130,7 +130,8 @@ public final class IdMap {
         return digits.substring(i);
     }
 
-    private static boolean isInteger(String s) {
+    /** Whether {@code s} is a decimal integer (optional '-', digits): canonical order is numeric when every id is one. */
+    public static boolean isInteger(String s) {
         int start = !s.isEmpty() && s.charAt(0) == '-' ? 1 : 0;
         if (s.length() == start) {
             return false;

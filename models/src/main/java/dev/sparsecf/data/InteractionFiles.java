@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -37,8 +38,8 @@ public final class InteractionFiles {
     }
 
     /** What a load read, how it read it and what each rule dropped. */
-    public record Report(String layout, long rowsRead, long badLinesSkipped, int duplicatesMerged, int belowMinRating,
-                         int droppedByItemRule, int droppedByUserRule, int positives) {
+    public record Report(String layout, long rowsRead, long badLinesSkipped, long duplicatesMerged, long belowMinRating,
+                         long droppedByItemRule, long droppedByUserRule, long positives) {
 
         /** The report as indented lines ending in a newline, for {@code data stats}. */
         public String format() {
@@ -73,7 +74,7 @@ public final class InteractionFiles {
      * a user's history read against a saved model's catalogue.
      */
     public static Loaded load(Path file, FileOptions options, KnownItems known) throws IOException {
-        Shape shape = sniff(file, options);
+        RowFormat shape = sniff(file, options);
         Interactions.Builder b = Interactions.builder(file.toString());
         long rows = 0;
         long bad = 0;
@@ -120,7 +121,7 @@ public final class InteractionFiles {
         return sniff(file, options).adjacency ? FileOptions.Layout.ADJACENCY : FileOptions.Layout.DELIMITED;
     }
 
-    private static Loaded filter(Path file, Interactions read, Shape shape, FileOptions options, long rows, long bad) throws IOException {
+    private static Loaded filter(Path file, Interactions read, RowFormat shape, FileOptions options, long rows, long bad) throws IOException {
         String rule = options.describeRule();
         String source = file + (rule.isEmpty() ? "" : " (" + rule + ")");
         Interactions x = read.size() == 0 ? read : read.hasValues() && !Double.isNaN(options.minRating())
@@ -147,36 +148,19 @@ public final class InteractionFiles {
     }
 
     /** Adds the pair of record {@code line} (its fields {@code f}), which begins on line {@code at} of {@code file}. */
-    private static void addRow(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b, KnownItems known)
-            throws IOException {
-        if (f.length != shape.fields) {
-            throw new MalformedDataException(file, at, line, "expected " + shape.fields + " fields (" + shape.separatorName()
-                    + "-separated, as " + (shape.header == null ? "the first line" : "the header") + "), found " + f.length);
+    private static void addRow(Path file, long at, String line, String[] f, RowFormat shape, Interactions.Builder b,
+                               KnownItems known) throws IOException {
+        Row r = shape.parse(file, at, line, f);
+        if (known != null && !known.keep(file, at, line, shape.name(shape.item), r.item())) {
+            b.addUser(r.user());
+        } else if (shape.rating < 0) {
+            b.add(r.user(), r.item());
+        } else {
+            b.add(r.user(), r.item(), r.rating());
         }
-        String user = id(file, at, line, shape, shape.user, f);
-        String item = id(file, at, line, shape, shape.item, f);
-        if (known != null && !known.keep(file, at, line, shape.name(shape.item), item)) {
-            b.addUser(user);
-            return;
-        }
-        if (shape.rating < 0) {
-            b.add(user, item);
-            return;
-        }
-        String value = f[shape.rating].strip();
-        float v;
-        try {
-            v = Float.parseFloat(value);
-        } catch (NumberFormatException e) {
-            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not a number");
-        }
-        if (!Float.isFinite(v)) {
-            throw new MalformedDataException(file, at, line, shape.name(shape.rating), value, "is not finite");
-        }
-        b.add(user, item, v);
     }
 
-    private static String id(Path file, long at, String line, Shape shape, int column, String[] f) throws MalformedDataException {
+    private static String id(Path file, long at, String line, RowFormat shape, int column, String[] f) throws MalformedDataException {
         String id = f[column].strip();
         if (id.isEmpty()) {
             throw new MalformedDataException(file, at, line, shape.name(column), id, "is an empty id");
@@ -198,7 +182,7 @@ public final class InteractionFiles {
         return false;
     }
 
-    private static void addUserList(Path file, long at, String line, String[] f, Shape shape, Interactions.Builder b,
+    private static void addUserList(Path file, long at, String line, String[] f, RowFormat shape, Interactions.Builder b,
                                     KnownItems known) throws IOException {
         String user = id(file, at, line, shape, 0, f);
         b.addUser(user);
@@ -210,10 +194,19 @@ public final class InteractionFiles {
         }
     }
 
-    /** How the file is laid out, decided from its first lines. */
-    static final class Shape {
+    /** One delimited row's fields: the rating is NaN when the file has no rating column. */
+    public record Row(String user, String item, float rating) implements Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * How a file is laid out, decided from its first lines; serialisable, so readers that parse the lines
+     * elsewhere (the Spark path) split and check them exactly as {@link #load} does.
+     */
+    public static final class RowFormat implements Serializable {
+        private static final long serialVersionUID = 1L;
         String separator;
-        ObjectReader csv; // null for '::' and whitespace, which have no quoting
+        transient ObjectReader csv; // null for '::' and whitespace, which have no quoting; rebuilt after serialisation
         String[] header; // null: no header
         boolean adjacency;
         int fields;
@@ -229,7 +222,7 @@ public final class InteractionFiles {
          * @throws MalformedDataException when the file ends inside the quoted field
          */
         String record(LineReader in, String line) throws IOException {
-            if (csv == null) {
+            if (csv() == null) {
                 return line;
             }
             while (insideQuotes(line, separator.charAt(0))) {
@@ -266,7 +259,20 @@ public final class InteractionFiles {
             return quoted;
         }
 
+        /** The quoting CSV reader of a one-character separator other than a space; null for the others. */
+        ObjectReader csv() {
+            if (csv == null && separator.length() == 1 && !separator.equals(" ")) {
+                csv = CSV.readerFor(String[].class).with(CsvSchema.emptySchema().withColumnSeparator(separator.charAt(0)));
+            }
+            return csv;
+        }
+
         String[] split(LineReader in, String line) throws MalformedDataException {
+            return split(in.file(), in.lineNumber(), line);
+        }
+
+        String[] split(Path file, long lineNumber, String line) throws MalformedDataException {
+            ObjectReader csv = csv();
             if (csv != null && plain(line)) {
                 // what Jackson gives for a record without quotes or carriage returns, without its per-call setup
                 return splitAt(line, separator.charAt(0));
@@ -276,7 +282,8 @@ public final class InteractionFiles {
                     return csv.readValue(line);
                 } catch (IOException e) {
                     String m = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
-                    throw in.error(line, "cannot split the line at '" + separator + "' (" + m.lines().findFirst().orElse("") + ")");
+                    throw new MalformedDataException(file, lineNumber, line,
+                            "cannot split the line at '" + separator + "' (" + m.lines().findFirst().orElse("") + ")");
                 }
             }
             List<String> f = separator.equals(" ") ? InteractionLoaders.splitWhitespace(line) : InteractionLoaders.splitOn(line, separator);
@@ -311,6 +318,54 @@ public final class InteractionFiles {
             return true;
         }
 
+        /** Whether the first non-blank line is a header (not data). */
+        public boolean hasHeader() {
+            return header != null;
+        }
+
+        /** Whether lines are adjacency lists ({@code user item item ...}) rather than rows of pairs. */
+        public boolean adjacency() {
+            return adjacency;
+        }
+
+        /** Whether rows carry a rating ({@link Row#rating()} is NaN otherwise). */
+        public boolean hasRating() {
+            return rating >= 0;
+        }
+
+        /**
+         * The user, item and rating of one data record of a delimited file (not a header or blank line).
+         *
+         * @throws MalformedDataException naming {@code file}, {@code lineNumber}, the column and the value
+         */
+        public Row parse(Path file, long lineNumber, String line) throws MalformedDataException {
+            return parse(file, lineNumber, line, split(file, lineNumber, line));
+        }
+
+        /** {@link #parse(Path, long, String)} of a record already split into the fields {@code f}. */
+        Row parse(Path file, long at, String line, String[] f) throws MalformedDataException {
+            if (f.length != fields) {
+                throw new MalformedDataException(file, at, line, "expected " + fields + " fields (" + separatorName()
+                        + "-separated, as " + (header == null ? "the first line" : "the header") + "), found " + f.length);
+            }
+            String u = id(file, at, line, this, user, f);
+            String i = id(file, at, line, this, item, f);
+            if (rating < 0) {
+                return new Row(u, i, Float.NaN);
+            }
+            String value = f[rating].strip();
+            float v;
+            try {
+                v = Float.parseFloat(value);
+            } catch (NumberFormatException e) {
+                throw new MalformedDataException(file, at, line, name(rating), value, "is not a number");
+            }
+            if (!Float.isFinite(v)) {
+                throw new MalformedDataException(file, at, line, name(rating), value, "is not finite");
+            }
+            return new Row(u, i, v);
+        }
+
         String name(int column) {
             if (header != null) {
                 return stripType(header[column].strip());
@@ -330,7 +385,8 @@ public final class InteractionFiles {
             };
         }
 
-        String describe() {
+        /** The layout in words, e.g. {@code comma-separated, header; user 'userId', item 'movieId'}. */
+        public String describe() {
             if (adjacency) {
                 return "adjacency lists (user item item ...), " + separatorName() + "-separated";
             }
@@ -346,19 +402,38 @@ public final class InteractionFiles {
         }
     }
 
+    /**
+     * The layout {@link #load} detects from {@code file}'s first lines under {@code options}.
+     *
+     * @throws IllegalArgumentException when an option does not fit the file
+     * @throws IOException              for an unreadable or empty file, or a first line that fits no layout
+     */
+    public static RowFormat rowFormat(Path file, FileOptions options) throws IOException {
+        return sniff(file, options);
+    }
+
+    /**
+     * The user, item, rating and time columns of {@code header} (names of a Parquet file, say) by {@code options}'
+     * names or else the common ones, as for a delimited file's header; -1 for an absent rating or time column.
+     *
+     * @throws IllegalArgumentException when a named column is absent, or no user or item column is found
+     */
+    public static int[] headerColumns(Path file, String[] header, FileOptions options) {
+        return new int[] {column(file, header, options.userColumn(), "--user-col", USER_NAMES, true),
+            column(file, header, options.itemColumn(), "--item-col", ITEM_NAMES, true),
+            column(file, header, options.ratingColumn(), "--rating-col", RATING_NAMES, false),
+            column(file, header, options.timeColumn(), "--time-col", TIME_NAMES, false)};
+    }
+
     /** Reads the first lines to decide separator, header, columns and layout. */
-    private static Shape sniff(Path file, FileOptions o) throws IOException {
-        Shape s = new Shape();
+    private static RowFormat sniff(Path file, FileOptions o) throws IOException {
+        RowFormat s = new RowFormat();
         try (LineReader in = LineReader.open(file)) {
             String first = InteractionLoaders.nextNonBlank(in);
             if (first == null) {
                 throw new IOException(file + ": the file is empty");
             }
             s.separator = o.separator() != null ? o.separator() : detectSeparator(first);
-            if (s.separator.length() == 1 && !s.separator.equals(" ")) {
-                s.csv = CSV.readerFor(String[].class)
-                        .with(CsvSchema.emptySchema().withColumnSeparator(s.separator.charAt(0)));
-            }
             first = s.record(in, first);
             String[] f = s.split(in, first);
             boolean named = o.userColumn() != null || o.itemColumn() != null || o.ratingColumn() != null || o.timeColumn() != null;
@@ -367,10 +442,11 @@ public final class InteractionFiles {
             if (header) {
                 s.header = f;
                 s.fields = f.length;
-                s.user = column(file, f, o.userColumn(), "--user-col", USER_NAMES, true);
-                s.item = column(file, f, o.itemColumn(), "--item-col", ITEM_NAMES, true);
-                s.rating = column(file, f, o.ratingColumn(), "--rating-col", RATING_NAMES, false);
-                s.time = column(file, f, o.timeColumn(), "--time-col", TIME_NAMES, false);
+                int[] c = headerColumns(file, f, o);
+                s.user = c[0];
+                s.item = c[1];
+                s.rating = c[2];
+                s.time = c[3];
                 return s;
             }
             int min = f.length;

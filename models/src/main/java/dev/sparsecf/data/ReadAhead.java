@@ -33,11 +33,11 @@ final class ReadAhead implements AutoCloseable {
     private volatile boolean closed;
 
     /** Starts reading the records of {@code in} (positioned after any header) as {@code shape} splits them. */
-    ReadAhead(LineReader in, InteractionFiles.Shape shape) {
+    ReadAhead(LineReader in, InteractionFiles.RowFormat shape) {
         reader = Thread.ofPlatform().name("sparsecf-read-ahead").daemon().start(() -> read(in, shape));
     }
 
-    private void read(LineReader in, InteractionFiles.Shape shape) {
+    private void read(LineReader in, InteractionFiles.RowFormat shape) {
         Batch b = new Batch();
         try {
             String line;

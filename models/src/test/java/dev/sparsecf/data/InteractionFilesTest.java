@@ -255,12 +255,12 @@ class InteractionFilesTest {
             ObjectReader jackson = new CsvMapper().readerFor(String[].class).with(CsvSchema.emptySchema().withColumnSeparator(sep));
             for (String line : List.of("a,b", "a,,b", ",a", "a,", ",", " a , b ", "a\tb;c|d", "x", "é,ü", "a b,c d e", "#c,d", "a\\,b")) {
                 String l = line.replace(',', sep == ',' ? ',' : sep);
-                assertTrue(InteractionFiles.Shape.plain(l), l);
-                assertEquals(List.of((String[]) jackson.readValue(l)), List.of(InteractionFiles.Shape.splitAt(l, sep)), "'" + l + "' at " + sep);
+                assertTrue(InteractionFiles.RowFormat.plain(l), l);
+                assertEquals(List.of((String[]) jackson.readValue(l)), List.of(InteractionFiles.RowFormat.splitAt(l, sep)), "'" + l + "' at " + sep);
             }
         }
-        assertFalse(InteractionFiles.Shape.plain("a,\"b\""));
-        assertFalse(InteractionFiles.Shape.plain("a\rb"));
+        assertFalse(InteractionFiles.RowFormat.plain("a,\"b\""));
+        assertFalse(InteractionFiles.RowFormat.plain("a\rb"));
     }
 
     @Test

@@ -60,6 +60,40 @@ public final class EaseFitter {
     public static EaseModel fit(CsrMatrix x, ClosedForm form, double strength, Precision precision, Kernels kernels,
                                 Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(kernels, "kernels");
+        if (!x.isBinary()) {
+            throw new IllegalArgumentException("EASE: X must be binary implicit feedback, got a weighted " + x);
+        }
+        if (x.cols() < 1) {
+            throw new IllegalArgumentException("EASE: X has no item columns: " + x);
+        }
+        return fit(new Gram(x.rows(), x.cols(), x.nnz(), (g, lda) -> kernels.gram(x, g, lda)), form, strength, precision,
+                kernels, progress);
+    }
+
+    /**
+     * The Gram matrix {@code X^T X} of {@code users x items} binary clicks, and how to write it: {@code fill} writes
+     * every entry of the {@code items x items} matrix, row-major with leading dimension {@code lda} doubles, into
+     * zeroed memory (the Spark path fills it from co-occurrence counts).
+     */
+    public record Gram(int users, int items, long clicks, Fill fill) {
+
+        /** Writes the Gram matrix into {@code g}. */
+        @FunctionalInterface
+        public interface Fill {
+            void into(MemorySegment g, int lda);
+        }
+    }
+
+    /** {@link #fit(Gram, ClosedForm, double, Precision, Kernels, Consumer)} of EASE. */
+    public static EaseModel fit(Gram gram, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
+        return fit(gram, ClosedForm.EASE, lambda, precision, kernels, progress);
+    }
+
+    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} from a Gram matrix counted elsewhere. */
+    public static EaseModel fit(Gram gram, ClosedForm form, double strength, Precision precision, Kernels kernels,
+                                Consumer<String> progress) {
+        Objects.requireNonNull(gram, "gram");
         Objects.requireNonNull(form, "form");
         double lambda = strength;
         Objects.requireNonNull(precision, "precision");
@@ -69,12 +103,9 @@ public final class EaseFitter {
             throw new IllegalArgumentException(form.label + ": " + form.strength + " must be a positive finite number"
                     + " (the penalty that makes X^T X + Lambda invertible), got " + lambda);
         }
-        if (!x.isBinary()) {
-            throw new IllegalArgumentException("EASE: X must be binary implicit feedback, got a weighted " + x);
-        }
-        int n = x.cols();
+        int n = gram.items();
         if (n < 1) {
-            throw new IllegalArgumentException("EASE: X has no item columns: " + x);
+            throw new IllegalArgumentException("EASE: the Gram matrix has no items");
         }
         if (precision == Precision.FLOAT32 && !kernels.hasFloatInverse()) {
             throw new IllegalArgumentException("EASE: the float32 factorisation needs OpenBLAS (-Dsparsecf.blas=openblas);"
@@ -84,8 +115,8 @@ public final class EaseFitter {
         long bufferBytes = (long) n * lda * Double.BYTES;
         String backend = kernels.denseImplementationName();
         progress.accept(String.format(Locale.ROOT, "%s: %,d users x %,d items, %,d clicks, %s %s, %s on %s;"
-                        + " n x n buffer %.2f GB", form.label, x.rows(), n, x.nnz(), form.strength, Lambdas.format(lambda),
-                precision.name().toLowerCase(Locale.ROOT),
+                        + " n x n buffer %.2f GB", form.label, gram.users(), n, gram.clicks(), form.strength,
+                Lambdas.format(lambda), precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
 
         long t0 = System.nanoTime();
@@ -96,7 +127,7 @@ public final class EaseFitter {
         try {
             MemorySegment g = kernels.allocateTouched(arena, bufferBytes);
             long t1 = System.nanoTime();
-            kernels.gram(x, g, lda);
+            gram.fill().into(g, lda);
             double[] penalty = new double[n];
             for (int i = 0; i < n; i++) {
                 long ii = (long) i * lda + i;
@@ -136,7 +167,7 @@ public final class EaseFitter {
                 offHeapPeak = bufferBytes;
             }
             long t4 = System.nanoTime();
-            FitReport report = new FitReport(x.rows(), n, x.nnz(), lambda, precision, backend, t1 - t0, t2 - t1,
+            FitReport report = new FitReport(gram.users(), n, gram.clicks(), lambda, precision, backend, t1 - t0, t2 - t1,
                     t3 - t2, t4 - t3, offHeapPeak, 0, 0);
             Runtime rt = Runtime.getRuntime();
             progress.accept(String.format(Locale.ROOT, "EASE: B written in %.2f s; total %.2f s; off-heap peak %.2f GB,"

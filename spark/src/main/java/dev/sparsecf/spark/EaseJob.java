@@ -1,0 +1,80 @@
+package dev.sparsecf.spark;
+
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.data.IdMap;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.models.ModelFile;
+import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.Precision;
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+/**
+ * {@code spark ease}: dense EASE from the Gram that {@link CooccurJob} counts over the training users, when the
+ * catalogue fits one machine ({@code n x n} doubles on the driver): the counts are streamed into the fit's buffer
+ * and {@link EaseFitter} does the rest exactly as {@code sparsecf train --model ease} does (same inverse, same B),
+ * writing a model file that the single-node {@code eval} and {@code recommend} read.
+ *
+ * <p>Sparse EASE (each item's solve restricted to its K neighbours, from {@link CooccurJob#neighbours}) belongs
+ * here as a second mode distributed over items; it is not built yet.
+ */
+public final class EaseJob {
+
+    private EaseJob() {
+    }
+
+    /** Fits EASE with {@code lambda} on prepared split {@code split} and saves it to {@code model}. */
+    public static void run(SparkSession spark, Path split, double lambda, Precision precision, Kernels kernels, Path model,
+                           boolean force, Consumer<String> progress) throws IOException {
+        if (Files.exists(model) && !force) {
+            throw new IllegalArgumentException("--out " + model + " exists; pass --force to replace it");
+        }
+        IdMap items = IdMap.of(Files.readAllLines(split.resolve(DataSplit.ITEMS_FILE), StandardCharsets.UTF_8));
+        Properties about = new Properties();
+        try (Reader r = Files.newBufferedReader(split.resolve(PrepareJob.ABOUT_FILE), StandardCharsets.UTF_8)) {
+            about.load(r);
+        }
+        JavaRDD<int[]> baskets = CooccurJob.baskets(spark, split).cache();
+        int users = Math.toIntExact(baskets.count());
+        long clicks = baskets.map(a -> (long) a.length).reduce(Long::sum);
+        JavaPairRDD<Long, Long> gram = CooccurJob.gram(baskets);
+        EaseFitter.Gram g = new EaseFitter.Gram(users, items.size(), clicks, (segment, lda) -> fill(gram.toLocalIterator(), segment, lda));
+        try (EaseModel fitted = EaseFitter.fit(g, lambda, precision, kernels, progress)) {
+            baskets.unpersist();
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("dataset", about.getProperty(PrepareJob.DATA) + " (sparsecf spark ease on " + split + ")");
+            for (String key : new String[] {PrepareJob.DATA, PrepareJob.SEED, PrepareJob.VALIDATION_USERS, PrepareJob.TEST_USERS,
+                PrepareJob.FINGERPRINT}) {
+                meta.put(key, about.getProperty(key));
+            }
+            ModelFile.save(fitted, items, meta, model, force);
+        }
+    }
+
+    /** Writes the counts of the upper triangle into both triangles of {@code g} (zeroed by the fit). */
+    static void fill(Iterator<Tuple2<Long, Long>> counts, MemorySegment g, int lda) {
+        while (counts.hasNext()) {
+            Tuple2<Long, Long> t = counts.next();
+            int i = (int) (t._1() >>> 32);
+            int j = (int) (long) t._1();
+            double c = t._2();
+            g.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * lda + j, c);
+            g.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * lda + i, c);
+        }
+    }
+}
