@@ -4,7 +4,7 @@ the same split (fingerprint) and that each peer's validation NDCG@100 equals spa
 
 Run from the repository root, e.g.
     bench/peers/run-ease --data ml-1m --lambda 500 --out results/ease-fit
-    flock /work/locks/bigmem flock /work/locks/bench bench/peers/run-ease --data synthetic --lambda 500 --out results/ease-fit
+    flock ../locks/bigmem flock ../locks/bench bench/peers/run-ease --data synthetic --lambda 500 --out results/ease-fit
 Writes OUT/peers-DATA.md and OUT/peers-DATA.json; scratch files go to --work (default: a temporary directory).
 """
 import argparse

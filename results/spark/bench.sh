@@ -7,7 +7,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CLICKS=${1:?clicks}
-SCRATCH=${2:-/work/scratch/spark/bench}
+SCRATCH=${2:-../scratch/spark/bench}
 mkdir -p "$SCRATCH"
 LOG="$SCRATCH/clicks-$CLICKS.csv"
 if [ ! -f "$LOG" ]; then
