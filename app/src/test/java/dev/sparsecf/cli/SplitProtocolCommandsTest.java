@@ -187,10 +187,7 @@ class SplitProtocolCommandsTest {
         assertEquals(60, m.at("/test/users").asInt());
         assertTrue(m.at("/test").has("FullRecall@20") && m.at("/test").has("NDCG@20") && m.at("/test").has("Recall@50"), m.toString());
 
-        Outcome e = run("eval", "--model", out.resolve(TrainingRun.MODEL_FILE).toString());
-        assertEquals(0, e.code(), e.err());
-        String ndcg = String.format(java.util.Locale.ROOT, "NDCG@20        = %.4f", m.at("/test/NDCG@20/mean").asDouble());
-        assertTrue(e.out().contains(ndcg), ndcg + " in " + e.out());
+        assertEvalPrints(out, "NDCG@20        = %.4f", m.at("/test/NDCG@20/mean").asDouble());
     }
 
     @Test
@@ -204,10 +201,15 @@ class SplitProtocolCommandsTest {
         JsonNode m = metrics(out);
         assertEquals("weak-generalization-per-user", m.get("protocol").asText());
         assertEquals(3, m.at("/validation/users").asInt());
+        assertEvalPrints(out, "FullRecall@20  = %.4f", m.at("/test/FullRecall@20/mean").asDouble());
+    }
+
+    /** {@code eval} of the model trained into {@code out} prints the metric line {@code format} of {@code value}. */
+    private void assertEvalPrints(Path out, String format, double value) throws IOException {
         Outcome e = run("eval", "--model", out.resolve(TrainingRun.MODEL_FILE).toString());
         assertEquals(0, e.code(), e.err());
-        String recall = String.format(java.util.Locale.ROOT, "FullRecall@20  = %.4f", m.at("/test/FullRecall@20/mean").asDouble());
-        assertTrue(e.out().contains(recall), recall + " in " + e.out());
+        String line = String.format(java.util.Locale.ROOT, format, value);
+        assertTrue(e.out().contains(line), line + " in " + e.out());
     }
 
     @Test
