@@ -135,24 +135,26 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
 
     /**
      * Sweep 2: {@code g_j = exp(z_j - max)}, returning their sum (per-lane float sums, added in double).
-     * {@code z - max} is never positive, so no term overflows.
+     * {@code z - max} is never positive, so no term overflows. The tail goes through the same {@link PanamaExp#exp}
+     * call as the full vectors: a second call site runs once per row, too rarely for C2 to inline a method that
+     * large, and the vectors it passes and returns would be allocated (96 bytes per row, measured).
      */
     private static double writeExp(MemorySegment zs, long zRow, MemorySegment gs, long gRow, int n, float max) {
         FloatVector sum = FloatVector.zero(FLOATS);
         int bound = FLOATS.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
+        for (int j = 0; j < n; j += FLOATS.length()) {
             long o = (long) j * Float.BYTES;
-            FloatVector e = PanamaExp.exp(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER).sub(max));
-            sum = sum.add(e);
-            e.intoMemorySegment(gs, gRow + o, ORDER);
-        }
-        if (j < n) {
-            VectorMask<Float> m = FLOATS.indexInRange(j, n);
-            long o = (long) j * Float.BYTES;
-            FloatVector e = PanamaExp.exp(tailLogits(zs, zRow + o, m).sub(max));
-            sum = sum.add(e); // inactive lanes add exp(-inf) = 0
-            e.intoMemorySegment(gs, gRow + o, ORDER, m);
+            boolean full = j < bound;
+            // the tail's mask is made where it is used: a mask that is null on one path would be boxed
+            FloatVector z = full ? FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER)
+                    : tailLogits(zs, zRow + o, FLOATS.indexInRange(j, n));
+            FloatVector e = PanamaExp.exp(z.sub(max));
+            sum = sum.add(e); // a tail's inactive lanes add exp(-inf) = 0
+            if (full) {
+                e.intoMemorySegment(gs, gRow + o, ORDER);
+            } else {
+                e.intoMemorySegment(gs, gRow + o, ORDER, FLOATS.indexInRange(j, n));
+            }
         }
         return laneSum(sum);
     }
