@@ -32,7 +32,6 @@ final class PanamaGemm implements GemmKernel {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT;
-    private static final long VECTOR_BYTES = (long) LANES * Float.BYTES;
 
     /**
      * Longest k slice; k is cut into equal slices of at most this. The A micro-panel ({@code MR x KC}, 16 KB at
@@ -178,21 +177,20 @@ final class PanamaGemm implements GemmKernel {
         }
     }
 
-    /** One register tile: full tiles are stored by the kernel itself, partial ones through a masked spill. */
+    /**
+     * One register tile: the kernel spills its accumulators to {@code tile} and {@link #storeTile} applies alpha and
+     * beta. Storing straight from the registers took a call per accumulator, which C2 stopped inlining inside the
+     * large kernel, so every accumulator was boxed (113 MB per call at the Mult-VAE output layer); the spill is 24
+     * vector stores and loads in L1 against {@code 24 kc} FMAs.
+     */
     private void microTile(int kc, Scratch s, int aOff, int bOff, int rows, int cols, float alpha, float beta, DenseMatrix c,
                            int i0, int j0) {
-        boolean full = rows == mr && cols == nr;
-        MemorySegment cs = c.segment();
-        long cOff = c.offset(i0, j0);
-        long ldcBytes = (long) c.ld() * Float.BYTES;
         if (tile == Tile.WIDE) {
-            kernel8x3(kc, s.aPack, aOff, s.bPack, bOff, full, alpha, beta, cs, cOff, ldcBytes, s.tile);
+            kernel8x3(kc, s.aPack, aOff, s.bPack, bOff, s.tile);
         } else {
-            kernel6x2(kc, s.aPack, aOff, s.bPack, bOff, full, alpha, beta, cs, cOff, ldcBytes, s.tile);
+            kernel6x2(kc, s.aPack, aOff, s.bPack, bOff, s.tile);
         }
-        if (!full) {
-            storeTile(s.tile, rows, cols, alpha, beta, c, i0, j0);
-        }
+        storeTile(s.tile, rows, cols, alpha, beta, c, i0, j0);
     }
 
     /**
@@ -344,11 +342,10 @@ final class PanamaGemm implements GemmKernel {
     }
 
     /**
-     * The 8 x 3-vector register tile: 24 accumulators, 3 B vectors and 1 broadcast (28 of 32 zmm registers). A full tile goes straight from the
-     * registers to C; a partial one is spilled to {@code tile} for {@link #storeTile}.
+     * The 8 x 3-vector register tile: 24 accumulators, 3 B vectors and 1 broadcast (28 of 32 zmm registers),
+     * spilled to {@code tile} at the end.
      */
-    private void kernel8x3(int kc, float[] a, int aOff, float[] b, int bOff, boolean full, float alpha, float beta,
-                           MemorySegment cs, long cOff, long ldcBytes, float[] tile) {
+    private static void kernel8x3(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         FloatVector z = FloatVector.zero(FLOATS);
         FloatVector c00 = z, c01 = z, c02 = z;
         FloatVector c10 = z, c11 = z, c12 = z;
@@ -382,36 +379,21 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(FLOATS, a[ap + 7]);
             c70 = b0.fma(x, c70); c71 = b1.fma(x, c71); c72 = b2.fma(x, c72);
         }
-        if (full) {
-            FloatVector alphaV = FloatVector.broadcast(FLOATS, alpha);
-            FloatVector betaV = FloatVector.broadcast(FLOATS, beta);
-            boolean readC = beta != 0f;
-            update(c00, alphaV, betaV, readC, cs, cOff); update(c01, alphaV, betaV, readC, cs, cOff + 1 * VECTOR_BYTES); update(c02, alphaV, betaV, readC, cs, cOff + 2 * VECTOR_BYTES);
-            update(c10, alphaV, betaV, readC, cs, cOff + 1 * ldcBytes); update(c11, alphaV, betaV, readC, cs, cOff + 1 * ldcBytes + 1 * VECTOR_BYTES); update(c12, alphaV, betaV, readC, cs, cOff + 1 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c20, alphaV, betaV, readC, cs, cOff + 2 * ldcBytes); update(c21, alphaV, betaV, readC, cs, cOff + 2 * ldcBytes + 1 * VECTOR_BYTES); update(c22, alphaV, betaV, readC, cs, cOff + 2 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c30, alphaV, betaV, readC, cs, cOff + 3 * ldcBytes); update(c31, alphaV, betaV, readC, cs, cOff + 3 * ldcBytes + 1 * VECTOR_BYTES); update(c32, alphaV, betaV, readC, cs, cOff + 3 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c40, alphaV, betaV, readC, cs, cOff + 4 * ldcBytes); update(c41, alphaV, betaV, readC, cs, cOff + 4 * ldcBytes + 1 * VECTOR_BYTES); update(c42, alphaV, betaV, readC, cs, cOff + 4 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c50, alphaV, betaV, readC, cs, cOff + 5 * ldcBytes); update(c51, alphaV, betaV, readC, cs, cOff + 5 * ldcBytes + 1 * VECTOR_BYTES); update(c52, alphaV, betaV, readC, cs, cOff + 5 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c60, alphaV, betaV, readC, cs, cOff + 6 * ldcBytes); update(c61, alphaV, betaV, readC, cs, cOff + 6 * ldcBytes + 1 * VECTOR_BYTES); update(c62, alphaV, betaV, readC, cs, cOff + 6 * ldcBytes + 2 * VECTOR_BYTES);
-            update(c70, alphaV, betaV, readC, cs, cOff + 7 * ldcBytes); update(c71, alphaV, betaV, readC, cs, cOff + 7 * ldcBytes + 1 * VECTOR_BYTES); update(c72, alphaV, betaV, readC, cs, cOff + 7 * ldcBytes + 2 * VECTOR_BYTES);
-        } else {
-            c00.intoArray(tile, 0 * LANES); c01.intoArray(tile, 1 * LANES); c02.intoArray(tile, 2 * LANES);
-            c10.intoArray(tile, 3 * LANES); c11.intoArray(tile, 4 * LANES); c12.intoArray(tile, 5 * LANES);
-            c20.intoArray(tile, 6 * LANES); c21.intoArray(tile, 7 * LANES); c22.intoArray(tile, 8 * LANES);
-            c30.intoArray(tile, 9 * LANES); c31.intoArray(tile, 10 * LANES); c32.intoArray(tile, 11 * LANES);
-            c40.intoArray(tile, 12 * LANES); c41.intoArray(tile, 13 * LANES); c42.intoArray(tile, 14 * LANES);
-            c50.intoArray(tile, 15 * LANES); c51.intoArray(tile, 16 * LANES); c52.intoArray(tile, 17 * LANES);
-            c60.intoArray(tile, 18 * LANES); c61.intoArray(tile, 19 * LANES); c62.intoArray(tile, 20 * LANES);
-            c70.intoArray(tile, 21 * LANES); c71.intoArray(tile, 22 * LANES); c72.intoArray(tile, 23 * LANES);
-        }
+        c00.intoArray(tile, 0 * LANES); c01.intoArray(tile, 1 * LANES); c02.intoArray(tile, 2 * LANES);
+        c10.intoArray(tile, 3 * LANES); c11.intoArray(tile, 4 * LANES); c12.intoArray(tile, 5 * LANES);
+        c20.intoArray(tile, 6 * LANES); c21.intoArray(tile, 7 * LANES); c22.intoArray(tile, 8 * LANES);
+        c30.intoArray(tile, 9 * LANES); c31.intoArray(tile, 10 * LANES); c32.intoArray(tile, 11 * LANES);
+        c40.intoArray(tile, 12 * LANES); c41.intoArray(tile, 13 * LANES); c42.intoArray(tile, 14 * LANES);
+        c50.intoArray(tile, 15 * LANES); c51.intoArray(tile, 16 * LANES); c52.intoArray(tile, 17 * LANES);
+        c60.intoArray(tile, 18 * LANES); c61.intoArray(tile, 19 * LANES); c62.intoArray(tile, 20 * LANES);
+        c70.intoArray(tile, 21 * LANES); c71.intoArray(tile, 22 * LANES); c72.intoArray(tile, 23 * LANES);
     }
 
     /**
-     * The 6 x 2-vector register tile: 12 accumulators, 2 B vectors and 1 broadcast (15 of 16 ymm registers). A full tile goes straight from the
-     * registers to C; a partial one is spilled to {@code tile} for {@link #storeTile}.
+     * The 6 x 2-vector register tile: 12 accumulators, 2 B vectors and 1 broadcast (15 of 16 ymm registers),
+     * spilled to {@code tile} at the end.
      */
-    private void kernel6x2(int kc, float[] a, int aOff, float[] b, int bOff, boolean full, float alpha, float beta,
-                           MemorySegment cs, long cOff, long ldcBytes, float[] tile) {
+    private static void kernel6x2(int kc, float[] a, int aOff, float[] b, int bOff, float[] tile) {
         FloatVector z = FloatVector.zero(FLOATS);
         FloatVector c00 = z, c01 = z;
         FloatVector c10 = z, c11 = z;
@@ -438,32 +420,11 @@ final class PanamaGemm implements GemmKernel {
             x = FloatVector.broadcast(FLOATS, a[ap + 5]);
             c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
         }
-        if (full) {
-            FloatVector alphaV = FloatVector.broadcast(FLOATS, alpha);
-            FloatVector betaV = FloatVector.broadcast(FLOATS, beta);
-            boolean readC = beta != 0f;
-            update(c00, alphaV, betaV, readC, cs, cOff); update(c01, alphaV, betaV, readC, cs, cOff + 1 * VECTOR_BYTES);
-            update(c10, alphaV, betaV, readC, cs, cOff + 1 * ldcBytes); update(c11, alphaV, betaV, readC, cs, cOff + 1 * ldcBytes + 1 * VECTOR_BYTES);
-            update(c20, alphaV, betaV, readC, cs, cOff + 2 * ldcBytes); update(c21, alphaV, betaV, readC, cs, cOff + 2 * ldcBytes + 1 * VECTOR_BYTES);
-            update(c30, alphaV, betaV, readC, cs, cOff + 3 * ldcBytes); update(c31, alphaV, betaV, readC, cs, cOff + 3 * ldcBytes + 1 * VECTOR_BYTES);
-            update(c40, alphaV, betaV, readC, cs, cOff + 4 * ldcBytes); update(c41, alphaV, betaV, readC, cs, cOff + 4 * ldcBytes + 1 * VECTOR_BYTES);
-            update(c50, alphaV, betaV, readC, cs, cOff + 5 * ldcBytes); update(c51, alphaV, betaV, readC, cs, cOff + 5 * ldcBytes + 1 * VECTOR_BYTES);
-        } else {
-            c00.intoArray(tile, 0 * LANES); c01.intoArray(tile, 1 * LANES);
-            c10.intoArray(tile, 2 * LANES); c11.intoArray(tile, 3 * LANES);
-            c20.intoArray(tile, 4 * LANES); c21.intoArray(tile, 5 * LANES);
-            c30.intoArray(tile, 6 * LANES); c31.intoArray(tile, 7 * LANES);
-            c40.intoArray(tile, 8 * LANES); c41.intoArray(tile, 9 * LANES);
-            c50.intoArray(tile, 10 * LANES); c51.intoArray(tile, 11 * LANES);
-        }
-    }
-
-    /** {@code C = alpha * acc + beta * C} for one full vector of C ({@code readC == false} when beta is 0). */
-    private static void update(FloatVector acc, FloatVector alphaV, FloatVector betaV, boolean readC, MemorySegment cs, long o) {
-        FloatVector v = acc.mul(alphaV);
-        if (readC) {
-            v = FloatVector.fromMemorySegment(FLOATS, cs, o, ORDER).fma(betaV, v);
-        }
-        v.intoMemorySegment(cs, o, ORDER);
+        c00.intoArray(tile, 0 * LANES); c01.intoArray(tile, 1 * LANES);
+        c10.intoArray(tile, 2 * LANES); c11.intoArray(tile, 3 * LANES);
+        c20.intoArray(tile, 4 * LANES); c21.intoArray(tile, 5 * LANES);
+        c30.intoArray(tile, 6 * LANES); c31.intoArray(tile, 7 * LANES);
+        c40.intoArray(tile, 8 * LANES); c41.intoArray(tile, 9 * LANES);
+        c50.intoArray(tile, 10 * LANES); c51.intoArray(tile, 11 * LANES);
     }
 }
