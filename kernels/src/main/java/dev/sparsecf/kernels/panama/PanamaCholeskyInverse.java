@@ -34,7 +34,6 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
-    private static final long VECTOR_BYTES = (long) DOUBLE_LANES * Double.BYTES;
 
     /**
      * Pivot block size: the rank of each update (its flops per element of A: each sweep reads and writes all of A
@@ -227,13 +226,13 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             int zBase = q * b * w;
             for (int p0 = 0, rows; p0 < b; p0 += rows) {
                 rows = tileRows(p0);
-                tile(p0 + rows, rinvP, panelIndex(0, p0), x, 0, false, null, null, 0, tile);
+                tile(p0 + rows, rinvP, panelIndex(0, p0), x, 0, tile);
                 System.arraycopy(tile, 0, zp, zBase + p0 * w, rows * w);
             }
             // Y = Rinv Z = inv(P) X into x: rows [p0, p0 + mr) need rows s >= p0 of Z, via Rinv^T's rows
             for (int p0 = 0, rows; p0 < b; p0 += rows) {
                 rows = tileRows(p0);
-                tile(b - p0, rinvTP, panelIndex(p0, p0), zp, zBase + p0 * w, false, null, null, 0, tile);
+                tile(b - p0, rinvTP, panelIndex(p0, p0), zp, zBase + p0 * w, tile);
                 System.arraycopy(tile, 0, x, p0 * w, rows * w);
             }
             if (left) {
@@ -264,18 +263,20 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                     for (int qj = Math.max(qi, q0); qj < q1; qj++) {
                         int cols = width(qj);
                         long colOff = (long) orig(qj) * Double.BYTES;
-                        boolean full = rows == mr && cols == w && qj != qi;
-                        tile(b, zp, aBase, zp, qj * b * w, full, a, rowOff, colOff, tile);
-                        if (!full) {
-                            // on the diagonal panel, row rr + t starts at its own column: upper triangle only
-                            storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
-                        }
+                        tile(b, zp, aBase, zp, qj * b * w, tile);
+                        // on the diagonal panel, row rr + t starts at its own column: upper triangle only
+                        storePartial(tile, rows, cols, qj == qi ? rr : -1, rowOff, colOff);
                     }
                 }
             }
         }
 
-        /** {@code C -= tile} on the valid part of a tile; {@code diagonalRow >= 0} keeps columns {@code >= diagonalRow + t}. */
+        /**
+         * {@code C -= tile} on the valid part of a tile; {@code diagonalRow >= 0} keeps columns
+         * {@code >= diagonalRow + t}. Every tile goes through here: subtracting straight from the registers took a
+         * call per accumulator, which C2 stopped inlining in the large kernel, boxing every vector (118 MB per
+         * inverse at n = 2000).
+         */
         void storePartial(double[] tile, int rows, int cols, int diagonalRow, long[] rowOff, long colOff) {
             for (int t = 0; t < rows; t++) {
                 int first = diagonalRow < 0 ? 0 : diagonalRow + t;
@@ -302,7 +303,7 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
                 for (int j0 = i0 / w * w; j0 < b; j0 += w) {
                     int cols = Math.min(w, b - j0);
                     int s0 = Math.max(i0, j0);
-                    tile(b - s0, rinvTP, panelIndex(s0, i0), rinvTP, panelIndex(s0, j0), false, null, null, 0, tile);
+                    tile(b - s0, rinvTP, panelIndex(s0, i0), rinvTP, panelIndex(s0, j0), tile);
                     for (int t = 0; t < rows; t++) {
                         int i = i0 + t;
                         long row = (k + i) * lda + k;
@@ -316,12 +317,11 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
     }
 
     /** The register tile of this kernel's shape: see {@link #kernel8x3}; both operands have row stride w. */
-    private void tile(int steps, double[] a, int aBase, double[] b, int bBase, boolean subtract,
-                      MemorySegment c, long[] rowOff, long colOff, double[] tile) {
+    private void tile(int steps, double[] a, int aBase, double[] b, int bBase, double[] tile) {
         if (mr == 8) {
-            kernel8x3(steps, a, aBase, b, bBase, subtract, c, rowOff, colOff, tile);
+            kernel8x3(steps, a, aBase, b, bBase, tile);
         } else {
-            kernel4x2(steps, a, aBase, b, bBase, subtract, c, rowOff, colOff, tile);
+            kernel4x2(steps, a, aBase, b, bBase, tile);
         }
     }
 
@@ -341,10 +341,6 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
         }
     }
 
-    /** {@code C -= acc} for one full vector of C. */
-    private static void subtract(DoubleVector acc, MemorySegment a, long o) {
-        DoubleVector.fromMemorySegment(DOUBLES, a, o, ORDER).sub(acc).intoMemorySegment(a, o, ORDER);
-    }
 
     /** The sweeps leave {@code -inv(A)}: negate the upper triangle, rows split across threads. */
     private static void negateUpper(MemorySegment a, int n, int lda, KernelThreads pool) {
@@ -363,11 +359,9 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
 
     /**
      * 8 x 3-vector register tile: {@code T[r][c] = sum_t a[aBase + t W + r] * b[bBase + t W + c]}, {@code W} = 3 vectors, over
-     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
-     * it is spilled to {@code tile}.
+     * {@code steps}, spilled to {@code tile}.
      */
-    private static void kernel8x3(int steps, double[] a, int aBase, double[] b, int bBase,
-                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
+    private static void kernel8x3(int steps, double[] a, int aBase, double[] b, int bBase, double[] tile) {
         DoubleVector z = DoubleVector.zero(DOUBLES);
         DoubleVector c00 = z, c01 = z, c02 = z;
         DoubleVector c10 = z, c11 = z, c12 = z;
@@ -401,34 +395,21 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             x = DoubleVector.broadcast(DOUBLES, a[ap + 7]);
             c70 = b0.fma(x, c70); c71 = b1.fma(x, c71); c72 = b2.fma(x, c72);
         }
-        if (subtract) {
-            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES); subtract(c02, c, rowOff[0] + colOff + 2 * VECTOR_BYTES);
-            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES); subtract(c12, c, rowOff[1] + colOff + 2 * VECTOR_BYTES);
-            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES); subtract(c22, c, rowOff[2] + colOff + 2 * VECTOR_BYTES);
-            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES); subtract(c32, c, rowOff[3] + colOff + 2 * VECTOR_BYTES);
-            subtract(c40, c, rowOff[4] + colOff); subtract(c41, c, rowOff[4] + colOff + 1 * VECTOR_BYTES); subtract(c42, c, rowOff[4] + colOff + 2 * VECTOR_BYTES);
-            subtract(c50, c, rowOff[5] + colOff); subtract(c51, c, rowOff[5] + colOff + 1 * VECTOR_BYTES); subtract(c52, c, rowOff[5] + colOff + 2 * VECTOR_BYTES);
-            subtract(c60, c, rowOff[6] + colOff); subtract(c61, c, rowOff[6] + colOff + 1 * VECTOR_BYTES); subtract(c62, c, rowOff[6] + colOff + 2 * VECTOR_BYTES);
-            subtract(c70, c, rowOff[7] + colOff); subtract(c71, c, rowOff[7] + colOff + 1 * VECTOR_BYTES); subtract(c72, c, rowOff[7] + colOff + 2 * VECTOR_BYTES);
-        } else {
-            c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES); c02.intoArray(tile, 2 * DOUBLE_LANES);
-            c10.intoArray(tile, 3 * DOUBLE_LANES); c11.intoArray(tile, 4 * DOUBLE_LANES); c12.intoArray(tile, 5 * DOUBLE_LANES);
-            c20.intoArray(tile, 6 * DOUBLE_LANES); c21.intoArray(tile, 7 * DOUBLE_LANES); c22.intoArray(tile, 8 * DOUBLE_LANES);
-            c30.intoArray(tile, 9 * DOUBLE_LANES); c31.intoArray(tile, 10 * DOUBLE_LANES); c32.intoArray(tile, 11 * DOUBLE_LANES);
-            c40.intoArray(tile, 12 * DOUBLE_LANES); c41.intoArray(tile, 13 * DOUBLE_LANES); c42.intoArray(tile, 14 * DOUBLE_LANES);
-            c50.intoArray(tile, 15 * DOUBLE_LANES); c51.intoArray(tile, 16 * DOUBLE_LANES); c52.intoArray(tile, 17 * DOUBLE_LANES);
-            c60.intoArray(tile, 18 * DOUBLE_LANES); c61.intoArray(tile, 19 * DOUBLE_LANES); c62.intoArray(tile, 20 * DOUBLE_LANES);
-            c70.intoArray(tile, 21 * DOUBLE_LANES); c71.intoArray(tile, 22 * DOUBLE_LANES); c72.intoArray(tile, 23 * DOUBLE_LANES);
-        }
+        c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES); c02.intoArray(tile, 2 * DOUBLE_LANES);
+        c10.intoArray(tile, 3 * DOUBLE_LANES); c11.intoArray(tile, 4 * DOUBLE_LANES); c12.intoArray(tile, 5 * DOUBLE_LANES);
+        c20.intoArray(tile, 6 * DOUBLE_LANES); c21.intoArray(tile, 7 * DOUBLE_LANES); c22.intoArray(tile, 8 * DOUBLE_LANES);
+        c30.intoArray(tile, 9 * DOUBLE_LANES); c31.intoArray(tile, 10 * DOUBLE_LANES); c32.intoArray(tile, 11 * DOUBLE_LANES);
+        c40.intoArray(tile, 12 * DOUBLE_LANES); c41.intoArray(tile, 13 * DOUBLE_LANES); c42.intoArray(tile, 14 * DOUBLE_LANES);
+        c50.intoArray(tile, 15 * DOUBLE_LANES); c51.intoArray(tile, 16 * DOUBLE_LANES); c52.intoArray(tile, 17 * DOUBLE_LANES);
+        c60.intoArray(tile, 18 * DOUBLE_LANES); c61.intoArray(tile, 19 * DOUBLE_LANES); c62.intoArray(tile, 20 * DOUBLE_LANES);
+        c70.intoArray(tile, 21 * DOUBLE_LANES); c71.intoArray(tile, 22 * DOUBLE_LANES); c72.intoArray(tile, 23 * DOUBLE_LANES);
     }
 
     /**
      * 4 x 2-vector register tile: {@code T[r][c] = sum_t a[aBase + t W + r] * b[bBase + t W + c]}, {@code W} = 2 vectors, over
-     * {@code steps}; with {@code subtract} a full tile is subtracted from C (rows at {@code rowOff}), otherwise
-     * it is spilled to {@code tile}.
+     * {@code steps}, spilled to {@code tile}.
      */
-    private static void kernel4x2(int steps, double[] a, int aBase, double[] b, int bBase,
-                                  boolean subtract, MemorySegment c, long[] rowOff, long colOff, double[] tile) {
+    private static void kernel4x2(int steps, double[] a, int aBase, double[] b, int bBase, double[] tile) {
         DoubleVector z = DoubleVector.zero(DOUBLES);
         DoubleVector c00 = z, c01 = z;
         DoubleVector c10 = z, c11 = z;
@@ -449,16 +430,9 @@ final class PanamaCholeskyInverse implements CholeskyInverseKernel {
             x = DoubleVector.broadcast(DOUBLES, a[ap + 3]);
             c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
         }
-        if (subtract) {
-            subtract(c00, c, rowOff[0] + colOff); subtract(c01, c, rowOff[0] + colOff + 1 * VECTOR_BYTES);
-            subtract(c10, c, rowOff[1] + colOff); subtract(c11, c, rowOff[1] + colOff + 1 * VECTOR_BYTES);
-            subtract(c20, c, rowOff[2] + colOff); subtract(c21, c, rowOff[2] + colOff + 1 * VECTOR_BYTES);
-            subtract(c30, c, rowOff[3] + colOff); subtract(c31, c, rowOff[3] + colOff + 1 * VECTOR_BYTES);
-        } else {
-            c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES);
-            c10.intoArray(tile, 2 * DOUBLE_LANES); c11.intoArray(tile, 3 * DOUBLE_LANES);
-            c20.intoArray(tile, 4 * DOUBLE_LANES); c21.intoArray(tile, 5 * DOUBLE_LANES);
-            c30.intoArray(tile, 6 * DOUBLE_LANES); c31.intoArray(tile, 7 * DOUBLE_LANES);
-        }
+        c00.intoArray(tile, 0 * DOUBLE_LANES); c01.intoArray(tile, 1 * DOUBLE_LANES);
+        c10.intoArray(tile, 2 * DOUBLE_LANES); c11.intoArray(tile, 3 * DOUBLE_LANES);
+        c20.intoArray(tile, 4 * DOUBLE_LANES); c21.intoArray(tile, 5 * DOUBLE_LANES);
+        c30.intoArray(tile, 6 * DOUBLE_LANES); c31.intoArray(tile, 7 * DOUBLE_LANES);
     }
 }
