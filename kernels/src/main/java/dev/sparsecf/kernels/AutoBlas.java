@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation (GEMM,
  * SPD inverse) the faster of the two on this machine. Decided by a short calibration ({@link BlasCalibration}),
- * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier, threads and the OpenBLAS
- * environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
+ * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier and its code, threads and
+ * the OpenBLAS environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
  * why.
  */
 final class AutoBlas {
@@ -30,6 +30,11 @@ final class AutoBlas {
      * n = 2,000 and 8,000; results/*-full.json), and EASE inverts at n in the tens of thousands.
      */
     static final double INVERSE_MARGIN = 1.1;
+    /**
+     * A calibration during which this process got less than this share of its threads' CPU time (other processes
+     * ran on the same cores) measured the machine's load, not the tiers: it decides this run only and is not cached.
+     */
+    static final double BUSY_CPU_SHARE = 0.6;
 
     private AutoBlas() {
     }
@@ -41,6 +46,14 @@ final class AutoBlas {
     /** Times both tiers (production: {@link BlasCalibration}; tests inject fixed rates). */
     interface Calibrator {
         Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads);
+
+        /**
+         * The share of {@code threads} cores this process used during the last {@link #measure} (process CPU time
+         * over wall time times threads); 1 where unknown.
+         */
+        default double lastCpuShare() {
+            return 1;
+        }
 
         /** The shapes measured, for the start-up line and the cache key, e.g. {@code 500x20108x600}. */
         String gemmShape();
@@ -98,15 +111,24 @@ final class AutoBlas {
         String key = cacheKey(openBlas, kernels, threads, settings);
         Optional<CalibrationCache.Entry> cached = cache.lookup(key);
         long t0 = System.nanoTime();
-        CalibrationCache.Entry entry = cached.orElseGet(() -> {
-            Rates r = settings.calibrator().measure(openBlas, java, kernels, threads);
-            CalibrationCache.Entry fresh = new CalibrationCache.Entry(key, LocalDate.now(settings.clock()), r);
-            cache.store(fresh);
-            return fresh;
-        });
-        String when = cached.isPresent() ? "calibrated " + entry.date() + ", cached in " + settings.cacheFile()
-                : String.format(Locale.ROOT, "calibrated now in %.1f s, saved to %s", (System.nanoTime() - t0) / 1e9,
-                        settings.cacheFile());
+        String when;
+        CalibrationCache.Entry entry;
+        if (cached.isPresent()) {
+            entry = cached.get();
+            when = "calibrated " + entry.date() + ", cached in " + settings.cacheFile();
+        } else {
+            entry = new CalibrationCache.Entry(key, LocalDate.now(settings.clock()),
+                    settings.calibrator().measure(openBlas, java, kernels, threads));
+            double share = settings.calibrator().lastCpuShare();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (share < BUSY_CPU_SHARE) {
+                when = String.format(Locale.ROOT, "calibrated now in %.1f s on a busy machine (this process got %.0f%% of"
+                        + " %d cores), so for this run only: not cached", seconds, 100 * share, threads);
+            } else {
+                cache.store(entry);
+                when = String.format(Locale.ROOT, "calibrated now in %.1f s, saved to %s", seconds, settings.cacheFile());
+            }
+        }
         Rates r = entry.rates();
         boolean gemmOnBlas = r.gemmOpenBlas() >= r.gemmJava();
         boolean inverseOnBlas = r.inverseJava() < INVERSE_MARGIN * r.inverseOpenBlas();
@@ -127,6 +149,7 @@ final class AutoBlas {
         key.put("jdk", Runtime.version() + " " + System.getProperty("java.vm.name", ""));
         key.put("blas", openBlas.build());
         key.put("java", kernels.name() + " " + kernels.vectorBitSize() + "-bit");
+        key.put("code", CodeFingerprint.of(AutoBlas.class)); // new Java kernels, new measurement
         key.put("threads", Integer.toString(threads));
         key.putAll(settings.environment());
         key.put("shapes", settings.calibrator().gemmShape() + " n=" + settings.calibrator().inverseN());

@@ -3,6 +3,7 @@ package dev.sparsecf.kernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
 
 /**
@@ -18,6 +19,7 @@ final class BlasCalibration implements AutoBlas.Calibrator {
     private final int n;
     private final int k;
     private final int inverseN;
+    private double lastCpuShare = 1;
 
     /** The default shapes: 500 x 20,108 x 600 and n = 1,536 (six of the Panama inverse's 256-wide pivot blocks). */
     BlasCalibration() {
@@ -45,12 +47,27 @@ final class BlasCalibration implements AutoBlas.Calibrator {
     @Override
     public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
         Kernels[] tiers = {Kernels.of(kernels, openBlas, threads), Kernels.of(kernels, java, threads)};
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
         long[] gemm = gemmNanos(tiers);
         long[] inverse = inverseNanos(tiers);
+        long cpu = processCpuNanos() - cpu0;
+        lastCpuShare = cpu0 < 0 ? 1 : (double) cpu / ((System.nanoTime() - t0) * (double) threads);
         double gemmFlops = 2.0 * m * n * k;
         double inverseFlops = (double) inverseN * inverseN * inverseN; // potrf n^3/3 + potri 2n^3/3
         return new AutoBlas.Rates(gemmFlops / gemm[0], gemmFlops / gemm[1], inverseFlops / inverse[0],
                 inverseFlops / inverse[1]);
+    }
+
+    @Override
+    public double lastCpuShare() {
+        return lastCpuShare;
+    }
+
+    /** CPU time of the whole process (every thread, OpenBLAS's included), or -1 where the JVM does not say. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Best time per tier of {@code C = A B} at the calibration shape. */

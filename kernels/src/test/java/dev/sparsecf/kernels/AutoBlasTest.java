@@ -101,6 +101,7 @@ class AutoBlasTest {
     /** Returns fixed rates and counts how often it was asked. */
     private static final class FixedCalibrator implements AutoBlas.Calibrator {
         final AutoBlas.Rates rates;
+        double cpuShare = 1;
         int calls;
 
         FixedCalibrator(AutoBlas.Rates rates) {
@@ -111,6 +112,11 @@ class AutoBlasTest {
         public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
             calls++;
             return rates;
+        }
+
+        @Override
+        public double lastCpuShare() {
+            return cpuShare;
         }
 
         @Override
@@ -169,6 +175,20 @@ class AutoBlasTest {
     }
 
     @Test
+    void aCalibrationOnABusyMachineDecidesThisRunOnly() {
+        javaGemmFaster.cpuShare = 0.3;
+        BlasProvider busy = auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertFalse(busy.gemmIsNative(), "the measurement still decides this run");
+        assertTrue(busy.startupLine().contains("on a busy machine (this process got 30% of 2 cores), so for this run only:"
+                + " not cached"), busy.startupLine());
+        assertFalse(Files.exists(dir.resolve("cache/calibration.properties")));
+        javaGemmFaster.cpuShare = 0.9;
+        auto(2, settings(true, "Haswell", javaGemmFaster));
+        auto(2, settings(true, "Haswell", javaGemmFaster));
+        assertEquals(2, javaGemmFaster.calls, "measured again, then cached");
+    }
+
+    @Test
     void theJavaInverseMustWinByTheMargin() {
         BlasProvider slightly = auto(2, settings(true, "", new FixedCalibrator(new AutoBlas.Rates(250, 190, 70, 75))));
         assertTrue(slightly.gemmIsNative() && slightly.inverseIsNative(), slightly.describe());
@@ -206,7 +226,7 @@ class AutoBlasTest {
     void theKeyNamesEverythingThatChangesTheOutcome() {
         String key = AutoBlas.cacheKey(openBlas, wide, 2, settings(true, "Haswell", javaGemmFaster));
         for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
-                "java=panama 512-bit", "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=1536")) {
+                "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=1536")) {
             assertTrue(key.contains(part), part + " missing from " + key);
         }
         assertFalse(key.equals(AutoBlas.cacheKey(openBlas, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
