@@ -24,7 +24,10 @@ package dev.sparsecf.models.ease;
  * (so {@code Lambda_jj = q G_jj}; the paper's optional extra {@code lambda I} is left at 0: every training item
  * of a split has a click, so {@code G_jj >= 1} and {@code G + Lambda} is positive definite). An item without
  * clicks ({@code G_jj = 0}) is penalised as if it had one, so that the matrix stays invertible; its row and column
- * of G are 0, so its weights are 0 either way.
+ * of G are 0, so its weights are 0 either way. Checked against independent code: irspack's {@code EDLAERecommender}
+ * (tohtsky/irspack, {@code src/irspack/recommenders/edlae.py}) computes the same {@code Lambda} and
+ * {@code B_ij = -P_ij / P_jj} (with its extra {@code reg I}, 0 here), and a public LightGCN-style {@code models.py}
+ * with EDLAE/DLAE classes writes DLAE's off-diagonal as {@code -P_ij Lambda_jj}, as here.
  */
 public enum ClosedForm {
     EASE("EASE", "lambda", true),
