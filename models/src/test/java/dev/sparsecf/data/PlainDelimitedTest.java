@@ -111,7 +111,7 @@ class PlainDelimitedTest {
             int user = 0;
             for (int t = 0; t < rows; t++) {
                 user = grouped ? (random.nextInt(6) == 0 ? user + 1 + random.nextInt(3) : user) : random.nextInt(2000);
-                String u = trial >= 9 && user % 7 == 0 ? "u" + user : trial == 8 && user % 5 == 0 ? "0" + user : Integer.toString(user - 50);
+                String u = trial >= 9 && user % 7 == 0 ? "u" + user : trial == 8 && user % 5 == 0 ? "0" + user : Integer.toString(trial == 6 ? user * 997 : user - 50); // trial 6: ids past the direct table
                 String i = trial == 7 && t % 3 == 0 ? "-0" : Integer.toString(random.nextInt(40));
                 sb.append(random.nextInt(10) == 0 ? " " : "").append(u).append(sep).append(i).append(random.nextInt(10) == 0 ? " " : "");
                 if (rating) {
