@@ -10,8 +10,11 @@ import java.util.Arrays;
  */
 final class RangeRows {
 
-    static final int CHUNK_BITS = 20;
-    static final int CHUNK = 1 << CHUNK_BITS;
+    /**
+     * Rows per chunk: 4 MB of ints less the array header, so that a chunk fills whole G1 regions (an array of exactly
+     * 2^20 ints would spill 16 bytes into one more region, up to half again its size on the heap).
+     */
+    static final int CHUNK = (1 << 20) - 8;
 
     final LocalIds users = new LocalIds();
     final LocalIds items = new LocalIds();
@@ -23,6 +26,9 @@ final class RangeRows {
     int[] runLength = new int[64];
     int runs;
     int size;
+    private int chunk = -1; // the chunk being filled
+    private int at; // the next row's position in it
+    private int capacity; // its length
 
     RangeRows(boolean valued) {
         this.valued = valued;
@@ -31,28 +37,27 @@ final class RangeRows {
 
     /** Appends a row of user code {@code user}, item code {@code item} and {@code value} (ignored without ratings). */
     void add(int user, int item, float value) {
-        int c = size >>> CHUNK_BITS;
-        if (c == itemChunks.length || (c == 0 && size == itemChunks[0].length)) {
-            grow(c);
+        if (at == capacity) {
+            grow();
         }
-        int at = size & (CHUNK - 1);
-        itemChunks[c][at] = item;
+        itemChunks[chunk][at] = item;
         if (valued) {
-            valueChunks[c][at] = value;
+            valueChunks[chunk][at] = value;
         }
         if (userChunks != null) {
-            userChunks[c][at] = user;
+            userChunks[chunk][at] = user;
         } else if (runs > 0 && runUser[runs - 1] == user) {
             runLength[runs - 1]++;
         } else {
             startRun(user);
         }
+        at++;
         size++;
     }
 
-    /** The user code of every row, in row order (from the runs, or the per-row codes). */
+    /** The user code of row {@code t} when kept per row. */
     int user(int t) {
-        return userChunks[t >>> CHUNK_BITS][t & (CHUNK - 1)];
+        return userChunks[t / CHUNK][t % CHUNK];
     }
 
     /** Whether the users are kept per row rather than as runs. */
@@ -63,7 +68,7 @@ final class RangeRows {
     private void startRun(int user) {
         if (runs > (size >>> 2) + 1024) {
             toPerRowUsers();
-            userChunks[size >>> CHUNK_BITS][size & (CHUNK - 1)] = user;
+            userChunks[chunk][at] = user;
             return;
         }
         if (runs == runUser.length) {
@@ -83,7 +88,7 @@ final class RangeRows {
         int t = 0;
         for (int r = 0; r < runs; r++) {
             for (int k = 0; k < runLength[r]; k++, t++) {
-                userChunks[t >>> CHUNK_BITS][t & (CHUNK - 1)] = runUser[r];
+                userChunks[t / CHUNK][t % CHUNK] = runUser[r];
             }
         }
         runUser = null;
@@ -91,32 +96,34 @@ final class RangeRows {
         runs = 0;
     }
 
-    /** Room for row {@code size}: the first chunk doubles up to {@link #CHUNK} rows, later ones come whole. */
-    private void grow(int c) {
-        if (c == 0 && itemChunks.length == 1) {
-            int n = Math.min(CHUNK, 2 * size);
-            itemChunks[0] = Arrays.copyOf(itemChunks[0], n);
+    /** Room for one more row: the first chunk doubles up to {@link #CHUNK} rows, later ones come whole. */
+    private void grow() {
+        if (chunk == 0 && capacity < CHUNK) {
+            capacity = Math.min(CHUNK, 2 * capacity);
+            itemChunks[0] = Arrays.copyOf(itemChunks[0], capacity);
             if (valued) {
-                valueChunks[0] = Arrays.copyOf(valueChunks[0], n);
+                valueChunks[0] = Arrays.copyOf(valueChunks[0], capacity);
             }
             if (userChunks != null) {
-                userChunks[0] = Arrays.copyOf(userChunks[0], n);
+                userChunks[0] = Arrays.copyOf(userChunks[0], capacity);
             }
             return;
         }
         if (size > Integer.MAX_VALUE - CHUNK) {
             throw new IllegalStateException("more than " + size + " rows in one range");
         }
-        int n = c == 0 ? 1024 : CHUNK;
-        itemChunks = Arrays.copyOf(itemChunks, c + 1);
-        itemChunks[c] = new int[n];
+        chunk++;
+        at = 0;
+        capacity = chunk == 0 ? 1024 : CHUNK;
+        itemChunks = Arrays.copyOf(itemChunks, chunk + 1);
+        itemChunks[chunk] = new int[capacity];
         if (valued) {
-            valueChunks = Arrays.copyOf(valueChunks, c + 1);
-            valueChunks[c] = new float[n];
+            valueChunks = Arrays.copyOf(valueChunks, chunk + 1);
+            valueChunks[chunk] = new float[capacity];
         }
         if (userChunks != null) {
-            userChunks = Arrays.copyOf(userChunks, c + 1);
-            userChunks[c] = new int[n];
+            userChunks = Arrays.copyOf(userChunks, chunk + 1);
+            userChunks[chunk] = new int[capacity];
         }
     }
 }

@@ -174,7 +174,7 @@ final class RowsToCsr {
         if (dicts.stream().allMatch(LocalIds::numeric)) {
             // canonical integers only: numeric order is the canonical order, sorted as longs without a String each
             long[][] local = dicts.stream().map(LocalIds::numbers).toArray(long[][]::new);
-            long[] all = Arrays.stream(local).flatMapToLong(Arrays::stream).sorted().distinct().toArray();
+            long[] all = distinctSorted(local);
             for (int k = 0; k < ranges; k++) {
                 numbers[k] = new int[local[k].length];
                 for (int c = 0; c < local[k].length; c++) {
@@ -214,6 +214,24 @@ final class RowsToCsr {
             }
         }
         return new Merged(ids, numbers, strings);
+    }
+
+    /** The distinct values of {@code arrays}, ascending (primitive: LongStream's distinct would box each). */
+    private static long[] distinctSorted(long[][] arrays) {
+        long[] all = new long[Arrays.stream(arrays).mapToInt(a -> a.length).sum()];
+        int n = 0;
+        for (long[] a : arrays) {
+            System.arraycopy(a, 0, all, n, a.length);
+            n += a.length;
+        }
+        Arrays.sort(all);
+        int q = 0;
+        for (int t = 0; t < n; t++) {
+            if (t == 0 || all[t] != all[t - 1]) {
+                all[q++] = all[t];
+            }
+        }
+        return Arrays.copyOf(all, q);
     }
 
     /** Runs {@code task(0..tasks-1)} on as many threads (the caller runs the last) and waits for all. */
