@@ -91,30 +91,21 @@ final class PlainDelimited {
             bounds[k] = Math.max(bounds[k - 1], lineStartFrom(ch, start + (size - start) * k / ranges, size));
         }
         List<RangeRows> parts = new ArrayList<>();
+        for (int k = 0; k < ranges; k++) {
+            parts.add(new RangeRows(shape.rating >= 0));
+        }
         long[] lines = new long[ranges];
         Throwable[] failed = new Throwable[ranges];
-        List<Thread> threads = new ArrayList<>();
-        for (int k = 0; k < ranges; k++) {
-            RangeRows rows = new RangeRows(shape.rating >= 0);
-            parts.add(rows);
-            int r = k;
-            Runnable scan = () -> {
-                try {
-                    lines[r] = scan(ch, bounds[r], bounds[r + 1], rows);
-                } catch (NotPlain e) {
-                    gaveUp.set(true);
-                } catch (IOException | RuntimeException | Error e) {
-                    failed[r] = e;
-                    gaveUp.set(true);
-                }
-            };
-            if (k < ranges - 1) {
-                threads.add(Thread.ofPlatform().name("sparsecf-load-" + k).start(scan));
-            } else {
-                scan.run(); // the caller reads the last range
+        Workers.run("sparsecf-load", ranges, r -> {
+            try {
+                lines[r] = scan(ch, bounds[r], bounds[r + 1], parts.get(r));
+            } catch (NotPlain e) {
+                gaveUp.set(true);
+            } catch (IOException | RuntimeException | Error e) {
+                failed[r] = e;
+                gaveUp.set(true);
             }
-        }
-        join(threads);
+        });
         for (Throwable t : failed) {
             switch (t) {
                 case null -> { }
@@ -132,17 +123,6 @@ final class PlainDelimited {
             return null;
         }
         return new Read(RowsToCsr.build(file.toString(), parts), total);
-    }
-
-    private static void join(List<Thread> threads) throws IOException {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading");
-            }
-        }
     }
 
     /**

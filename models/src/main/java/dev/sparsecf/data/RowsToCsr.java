@@ -2,7 +2,6 @@ package dev.sparsecf.data;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntConsumer;
 
 /**
  * The {@link Interactions} of the rows {@link PlainDelimited}'s threads read, exactly as
@@ -59,10 +58,10 @@ final class RowsToCsr {
         boolean valued = parts.getFirst().valued;
         int[] itemIdx = new int[n];
         float[] values = valued ? new float[n] : null;
-        parallel(ranges, k -> scatter(parts.get(k), k, users, items, fill[k], itemIdx, values));
+        Workers.run("sparsecf-build", ranges, k -> scatter(parts.get(k), k, users, items, fill[k], itemIdx, values));
         int[] kept = new int[numUsers];
         int[] bounds = balanced(rowPtr, ranges);
-        parallel(ranges, k -> sortRows(rowPtr, bounds[k], bounds[k + 1], itemIdx, values, kept));
+        Workers.run("sparsecf-build", ranges, k -> sortRows(rowPtr, bounds[k], bounds[k + 1], itemIdx, values, kept));
         int q = 0;
         for (int u = 0; u < numUsers; u++) {
             int from = rowPtr[u];
@@ -232,43 +231,5 @@ final class RowsToCsr {
             }
         }
         return Arrays.copyOf(all, q);
-    }
-
-    /** Runs {@code task(0..tasks-1)} on as many threads (the caller runs the last) and waits for all. */
-    private static void parallel(int tasks, IntConsumer task) {
-        Thread[] threads = new Thread[tasks - 1];
-        Throwable[] failed = new Throwable[tasks];
-        for (int k = 0; k < tasks - 1; k++) {
-            int t = k;
-            threads[k] = Thread.ofPlatform().name("sparsecf-build-" + k).start(() -> {
-                try {
-                    task.accept(t);
-                } catch (RuntimeException | Error e) {
-                    failed[t] = e;
-                }
-            });
-        }
-        task.accept(tasks - 1);
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        for (Throwable t : failed) {
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-        }
     }
 }
