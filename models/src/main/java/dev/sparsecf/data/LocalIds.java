@@ -6,7 +6,8 @@ import java.util.Arrays;
  * One scanning thread's dictionary of the ids of one column for {@link PlainDelimited}: ids written as canonical
  * decimal integers (no leading zero, no "-0", at most 18 digits: the same string for every value) are keyed by
  * their value in an open-addressing {@code long} table, without a String per field; other ids by their text in an
- * {@link IdIndex}; numbers below 2^18 through a plain array first. Codes: {@code c >= 0} is the {@code c}-th distinct number, {@code c < 0} the {@code ~c}-th string.
+ * {@link IdIndex}; numbers below 2^18 through a plain array first. Codes: {@code c >= 0} is the {@code c}-th
+ * distinct number, {@code c < 0} the {@code ~c}-th string.
  */
 final class LocalIds {
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class PlainDelimited {
 
     /** The rows of {@code file} on as many threads as there are processors, or null where the general path must read it. */
     static Read read(Path file, InteractionFiles.RowFormat shape) throws IOException {
-        long ranges = Math.min(Runtime.getRuntime().availableProcessors(), java.nio.file.Files.size(file) / MIN_RANGE);
+        long ranges = Math.min(Runtime.getRuntime().availableProcessors(), Files.size(file) / MIN_RANGE);
         return read(file, shape, (int) Math.max(1, ranges), BUFFER);
     }
 

@@ -102,7 +102,7 @@ class PlainDelimitedTest {
             boolean grouped = trial % 4 < 2;
             String sep = List.of(",", "\t", ";", "|").get(trial % 4);
             String eol = trial % 5 == 0 ? "\r\n" : "\n";
-            StringBuilder sb = new StringBuilder(trial % 6 == 1 ? "\uFEFF" : "");
+            StringBuilder sb = new StringBuilder(trial % 3 == 1 ? "\uFEFF" : ""); // with a header in trials 4 and 10
             if (header) {
                 sb.append(eol).append("  ").append(eol); // blank lines before the header are skipped
                 sb.append("user_id").append(sep).append("item_id").append(rating ? sep + "rating" : "").append(eol);
@@ -111,7 +111,9 @@ class PlainDelimitedTest {
             int user = 0;
             for (int t = 0; t < rows; t++) {
                 user = grouped ? (random.nextInt(6) == 0 ? user + 1 + random.nextInt(3) : user) : random.nextInt(2000);
-                String u = trial >= 9 && user % 7 == 0 ? "u" + user : trial == 8 && user % 5 == 0 ? "0" + user : Integer.toString(trial == 6 ? user * 997 : user - 50); // trial 6: ids past the direct table
+                // trial 6: ids past LocalIds' direct table; 8: non-canonical integers; 9-11: some string ids
+                String u = trial >= 9 && user % 7 == 0 ? "u" + user
+                        : trial == 8 && user % 5 == 0 ? "0" + user : Integer.toString(trial == 6 ? user * 997 : user - 50);
                 String i = trial == 7 && t % 3 == 0 ? "-0" : Integer.toString(random.nextInt(40));
                 sb.append(random.nextInt(10) == 0 ? " " : "").append(u).append(sep).append(i).append(random.nextInt(10) == 0 ? " " : "");
                 if (rating) {
