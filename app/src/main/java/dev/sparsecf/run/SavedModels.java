@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /** Loading model files, re-creating the split recorded in them, and what {@code eval} and {@code recommend} do with them. */
 public final class SavedModels {
@@ -42,13 +43,18 @@ public final class SavedModels {
     }
 
     /**
-     * A saved model ({@code file}) with the positives of the dataset it was trained on; closing it closes the model.
+     * A saved model ({@code file}) with the positives of the data it was trained on; closing it closes the model. For
+     * a model trained on a dataset, {@code trainingSplit} re-creates its split; for one trained on split files
+     * ({@code --split}, {@code --train/--test}), {@code readSplit} is that split, read and checked once.
      */
-    public record WithData(Path file, ModelFile.Loaded loaded, TrainingSplit trainingSplit, Interactions positives)
-            implements AutoCloseable {
+    public record WithData(Path file, ModelFile.Loaded loaded, TrainingSplit trainingSplit, Interactions positives,
+                           DataSplit readSplit) implements AutoCloseable {
 
-        /** The split the model was trained on, re-created from the data and checked against the model's fingerprint. */
+        /** The split the model was trained on, re-created from the data (or as read) and checked against the model's fingerprint. */
         public DataSplit split(PrintWriter err) throws IOException {
+            if (readSplit != null) {
+                return readSplit;
+            }
             DataSplit split = DataSteps.split(err, positives, trainingSplit.config());
             checkSameSplit(split, loaded, file);
             return split;
@@ -68,12 +74,32 @@ public final class SavedModels {
             throws IOException {
         ModelFile.Loaded loaded = load(file, kernels);
         try {
+            if (!(SplitSource.of(loaded.metadata()) instanceof SplitSource.Dataset)) {
+                // trained on split files: a user's clicks are all of that user's pairs in them
+                DataSplit split = trainedSplit(loaded, file, null, err, dataDir, options);
+                return new WithData(file, loaded, null, allClicks(split), split);
+            }
             TrainingSplit ts = trainingSplit(loaded, file);
-            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir, options).positives());
+            return new WithData(file, loaded, ts, DataSteps.load(err, ts.data(), dataDir, options).positives(), null);
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;
         }
+    }
+
+    /** Every pair of {@code split}: its training rows and both held-out sets' fold-in, excluded and evaluation rows. */
+    static Interactions allClicks(DataSplit split) {
+        Interactions.Builder b = Interactions.builder(split.provenance());
+        DataSplit.HeldOut v = split.validation();
+        DataSplit.HeldOut t = split.test();
+        for (Interactions x : List.of(split.train(), v.foldIn(), v.exclude(), v.eval(), t.foldIn(), t.exclude(), t.eval())) {
+            for (int u = 0; u < x.numUsers(); u++) {
+                for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                    b.add(x.users().id(u), x.items().id(x.item(p)));
+                }
+            }
+        }
+        return b.build();
     }
 
     /** The model in {@code file}; a missing file is a usage error. */
@@ -97,7 +123,7 @@ public final class SavedModels {
     public static TrainingSplit trainingSplit(ModelFile.Loaded loaded, Path file) {
         if (!(SplitSource.of(loaded.metadata()) instanceof SplitSource.Dataset)) {
             throw new UsageException("--model " + file + " was trained on " + SplitSource.of(loaded.metadata()).describe()
-                    + ", not on a --data dataset or file; only eval takes such a model so far");
+                    + ", not on a --data dataset or file; its split is read by trainedSplit");
         }
         try {
             String data = required(loaded, DATA, file);

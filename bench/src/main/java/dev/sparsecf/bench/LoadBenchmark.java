@@ -15,7 +15,8 @@ import java.util.Locale;
  * Loading a user's own delimited file ({@link InteractionFiles#load} with the default options: separator, header and
  * columns detected, every row a positive), single shot in a fresh JVM: wall time, rows per second, the heap's peak
  * (the sum of the heap pools' peaks, an upper bound) and the heap the result keeps (after a full GC with the
- * interactions still reachable). Not JMH: one call reads a multi-gigabyte file once, and the peak heap is the point.
+ * interactions still reachable). On a shared machine the process CPU seconds (all threads: the loader parses on
+ * every core) say what the load cost, where the wall time says mostly what else ran. Not JMH: one call reads a multi-gigabyte file once, and the peak heap is the point.
  * Run with {@code -Xlog:gc:file=F} as well: the largest heap before a collection is the peak actually reached.
  *
  * <p>Run: {@code java -Xlog:gc:file=gc.log -cp bench/target/sparsecf-bench.jar dev.sparsecf.bench.LoadBenchmark FILE}
@@ -53,8 +54,8 @@ public final class LoadBenchmark {
         long csrBytes = 4L * (x.numUsers() + 1) + 4L * x.size();
         System.out.printf(Locale.ROOT, "{\"file\": \"%s\", \"rows\": %d, \"users\": %d, \"items\": %d, \"positives\": %d,"
                         + " \"seconds\": %.3f, \"rowsPerSecond\": %.0f, \"processCpuSeconds\": %.3f, \"mainThreadCpuSeconds\": %.3f,"
-                        + " \"rowsPerMainThreadCpuSecond\": %.0f, \"heapPoolPeaksBytes\": %d, \"retainedHeapBytes\": %d,"
+                        + " \"rowsPerMainThreadCpuSecond\": %.0f, \"rowsPerProcessCpuSecond\": %.0f, \"heapPoolPeaksBytes\": %d, \"retainedHeapBytes\": %d,"
                         + " \"csrBytes\": %d, \"threads\": %d}%n", file, rows, x.numUsers(), x.numItems(), x.size(), seconds,
-                rows / seconds, cpuSeconds, threadSeconds, rows / threadSeconds, peak, retained, csrBytes, Runtime.getRuntime().availableProcessors());
+                rows / seconds, cpuSeconds, threadSeconds, rows / threadSeconds, rows / cpuSeconds, peak, retained, csrBytes, Runtime.getRuntime().availableProcessors());
     }
 }

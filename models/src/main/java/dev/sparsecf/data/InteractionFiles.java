@@ -75,6 +75,19 @@ public final class InteractionFiles {
      */
     public static Loaded load(Path file, FileOptions options, KnownItems known) throws IOException {
         RowFormat shape = sniff(file, options);
+        PlainDelimited.Read plain = known == null ? PlainDelimited.read(file, shape) : null;
+        if (plain != null) {
+            return filter(file, plain.rows(), shape, options, plain.lines(), 0);
+        }
+        return readGeneral(file, options, known, shape);
+    }
+
+    /** {@link #load(Path, FileOptions, KnownItems)} by the general path only: every record split and checked as text (tests). */
+    static Loaded loadGeneral(Path file, FileOptions options, KnownItems known) throws IOException {
+        return readGeneral(file, options, known, sniff(file, options));
+    }
+
+    private static Loaded readGeneral(Path file, FileOptions options, KnownItems known, RowFormat shape) throws IOException {
         Interactions.Builder b = Interactions.builder(file.toString());
         long rows = 0;
         long bad = 0;

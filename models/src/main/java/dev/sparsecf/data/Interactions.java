@@ -81,6 +81,12 @@ public final class Interactions {
         return new Interactions(source, IdMap.range(m.rows()), IdMap.range(m.cols()), rowPtr, itemIdx, null, 0);
     }
 
+    /** Rows built by a loader of this package ({@link RowsToCsr}): ids in canonical order, rows sorted and merged. */
+    static Interactions built(String source, String[] userIds, String[] itemIds, int[] rowPtr, int[] itemIdx, float[] values,
+                              int duplicatesMerged) {
+        return new Interactions(source, IdMap.of(userIds), IdMap.of(itemIds), rowPtr, itemIdx, values, duplicatesMerged);
+    }
+
     /** Starts collecting pairs by original id; {@code source} names the data (file or dataset) in messages. */
     public static Builder builder(String source) {
         return new Builder(source);

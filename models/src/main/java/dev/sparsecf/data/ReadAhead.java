@@ -101,16 +101,6 @@ final class ReadAhead implements AutoCloseable {
     public void close() {
         closed = true;
         reader.interrupt();
-        boolean interrupted = false;
-        while (reader.isAlive()) {
-            try {
-                reader.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Workers.join(reader);
     }
 }
