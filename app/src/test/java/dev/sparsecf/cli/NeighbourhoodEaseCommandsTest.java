@@ -63,4 +63,34 @@ class NeighbourhoodEaseCommandsTest {
                 "5", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out", tmp.resolve("b").toString());
         assertTrue(Files.notExists(tmp.resolve("a")) && Files.notExists(tmp.resolve("b")), "rejected before --out");
     }
+
+    @Test
+    void tooLargeAKIsClampedAndALoneItemsEmptyColumnIsReported() throws IOException {
+        // 60 users over 40 items, and one user whose only item "solo" no one else has: it co-occurs with nothing
+        StringBuilder train = new StringBuilder();
+        StringBuilder test = new StringBuilder();
+        for (int u = 0; u < 60; u++) {
+            train.append("u").append(u);
+            for (int t = 0; t < 8; t++) {
+                train.append(" i").append((u * 7 + t * 3) % 40);
+            }
+            train.append('\n');
+            test.append("u").append(u).append(" i").append((u * 7 + 25) % 40).append('\n');
+        }
+        train.append("loner solo\n");
+        Path trainFile = Files.writeString(tmp.resolve("train.txt"), train);
+        Path testFile = Files.writeString(tmp.resolve("test.txt"), test);
+        Path out = tmp.resolve("clamped");
+        // --neighbors alone is the default K, 500: more than this catalogue's 41 items
+        Outcome t = run("train", "--model", "ease", "--neighbors", "--train", trainFile.toString(), "--test",
+                testFile.toString(), "--lambda", "10", "--lambda-edge-steps", "0", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("EASE: K = 500 neighbours is more than the 40 other items; using K = 40 (every other"
+                + " item: dense EASE)\n"), t.err());
+        assertTrue(t.err().contains("; 1 item co-occurs with no other item: its column of B is zero\n"), t.err());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
+        assertEquals(40, metrics.path("neighbours").asInt(), metrics.toString());
+        assertTrue(metrics.path("fit").asText().contains("K = 40 neighbours")
+                && metrics.path("fit").asText().contains("; 1 item with no co-occurring item (zero columns);"), metrics.toString());
+    }
 }

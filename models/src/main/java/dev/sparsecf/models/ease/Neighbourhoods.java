@@ -24,6 +24,11 @@ import java.util.function.Consumer;
  */
 public final class Neighbourhoods implements AutoCloseable {
 
+    /**
+     * K when none is given ({@code --neighbors} alone): on ML-1M within 0.002 NDCG@100 of dense EASE (see
+     * results/sparse-ease/README.md), at a fraction of dense EASE's memory on large catalogues.
+     */
+    public static final int DEFAULT_K = 500;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     /** Bytes of systems solved per batch: enough systems to keep every thread busy, few enough to stay small. */
     private static final long BATCH_BYTES = 256L << 20;
