@@ -14,6 +14,7 @@ import dev.sparsecf.run.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,20 +67,11 @@ class NeighbourhoodEaseCommandsTest {
 
     @Test
     void tooLargeAKIsClampedAndALoneItemsEmptyColumnIsReported() throws IOException {
-        // 60 users over 40 items, and one user whose only item "solo" no one else has: it co-occurs with nothing
-        StringBuilder train = new StringBuilder();
-        StringBuilder test = new StringBuilder();
-        for (int u = 0; u < 60; u++) {
-            train.append("u").append(u);
-            for (int t = 0; t < 8; t++) {
-                train.append(" i").append((u * 7 + t * 3) % 40);
-            }
-            train.append('\n');
-            test.append("u").append(u).append(" i").append((u * 7 + 25) % 40).append('\n');
-        }
-        train.append("loner solo\n");
-        Path trainFile = Files.writeString(tmp.resolve("train.txt"), train);
-        Path testFile = Files.writeString(tmp.resolve("test.txt"), test);
+        // the per-user split's 40 items, and one more training user whose only item "solo" no one else has
+        Path dir = SplitProtocolCommandsTest.writePerUser(tmp);
+        Path trainFile = dir.resolve("train.txt");
+        Path testFile = dir.resolve("test.txt");
+        Files.writeString(trainFile, "loner solo\n", StandardOpenOption.APPEND);
         Path out = tmp.resolve("clamped");
         // --neighbors alone is the default K, 500: more than this catalogue's 41 items
         Outcome t = run("train", "--model", "ease", "--neighbors", "--train", trainFile.toString(), "--test",
