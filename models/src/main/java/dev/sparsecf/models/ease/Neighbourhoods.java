@@ -111,6 +111,24 @@ public final class Neighbourhoods implements AutoCloseable {
         return k;
     }
 
+    private int longestGramRow() {
+        int longest = 0;
+        for (int i = 0; i < gram.items(); i++) {
+            longest = Math.max(longest, gram.offDiagonal().rowNnz(i));
+        }
+        return longest;
+    }
+
+    /** The Cholesky flops of one {@link #fit}: {@code sum_j |N(j)|^3 / 3}. */
+    public double choleskyFlops() {
+        double flops = 0;
+        for (int j = 0; j < gram.items(); j++) {
+            double order = neighbours.rowNnz(j);
+            flops += order * order * order / 3;
+        }
+        return flops;
+    }
+
     /** Items that co-occur with no other item: their columns of B are zero. */
     public int emptyColumns() {
         return emptyColumns;
@@ -136,8 +154,11 @@ public final class Neighbourhoods implements AutoCloseable {
         int batch = (int) Math.clamp(BATCH_BYTES / systemBytes, 1, n);
         long t0 = System.nanoTime();
         float[] columns = new float[Math.toIntExact(neighbours.nnz())]; // B^T: row j = b_N(j), at N(j)'s positions
-        ConcurrentLinkedQueue<int[]> positions = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
+        int rowLength = longestGramRow();
+        int maxOrder = lda;
         long last = t0;
+        long buildNanos = 0;
         try (Arena arena = Arena.ofShared()) {
             MemorySegment a = arena.allocate(systemBytes * batch, 64);
             MemorySegment b = arena.allocate((long) lda * batch * Double.BYTES, 64);
@@ -146,14 +167,16 @@ public final class Neighbourhoods implements AutoCloseable {
                 int count = Math.min(batch, n - start);
                 int first = start;
                 int ld = lda;
+                long b0 = System.nanoTime();
                 kernels.pool().forRange(count, 1, (from, to) -> {
-                    int[] pos = borrow(positions, n);
+                    Scratch sc = Scratch.borrow(scratch, n, maxOrder, rowLength);
                     for (int s = from; s < to; s++) {
                         orders[s] = buildSystem(first + s, lambda, a.asSlice(s * systemBytes, systemBytes),
-                                b.asSlice((long) s * ld * Double.BYTES, (long) ld * Double.BYTES), ld, pos);
+                                b.asSlice((long) s * ld * Double.BYTES, (long) ld * Double.BYTES), ld, sc);
                     }
-                    positions.add(pos);
+                    scratch.add(sc);
                 });
+                buildNanos += System.nanoTime() - b0;
                 kernels.solveSpdBatch(a, b, orders, count, lda);
                 for (int s = 0; s < count; s++) {
                     int at = neighbours.rowStart(start + s);
@@ -177,66 +200,66 @@ public final class Neighbourhoods implements AutoCloseable {
         long peak = gram.offDiagonal().nnz() * 8 + neighbours.nnz() * 4 + systemBytes * batch + neighbours.nnz() * 16;
         FitReport report = new FitReport(users, n, clicks, lambda, Precision.FLOAT64,
                 "neighbourhoods, solves on " + kernels.denseImplementationName(), 0, prepareNanos, t1 - t0, t2 - t1, peak, k, emptyColumns);
-        progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood solves in %.2f s, B (%,d non-zeros) in %.2f s",
-                n, (t1 - t0) / 1e9, weights.nnz(), (t2 - t1) / 1e9));
+        progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood solves in %.2f s (building the systems %.2f s),"
+                + " B (%,d non-zeros) in %.2f s", n, (t1 - t0) / 1e9, buildNanos / 1e9, weights.nnz(), (t2 - t1) / 1e9));
         return EaseModel.sparse(weights, kernels, lambda, k, report);
     }
 
     /**
      * Writes item j's system into {@code a} (upper triangle, {@code G_NN + lambda I}) and {@code b} ({@code G_Nj});
-     * returns its order |N(j)|. {@code pos} (n ints, all -1) maps an item to its place in N(j) and is restored.
+     * returns its order |N(j)|. Each neighbour's Gram row is copied out and scattered through {@code pos} (item to
+     * place in N(j) plus one, 0 for the rest: a dummy slot, so the scatter has no branch): O(row length) per
+     * neighbour, no search. The strict lower triangle of {@code a} is not written (the solve reads the upper one).
      */
-    private int buildSystem(int j, double lambda, MemorySegment a, MemorySegment b, int lda, int[] pos) {
+    private int buildSystem(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
         CsrMatrix g = gram.offDiagonal();
-        int start = neighbours.rowStart(j);
         int order = neighbours.rowNnz(j);
+        int[] nb = s.neighbours;
+        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
         for (int t = 0; t < order; t++) {
-            pos[neighbours.col(start + t)] = t;
+            s.pos[nb[t]] = t + 1;
         }
-        a.asSlice(0, (long) order * lda * Double.BYTES).fill((byte) 0);
-        b.asSlice(0, (long) order * Double.BYTES).fill((byte) 0);
+        double[] row = s.row;
+        scatterRow(g, j, g.rowStart(j), s, 0);
+        MemorySegment.copy(row, 1, b, D, 0, order);
         for (int t = 0; t < order; t++) {
-            int item = neighbours.col(start + t);
-            long row = (long) t * lda;
-            a.setAtIndex(D, row + t, gram.diagonal()[item] + lambda);
-            int from = g.rowStart(item);
-            int to = g.rowEnd(item);
-            int later = order - t - 1; // the upper triangle needs the neighbours after t only
-            if ((long) later * (32 - Integer.numberOfLeadingZeros(to - from + 1)) < to - from) {
-                for (int u = t + 1, p = from; u < order && p < to; u++) { // few neighbours, a long row: search
-                    p = lowerBound(g, p, to, neighbours.col(start + u));
-                    if (p < to && g.col(p) == neighbours.col(start + u)) {
-                        a.setAtIndex(D, row + u, g.value(p));
-                    }
-                }
-            } else {
-                for (int p = from; p < to; p++) { // walk the row, keep the neighbours
-                    int u = pos[g.col(p)];
-                    if (u > t) {
-                        a.setAtIndex(D, row + u, g.value(p));
-                    }
-                }
-            }
-        }
-        for (int p = g.rowStart(j); p < g.rowEnd(j); p++) {
-            int u = pos[g.col(p)];
-            if (u >= 0) {
-                b.setAtIndex(D, u, g.value(p));
-            }
+            int item = nb[t];
+            // row[u + 1] = G[item, N(j)_u] for the u > t the upper triangle needs: N(j) is sorted, so the columns > item
+            scatterRow(g, item, firstAbove(g, item), s, t + 2);
+            row[t + 1] = gram.diagonal()[item] + lambda;
+            MemorySegment.copy(row, t + 1, a, D, ((long) t * lda + t) * Double.BYTES, order - t);
         }
         for (int t = 0; t < order; t++) {
-            pos[neighbours.col(start + t)] = -1;
+            s.pos[nb[t]] = 0;
         }
         return order;
     }
 
-    /** The first position in {@code [from, to)} of g's columns that is at least {@code item}. */
-    private static int lowerBound(CsrMatrix g, int from, int to, int item) {
-        int lo = from;
-        int hi = to;
+    /**
+     * Zeroes {@code s.row[from, end)} and scatters Gram row {@code item} from position {@code start} on into it:
+     * {@code row[pos[i]] = G[item, i]}.
+     */
+    private static void scatterRow(CsrMatrix g, int item, int start, Scratch s, int from) {
+        int len = g.rowEnd(item) - start;
+        int[] cols = s.cols;
+        float[] values = s.values;
+        double[] row = s.row;
+        int[] pos = s.pos;
+        java.util.Arrays.fill(row, from, row.length, 0.0);
+        MemorySegment.copy(g.colIdx(), ValueLayout.JAVA_INT, (long) start * Integer.BYTES, cols, 0, len);
+        MemorySegment.copy(g.values(), ValueLayout.JAVA_FLOAT, (long) start * Float.BYTES, values, 0, len);
+        for (int p = 0; p < len; p++) {
+            row[pos[cols[p]]] = values[p];
+        }
+    }
+
+    /** The first position in Gram row {@code item} whose column is greater than {@code item}. */
+    private static int firstAbove(CsrMatrix g, int item) {
+        int lo = g.rowStart(item);
+        int hi = g.rowEnd(item);
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (g.col(mid) < item) {
+            if (g.col(mid) <= item) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -245,13 +268,14 @@ public final class Neighbourhoods implements AutoCloseable {
         return lo;
     }
 
-    private static int[] borrow(ConcurrentLinkedQueue<int[]> positions, int n) {
-        int[] pos = positions.poll();
-        if (pos == null) {
-            pos = new int[n];
-            java.util.Arrays.fill(pos, -1);
+    /** One thread's buffers for {@link #buildSystem}: {@code pos} all 0 between systems. */
+    private record Scratch(int[] pos, int[] neighbours, double[] row, int[] cols, float[] values) {
+
+        static Scratch borrow(ConcurrentLinkedQueue<Scratch> pool, int n, int order, int rowLength) {
+            Scratch s = pool.poll();
+            return s != null ? s : new Scratch(new int[n], new int[order], new double[order + 1], new int[rowLength],
+                    new float[rowLength]);
         }
-        return pos;
     }
 
     /** B from its columns: row i of B holds {@code (j, b_j[i])} for every j with i in N(j), columns sorted. */
