@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>Run: {@code java --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp
  * bench/target/sparsecf-bench.jar dev.sparsecf.bench.NeighbourhoodFitBenchmark --data ml-1m --neighbors 500
- * [--lambda 500] [--threads 2] [--kernels panama] [--blas openblas]}.
+ * [--lambda 500] [--threads 2] [--kernels panama] [--blas openblas] [--cap auto|M]} ({@code --cap}: each Gram row's
+ * top M co-occurring items, see {@link Neighbourhoods#prepare(CsrMatrix, int, int, Kernels, java.util.function.Consumer)}).
  */
 public final class NeighbourhoodFitBenchmark {
 
@@ -31,7 +32,7 @@ public final class NeighbourhoodFitBenchmark {
     public static void main(String[] args) throws IOException {
         Map<String, String> opt = EaseFitBenchmark.options(args, Map.of("--data", "ml-1m", "--data-dir",
                 Datasets.defaultDataDir().toString(), "--neighbors", "500", "--lambda", "500", "--kernels", "panama",
-                "--blas", "openblas", "--threads", "2"));
+                "--blas", "openblas", "--threads", "2", "--cap", "auto"));
         double[] loadBefore = EaseFitBenchmark.loadAverage();
         System.out.println("load average before: " + EaseFitBenchmark.format(loadBefore));
         Kernels kernels = Kernels.create(opt.get("--kernels"), opt.get("--blas"), Integer.parseInt(opt.get("--threads")));
@@ -45,8 +46,10 @@ public final class NeighbourhoodFitBenchmark {
             x = DataSplit.create(Datasets.load(spec, Path.of(opt.get("--data-dir"))), SplitConfig.defaults(0)).train().toCsr();
         }
         System.out.printf(Locale.ROOT, "load: %s in %.2f s%n", x, (System.nanoTime() - t0) / 1e9);
-        try (x; Neighbourhoods nb = Neighbourhoods.prepare(x, Integer.parseInt(opt.get("--neighbors")), kernels,
-                System.out::println); EaseModel model = nb.fit(Double.parseDouble(opt.get("--lambda")), System.out::println)) {
+        int k = Integer.parseInt(opt.get("--neighbors"));
+        String cap = opt.get("--cap");
+        try (x; Neighbourhoods nb = cap.equals("auto") ? Neighbourhoods.prepare(x, k, kernels, System.out::println)
+                : Neighbourhoods.prepare(x, k, Integer.parseInt(cap), kernels, System.out::println); EaseModel model = nb.fit(Double.parseDouble(opt.get("--lambda")), System.out::println)) {
             FitReport r = model.report().orElseThrow();
             System.out.println(r.format());
             double flops = nb.choleskyFlops();

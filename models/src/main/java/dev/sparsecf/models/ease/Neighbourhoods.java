@@ -27,6 +27,17 @@ public final class Neighbourhoods implements AutoCloseable {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     /** Bytes of systems solved per batch: enough systems to keep every thread busy, few enough to stay small. */
     private static final long BATCH_BYTES = 256L << 20;
+    /**
+     * Without an explicit cap, the Gram matrix is whole when its worst case (every pair co-occurring, 8 bytes each)
+     * fits in this many bytes (n up to 16,384), else each row keeps its top {@link #CAP_PER_K} K items.
+     */
+    static final long WHOLE_GRAM_BYTES = 2L << 30;
+    /**
+     * The default cap M of a Gram row, per neighbour: N(j) is row j's top K, so M >= K keeps every right-hand side
+     * G_Nj exact, and a neighbour pair is exact when either is among the other's top 2K. Memory is 16 n K bytes and
+     * building a system scatters K rows of at most M = 2K entries twice, 4 K^2 against the solve's K^3 / 3 flops.
+     */
+    static final int CAP_PER_K = 2;
     /** At most one progress line per 5 s. */
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
@@ -59,6 +70,19 @@ public final class Neighbourhoods implements AutoCloseable {
      */
     public static Neighbourhoods prepare(CsrMatrix x, int k, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
+        long n = x.cols();
+        return prepare(x, k, n * (n - 1) * 8 <= WHOLE_GRAM_BYTES ? Integer.MAX_VALUE : CAP_PER_K * Math.max(1, k), kernels,
+                progress);
+    }
+
+    /**
+     * As {@link #prepare(CsrMatrix, int, Kernels, Consumer)} with each row of the sparse Gram matrix capped at its
+     * {@code cap} most co-occurring items ({@link Kernels#sparseGram(CsrMatrix, int)}; raised to K if below):
+     * {@code G_NN} is then exact where either item is among the other's top {@code cap}, zero elsewhere, and the
+     * Gram matrix takes at most {@code 8 n cap} bytes. A cap of n - 1 or more is the exact path.
+     */
+    public static Neighbourhoods prepare(CsrMatrix x, int k, int cap, Kernels kernels, Consumer<String> progress) {
+        Objects.requireNonNull(x, "x");
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(progress, "progress");
         if (k < 1) {
@@ -78,7 +102,7 @@ public final class Neighbourhoods implements AutoCloseable {
                     + " K = %,d (every other item: dense EASE)", k, n - 1, kk));
         }
         long t0 = System.nanoTime();
-        SparseGram gram = kernels.sparseGram(x);
+        SparseGram gram = kernels.sparseGram(x, Math.max(kk, cap));
         CsrMatrix nb = null;
         try {
             nb = kernels.neighbours(gram, kk);
@@ -87,9 +111,9 @@ public final class Neighbourhoods implements AutoCloseable {
                 empty += gram.offDiagonal().rowNnz(j) == 0 ? 1 : 0;
             }
             long t1 = System.nanoTime();
-            progress.accept(String.format(Locale.ROOT, "EASE: sparse Gram %,d co-occurring pairs (%.2f GB), %,d"
+            progress.accept(String.format(Locale.ROOT, "EASE: sparse Gram %,d co-occurring pairs (%.2f GB%s), %,d"
                             + " neighbours (K = %,d) in %.2f s%s", gram.offDiagonal().nnz(),
-                    gram.offDiagonal().nnz() * 8e-9, nb.nnz(), kk, (t1 - t0) / 1e9, emptyNote(empty)));
+                    gram.offDiagonal().nnz() * 8e-9, capNote(gram), nb.nnz(), kk, (t1 - t0) / 1e9, emptyNote(empty)));
             return new Neighbourhoods(gram, nb, kk, empty, t1 - t0, kernels, x.rows(), x.nnz());
         } catch (RuntimeException | Error e) {
             if (nb != null) {
@@ -98,6 +122,13 @@ public final class Neighbourhoods implements AutoCloseable {
             gram.close();
             throw e;
         }
+    }
+
+    /** Where G_NN is exact: everywhere, or where either item is among the other's top M (rows capped). */
+    private static String capNote(SparseGram gram) {
+        return gram.cappedRows() == 0 ? "; G_NN exact" : String.format(Locale.ROOT, "; %,d rows capped at their top M ="
+                + " %,d items: G_NN exact where either item is among the other's top %,d, zero elsewhere", gram.cappedRows(),
+                gram.cap(), gram.cap());
     }
 
     private static String emptyNote(int empty) {
@@ -157,6 +188,8 @@ public final class Neighbourhoods implements AutoCloseable {
         ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
         int rowLength = longestGramRow();
         int maxOrder = lda;
+        boolean capped = gram.cappedRows() > 0;
+        Builder builder = capped ? this::buildSymmetric : this::buildSystem;
         long last = t0;
         long buildNanos = 0;
         try (Arena arena = Arena.ofShared()) {
@@ -169,9 +202,9 @@ public final class Neighbourhoods implements AutoCloseable {
                 int ld = lda;
                 long b0 = System.nanoTime();
                 kernels.pool().forRange(count, 1, (from, to) -> {
-                    Scratch sc = Scratch.borrow(scratch, n, maxOrder, rowLength);
+                    Scratch sc = Scratch.borrow(scratch, n, maxOrder, rowLength, capped);
                     for (int s = from; s < to; s++) {
-                        orders[s] = buildSystem(first + s, lambda, a.asSlice(s * systemBytes, systemBytes),
+                        orders[s] = builder.build(first + s, lambda, a.asSlice(s * systemBytes, systemBytes),
                                 b.asSlice((long) s * ld * Double.BYTES, (long) ld * Double.BYTES), ld, sc);
                     }
                     scratch.add(sc);
@@ -235,6 +268,65 @@ public final class Neighbourhoods implements AutoCloseable {
         return order;
     }
 
+    /** Writes item j's system (see {@link #buildSystem}); returns its order. */
+    private interface Builder {
+        int build(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s);
+    }
+
+    /**
+     * {@link #buildSystem} for a capped (non-symmetric) Gram matrix: each neighbour's whole row is scattered into a
+     * square scratch both as its row and as its column ({@code G_NN[t, u]} is known when u is in t's row or t in
+     * u's), index 0 of both the dummy slot, and the upper triangle is copied out. A pair missing from both rows is 0,
+     * and the bound on its lost count, {@code e = min(dropped[t], dropped[u])}, is added to both diagonals: dropping
+     * {@code e >= 0} and adding it there adds {@code e (e_t - e_u)(e_t - e_u)^T}, which keeps the system positive
+     * definite (truncating a Gram matrix alone does not).
+     */
+    private int buildSymmetric(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
+        CsrMatrix g = gram.offDiagonal();
+        int order = neighbours.rowNnz(j);
+        int[] nb = s.neighbours;
+        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
+        for (int t = 0; t < order; t++) {
+            s.pos[nb[t]] = t + 1;
+        }
+        scatterRow(g, j, g.rowStart(j), s, 0);
+        MemorySegment.copy(s.row, 1, b, D, 0, order);
+        int w = order + 1;
+        double[] sq = s.square;
+        java.util.Arrays.fill(sq, 0, w * w, 0.0);
+        for (int t = 1; t <= order; t++) {
+            int item = nb[t - 1];
+            int start = g.rowStart(item);
+            int len = g.rowEnd(item) - start;
+            MemorySegment.copy(g.colIdx(), ValueLayout.JAVA_INT, (long) start * Integer.BYTES, s.cols, 0, len);
+            MemorySegment.copy(g.values(), ValueLayout.JAVA_FLOAT, (long) start * Float.BYTES, s.values, 0, len);
+            int rt = t * w;
+            for (int p = 0; p < len; p++) {
+                int u = s.pos[s.cols[p]];
+                double v = s.values[p];
+                sq[rt + u] = v;
+                sq[u * w + t] = v;
+            }
+        }
+        int[] dropped = gram.dropped();
+        for (int t = 1; t <= order; t++) {
+            sq[t * w + t] += gram.diagonal()[nb[t - 1]] + lambda;
+            int bt = dropped[nb[t - 1]];
+            for (int u = t + 1; bt > 0 && u <= order; u++) {
+                int e = Math.min(bt, dropped[nb[u - 1]]);
+                if (sq[t * w + u] == 0 && e > 0) { // counts kept are >= 1: 0 is a pair missing from both rows
+                    sq[t * w + t] += e;
+                    sq[u * w + u] += e;
+                }
+            }
+            MemorySegment.copy(sq, t * w + t, a, D, ((long) (t - 1) * lda + t - 1) * Double.BYTES, order - t + 1);
+        }
+        for (int t = 0; t < order; t++) {
+            s.pos[nb[t]] = 0;
+        }
+        return order;
+    }
+
     /**
      * Zeroes {@code s.row[from, end)} and scatters Gram row {@code item} from position {@code start} on into it:
      * {@code row[pos[i]] = G[item, i]}.
@@ -269,12 +361,12 @@ public final class Neighbourhoods implements AutoCloseable {
     }
 
     /** One thread's buffers for {@link #buildSystem}: {@code pos} all 0 between systems. */
-    private record Scratch(int[] pos, int[] neighbours, double[] row, int[] cols, float[] values) {
+    private record Scratch(int[] pos, int[] neighbours, double[] row, int[] cols, float[] values, double[] square) {
 
-        static Scratch borrow(ConcurrentLinkedQueue<Scratch> pool, int n, int order, int rowLength) {
+        static Scratch borrow(ConcurrentLinkedQueue<Scratch> pool, int n, int order, int rowLength, boolean square) {
             Scratch s = pool.poll();
             return s != null ? s : new Scratch(new int[n], new int[order], new double[order + 1], new int[rowLength],
-                    new float[rowLength]);
+                    new float[rowLength], new double[square ? (order + 1) * (order + 1) : 0]);
         }
     }
 
