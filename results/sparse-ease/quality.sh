@@ -2,7 +2,7 @@
 # The quality table of neighbourhood EASE (issue #22): one `train --model ease [--neighbors K]` per cell (dataset x K),
 # on the beta study's split (split seed 0, held-out users auto: `train`'s defaults, checked by the split fingerprint),
 # under /usr/bin/time -v. Each finished cell writes quality/DATASET-K.json (train's metrics.json plus wall time,
-# peak RSS and the command) atomically; a cell whose json exists is skipped, so the script resumes where it stopped.
+# peak RSS, the command, the jar (named by its hash) and the sparse Gram's line) atomically; a cell whose json exists is skipped, so the script resumes where it stopped.
 #
 # Usage: results/sparse-ease/quality.sh [DATASETS [KS]]   e.g.  quality.sh "ml-1m lastfm" "dense 50 100"
 #   env JAR (default app/target/sparsecf.jar, copied to the scratch folder first so rebuilding does not disturb a run),
@@ -66,15 +66,16 @@ for data in $DATASETS; do
     "${lock[@]}" /usr/bin/time -v -o "$dir.time" "$JAVA" --add-modules=jdk.incubator.vector \
       --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$JAR_COPY" dev.sparsecf.cli.Main \
       "${args[@]}" > "$dir.out" 2> "$dir.err" || { echo "FAILED $data K=$k: see $dir.err"; tail -3 "$dir.err"; continue; }
-    python3 - "$dir" "$cell" "$k" "${args[*]}" "$DATA_DIR" "$SCRATCH" <<'EOF'
+    python3 - "$dir" "$cell" "$k" "${args[*]}" "$DATA_DIR" "$SCRATCH" "$(basename "$JAR_COPY")" <<'EOF'
 import json, os, re, sys
-run, cell, k, command, data_dir, scratch = sys.argv[1:]
+run, cell, k, command, data_dir, scratch, jar = sys.argv[1:]
 m = json.load(open(os.path.join(run, "metrics.json")))
 t = open(run + ".time").read()
 wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", t).group(1)
 secs = sum(float(p) * 60 ** i for i, p in enumerate(reversed(wall.split(":"))))
 m["cell"] = {"K": k, "wallSeconds": secs, "maxRssKB": int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", t).group(1)),
-             "command": "sparsecf " + command.replace(data_dir, "DATA_DIR").replace(scratch, "SCRATCH")}
+             "command": "sparsecf " + command.replace(data_dir, "DATA_DIR").replace(scratch, "SCRATCH"), "jar": jar,
+             "gram": next((l.strip() for l in open(run + ".err") if l.startswith("EASE: sparse Gram")), None)}
 tmp = cell + ".tmp"
 with open(tmp, "w") as f:
     json.dump(m, f, indent=1)

@@ -10,12 +10,22 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATASETS = ["ml-1m", "citeulike-a", "citeulike-t", "lastfm", "amazon-book"]
 KS = ["dense", "50", "100", "250", "500", "1000"]
+# the jar of the cells run before sparse-perf's faster solves and Gram cap were merged (34e43ce); later cells: "merged"
+PRE_SPEEDUP_JAR = "sparsecf-6cafc97edfc0.jar"
 START, END = "<!-- quality-table:start -->", "<!-- quality-table:end -->"
 
 
 def seconds(fit, label):
     m = re.search(re.escape(label) + r" ([0-9.]+) s", fit)
     return float(m.group(1)) if m else None
+
+
+def gnn(c, k):
+    """Where G_NN is exact: the sparse Gram line's cap note (the code before the cap had none: always exact)."""
+    if k == "dense":
+        return "-"
+    m = re.search(r"([0-9,]+) rows capped at their top M = ([0-9,]+)", c["cell"].get("gram") or "")
+    return f"{m.group(1)} rows capped at top {m.group(2)}" if m else "exact"
 
 
 def num(x, fmt):
@@ -25,7 +35,7 @@ def num(x, fmt):
 def table(cells):
     out = ["| dataset (train users x items) | K | lambda | test NDCG@100 (diff to dense) | test Recall@20 (diff to dense)"
            " | validation NDCG@100 | sparse Gram + neighbours (s) | solves / inverse per fit (s) | `train` wall (m:s)"
-           " | peak RSS (GB) |", "|---|---|---|---|---|---|---|---|---|---|"]
+           " | peak RSS (GB) | G_NN | code |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     missing = []
     for data in DATASETS:
         dense = cells.get((data, "dense"))
@@ -52,7 +62,8 @@ def table(cells):
             out.append(f"| {name} | {kk} | {lam} | {ndcg['mean']:.4f} ± {ndcg['stderr']:.4f}{diff('NDCG@100')}"
                        f" | {rec['mean']:.4f} ± {rec['stderr']:.4f}{diff('Recall@20')}"
                        f" | {c['validation']['NDCG@100']['mean']:.4f} | {num(gram, '.2f') or '-'} | {num(solve, '.2f')}"
-                       f" | {int(wall // 60)}:{wall % 60:05.2f} | {c['cell']['maxRssKB'] / 1e6:.2f} |")
+                       f" | {int(wall // 60)}:{wall % 60:05.2f} | {c['cell']['maxRssKB'] / 1e6:.2f} | {gnn(c, k)}"
+                       f" | {'pre' if c['cell'].get('jar', PRE_SPEEDUP_JAR) == PRE_SPEEDUP_JAR else 'merged'} |")
     text = "\n".join(out) + "\n"
     if missing:
         text += "\nNot run yet: " + ", ".join(missing) + ".\n"
