@@ -32,9 +32,9 @@ final class EaseCell {
         long needed = items * items * Double.BYTES;
         long memory = MachineInfo.memoryBytes();
         if (neighbours == 0 && memory > 0 && needed > memory * 8 / 10) {
-            err.printf(Locale.ROOT, "    skipped: %s on %,d items needs a %.1f GB Gram matrix, more than 80%% of this machine's %.1f GB%s%n",
-                    v.id(), items, needed / 1e9, memory / 1e9, v.family() == StudyVariant.Family.EASE
-                            ? " (--neighbors K fits neighbourhood EASE instead)" : "");
+            String hint = v.family() == StudyVariant.Family.EASE ? " (--neighbors K fits neighbourhood EASE instead)" : "";
+            err.printf(Locale.ROOT, "    skipped: %s on %,d items needs a %.1f GB Gram matrix, more than 80%% of this"
+                    + " machine's %.1f GB%s%n", v.id(), items, needed / 1e9, memory / 1e9, hint);
             return null;
         }
         // One line per lambda tried: an EASE cell on ~25k items takes half an hour, this is its progress.
