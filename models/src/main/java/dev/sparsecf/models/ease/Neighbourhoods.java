@@ -38,6 +38,8 @@ public final class Neighbourhoods implements AutoCloseable {
      * building a system scatters K rows of at most M = 2K entries twice, 4 K^2 against the solve's K^3 / 3 flops.
      */
     static final int CAP_PER_K = 2;
+    /** Tile edge of the symmetrizing pass over a capped system's scratch (16 x 16 doubles: 2 KB, in L1). */
+    private static final int SYMMETRIZE_TILE = 16;
     /** At most one progress line per 5 s. */
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
@@ -102,7 +104,10 @@ public final class Neighbourhoods implements AutoCloseable {
                     + " K = %,d (every other item: dense EASE)", k, n - 1, kk));
         }
         long t0 = System.nanoTime();
-        SparseGram gram = kernels.sparseGram(x, Math.max(kk, cap));
+        int m = Math.max(kk, cap);
+        progress.accept(String.format(Locale.ROOT, "EASE: counting the sparse Gram matrix of %,d items, %,d clicks%s ...",
+                n, x.nnz(), m < n - 1 ? String.format(Locale.ROOT, ", each row's top %,d co-occurring items", m) : ""));
+        SparseGram gram = kernels.sparseGram(x, m);
         CsrMatrix nb = null;
         try {
             nb = kernels.neighbours(gram, kk);
@@ -246,15 +251,9 @@ public final class Neighbourhoods implements AutoCloseable {
      */
     private int buildSystem(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
         CsrMatrix g = gram.offDiagonal();
-        int order = neighbours.rowNnz(j);
+        int order = beginSystem(j, b, s);
         int[] nb = s.neighbours;
-        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = t + 1;
-        }
         double[] row = s.row;
-        scatterRow(g, j, g.rowStart(j), s, 0);
-        MemorySegment.copy(row, 1, b, D, 0, order);
         for (int t = 0; t < order; t++) {
             int item = nb[t];
             // row[u + 1] = G[item, N(j)_u] for the u > t the upper triangle needs: N(j) is sorted, so the columns > item
@@ -262,10 +261,28 @@ public final class Neighbourhoods implements AutoCloseable {
             row[t + 1] = gram.diagonal()[item] + lambda;
             MemorySegment.copy(row, t + 1, a, D, ((long) t * lda + t) * Double.BYTES, order - t);
         }
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = 0;
-        }
+        endSystem(order, s);
         return order;
+    }
+
+    /** Loads N(j) into {@code s.neighbours} and {@code s.pos}, writes {@code b = G_Nj}; returns |N(j)|. */
+    private int beginSystem(int j, MemorySegment b, Scratch s) {
+        int order = neighbours.rowNnz(j);
+        int[] nb = s.neighbours;
+        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
+        for (int t = 0; t < order; t++) {
+            s.pos[nb[t]] = t + 1;
+        }
+        scatterRow(gram.offDiagonal(), j, gram.offDiagonal().rowStart(j), s, 0);
+        MemorySegment.copy(s.row, 1, b, D, 0, order);
+        return order;
+    }
+
+    /** Resets {@code s.pos} (all 0 between systems). */
+    private static void endSystem(int order, Scratch s) {
+        for (int t = 0; t < order; t++) {
+            s.pos[s.neighbours[t]] = 0;
+        }
     }
 
     /** Writes item j's system (see {@link #buildSystem}); returns its order. */
@@ -275,22 +292,16 @@ public final class Neighbourhoods implements AutoCloseable {
 
     /**
      * {@link #buildSystem} for a capped (non-symmetric) Gram matrix: each neighbour's whole row is scattered into a
-     * square scratch both as its row and as its column ({@code G_NN[t, u]} is known when u is in t's row or t in
-     * u's), index 0 of both the dummy slot, and the upper triangle is copied out. A pair missing from both rows is 0,
+     * square scratch (index 0 of each row the dummy slot), the upper triangle takes the lower's entry where it has
+     * none, in tiles ({@code G_NN[t, u]} is known when u is in t's row or t in u's), and is copied out. A pair missing from both rows is 0,
      * and the bound on its lost count, {@code e = min(dropped[t], dropped[u])}, is added to both diagonals: dropping
      * {@code e >= 0} and adding it there adds {@code e (e_t - e_u)(e_t - e_u)^T}, which keeps the system positive
      * definite (truncating a Gram matrix alone does not).
      */
     private int buildSymmetric(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
         CsrMatrix g = gram.offDiagonal();
-        int order = neighbours.rowNnz(j);
+        int order = beginSystem(j, b, s);
         int[] nb = s.neighbours;
-        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = t + 1;
-        }
-        scatterRow(g, j, g.rowStart(j), s, 0);
-        MemorySegment.copy(s.row, 1, b, D, 0, order);
         int w = order + 1;
         double[] sq = s.square;
         java.util.Arrays.fill(sq, 0, w * w, 0.0);
@@ -302,10 +313,20 @@ public final class Neighbourhoods implements AutoCloseable {
             MemorySegment.copy(g.values(), ValueLayout.JAVA_FLOAT, (long) start * Float.BYTES, s.values, 0, len);
             int rt = t * w;
             for (int p = 0; p < len; p++) {
-                int u = s.pos[s.cols[p]];
-                double v = s.values[p];
-                sq[rt + u] = v;
-                sq[u * w + t] = v;
+                sq[rt + s.pos[s.cols[p]]] = s.values[p];
+            }
+        }
+        for (int t0 = 1; t0 <= order; t0 += SYMMETRIZE_TILE) { // the upper triangle takes what only the lower has
+            int t1 = Math.min(t0 + SYMMETRIZE_TILE, w);
+            for (int u0 = t0; u0 <= order; u0 += SYMMETRIZE_TILE) {
+                int u1 = Math.min(u0 + SYMMETRIZE_TILE, w);
+                for (int t = t0; t < t1; t++) {
+                    for (int u = Math.max(u0, t + 1); u < u1; u++) {
+                        if (sq[t * w + u] == 0) {
+                            sq[t * w + u] = sq[u * w + t];
+                        }
+                    }
+                }
             }
         }
         int[] dropped = gram.dropped();
@@ -321,9 +342,7 @@ public final class Neighbourhoods implements AutoCloseable {
             }
             MemorySegment.copy(sq, t * w + t, a, D, ((long) (t - 1) * lda + t - 1) * Double.BYTES, order - t + 1);
         }
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = 0;
-        }
+        endSystem(order, s);
         return order;
     }
 
