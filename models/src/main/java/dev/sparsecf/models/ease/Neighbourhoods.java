@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * items, so with {@code K = n - 1} (every other item a neighbour) B is dense EASE's.
  *
  * <p>{@link #prepare} counts the sparse Gram matrix and picks the neighbours once; {@link #fit} solves for one lambda
- * (the lambda search fits several on one preparation). Memory: the sparse Gram (8 bytes per co-occurring pair),
- * N and B (8 bytes per neighbour each), and one batch of systems (at most {@value #BATCH_BYTES} bytes, or one system).
+ * (the lambda search fits several on one preparation). Memory: the sparse Gram (8 bytes per co-occurring pair, or
+ * per kept pair when its rows are capped at their top M: at most {@code 8 n M}), N and B (8 bytes per neighbour
+ * each), and one batch of systems (at most {@value #BATCH_BYTES} bytes, or one system).
  */
 public final class Neighbourhoods implements AutoCloseable {
 
