@@ -81,8 +81,9 @@ public final class Neighbourhoods implements AutoCloseable {
     /**
      * As {@link #prepare(CsrMatrix, int, Kernels, Consumer)} with each row of the sparse Gram matrix capped at its
      * {@code cap} most co-occurring items ({@link Kernels#sparseGram(CsrMatrix, int)}; raised to K if below):
-     * {@code G_NN} is then exact where either item is among the other's top {@code cap}, zero elsewhere, and the
-     * Gram matrix takes at most {@code 8 n cap} bytes. A cap of n - 1 or more is the exact path.
+     * {@code G_NN} is then exact where either item is among the other's top {@code cap}; a pair in neither is 0 and
+     * the bound on its lost count is added to both diagonals (keeps every system positive definite). The Gram
+     * matrix takes at most {@code 8 n cap} bytes. A cap of n - 1 or more is the exact path.
      */
     public static Neighbourhoods prepare(CsrMatrix x, int k, int cap, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
@@ -133,8 +134,8 @@ public final class Neighbourhoods implements AutoCloseable {
     /** Where G_NN is exact: everywhere, or where either item is among the other's top M (rows capped). */
     private static String capNote(SparseGram gram) {
         return gram.cappedRows() == 0 ? "; G_NN exact" : String.format(Locale.ROOT, "; %,d rows capped at their top M ="
-                + " %,d items: G_NN exact where either item is among the other's top %,d, zero elsewhere", gram.cappedRows(),
-                gram.cap(), gram.cap());
+                + " %,d items: G_NN exact where either item is among the other's top %,d; a pair in neither is 0, the"
+                + " bound on its count added to both diagonals", gram.cappedRows(), gram.cap(), gram.cap());
     }
 
     private static String emptyNote(int empty) {
