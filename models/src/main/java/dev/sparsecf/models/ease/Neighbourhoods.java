@@ -29,8 +29,8 @@ public final class Neighbourhoods implements AutoCloseable {
     /** Bytes of systems solved per batch: enough systems to keep every thread busy, few enough to stay small. */
     private static final long BATCH_BYTES = 256L << 20;
     /**
-     * Without an explicit cap, the Gram matrix is whole when its worst case (every pair co-occurring, 8 bytes each)
-     * fits in this many bytes (n up to 16,384), else each row keeps its top {@link #CAP_PER_K} K items.
+     * Without an explicit cap, the Gram matrix is whole when an upper bound on its size ({@link #pairBound}, 8 bytes
+     * a pair) fits in this many bytes, else each row keeps its top {@link #CAP_PER_K} K items.
      */
     static final long WHOLE_GRAM_BYTES = 2L << 30;
     /**
@@ -67,15 +67,35 @@ public final class Neighbourhoods implements AutoCloseable {
 
     /**
      * Counts the sparse Gram matrix of the binary {@code x} and picks each item's {@code k} neighbours; a {@code k}
-     * of n or more is clamped to {@code n - 1} with a notice to {@code progress}.
+     * of n or more is clamped to {@code n - 1} with a notice to {@code progress}. The Gram matrix is whole unless a
+     * bound on its size passes {@value #WHOLE_GRAM_BYTES} bytes; then its rows are capped at {@code 2k} items.
      *
      * @throws IllegalArgumentException if k < 1, x is weighted or has no items
      */
     public static Neighbourhoods prepare(CsrMatrix x, int k, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
-        long n = x.cols();
-        return prepare(x, k, n * (n - 1) * 8 <= WHOLE_GRAM_BYTES ? Integer.MAX_VALUE : CAP_PER_K * Math.max(1, k), kernels,
+        return prepare(x, k, pairBound(x) * 8 <= WHOLE_GRAM_BYTES ? Integer.MAX_VALUE : CAP_PER_K * Math.max(1, k), kernels,
                 progress);
+    }
+
+    /**
+     * An upper bound on the sparse Gram's off-diagonal pairs, in one pass over the clicks: item i co-occurs with at
+     * most {@code min(n - 1, sum of its users' row lengths)} items.
+     */
+    static long pairBound(CsrMatrix x) {
+        int n = x.cols();
+        long[] reach = new long[n];
+        for (int u = 0; u < x.rows(); u++) {
+            int len = x.rowNnz(u);
+            for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                reach[x.col(p)] += len - 1;
+            }
+        }
+        long pairs = 0;
+        for (long r : reach) {
+            pairs += Math.min(n - 1, r);
+        }
+        return pairs;
     }
 
     /**
