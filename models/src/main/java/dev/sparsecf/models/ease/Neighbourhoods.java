@@ -19,8 +19,9 @@ import java.util.function.Consumer;
  * items, so with {@code K = n - 1} (every other item a neighbour) B is dense EASE's.
  *
  * <p>{@link #prepare} counts the sparse Gram matrix and picks the neighbours once; {@link #fit} solves for one lambda
- * (the lambda search fits several on one preparation). Memory: the sparse Gram (8 bytes per co-occurring pair),
- * N and B (8 bytes per neighbour each), and one batch of systems (at most {@value #BATCH_BYTES} bytes, or one system).
+ * (the lambda search fits several on one preparation). Memory: the sparse Gram (8 bytes per co-occurring pair, or
+ * per kept pair when its rows are capped at their top M: at most {@code 8 n M}), N and B (8 bytes per neighbour
+ * each), and one batch of systems (at most {@value #BATCH_BYTES} bytes, or one system).
  */
 public final class Neighbourhoods implements AutoCloseable {
 
@@ -33,8 +34,8 @@ public final class Neighbourhoods implements AutoCloseable {
     /** Bytes of systems solved per batch: enough systems to keep every thread busy, few enough to stay small. */
     private static final long BATCH_BYTES = 256L << 20;
     /**
-     * Without an explicit cap, the Gram matrix is whole when its worst case (every pair co-occurring, 8 bytes each)
-     * fits in this many bytes (n up to 16,384), else each row keeps its top {@link #CAP_PER_K} K items.
+     * Without an explicit cap, the Gram matrix is whole when an upper bound on its size ({@link #pairBound}, 8 bytes
+     * a pair) fits in this many bytes, else each row keeps its top {@link #CAP_PER_K} K items.
      */
     static final long WHOLE_GRAM_BYTES = 2L << 30;
     /**
@@ -43,6 +44,8 @@ public final class Neighbourhoods implements AutoCloseable {
      * building a system scatters K rows of at most M = 2K entries twice, 4 K^2 against the solve's K^3 / 3 flops.
      */
     static final int CAP_PER_K = 2;
+    /** Tile edge of the symmetrizing pass over a capped system's scratch (16 x 16 doubles: 2 KB, in L1). */
+    private static final int SYMMETRIZE_TILE = 16;
     /** At most one progress line per 5 s. */
     private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
 
@@ -69,22 +72,43 @@ public final class Neighbourhoods implements AutoCloseable {
 
     /**
      * Counts the sparse Gram matrix of the binary {@code x} and picks each item's {@code k} neighbours; a {@code k}
-     * of n or more is clamped to {@code n - 1} with a notice to {@code progress}.
+     * of n or more is clamped to {@code n - 1} with a notice to {@code progress}. The Gram matrix is whole unless a
+     * bound on its size passes {@value #WHOLE_GRAM_BYTES} bytes; then its rows are capped at {@code 2k} items.
      *
      * @throws IllegalArgumentException if k < 1, x is weighted or has no items
      */
     public static Neighbourhoods prepare(CsrMatrix x, int k, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
-        long n = x.cols();
-        return prepare(x, k, n * (n - 1) * 8 <= WHOLE_GRAM_BYTES ? Integer.MAX_VALUE : CAP_PER_K * Math.max(1, k), kernels,
+        return prepare(x, k, pairBound(x) * 8 <= WHOLE_GRAM_BYTES ? Integer.MAX_VALUE : CAP_PER_K * Math.max(1, k), kernels,
                 progress);
+    }
+
+    /**
+     * An upper bound on the sparse Gram's off-diagonal pairs, in one pass over the clicks: item i co-occurs with at
+     * most {@code min(n - 1, sum of its users' row lengths)} items.
+     */
+    static long pairBound(CsrMatrix x) {
+        int n = x.cols();
+        long[] reach = new long[n];
+        for (int u = 0; u < x.rows(); u++) {
+            int len = x.rowNnz(u);
+            for (int p = x.rowStart(u); p < x.rowEnd(u); p++) {
+                reach[x.col(p)] += len - 1;
+            }
+        }
+        long pairs = 0;
+        for (long r : reach) {
+            pairs += Math.min(n - 1, r);
+        }
+        return pairs;
     }
 
     /**
      * As {@link #prepare(CsrMatrix, int, Kernels, Consumer)} with each row of the sparse Gram matrix capped at its
      * {@code cap} most co-occurring items ({@link Kernels#sparseGram(CsrMatrix, int)}; raised to K if below):
-     * {@code G_NN} is then exact where either item is among the other's top {@code cap}, zero elsewhere, and the
-     * Gram matrix takes at most {@code 8 n cap} bytes. A cap of n - 1 or more is the exact path.
+     * {@code G_NN} is then exact where either item is among the other's top {@code cap}; a pair in neither is 0 and
+     * the bound on its lost count is added to both diagonals (keeps every system positive definite). The Gram
+     * matrix takes at most {@code 8 n cap} bytes. A cap of n - 1 or more is the exact path.
      */
     public static Neighbourhoods prepare(CsrMatrix x, int k, int cap, Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
@@ -107,7 +131,10 @@ public final class Neighbourhoods implements AutoCloseable {
                     + " K = %,d (every other item: dense EASE)", k, n - 1, kk));
         }
         long t0 = System.nanoTime();
-        SparseGram gram = kernels.sparseGram(x, Math.max(kk, cap));
+        int m = Math.max(kk, cap);
+        progress.accept(String.format(Locale.ROOT, "EASE: counting the sparse Gram matrix of %,d items, %,d clicks%s ...",
+                n, x.nnz(), m < n - 1 ? String.format(Locale.ROOT, ", each row's top %,d co-occurring items", m) : ""));
+        SparseGram gram = kernels.sparseGram(x, m);
         CsrMatrix nb = null;
         try {
             nb = kernels.neighbours(gram, kk);
@@ -132,8 +159,8 @@ public final class Neighbourhoods implements AutoCloseable {
     /** Where G_NN is exact: everywhere, or where either item is among the other's top M (rows capped). */
     private static String capNote(SparseGram gram) {
         return gram.cappedRows() == 0 ? "; G_NN exact" : String.format(Locale.ROOT, "; %,d rows capped at their top M ="
-                + " %,d items: G_NN exact where either item is among the other's top %,d, zero elsewhere", gram.cappedRows(),
-                gram.cap(), gram.cap());
+                + " %,d items: G_NN exact where either item is among the other's top %,d; a pair in neither is 0, the"
+                + " bound on its count added to both diagonals", gram.cappedRows(), gram.cap(), gram.cap());
     }
 
     private static String emptyNote(int empty) {
@@ -251,15 +278,9 @@ public final class Neighbourhoods implements AutoCloseable {
      */
     private int buildSystem(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
         CsrMatrix g = gram.offDiagonal();
-        int order = neighbours.rowNnz(j);
+        int order = beginSystem(j, b, s);
         int[] nb = s.neighbours;
-        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = t + 1;
-        }
         double[] row = s.row;
-        scatterRow(g, j, g.rowStart(j), s, 0);
-        MemorySegment.copy(row, 1, b, D, 0, order);
         for (int t = 0; t < order; t++) {
             int item = nb[t];
             // row[u + 1] = G[item, N(j)_u] for the u > t the upper triangle needs: N(j) is sorted, so the columns > item
@@ -267,10 +288,28 @@ public final class Neighbourhoods implements AutoCloseable {
             row[t + 1] = gram.diagonal()[item] + lambda;
             MemorySegment.copy(row, t + 1, a, D, ((long) t * lda + t) * Double.BYTES, order - t);
         }
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = 0;
-        }
+        endSystem(order, s);
         return order;
+    }
+
+    /** Loads N(j) into {@code s.neighbours} and {@code s.pos}, writes {@code b = G_Nj}; returns |N(j)|. */
+    private int beginSystem(int j, MemorySegment b, Scratch s) {
+        int order = neighbours.rowNnz(j);
+        int[] nb = s.neighbours;
+        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
+        for (int t = 0; t < order; t++) {
+            s.pos[nb[t]] = t + 1;
+        }
+        scatterRow(gram.offDiagonal(), j, gram.offDiagonal().rowStart(j), s, 0);
+        MemorySegment.copy(s.row, 1, b, D, 0, order);
+        return order;
+    }
+
+    /** Resets {@code s.pos} (all 0 between systems). */
+    private static void endSystem(int order, Scratch s) {
+        for (int t = 0; t < order; t++) {
+            s.pos[s.neighbours[t]] = 0;
+        }
     }
 
     /** Writes item j's system (see {@link #buildSystem}); returns its order. */
@@ -280,22 +319,16 @@ public final class Neighbourhoods implements AutoCloseable {
 
     /**
      * {@link #buildSystem} for a capped (non-symmetric) Gram matrix: each neighbour's whole row is scattered into a
-     * square scratch both as its row and as its column ({@code G_NN[t, u]} is known when u is in t's row or t in
-     * u's), index 0 of both the dummy slot, and the upper triangle is copied out. A pair missing from both rows is 0,
+     * square scratch (index 0 of each row the dummy slot), the upper triangle takes the lower's entry where it has
+     * none, in tiles ({@code G_NN[t, u]} is known when u is in t's row or t in u's), and is copied out. A pair missing from both rows is 0,
      * and the bound on its lost count, {@code e = min(dropped[t], dropped[u])}, is added to both diagonals: dropping
      * {@code e >= 0} and adding it there adds {@code e (e_t - e_u)(e_t - e_u)^T}, which keeps the system positive
      * definite (truncating a Gram matrix alone does not).
      */
     private int buildSymmetric(int j, double lambda, MemorySegment a, MemorySegment b, int lda, Scratch s) {
         CsrMatrix g = gram.offDiagonal();
-        int order = neighbours.rowNnz(j);
+        int order = beginSystem(j, b, s);
         int[] nb = s.neighbours;
-        MemorySegment.copy(neighbours.colIdx(), ValueLayout.JAVA_INT, (long) neighbours.rowStart(j) * Integer.BYTES, nb, 0, order);
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = t + 1;
-        }
-        scatterRow(g, j, g.rowStart(j), s, 0);
-        MemorySegment.copy(s.row, 1, b, D, 0, order);
         int w = order + 1;
         double[] sq = s.square;
         java.util.Arrays.fill(sq, 0, w * w, 0.0);
@@ -307,10 +340,20 @@ public final class Neighbourhoods implements AutoCloseable {
             MemorySegment.copy(g.values(), ValueLayout.JAVA_FLOAT, (long) start * Float.BYTES, s.values, 0, len);
             int rt = t * w;
             for (int p = 0; p < len; p++) {
-                int u = s.pos[s.cols[p]];
-                double v = s.values[p];
-                sq[rt + u] = v;
-                sq[u * w + t] = v;
+                sq[rt + s.pos[s.cols[p]]] = s.values[p];
+            }
+        }
+        for (int t0 = 1; t0 <= order; t0 += SYMMETRIZE_TILE) { // the upper triangle takes what only the lower has
+            int t1 = Math.min(t0 + SYMMETRIZE_TILE, w);
+            for (int u0 = t0; u0 <= order; u0 += SYMMETRIZE_TILE) {
+                int u1 = Math.min(u0 + SYMMETRIZE_TILE, w);
+                for (int t = t0; t < t1; t++) {
+                    for (int u = Math.max(u0, t + 1); u < u1; u++) {
+                        if (sq[t * w + u] == 0) {
+                            sq[t * w + u] = sq[u * w + t];
+                        }
+                    }
+                }
             }
         }
         int[] dropped = gram.dropped();
@@ -326,9 +369,7 @@ public final class Neighbourhoods implements AutoCloseable {
             }
             MemorySegment.copy(sq, t * w + t, a, D, ((long) (t - 1) * lda + t - 1) * Double.BYTES, order - t + 1);
         }
-        for (int t = 0; t < order; t++) {
-            s.pos[nb[t]] = 0;
-        }
+        endSystem(order, s);
         return order;
     }
 
