@@ -86,13 +86,16 @@ public final class BetaStudyCommand implements Callable<Integer> {
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;
 
+    @Mixin
+    NeighboursOption neighbours;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Study directory (default: results/beta-study in the repository).")
     Path out;
 
     @Option(names = "--redo", split = ",", paramLabel = "ID|FAMILY",
             description = {"Discard every finished cell of these variants (all seeds) on the selected datasets and run them",
-                    "again; the settings only they use (for ease: --lambda, --lambda-edge-steps) may then differ from",
+                    "again; the settings only they use (for ease: --lambda, --lambda-edge-steps, --neighbors) may then differ from",
                     "protocol.json, which is updated. Must be among --variants."})
     List<String> redoSelectors;
 
@@ -132,6 +135,7 @@ public final class BetaStudyCommand implements Callable<Integer> {
                 .patience(patience)
                 .lambdas(lambdas)
                 .edgeSteps(edgeSteps)
+                .neighbours(neighbours.k(spec))
                 .heldOutUsers(splitOptions.validationUsers, splitOptions.testUsers)
                 .split(splitOptions::config)
                 .splitSeed(splitSeed)

@@ -71,10 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
                     "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
     int edgeSteps;
 
-    @Option(names = {"--neighbors", "--neighbours"}, paramLabel = "K",
-            description = {"ease: neighbourhood EASE: each item's column of B is fitted on the K items it co-occurs with",
-                    "most (sparse B, memory growing with n K: for catalogues past the dense n x n limit); K >= n - 1 is dense EASE."})
-    Integer neighbours;
+    @Mixin
+    NeighboursOption neighbours;
 
     @Option(names = "--data", paramLabel = "NAME|FILE", completionCandidates = DataCommand.Names.class,
             description = {"The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options);",
@@ -133,9 +131,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (ease) {
             CommonOptions.rejectGiven(spec, "ease", EASE_IGNORES);
             checkLambdaSearch(spec, lambdas, edgeSteps);
-            if (neighbours != null && neighbours < 1) {
-                throw new ParameterException(spec.commandLine(), "--neighbors must be >= 1, got " + neighbours);
-            }
+            neighbours.k(spec);
         } else {
             config = modelConfig();
             CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae",
@@ -224,7 +220,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun run = prepareRun(input);
         TrainingRun.EaseFit fit;
         try {
-            fit = run.ease(lambdas, edgeSteps, neighbours == null ? 0 : neighbours, err::println);
+            fit = run.ease(lambdas, edgeSteps, neighbours.k(spec), err::println);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.sparsecf.run;
 
 import dev.sparsecf.models.ease.EaseFitter;
+import dev.sparsecf.models.ease.Neighbourhoods;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ final class MemoryBudget {
         if (need > available) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "dense EASE on %,d items needs %.1f GB (an n x n"
                     + " double matrix and the float32 B), more than the %.1f GB of memory available; use --neighbors K"
-                    + " (e.g. --neighbors 500) for neighbourhood EASE, whose memory grows with n K", items, need / 1e9,
-                    available / 1e9));
+                    + " (e.g. --neighbors %d) for neighbourhood EASE, whose memory grows with n K", items, need / 1e9,
+                    available / 1e9, Neighbourhoods.DEFAULT_K));
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.Set;
  * {@code splitSeed} (the training seed only initialises and shuffles), so seeds measure training noise alone.
  */
 public record StudyProtocol(String dataset, int epochs, int patience, Integer validationUsers, Integer testUsers,
-                            double[] lambdas, int edgeSteps, long splitSeed) {
+                            double[] lambdas, int edgeSteps, int neighbours, long splitSeed) {
 
     public static final String FILE = "protocol.json";
     /**
@@ -39,15 +39,19 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
     public static final String VERSION_KEY = "protocolVersion";
     public static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
     public static final String EASE_LAMBDAS_KEY = "easeLambdas";
+    /** K of neighbourhood EASE ({@code --neighbors}); 0: dense EASE. */
+    public static final String EASE_NEIGHBOURS_KEY = "easeNeighbours";
     /**
      * Keys added to {@value #FILE} after the first studies ran, with the value an older file implies:
-     * {@code easeLambdaEdgeSteps} 0, the grid only.
+     * {@code easeLambdaEdgeSteps} 0, the grid only; {@code easeNeighbours} 0, dense EASE.
      */
     static final Map<String, JsonNode> ADDED_KEY_DEFAULTS = Map.of(EASE_EDGE_STEPS_KEY, IntNode.valueOf(0),
+            EASE_NEIGHBOURS_KEY, IntNode.valueOf(0),
             VERSION_KEY, IntNode.valueOf(1), "splitSeed", TextNode.valueOf("the training seed"));
     public static final String DROPOUT_ODDS_KEY = "dlaeDropoutOdds";
     /** Protocol keys that only the closed-form cells use: {@code --redo ease} (edlae, dlae) may change them. */
-    static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY, DROPOUT_ODDS_KEY);
+    static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY, EASE_NEIGHBOURS_KEY,
+            DROPOUT_ODDS_KEY);
 
     /** {@code key} of a {@value #FILE} as written, else the value an older file implies; null if neither. */
     public static JsonNode value(JsonNode protocol, String key) {
@@ -69,6 +73,7 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
             l.add(x);
         }
         p.put(EASE_EDGE_STEPS_KEY, edgeSteps);
+        p.put(EASE_NEIGHBOURS_KEY, neighbours);
         ArrayNode odds = p.putArray(DROPOUT_ODDS_KEY);
         for (double q : StudyVariant.DROPOUT_ODDS) {
             odds.add(q);

@@ -155,7 +155,7 @@ public final class StudyRunner {
                     p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
             err.flush();
             StudyCells.Cell cell = v.family().isClosedForm()
-                    ? EaseCell.run(run, p, v, seed, settings.lambdas(), settings.edgeSteps(), err)
+                    ? EaseCell.run(run, p, v, seed, settings, err)
                     : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset), settings.patience(), err);
             if (cell == null) {
                 cellsPlanned--;

@@ -12,14 +12,14 @@ import java.util.function.LongFunction;
  * What one run of the beta study is asked to do, as the command line gave it: the study folder {@code root}, the
  * {@code datasets} (specs) read from {@code dataDir}, the {@code seeds}, the {@code variants} to run and the
  * {@code redo} ones to discard first, the planned {@code epochs} per dataset spec, the early-stop {@code patience},
- * the EASE {@code lambdas} and {@code edgeSteps}, the held-out counts ({@code null}: auto), the {@code split} of a
+ * the EASE {@code lambdas}, {@code edgeSteps} and {@code neighbours} (K of neighbourhood EASE; 0: dense), the held-out counts ({@code null}: auto), the {@code split} of a
  * seed and the one {@code splitSeed} every cell uses, whether the {@code matched} per-user grid follows the constant
  * sweep, how a dataset given as a file is read ({@code fileOptions}), whether it is a {@code dryRun}, and for {@value StudyJournal#FILE} the {@code commandLine} and the
  * {@code repository} whose commit is recorded. Build it with {@link #builder()}.
  */
 public record StudySettings(Path root, List<String> datasets, Path dataDir, List<Long> seeds, List<StudyVariant> variants,
                             List<StudyVariant> redo, Map<String, Integer> epochs, int patience, double[] lambdas,
-                            int edgeSteps, Integer validationUsers, Integer testUsers, LongFunction<SplitConfig> split,
+                            int edgeSteps, int neighbours, Integer validationUsers, Integer testUsers, LongFunction<SplitConfig> split,
                             long splitSeed, boolean matched, FileOptions fileOptions, boolean dryRun, String commandLine,
                             Path repository) {
 
@@ -44,7 +44,7 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
     /** The settings that make {@code dataset}'s cells comparable. */
     StudyProtocol protocol(String dataset) {
         return new StudyProtocol(dataset, epochs.get(dataset), patience, validationUsers, testUsers, lambdas, edgeSteps,
-                splitSeed);
+                neighbours, splitSeed);
     }
 
     /** Whether {@code redo} discards EASE cells, so that the EASE-only settings may change. */
@@ -77,6 +77,7 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
         private int patience;
         private double[] lambdas;
         private int edgeSteps;
+        private int neighbours;
         private Integer validationUsers;
         private Integer testUsers;
         private LongFunction<SplitConfig> split;
@@ -140,6 +141,11 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
             return this;
         }
 
+        public Builder neighbours(int v) {
+            neighbours = v;
+            return this;
+        }
+
         public Builder heldOutUsers(Integer validation, Integer test) {
             validationUsers = validation;
             testUsers = test;
@@ -182,7 +188,7 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
         }
 
         public StudySettings build() {
-            return new StudySettings(root, datasets, dataDir, seeds, variants, redo, epochs, patience, lambdas, edgeSteps,
+            return new StudySettings(root, datasets, dataDir, seeds, variants, redo, epochs, patience, lambdas, edgeSteps, neighbours,
                     validationUsers, testUsers, split, splitSeed, matched, fileOptions, dryRun, commandLine,
                     repository);
         }

@@ -204,7 +204,28 @@ class BetaStudyCommandTest {
     }
 
     @Test
+    void neighboursFitTheEaseCellsAsNeighbourhoodEaseAndAreRecorded() throws IOException {
+        Outcome o = study("--variants", "ease", "--neighbors", "5");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("EASE: sparse Gram") && o.err().contains(" neighbours (K = 5) in "), o.err());
+        assertEquals(List.of("ease"), List.copyOf(cells().keySet()));
+        String protocol = Files.readString(out.resolve("ml-100k").resolve(StudyProtocol.FILE));
+        assertTrue(protocol.contains("\"" + StudyProtocol.EASE_NEIGHBOURS_KEY + "\" : 5"), protocol);
+        // a dense EASE cell is not comparable with it: the run stops, and --redo ease refits it dense
+        Outcome mixed = study("--variants", "ease");
+        assertEquals(Main.USAGE_ERROR, mixed.code(), mixed.err());
+        assertTrue(mixed.err().contains("(easeNeighbours 5 there, 0 now): rerun with the recorded settings"), mixed.err());
+        Outcome dense = study("--variants", "ease", "--redo", "ease");
+        assertEquals(0, dense.code(), dense.err());
+        assertTrue(!dense.err().contains("EASE: sparse Gram"), dense.err());
+        assertTrue(Files.readString(out.resolve("ml-100k").resolve(StudyProtocol.FILE))
+                .contains("\"" + StudyProtocol.EASE_NEIGHBOURS_KEY + "\" : 0"));
+    }
+
+    @Test
     void userMistakesAreOneLineErrors() {
+        assertOneLineError("--neighbors must be >= 1, got 0", "study", "beta", "--data", "ml-100k", "--variants", "ease",
+                "--neighbors", "0", "--out", tmp.toString());
         assertOneLineError("--variants: unknown variant 'const-7'", "study", "beta", "--data", "ml-100k", "--variants", "const-7",
                 "--out", tmp.toString());
         assertOneLineError("--seeds must be >= 1", "study", "beta", "--data", "ml-100k", "--seeds", "0", "--out", tmp.toString());

@@ -14,6 +14,7 @@ import dev.sparsecf.run.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,5 +63,26 @@ class NeighbourhoodEaseCommandsTest {
         assertOneLineError("train: --neighbors does not apply to multvae", "train", "--model", "multvae", "--neighbors",
                 "5", "--data", "ml-100k", "--data-dir", dataDir.toString(), "--out", tmp.resolve("b").toString());
         assertTrue(Files.notExists(tmp.resolve("a")) && Files.notExists(tmp.resolve("b")), "rejected before --out");
+    }
+
+    @Test
+    void tooLargeAKIsClampedAndALoneItemsEmptyColumnIsReported() throws IOException {
+        // the per-user split's 40 items, and one more training user whose only item "solo" no one else has
+        Path dir = SplitProtocolCommandsTest.writePerUser(tmp);
+        Path trainFile = dir.resolve("train.txt");
+        Path testFile = dir.resolve("test.txt");
+        Files.writeString(trainFile, "loner solo\n", StandardOpenOption.APPEND);
+        Path out = tmp.resolve("clamped");
+        // --neighbors alone is the default K, 500: more than this catalogue's 41 items
+        Outcome t = run("train", "--model", "ease", "--neighbors", "--train", trainFile.toString(), "--test",
+                testFile.toString(), "--lambda", "10", "--lambda-edge-steps", "0", "--out", out.toString());
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.err().contains("EASE: K = 500 neighbours is more than the 40 other items; using K = 40 (every other"
+                + " item: dense EASE)\n"), t.err());
+        assertTrue(t.err().contains("; 1 item co-occurs with no other item: its column of B is zero\n"), t.err());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
+        assertEquals(40, metrics.path("neighbours").asInt(), metrics.toString());
+        assertTrue(metrics.path("fit").asText().contains("K = 40 neighbours")
+                && metrics.path("fit").asText().contains("; 1 item with no co-occurring item (zero columns);"), metrics.toString());
     }
 }

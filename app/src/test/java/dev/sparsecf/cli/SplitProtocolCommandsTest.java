@@ -146,12 +146,12 @@ class SplitProtocolCommandsTest {
         assertOneLineError("--split reads the files 'data split' writes", "train", "--model", "ease", "--split", tmp.toString(),
                 "--sep", ",", "--out", out);
         assertOneLineError("--test " + tmp.resolve("absent.txt") + ": no such file", "train", "--model", "ease",
-                "--train", writePerUser().resolve("train.txt").toString(), "--test", tmp.resolve("absent.txt").toString(), "--out", out);
+                "--train", writePerUser(tmp).resolve("train.txt").toString(), "--test", tmp.resolve("absent.txt").toString(), "--out", out);
         assertFalse(Files.exists(tmp.resolve("run")));
     }
 
     /** A per-user split of 60 users over 40 items, adjacency lists; user 59's test line holds an item no one trained on. */
-    private Path writePerUser() throws IOException {
+    static Path writePerUser(Path tmp) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("per-user"));
         StringBuilder train = new StringBuilder();
         StringBuilder test = new StringBuilder();
@@ -172,7 +172,7 @@ class SplitProtocolCommandsTest {
 
     @Test
     void perUserSplitIsTrainedEvaluatedAndNamedAsTheWeakProtocol() throws IOException {
-        Path dir = writePerUser();
+        Path dir = writePerUser(tmp);
         Path out = tmp.resolve("weak");
         Outcome t = run("train", "--model", "ease", "--train", dir.resolve("train.txt").toString(), "--test",
                 dir.resolve("test.txt").toString(), "--lambda", "1,10", "--lambda-edge-steps", "0", "--out", out.toString());
@@ -192,7 +192,7 @@ class SplitProtocolCommandsTest {
 
     @Test
     void perUserSplitTrainsMultDaeWithAValidationFile() throws IOException {
-        Path dir = writePerUser();
+        Path dir = writePerUser(tmp);
         Path validation = Files.writeString(dir.resolve("valid.txt"), "u0 i30\nu1 i31\nu2 i32\n");
         Path out = tmp.resolve("dae");
         Outcome t = run("train", "--model", "multdae", "--epochs", "2", "--batch-size", "16", "--train", dir.resolve("train.txt").toString(),
@@ -214,7 +214,7 @@ class SplitProtocolCommandsTest {
 
     @Test
     void testUsersWhoAreNotTrainingUsersAreAnError() throws IOException {
-        Path dir = writePerUser();
+        Path dir = writePerUser(tmp);
         Path test = Files.writeString(tmp.resolve("others.txt"), "x1 i1 i2\nx2 i3\n");
         Outcome o = run("train", "--model", "ease", "--train", dir.resolve("train.txt").toString(), "--test", test.toString(),
                 "--out", tmp.resolve("run").toString());

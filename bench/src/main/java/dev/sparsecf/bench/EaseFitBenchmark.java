@@ -133,7 +133,7 @@ public final class EaseFitBenchmark {
     }
 
     /** The 1, 5 and 15 minute load averages from /proc/loadavg, or the JVM's 1 minute figure elsewhere. */
-    private static double[] loadAverage() {
+    static double[] loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
@@ -143,7 +143,7 @@ public final class EaseFitBenchmark {
     }
 
     /** The process's peak resident set (VmHWM in /proc/self/status), or -1 where that file does not exist. */
-    private static long peakResidentBytes() {
+    static long peakResidentBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -167,7 +167,7 @@ public final class EaseFitBenchmark {
         return sum;
     }
 
-    private static String format(double[] load) {
+    static String format(double[] load) {
         StringBuilder sb = new StringBuilder();
         for (double v : load) {
             sb.append(sb.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));

@@ -13,5 +13,13 @@ public interface CooccurrenceKernel {
      *
      * @throws IllegalArgumentException if the Gram matrix has more than {@code 2^31 - 1} off-diagonal non-zeros
      */
-    SparseGram sparseGram(CsrMatrix x, KernelThreads pool);
+    default SparseGram sparseGram(CsrMatrix x, KernelThreads pool) {
+        return sparseGram(x, Integer.MAX_VALUE, pool);
+    }
+
+    /**
+     * As {@link #sparseGram(CsrMatrix, KernelThreads)}, keeping per row only its {@code cap} most co-occurring items
+     * (see {@link SparseGram}): memory {@code 8 n cap} bytes, all pairs are never held at once.
+     */
+    SparseGram sparseGram(CsrMatrix x, int cap, KernelThreads pool);
 }

@@ -497,11 +497,22 @@ public final class Kernels {
 
     /** The Gram matrix {@code X^T X} of the binary CSR {@code x} kept sparse (see {@link CooccurrenceKernel}). */
     public SparseGram sparseGram(CsrMatrix x) {
+        return sparseGram(x, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #sparseGram(CsrMatrix)} with each row capped at its {@code cap} most co-occurring items (see
+     * {@link SparseGram}); a cap of n - 1 or more is the whole Gram matrix.
+     */
+    public SparseGram sparseGram(CsrMatrix x, int cap) {
         Objects.requireNonNull(x, "x");
+        if (cap < 1) {
+            throw new IllegalArgumentException("sparseGram: the cap must be >= 1, got " + cap);
+        }
         if (!x.isBinary()) {
             throw new IllegalArgumentException("sparseGram: X must be binary (implicit feedback), got a weighted " + x);
         }
-        return provider.cooccurrence().sparseGram(x, pool);
+        return provider.cooccurrence().sparseGram(x, cap, pool);
     }
 
     /**

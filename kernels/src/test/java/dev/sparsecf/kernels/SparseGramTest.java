@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,48 @@ class SparseGramTest {
         }
     }
 
+    /**
+     * Capped rows against the dense oracle: row i is its co-occurring items sorted by count (desc) then index (asc),
+     * the first {@code cap} of them, by index, with their exact counts; a cap of n - 1 or more is the uncapped matrix.
+     */
+    @ParameterizedTest(name = "{0}, {1}, {2} threads")
+    @MethodSource("cases")
+    void cappedRowsKeepTheTopItemsByCountThenIndex(String impl, int data, int threads) {
+        try (CsrMatrix x = data == 0 ? edgeRows() : SyntheticClicks.generate(400, 300, 12, 9)) {
+            Kernels kernels = KernelImpls.kernels(impl, threads);
+            int n = x.cols();
+            double[] dense = denseGram(x);
+            for (int cap : new int[] {1, 2, 5, 17, 64, n - 2, n - 1, n + 3}) {
+                try (SparseGram g = kernels.sparseGram(x, cap); SparseGram whole = kernels.sparseGram(x)) {
+                    int capped = 0;
+                    for (int i = 0; i < n; i++) {
+                        int[] want = topCooccurring(dense, n, i, cap);
+                        capped += topCooccurring(dense, n, i, n).length > cap ? 1 : 0;
+                        CsrMatrix off = g.offDiagonal();
+                        int[] got = new int[off.rowNnz(i)];
+                        for (int t = 0; t < got.length; t++) {
+                            got[t] = off.col(off.rowStart(i) + t);
+                            assertEquals(dense[Math.min(i, got[t]) * n + Math.max(i, got[t])], off.value(off.rowStart(i) + t),
+                                    impl + ", cap " + cap + ": G[" + i + "][" + got[t] + "]");
+                        }
+                        assertArrayEquals(want, got, impl + ", cap " + cap + ": row " + i);
+                        assertEquals(dense[i * n + i], g.diagonal()[i], impl + ": diagonal " + i);
+                    }
+                    assertEquals(capped, g.cappedRows(), impl + ", cap " + cap + ": capped rows");
+                    if (cap >= n - 1) {
+                        assertEquals(0, g.cappedRows());
+                        assertArrayEquals(whole.offDiagonal().colIdx().toArray(ValueLayout.JAVA_INT),
+                                g.offDiagonal().colIdx().toArray(ValueLayout.JAVA_INT), impl + ", cap " + cap);
+                        assertArrayEquals(whole.offDiagonal().values().toArray(ValueLayout.JAVA_FLOAT),
+                                g.offDiagonal().values().toArray(ValueLayout.JAVA_FLOAT), impl + ", cap " + cap);
+                    }
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernels.sparseGram(x, 0));
+            assertEquals("sparseGram: the cap must be >= 1, got 0", e.getMessage());
+        }
+    }
+
     @Test
     void rejectsWeightedInputAndNonPositiveK() {
         Kernels kernels = Kernels.get();
@@ -107,6 +150,14 @@ class SparseGramTest {
         items.sort(Comparator.<Integer>comparingDouble(i -> -dense[Math.min(i, j) * n + Math.max(i, j)])
                 .thenComparingInt(i -> i));
         return items.subList(0, Math.min(k, items.size())).stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** Row i's co-occurring items (positive count) by count descending, then index ascending: the first cap, by index. */
+    private static int[] topCooccurring(double[] dense, int n, int i, int cap) {
+        return IntStream.range(0, n).filter(j -> j != i && dense[Math.min(i, j) * n + Math.max(i, j)] > 0).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(j -> -dense[Math.min(i, j) * n + Math.max(i, j)])
+                        .thenComparingInt(j -> j))
+                .limit(cap).mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /** The dense Gram kernel's oracle (upper triangle, scalar tier). */

@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Neighbourhood EASE ({@link Neighbourhoods}): every column is the ridge regression of its item on its K neighbours,
@@ -46,19 +46,29 @@ class NeighbourhoodEaseTest {
     private static final double LAMBDA = 2.5;
 
     /**
-     * Column j against {@code (G_NN + lambda I)^-1 G_Nj} with N chosen here by sorting (count desc, index asc). Both
+     * Column j against {@code (G_NN + lambda I)^-1 G_Nj} with N chosen here by sorting (count desc, index asc); with
+     * capped Gram rows, G made here from each row's top items by sorting, plus the documented diagonal bounds. Both
      * solves are backward stable, so each is within {@code c k u kappa ||b||} of the exact solution (Higham 7.2);
      * with c = 4 for the Cholesky solve and the Gauss-Jordan inverse times a vector, plus the float32 store.
      */
-    @ParameterizedTest(name = "K = {0}")
-    @ValueSource(ints = {1, 3, 8, 29})
-    void columnsAreRidgeRegressionsOnTheNeighbours(int k) {
+    @ParameterizedTest(name = "K = {0}, Gram rows capped at {1} (0: whole)")
+    @CsvSource({"1, 0", "3, 0", "8, 0", "29, 0", "1, 1", "3, 3", "3, 7", "8, 8", "8, 13", "20, 24"})
+    void columnsAreRidgeRegressionsOnTheNeighbours(int k, int cap) {
         Kernels kernels = kernels("java");
+        List<String> log = new ArrayList<>();
         try (CsrMatrix x = tinyClicks(11);
-             Neighbourhoods nb = Neighbourhoods.prepare(x, k, kernels, msg -> { });
+             Neighbourhoods nb = cap == 0 ? Neighbourhoods.prepare(x, k, kernels, log::add)
+                     : Neighbourhoods.prepare(x, k, cap, kernels, log::add);
              EaseModel ease = nb.fit(LAMBDA, msg -> { })) {
             int n = x.cols();
-            double[] g = gram(x);
+            double[] whole = gram(x);
+            double[] g = cap == 0 ? whole : cappedGram(whole, n, cap);
+            double[] bound = new double[n]; // a capped row's smallest kept count: it bounds the counts it lost
+            for (int i = 0; i < n; i++) {
+                int[] top = neighbours(whole, n, i, n - 2);
+                bound[i] = cap > 0 && top.length > cap ? whole[i * n + top[cap - 1]] : 0;
+            }
+            assertTrue(log.get(1).contains(cap == 0 ? "G_NN exact" : "rows capped at their top M = " + cap), log.get(1));
             float[] b = dense(ease.sparseWeights());
             for (int j = 0; j < n; j++) {
                 int[] hood = neighbours(g, n, j, k);
@@ -69,6 +79,15 @@ class NeighbourhoodEaseTest {
                     rhs[s] = g[hood[s] * n + j];
                     for (int t = 0; t < m; t++) {
                         a[s * m + t] = g[hood[s] * n + hood[t]] + (s == t ? LAMBDA : 0);
+                    }
+                }
+                for (int s = 0; s < m; s++) { // a pair missing from both capped rows: its bound on both diagonals
+                    for (int t = s + 1; t < m; t++) {
+                        double e = Math.min(bound[hood[s]], bound[hood[t]]);
+                        if (a[s * m + t] == 0 && e > 0) {
+                            a[s * m + s] += e;
+                            a[t * m + t] += e;
+                        }
                     }
                 }
                 double[] inv = DenseEase.gaussJordanInverse(a.clone(), m);
@@ -136,8 +155,8 @@ class NeighbourhoodEaseTest {
                 assertEquals("EASE: K = 9 neighbours is more than the 4 other items; using K = 4 (every other item:"
                         + " dense EASE)", log.get(0));
                 // item 3 is alone in its row, items 2 and 4 are never clicked
-                assertTrue(log.get(1).endsWith("; 3 items co-occur with no other item: their columns of B are zero"),
-                        log.get(1));
+                assertTrue(log.get(2).endsWith("; 3 items co-occur with no other item: their columns of B are zero"),
+                        log.get(2));
                 assertEquals(3, nb.emptyColumns());
                 String report = ease.report().orElseThrow().format();
                 assertTrue(report.contains("K = 4 neighbours") && report.contains("3 items with no co-occurring item"), report);
@@ -203,6 +222,35 @@ class NeighbourhoodEaseTest {
             }
         }
         return g;
+    }
+
+    /**
+     * G with row i's co-occurrences kept only for its top {@code cap} items (count desc, index asc), made symmetric:
+     * {@code G_ij} stays where j is among i's top or i among j's, else 0; the diagonal stays.
+     */
+    private static double[] cappedGram(double[] g, int n, int cap) {
+        double[] c = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            c[i * n + i] = g[i * n + i];
+            for (int j : neighbours(g, n, i, cap)) {
+                c[i * n + j] = g[i * n + j];
+                c[j * n + i] = g[j * n + i];
+            }
+        }
+        return c;
+    }
+
+    /** A cap of n - 1 or more is the whole Gram matrix: the same B, bit for bit, as the default on a small catalogue. */
+    @Test
+    void capOfAllOtherItemsIsTheUncappedPath() {
+        Kernels kernels = kernels("java");
+        try (CsrMatrix x = tinyClicks(13);
+             Neighbourhoods whole = Neighbourhoods.prepare(x, 8, kernels, msg -> { });
+             Neighbourhoods capped = Neighbourhoods.prepare(x, 8, x.cols() - 1, kernels, msg -> { });
+             EaseModel a = whole.fit(LAMBDA, msg -> { });
+             EaseModel b = capped.fit(LAMBDA, msg -> { })) {
+            assertArrayEquals(dense(a.sparseWeights()), dense(b.sparseWeights()));
+        }
     }
 
     /** N(j): the k items i != j with the highest positive G_ij, ties to the lower index (all others when k >= n - 1). */

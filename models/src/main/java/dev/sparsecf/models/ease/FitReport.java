@@ -23,9 +23,10 @@ public record FitReport(int users, int items, long clicks, double lambda, Precis
         if (neighbours > 0) {
             return String.format(Locale.ROOT, "EASE fit %,d users x %,d items (%,d clicks), lambda %s, K = %,d"
                             + " neighbours on %s: sparse Gram + neighbours %.2f s, solves %.2f s, B %.2f s, total %.2f s;"
-                            + " %,d items with no co-occurring item (zero columns); estimated peak %.2f GB", users, items,
+                            + " %,d item%s with no co-occurring item (zero columns); estimated peak %.2f GB", users, items,
                     clicks, Lambdas.format(lambda), neighbours, backend, gramNanos / 1e9, invertNanos / 1e9,
-                    finishNanos / 1e9, totalNanos() / 1e9, emptyColumns, offHeapPeakBytes / 1e9);
+                    finishNanos / 1e9, totalNanos() / 1e9, emptyColumns, emptyColumns == 1 ? "" : "s",
+                    offHeapPeakBytes / 1e9);
         }
         return String.format(Locale.ROOT,
                 "EASE fit %,d users x %,d items (%,d clicks), lambda %s, %s on %s: allocate %.2f s, Gram %.2f s,"
