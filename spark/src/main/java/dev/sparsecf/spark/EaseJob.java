@@ -19,10 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
 
 /**
  * {@code spark ease}: dense EASE from the Gram that {@link CooccurJob} counts over the training users, when the
@@ -52,7 +51,7 @@ public final class EaseJob {
         JavaRDD<int[]> baskets = CooccurJob.baskets(spark, split).cache();
         int users = Math.toIntExact(baskets.count());
         long clicks = baskets.map(a -> (long) a.length).reduce(Long::sum);
-        JavaPairRDD<Long, Long> gram = CooccurJob.gram(baskets);
+        JavaRDD<Row> gram = CooccurJob.blocks(baskets, items.size(), CooccurJob.BLOCK_ENTRIES).gram();
         EaseFitter.Gram g = new EaseFitter.Gram(users, items.size(), clicks, (segment, lda) -> fill(gram.toLocalIterator(), segment, lda));
         try (EaseModel fitted = EaseFitter.fit(g, lambda, precision, kernels, progress)) {
             baskets.unpersist();
@@ -67,12 +66,12 @@ public final class EaseJob {
     }
 
     /** Writes the counts of the upper triangle into both triangles of {@code g} (zeroed by the fit). */
-    static void fill(Iterator<Tuple2<Long, Long>> counts, MemorySegment g, int lda) {
+    static void fill(Iterator<Row> counts, MemorySegment g, int lda) {
         while (counts.hasNext()) {
-            Tuple2<Long, Long> t = counts.next();
-            int i = (int) (t._1() >>> 32);
-            int j = (int) (long) t._1();
-            double c = t._2();
+            Row t = counts.next();
+            int i = t.getInt(0);
+            int j = t.getInt(1);
+            double c = t.getLong(2);
             g.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) i * lda + j, c);
             g.setAtIndex(ValueLayout.JAVA_DOUBLE, (long) j * lda + i, c);
         }

@@ -12,6 +12,7 @@ import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.ease.EaseModel;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,8 +52,10 @@ public final class RecommendJob {
         try {
             spark.sparkContext().addFile(model.toAbsolutePath().toString());
             String name = model.getFileName().toString();
+            // which model file this is, beyond its name: an executor JVM outlives a session (local mode, tests)
+            String version = model.toAbsolutePath() + "@" + Files.getLastModifiedTime(model).toMillis() + "+" + Files.size(model);
             Dataset<Row> histories = histories(spark, split);
-            JavaRDD<Row> recs = histories.javaRDD().mapPartitions(users -> score(users, name, k));
+            JavaRDD<Row> recs = histories.javaRDD().mapPartitions(users -> score(users, name, version, k));
             Dataset<Row> df = spark.createDataFrame(recs, SCHEMA);
             Path data = target.dir().resolve("recommendations");
             if (csv) {
@@ -88,13 +91,13 @@ public final class RecommendJob {
                 .selectExpr("user", "cast(array() as array<int>) as items").union(grouped);
     }
 
-    /** The model file loaded once per executor JVM (tasks of one job share it). */
+    /** The model file loaded once per executor JVM (tasks of one job share it), known by its path, time and size. */
     private static final class Loaded {
-        private static String name;
+        private static String loaded;
         private static ModelFile.LoadedEase model;
 
-        static synchronized ModelFile.LoadedEase get(String file) throws IOException {
-            if (!file.equals(name)) {
+        static synchronized ModelFile.LoadedEase get(String file, String version) throws IOException {
+            if (!version.equals(loaded)) {
                 if (model != null) {
                     model.close();
                 }
@@ -104,15 +107,15 @@ public final class RecommendJob {
                     throw new IllegalArgumentException("--model " + file + ": spark recommend scores EASE models; this is a Mult-VAE");
                 }
                 model = ease;
-                name = file;
+                loaded = version;
             }
             return model;
         }
     }
 
     /** A partition's users' recommendations, one batch of users scored at a time as the rows are consumed. */
-    private static Iterator<Row> score(Iterator<Row> users, String file, int k) throws IOException {
-        ModelFile.LoadedEase loaded = Loaded.get(file);
+    private static Iterator<Row> score(Iterator<Row> users, String file, String version, int k) throws IOException {
+        ModelFile.LoadedEase loaded = Loaded.get(file, version);
         Kernels kernels = Kernels.get();
         int batch = loaded.model().batchRows();
         return new Iterator<>() {
