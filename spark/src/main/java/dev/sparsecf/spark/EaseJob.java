@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -29,17 +30,20 @@ import org.apache.spark.sql.SparkSession;
  * and {@link EaseFitter} does the rest exactly as {@code sparsecf train --model ease} does (same inverse, same B),
  * writing a model file that the single-node {@code eval} and {@code recommend} read.
  *
- * <p>Sparse EASE (each item's solve restricted to its K neighbours, from {@link CooccurJob#neighbours}) belongs
- * here as a second mode distributed over items; it is not built yet.
+ * <p>With {@code neighbours} K > 0, neighbourhood EASE ({@code --neighbors K}): the per-item solves distributed over
+ * items by {@link NeighbourhoodSolves}, for catalogues whose dense {@code n x n} does not fit the driver.
  */
 public final class EaseJob {
 
     private EaseJob() {
     }
 
-    /** Fits EASE with {@code lambda} on prepared split {@code split} and saves it to {@code model}. */
-    public static void run(SparkSession spark, Path split, double lambda, Precision precision, Kernels kernels, Path model,
-                           boolean force, Consumer<String> progress) throws IOException {
+    /**
+     * Fits EASE with {@code lambda} on prepared split {@code split} (dense, or with {@code neighbours} K > 0 the
+     * neighbourhood form, always float64) and saves it to {@code model}.
+     */
+    public static void run(SparkSession spark, Path split, double lambda, int neighbours, Precision precision, Kernels kernels,
+                           Path model, boolean force, Consumer<String> progress) throws IOException {
         if (Files.exists(model) && !force) {
             throw new IllegalArgumentException("--out " + model + " exists; pass --force to replace it");
         }
@@ -53,7 +57,11 @@ public final class EaseJob {
         long clicks = baskets.map(a -> (long) a.length).reduce(Long::sum);
         JavaRDD<Row> gram = CooccurJob.blocks(baskets, items.size(), CooccurJob.BLOCK_ENTRIES).gram();
         EaseFitter.Gram g = new EaseFitter.Gram(users, items.size(), clicks, (segment, lda) -> fill(gram.toLocalIterator(), segment, lda));
-        try (EaseModel fitted = EaseFitter.fit(g, lambda, precision, kernels, progress)) {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        try (EaseModel fitted = neighbours > 0
+                ? NeighbourhoodSolves.fit(sc, NeighbourhoodSolves.gram(gram.toLocalIterator(), items.size()), neighbours, lambda, users,
+                clicks, 4 * sc.defaultParallelism(), kernels, progress)
+                : EaseFitter.fit(g, lambda, precision, kernels, progress)) {
             baskets.unpersist();
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("dataset", about.getProperty(PrepareJob.DATA) + " (sparsecf spark ease on " + split + ")");

@@ -51,16 +51,16 @@ import org.junit.jupiter.api.io.TempDir;
 abstract class SparkEquivalenceChecks {
 
     private static final SplitConfig SPLIT = SplitConfig.defaults(1);
-    private static final double LAMBDA = 200;
+    static final double LAMBDA = 200;
     private static final int K = 10;
 
-    private Path tmp;
-    private SparkSession spark;
+    Path tmp;
+    SparkSession spark;
     private Path data;
-    private DataSplit single;
+    DataSplit single;
     private String singleFingerprint;
     private PrepareJob.Result prepared;
-    private Path split;
+    Path split;
 
     /** The click log (or a skipped assumption when it is absent). */
     abstract Path dataOrSkip();
@@ -154,7 +154,7 @@ abstract class SparkEquivalenceChecks {
     void easeFromTheSparkGramHasTheSingleNodeWeightsMetricsAndRecommendations() throws IOException {
         Path model = tmp.resolve("ease.sparsecf");
         Kernels kernels = Kernels.get();
-        EaseJob.run(spark, split, LAMBDA, Precision.FLOAT64, kernels, model, false, line -> { });
+        EaseJob.run(spark, split, LAMBDA, 0, Precision.FLOAT64, kernels, model, false, line -> { });
         try (CsrMatrix x = single.train().toCsr(); EaseModel expected = EaseFitter.fit(x, LAMBDA, kernels, line -> { });
              ModelFile.Loaded loaded = ModelFile.load(model, kernels)) {
             EaseModel actual = ((ModelFile.LoadedEase) loaded).model();
@@ -169,18 +169,22 @@ abstract class SparkEquivalenceChecks {
                     }
                 }
             }
-            // sparsecf eval's test metrics: the Spark model on the Spark split as read back from its files
-            EvaluationResult want = expected.evaluate(single.test());
-            EvaluationResult got = actual.evaluate(DataSplit.readVerified(split).test());
-            assertEquals(want.users(), got.users());
-            for (Metric metric : Metric.values()) {
-                for (int k : want.ks()) {
-                    assertArrayEquals(want.perUser(metric, k), got.perUser(metric, k), 0, metric.at(k));
-                }
-            }
-            assertTrue(want.mean(Metric.NDCG, 100) > 0.1, "a working model: " + want.mean(Metric.NDCG, 100));
+            assertSameTestMetrics(expected, actual);
             assertEquals(singleNodeRecommendations(expected, kernels), sparkRecommendations(model));
         }
+    }
+
+    /** {@code sparsecf eval}'s test metrics, user by user: {@code actual} on the Spark split as read back from its files. */
+    void assertSameTestMetrics(EaseModel expected, EaseModel actual) throws IOException {
+        EvaluationResult want = expected.evaluate(single.test());
+        EvaluationResult got = actual.evaluate(DataSplit.readVerified(split).test());
+        assertEquals(want.users(), got.users());
+        for (Metric metric : Metric.values()) {
+            for (int k : want.ks()) {
+                assertArrayEquals(want.perUser(metric, k), got.perUser(metric, k), 0, metric.at(k));
+            }
+        }
+        assertTrue(want.mean(Metric.NDCG, 100) > 0.1, "a working model: " + want.mean(Metric.NDCG, 100));
     }
 
     /**
