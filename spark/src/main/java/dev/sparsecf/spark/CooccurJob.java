@@ -202,6 +202,7 @@ public final class CooccurJob {
     /** Writes {@code split}'s Gram (and top-K neighbours when {@code topK > 0}) as Parquet under {@code out}. */
     public static Result run(SparkSession spark, Path split, int topK, long blockEntries, Path out, boolean force,
                              Consumer<String> progress) throws IOException {
+        PrepareJob.requireComplete(split);
         int items = Math.toIntExact(lines(split.resolve(DataSplit.ITEMS_FILE)));
         CommittedDir target = CommittedDir.begin(out, force);
         try {

@@ -47,6 +47,7 @@ public final class EaseJob {
         if (Files.exists(model) && !force) {
             throw new IllegalArgumentException("--out " + model + " exists; pass --force to replace it");
         }
+        PrepareJob.requireComplete(split);
         IdMap items = IdMap.of(Files.readAllLines(split.resolve(DataSplit.ITEMS_FILE), StandardCharsets.UTF_8));
         Properties about = new Properties();
         try (Reader r = Files.newBufferedReader(split.resolve(PrepareJob.ABOUT_FILE), StandardCharsets.UTF_8)) {

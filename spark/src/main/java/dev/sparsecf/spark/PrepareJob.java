@@ -89,6 +89,17 @@ public final class PrepareJob {
         }
     }
 
+    /**
+     * Refuses a {@code --split} that {@code spark prepare} did not finish: its settings file is written last, inside
+     * the temporary directory renamed into place, so a killed run's leftovers (or a partial copy) lack it.
+     */
+    public static void requireComplete(Path split) {
+        if (!Files.isRegularFile(split.resolve(ABOUT_FILE)) || !Files.isRegularFile(split.resolve(DataSplit.CHECKSUM_FILE))) {
+            throw new IllegalArgumentException("--split " + split + ": not a complete split (no " + ABOUT_FILE + " or "
+                    + DataSplit.CHECKSUM_FILE + "; spark prepare writes them last, so a killed run leaves none); run spark prepare");
+        }
+    }
+
     private static Result split(SparkSession spark, PositiveRules.Positives p, SplitConfig config, Path dir,
                                 Consumer<String> progress) throws IOException {
         Dataset<Row> x = p.pairs();

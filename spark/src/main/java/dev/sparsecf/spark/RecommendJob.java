@@ -48,6 +48,7 @@ public final class RecommendJob {
     /** Writes the recommendations to {@code out}: Parquet, or CSV with a header when {@code csv}. Returns the users scored. */
     public static long run(SparkSession spark, Path split, Path model, int k, boolean csv, Path out, boolean force,
                            Consumer<String> progress) throws IOException {
+        PrepareJob.requireComplete(split);
         CommittedDir target = CommittedDir.begin(out, force);
         try {
             spark.sparkContext().addFile(model.toAbsolutePath().toString());
