@@ -2,7 +2,9 @@ package dev.sparsecf.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.trim;
 
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
@@ -45,8 +47,12 @@ public final class RecommendJob {
     private RecommendJob() {
     }
 
-    /** Writes the recommendations to {@code out}: Parquet, or CSV with a header when {@code csv}. Returns the users scored. */
-    public static long run(SparkSession spark, Path split, Path model, int k, boolean csv, Path out, boolean force,
+    /**
+     * Writes the recommendations of every user of {@code split}, or of those listed in {@code usersFile} (one id per
+     * line, blank lines skipped; ids the split lacks counted and reported) when it is not null, to {@code out}:
+     * Parquet, or CSV with a header when {@code csv}. Returns the users scored.
+     */
+    public static long run(SparkSession spark, Path split, Path model, Path usersFile, int k, boolean csv, Path out, boolean force,
                            Consumer<String> progress) throws IOException {
         PrepareJob.requireComplete(split);
         CommittedDir target = CommittedDir.begin(out, force);
@@ -56,6 +62,9 @@ public final class RecommendJob {
             // which model file this is, beyond its name: an executor JVM outlives a session (local mode, tests)
             String version = model.toAbsolutePath() + "@" + Files.getLastModifiedTime(model).toMillis() + "+" + Files.size(model);
             Dataset<Row> histories = histories(spark, split);
+            if (usersFile != null) {
+                histories = listed(spark, histories, usersFile, progress);
+            }
             JavaRDD<Row> recs = histories.javaRDD().mapPartitions(users -> score(users, name, version, k));
             Dataset<Row> df = spark.createDataFrame(recs, SCHEMA);
             Path data = target.dir().resolve("recommendations");
@@ -73,6 +82,23 @@ public final class RecommendJob {
             target.abandon();
             throw e;
         }
+    }
+
+    /** The histories of the users {@code file} lists (as {@code sparsecf recommend --users FILE} reads it). */
+    private static Dataset<Row> listed(SparkSession spark, Dataset<Row> histories, Path file, Consumer<String> progress)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("--users " + file + ": no such file");
+        }
+        Dataset<Row> ids = spark.read().textFile(file.toString())
+                .select(trim(regexp_replace(col("value"), "^\uFEFF", "")).as("id")).filter(col("id").notEqual("")).distinct();
+        Dataset<Row> unknown = ids.join(histories, ids.col("id").equalTo(histories.col("user")), "left_anti");
+        long missing = unknown.count();
+        if (missing > 0) {
+            progress.accept(String.format(Locale.ROOT, "skipped %,d users of %s who are not in the split (first: '%s')", missing, file,
+                    unknown.orderBy("id").first().getString(0)));
+        }
+        return histories.join(ids, histories.col("user").equalTo(ids.col("id")), "left_semi");
     }
 
     /** Every user of the split with their training-item indices, ascending: {@code (user, items)}. */

@@ -191,7 +191,7 @@ abstract class SparkEquivalenceChecks {
      * Each user's top 10 as {@code sparsecf recommend --users all} makes it: all their positives on the model's
      * items, scored in batches of the model's batch size.
      */
-    private Map<String, List<String>> singleNodeRecommendations(EaseModel model, Kernels kernels) throws IOException {
+    Map<String, List<String>> singleNodeRecommendations(EaseModel model, Kernels kernels) throws IOException {
         Interactions positives = InteractionFiles.load(data, rule()).positives();
         IdMap items = single.items();
         Set<String> users = new LinkedHashSet<>(single.train().users().ids());
@@ -226,14 +226,22 @@ abstract class SparkEquivalenceChecks {
         return out;
     }
 
-    private Map<String, List<String>> sparkRecommendations(Path model) throws IOException {
-        Path out = tmp.resolve("recs");
-        long users = RecommendJob.run(spark, split, model, 10, false, out, false, line -> { });
+    Map<String, List<String>> sparkRecommendations(Path model) throws IOException {
+        return sparkRecommendations(model, null, false);
+    }
+
+    /** {@code spark recommend}'s top 10 per user (of {@code users} if not null), written as CSV or Parquet and read back. */
+    Map<String, List<String>> sparkRecommendations(Path model, Path users, boolean csv) throws IOException {
+        Path out = tmp.resolve("recs-" + model.getFileName() + (csv ? "-csv" : ""));
+        long scored = RecommendJob.run(spark, split, model, users, 10, csv, out, false, line -> { });
+        String data = out.resolve("recommendations").toString();
+        List<Row> rows = csv ? spark.read().option("header", "true").schema("user string, rank int, item string, score string").csv(data)
+                .collectAsList() : spark.read().parquet(data).collectAsList();
         Map<String, String[]> lists = new HashMap<>();
-        for (Row r : spark.read().parquet(out.resolve("recommendations").toString()).collectAsList()) {
-            lists.computeIfAbsent(r.getString(0), u -> new String[10])[r.getInt(1) - 1] = r.getString(2) + "=" + r.getFloat(3);
+        for (Row r : rows) {
+            lists.computeIfAbsent(r.getString(0), u -> new String[10])[r.getInt(1) - 1] = r.getString(2) + "=" + r.get(3);
         }
-        assertEquals(users, lists.size());
+        assertEquals(scored, lists.size());
         Map<String, List<String>> byUser = new HashMap<>();
         lists.forEach((u, l) -> byUser.put(u, List.of(l)));
         return byUser;

@@ -11,7 +11,12 @@ import dev.sparsecf.models.ease.EaseModel;
 import dev.sparsecf.models.ease.Neighbourhoods;
 import dev.sparsecf.models.ease.Precision;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@link SparkEquivalenceChecks} on ML-100K ({@code u.data}): every rating a click of rating >= 3, 5-core (several rounds). */
@@ -49,6 +54,15 @@ class SparkEquivalenceMl100kTest extends SparkEquivalenceChecks {
             assertEquals(-1, b.colIdx().mismatch(a.colIdx()), "columns");
             assertEquals(-1, b.values().mismatch(a.values()), "values");
             assertSameTestMetrics(expected, actual);
+
+            // spark recommend --users FILE --csv: the listed users' lists (an unknown id and a blank line skipped)
+            List<String> some = single.test().users().ids().subList(0, 5);
+            Path users = tmp.resolve("users.txt");
+            Files.write(users, Stream.concat(some.stream(), Stream.of("", "no-such-user")).toList());
+            Map<String, List<String>> all = singleNodeRecommendations(expected, kernels);
+            Map<String, List<String>> listed = new HashMap<>();
+            some.forEach(u -> listed.put(u, all.get(u)));
+            assertEquals(listed, sparkRecommendations(model, users, true));
         }
     }
 }
