@@ -65,9 +65,9 @@ public final class EaseJob {
                 : EaseFitter.fit(g, lambda, precision, kernels, progress)) {
             baskets.unpersist();
             Map<String, String> meta = new LinkedHashMap<>();
-            meta.put("dataset", about.getProperty(PrepareJob.DATA) + " (sparsecf spark ease on " + split + ")");
-            for (String key : new String[] {PrepareJob.DATA, PrepareJob.SEED, PrepareJob.VALIDATION_USERS, PrepareJob.TEST_USERS,
-                PrepareJob.FINGERPRINT}) {
+            meta.put("dataset", about.getProperty(ModelFile.DATA) + " (sparsecf spark ease on " + split + ")");
+            for (String key : new String[] {ModelFile.DATA, ModelFile.SPLIT_SEED, ModelFile.VALIDATION_USERS, ModelFile.TEST_USERS,
+                ModelFile.SPLIT_FINGERPRINT}) {
                 meta.put(key, about.getProperty(key));
             }
             ModelFile.save(fitted, items, meta, model, force);
