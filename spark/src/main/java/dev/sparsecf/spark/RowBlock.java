@@ -11,7 +11,7 @@ import java.util.Arrays;
  */
 final class RowBlock {
 
-    /** A drained part of a block: positions {@code (i - lo) * n + j} and their counts, ascending. */
+    /** A drained part of a block: positions {@code (i - lo) * n + j} and their counts. */
     record Chunk(int block, int[] offsets, int[] counts) implements Serializable {
     }
 
@@ -89,8 +89,18 @@ final class RowBlock {
         return n;
     }
 
-    /** Sorts the non-zero positions: rows, then columns, ascending. */
+    /** The non-zero positions in order: rows, then columns, ascending. */
     int[] sortedOffsets() {
+        if (size > counts.length / 16) { // a dense block: one scan costs less than sorting the list
+            int[] o = new int[size];
+            int m = 0;
+            for (int p = 0; p < counts.length; p++) {
+                if (counts[p] != 0) {
+                    o[m++] = p;
+                }
+            }
+            return o;
+        }
         int[] o = Arrays.copyOf(touched, size);
         Arrays.sort(o);
         return o;
@@ -100,12 +110,15 @@ final class RowBlock {
         return counts[offset];
     }
 
-    /** The non-zeros in chunks of at most {@code max} (ascending), leaving the block empty for the next {@link #start}. */
+    /**
+     * The non-zeros in chunks of at most {@code max}, in no particular order (the reduce side sums them into its own
+     * block), leaving the block empty for the next {@link #start}.
+     */
     java.util.List<Chunk> drain(int max) {
-        int[] o = sortedOffsets();
+        int[] o = touched;
         java.util.List<Chunk> out = new java.util.ArrayList<>();
-        for (int from = 0; from < o.length; from += max) {
-            int[] offsets = Arrays.copyOfRange(o, from, Math.min(o.length, from + max));
+        for (int from = 0; from < size; from += max) {
+            int[] offsets = Arrays.copyOfRange(o, from, Math.min(size, from + max));
             int[] cs = new int[offsets.length];
             for (int t = 0; t < offsets.length; t++) {
                 cs[t] = counts[offsets[t]];

@@ -55,7 +55,10 @@ class RowBlockTest {
                 }
                 int lo = reduceSide.lo();
                 assertEquals(b * rows, lo);
+                int previous = -1;
                 for (int o : reduceSide.sortedOffsets()) {
+                    assertTrue(o > previous, "ascending");
+                    previous = o;
                     actual[lo + o / n][o % n] = reduceSide.count(o);
                 }
                 reduceSide.clear();
@@ -64,5 +67,21 @@ class RowBlockTest {
                 assertArrayEquals(expected[i], actual[i], "rows per block " + rows + ", row " + i);
             }
         }
+    }
+
+    @Test
+    void aSparseBlockListsItsNonZerosInOrder() {
+        // 3 users in a 100 x 1000 block: far below the density at which the block is scanned, so the list is sorted
+        RowBlock block = new RowBlock(1000, 100);
+        block.start(0);
+        block.add(new int[] {3, 500, 999});
+        block.add(new int[] {0, 3, 998});
+        block.add(new int[] {3, 99, 100}); // item 100 is the next block's row
+        int[] expected = {0, 3, 998, 3000, 3003, 3099, 3100, 3500, 3998, 3999, 99 * 1000 + 3, 99 * 1000 + 99, 99 * 1000 + 100};
+        assertArrayEquals(expected, block.sortedOffsets());
+        assertEquals(3, block.count(3 * 1000 + 3), "G[3][3]: three users");
+        assertEquals(1, block.count(99 * 1000 + 3));
+        assertEquals(expected.length, block.drain(4).stream().mapToInt(c -> c.offsets().length).sum());
+        assertEquals(0, block.sortedOffsets().length, "drained");
     }
 }
