@@ -22,12 +22,12 @@ import java.util.List;
 /** Loading model files, re-creating the split recorded in them, and what {@code eval} and {@code recommend} do with them. */
 public final class SavedModels {
 
-    /** Metadata keys written by {@link TrainingRun} and read back here. */
-    static final String DATA = "data";
-    static final String SPLIT_SEED = "splitSeed";
-    static final String VALIDATION_USERS = "validationUsers";
-    static final String TEST_USERS = "testUsers";
-    static final String SPLIT_FINGERPRINT = "splitFingerprint";
+    /** Metadata keys written by {@link TrainingRun} and read back here (the split's are {@link ModelFile}'s). */
+    static final String DATA = ModelFile.DATA;
+    static final String SPLIT_SEED = ModelFile.SPLIT_SEED;
+    static final String VALIDATION_USERS = ModelFile.VALIDATION_USERS;
+    static final String TEST_USERS = ModelFile.TEST_USERS;
+    static final String SPLIT_FINGERPRINT = ModelFile.SPLIT_FINGERPRINT;
     static final String PROTOCOL = "protocol";
 
     /** The dataset spec and split settings a model was trained with. */

@@ -3,12 +3,10 @@ package dev.sparsecf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparsecf.testing.Launcher;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherOutputIT {
 
-    private static final Path LAUNCHER = Path.of("..", "sparsecf").toAbsolutePath().normalize();
-
     @TempDir
     Path tmp;
 
@@ -27,10 +23,10 @@ class LauncherOutputIT {
     void recommendPrintsItsWholeTable() throws Exception {
         Path dataDir = ModelCommandsTest.writeSmallMl100k(tmp.resolve("data"));
         Path out = tmp.resolve("dae");
-        Result train = launch("train", "--model", "multdae", "--data", "ml-100k", "--data-dir", dataDir.toString(),
+        Launcher.Result train = launch("train", "--model", "multdae", "--data", "ml-100k", "--data-dir", dataDir.toString(),
                 "--epochs", "2", "--validation-users", "10", "--test-users", "10", "--out", out.toString());
         assertEquals(0, train.code(), train.output());
-        Result rec = launch("recommend", "--model", out.resolve("model.sparsecf").toString(), "--data-dir",
+        Launcher.Result rec = launch("recommend", "--model", out.resolve("model.sparsecf").toString(), "--data-dir",
                 dataDir.toString(), "--user", "1", "-k", "3");
         assertEquals(0, rec.code(), rec.output());
         List<String> lines = rec.output().lines().toList();
@@ -41,15 +37,7 @@ class LauncherOutputIT {
         }
     }
 
-    private record Result(int code, String output) {
-    }
-
-    private static Result launch(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "still running: " + command);
-        return new Result(p.exitValue(), output);
+    private static Launcher.Result launch(String... args) throws IOException, InterruptedException {
+        return Launcher.run(120, args);
     }
 }

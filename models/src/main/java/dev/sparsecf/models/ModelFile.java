@@ -57,6 +57,16 @@ public final class ModelFile {
     /** Current format version; readers reject other versions. */
     public static final int VERSION = 1;
 
+    /**
+     * Metadata keys naming the split a model was trained on, which {@code eval} and {@code recommend} re-create:
+     * written by {@code train} and {@code spark ease}.
+     */
+    public static final String DATA = "data";
+    public static final String SPLIT_SEED = "splitSeed";
+    public static final String VALIDATION_USERS = "validationUsers";
+    public static final String TEST_USERS = "testUsers";
+    public static final String SPLIT_FINGERPRINT = "splitFingerprint";
+
     /** The header's {@code kind} of an EASE model (Mult-VAE's are {@link ModelConfig.Kind}'s names). */
     static final String EASE_KIND = "EASE";
     /** The {@code weights} value of a dense float32 {@code n x n} B. */

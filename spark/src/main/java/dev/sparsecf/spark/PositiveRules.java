@@ -64,12 +64,15 @@ public final class PositiveRules {
         }
         String rule = options.describeRule();
         String source = file + (rule.isEmpty() ? "" : " (" + rule + ")");
-        Dataset<Row> x = merged.filter(col("user").isNotNull());
-        if (read.hasRating() && !Double.isNaN(options.minRating())) {
-            x = x.filter(col("rating").geq((float) options.minRating())); // NaN never passes, as in Interactions.positives
+        Dataset<Row> x = merged.filter(col("user").isNotNull()).select("user", "item");
+        long size = pairs;
+        // without a rating rule the pairs are read from merged's checkpoint: no second copy, no recount
+        boolean readsMerged = !read.hasRating() || Double.isNaN(options.minRating());
+        if (!readsMerged) {
+            x = merged.filter(col("user").isNotNull()).filter(col("rating").geq((float) options.minRating())) // NaN never passes
+                    .select("user", "item").localCheckpoint();
+            size = x.count();
         }
-        x = x.select("user", "item").localCheckpoint();
-        long size = x.count();
         long belowRating = pairs - size;
         long byItem = 0;
         long byUser = 0;
@@ -78,18 +81,22 @@ public final class PositiveRules {
             before = size;
             if (options.minItemUsers() > 0 && size > 0) {
                 x = keepFrequent(x, "item", options.minItemUsers());
+                readsMerged = false;
                 long n = x.count();
                 byItem += size - n;
                 size = n;
             }
             if (options.minUserPairs() > 0 && size > 0) {
                 x = keepFrequent(x, "user", options.minUserPairs());
+                readsMerged = false;
                 long n = x.count();
                 byUser += size - n;
                 size = n;
             }
         } while (options.kCore() && size < before);
-        merged.unpersist();
+        if (!readsMerged) {
+            merged.unpersist();
+        }
         if (size == 0) {
             throw new IOException(file + ": no positive left" + (rule.isEmpty() ? "" : " after the rule " + rule)
                     + String.format(Locale.ROOT, " (%,d rows read)", rows));

@@ -8,6 +8,7 @@ import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.FileOptions;
 import dev.sparsecf.data.SplitConfig;
 import dev.sparsecf.data.SplitDraws;
+import dev.sparsecf.models.ModelFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,13 +44,11 @@ public final class PrepareJob {
     /** Training pairs and each held-out part, as the export names them (without {@code .txt}). */
     public static final String PARQUET_DIR = "parquet";
 
-    /** The split's settings, next to its files (not among the check-summed ones), with these keys. */
+    /**
+     * The split's settings, next to its files (not among the check-summed ones), under the model file's metadata
+     * keys ({@link ModelFile#DATA} etc.), which {@code spark ease} copies into the model it writes.
+     */
     public static final String ABOUT_FILE = "prepare.properties";
-    public static final String DATA = "data";
-    public static final String SEED = "splitSeed";
-    public static final String VALIDATION_USERS = "validationUsers";
-    public static final String TEST_USERS = "testUsers";
-    public static final String FINGERPRINT = "splitFingerprint";
 
     /** What was written. */
     public record Result(String fingerprint, String summary, String report, int validationUsers, int testUsers) {
@@ -73,11 +72,11 @@ public final class PrepareJob {
                     p.report().positives(), p.report().rowsRead(), p.report().badLinesSkipped()));
             Result r = split(spark, p, config, target.dir(), progress);
             Properties about = new Properties();
-            about.setProperty(DATA, file.toString());
-            about.setProperty(SEED, Long.toString(config.seed()));
-            about.setProperty(VALIDATION_USERS, Integer.toString(r.validationUsers()));
-            about.setProperty(TEST_USERS, Integer.toString(r.testUsers()));
-            about.setProperty(FINGERPRINT, r.fingerprint());
+            about.setProperty(ModelFile.DATA, file.toString());
+            about.setProperty(ModelFile.SPLIT_SEED, Long.toString(config.seed()));
+            about.setProperty(ModelFile.VALIDATION_USERS, Integer.toString(r.validationUsers()));
+            about.setProperty(ModelFile.TEST_USERS, Integer.toString(r.testUsers()));
+            about.setProperty(ModelFile.SPLIT_FINGERPRINT, r.fingerprint());
             try (var w = Files.newBufferedWriter(target.dir().resolve(ABOUT_FILE), StandardCharsets.UTF_8)) {
                 about.store(w, "written by sparsecf spark prepare; read by spark ease for the model file's metadata");
             }
@@ -86,6 +85,17 @@ public final class PrepareJob {
         } catch (IOException | RuntimeException e) {
             target.abandon();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a {@code --split} that {@code spark prepare} did not finish: its settings file is written last, inside
+     * the temporary directory renamed into place, so a killed run's leftovers (or a partial copy) lack it.
+     */
+    public static void requireComplete(Path split) {
+        if (!Files.isRegularFile(split.resolve(ABOUT_FILE)) || !Files.isRegularFile(split.resolve(DataSplit.CHECKSUM_FILE))) {
+            throw new IllegalArgumentException("--split " + split + ": not a complete split (no " + ABOUT_FILE + " or "
+                    + DataSplit.CHECKSUM_FILE + "; spark prepare writes them last, so a killed run leaves none); run spark prepare");
         }
     }
 

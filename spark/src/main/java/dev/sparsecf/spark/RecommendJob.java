@@ -2,7 +2,9 @@ package dev.sparsecf.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.trim;
 
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.IdMap;
@@ -12,6 +14,7 @@ import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.models.ModelFile;
 import dev.sparsecf.models.ease.EaseModel;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,15 +47,25 @@ public final class RecommendJob {
     private RecommendJob() {
     }
 
-    /** Writes the recommendations to {@code out}: Parquet, or CSV with a header when {@code csv}. Returns the users scored. */
-    public static long run(SparkSession spark, Path split, Path model, int k, boolean csv, Path out, boolean force,
+    /**
+     * Writes the recommendations of every user of {@code split}, or of those listed in {@code usersFile} (one id per
+     * line, blank lines skipped; ids the split lacks counted and reported) when it is not null, to {@code out}:
+     * Parquet, or CSV with a header when {@code csv}. Returns the users scored.
+     */
+    public static long run(SparkSession spark, Path split, Path model, Path usersFile, int k, boolean csv, Path out, boolean force,
                            Consumer<String> progress) throws IOException {
+        PrepareJob.requireComplete(split);
         CommittedDir target = CommittedDir.begin(out, force);
         try {
             spark.sparkContext().addFile(model.toAbsolutePath().toString());
             String name = model.getFileName().toString();
+            // which model file this is, beyond its name: an executor JVM outlives a session (local mode, tests)
+            String version = model.toAbsolutePath() + "@" + Files.getLastModifiedTime(model).toMillis() + "+" + Files.size(model);
             Dataset<Row> histories = histories(spark, split);
-            JavaRDD<Row> recs = histories.javaRDD().mapPartitions(users -> score(users, name, k));
+            if (usersFile != null) {
+                histories = listed(spark, histories, usersFile, progress);
+            }
+            JavaRDD<Row> recs = histories.javaRDD().mapPartitions(users -> score(users, name, version, k));
             Dataset<Row> df = spark.createDataFrame(recs, SCHEMA);
             Path data = target.dir().resolve("recommendations");
             if (csv) {
@@ -69,6 +82,23 @@ public final class RecommendJob {
             target.abandon();
             throw e;
         }
+    }
+
+    /** The histories of the users {@code file} lists (as {@code sparsecf recommend --users FILE} reads it). */
+    private static Dataset<Row> listed(SparkSession spark, Dataset<Row> histories, Path file, Consumer<String> progress)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("--users " + file + ": no such file");
+        }
+        Dataset<Row> ids = spark.read().textFile(file.toString())
+                .select(trim(regexp_replace(col("value"), "^\uFEFF", "")).as("id")).filter(col("id").notEqual("")).distinct();
+        Dataset<Row> unknown = ids.join(histories, ids.col("id").equalTo(histories.col("user")), "left_anti");
+        long missing = unknown.count();
+        if (missing > 0) {
+            progress.accept(String.format(Locale.ROOT, "skipped %,d users of %s who are not in the split (first: '%s')", missing, file,
+                    unknown.orderBy("id").first().getString(0)));
+        }
+        return histories.join(ids, histories.col("user").equalTo(ids.col("id")), "left_semi");
     }
 
     /** Every user of the split with their training-item indices, ascending: {@code (user, items)}. */
@@ -88,13 +118,13 @@ public final class RecommendJob {
                 .selectExpr("user", "cast(array() as array<int>) as items").union(grouped);
     }
 
-    /** The model file loaded once per executor JVM (tasks of one job share it). */
+    /** The model file loaded once per executor JVM (tasks of one job share it), known by its path, time and size. */
     private static final class Loaded {
-        private static String name;
+        private static String loaded;
         private static ModelFile.LoadedEase model;
 
-        static synchronized ModelFile.LoadedEase get(String file) throws IOException {
-            if (!file.equals(name)) {
+        static synchronized ModelFile.LoadedEase get(String file, String version) throws IOException {
+            if (!version.equals(loaded)) {
                 if (model != null) {
                     model.close();
                 }
@@ -104,15 +134,15 @@ public final class RecommendJob {
                     throw new IllegalArgumentException("--model " + file + ": spark recommend scores EASE models; this is a Mult-VAE");
                 }
                 model = ease;
-                name = file;
+                loaded = version;
             }
             return model;
         }
     }
 
     /** A partition's users' recommendations, one batch of users scored at a time as the rows are consumed. */
-    private static Iterator<Row> score(Iterator<Row> users, String file, int k) throws IOException {
-        ModelFile.LoadedEase loaded = Loaded.get(file);
+    private static Iterator<Row> score(Iterator<Row> users, String file, String version, int k) throws IOException {
+        ModelFile.LoadedEase loaded = Loaded.get(file, version);
         Kernels kernels = Kernels.get();
         int batch = loaded.model().batchRows();
         return new Iterator<>() {

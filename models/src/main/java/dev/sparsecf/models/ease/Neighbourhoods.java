@@ -134,7 +134,20 @@ public final class Neighbourhoods implements AutoCloseable {
         int m = Math.max(kk, cap);
         progress.accept(String.format(Locale.ROOT, "EASE: counting the sparse Gram matrix of %,d items, %,d clicks%s ...",
                 n, x.nnz(), m < n - 1 ? String.format(Locale.ROOT, ", each row's top %,d co-occurring items", m) : ""));
-        SparseGram gram = kernels.sparseGram(x, m);
+        return of(kernels.sparseGram(x, m), kk, kernels, x.rows(), x.nnz(), t0, progress);
+    }
+
+    /**
+     * Picks each item's {@code k} neighbours (at most n - 1) in a sparse Gram counted elsewhere (the Spark path's
+     * cooccur) over {@code users} users and {@code clicks} clicks; takes ownership of {@code gram}.
+     */
+    public static Neighbourhoods of(SparseGram gram, int k, Kernels kernels, int users, long clicks, Consumer<String> progress) {
+        return of(gram, Math.clamp(k, 1, Math.max(1, gram.items() - 1)), kernels, users, clicks, System.nanoTime(), progress);
+    }
+
+    private static Neighbourhoods of(SparseGram gram, int kk, Kernels kernels, int users, long clicks, long t0,
+                                     Consumer<String> progress) {
+        int n = gram.items();
         CsrMatrix nb = null;
         try {
             nb = kernels.neighbours(gram, kk);
@@ -146,7 +159,7 @@ public final class Neighbourhoods implements AutoCloseable {
             progress.accept(String.format(Locale.ROOT, "EASE: sparse Gram %,d co-occurring pairs (%.2f GB%s), %,d"
                             + " neighbours (K = %,d) in %.2f s%s", gram.offDiagonal().nnz(),
                     gram.offDiagonal().nnz() * 8e-9, capNote(gram), nb.nnz(), kk, (t1 - t0) / 1e9, emptyNote(empty)));
-            return new Neighbourhoods(gram, nb, kk, empty, t1 - t0, kernels, x.rows(), x.nnz());
+            return new Neighbourhoods(gram, nb, kk, empty, t1 - t0, kernels, users, clicks);
         } catch (RuntimeException | Error e) {
             if (nb != null) {
                 nb.close();
@@ -204,19 +217,29 @@ public final class Neighbourhoods implements AutoCloseable {
      * @throws IllegalArgumentException if lambda is not a positive finite number
      */
     public EaseModel fit(double lambda, Consumer<String> progress) {
+        long t0 = System.nanoTime();
+        float[] columns = columns(lambda, 0, gram.items(), progress);
+        return model(lambda, columns, System.nanoTime() - t0, progress);
+    }
+
+    /**
+     * The solutions {@code b_N(j)} of items {@code from <= j < to}, concatenated in N(j)'s order: what one task of a
+     * fit distributed over items computes ({@link #model} assembles B from all of them).
+     *
+     * @throws IllegalArgumentException if lambda is not a positive finite number or the range is not one of items
+     */
+    public float[] columns(double lambda, int fromItem, int toItem, Consumer<String> progress) {
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("EASE: lambda must be a positive finite number, got " + lambda);
         }
         int n = gram.items();
-        int lda = 1;
-        for (int j = 0; j < n; j++) {
-            lda = Math.max(lda, neighbours.rowNnz(j));
-        }
-        lda = (lda + 7) / 8 * 8; // rows of every system start on 64-byte boundaries
+        Objects.checkFromToIndex(fromItem, toItem, n);
+        int lda = systemLda();
         long systemBytes = (long) lda * lda * Double.BYTES;
-        int batch = (int) Math.clamp(BATCH_BYTES / systemBytes, 1, n);
+        int batch = batch(systemBytes);
         long t0 = System.nanoTime();
-        float[] columns = new float[Math.toIntExact(neighbours.nnz())]; // B^T: row j = b_N(j), at N(j)'s positions
+        int base = neighbours.rowStart(fromItem);
+        float[] columns = new float[neighbours.rowStart(toItem) - base]; // B^T: row j = b_N(j), at N(j)'s positions
         ConcurrentLinkedQueue<Scratch> scratch = new ConcurrentLinkedQueue<>();
         int rowLength = longestGramRow();
         int maxOrder = lda;
@@ -228,8 +251,8 @@ public final class Neighbourhoods implements AutoCloseable {
             MemorySegment a = arena.allocate(systemBytes * batch, 64);
             MemorySegment b = arena.allocate((long) lda * batch * Double.BYTES, 64);
             int[] orders = new int[batch];
-            for (int start = 0; start < n; start += batch) {
-                int count = Math.min(batch, n - start);
+            for (int start = fromItem; start < toItem; start += batch) {
+                int count = Math.min(batch, toItem - start);
                 int first = start;
                 int ld = lda;
                 long b0 = System.nanoTime();
@@ -244,30 +267,59 @@ public final class Neighbourhoods implements AutoCloseable {
                 buildNanos += System.nanoTime() - b0;
                 kernels.solveSpdBatch(a, b, orders, count, lda);
                 for (int s = 0; s < count; s++) {
-                    int at = neighbours.rowStart(start + s);
+                    int at = neighbours.rowStart(start + s) - base;
                     for (int t = 0; t < orders[s]; t++) {
                         columns[at + t] = (float) b.getAtIndex(D, (long) s * lda + t);
                     }
                 }
                 long now = System.nanoTime();
-                if (now - last >= PROGRESS_EVERY_NANOS && start + count < n) {
+                if (now - last >= PROGRESS_EVERY_NANOS && start + count < toItem) {
                     last = now;
-                    double done = (double) (start + count) / n;
+                    double done = (double) (start + count - fromItem) / (toItem - fromItem);
                     double seconds = (now - t0) / 1e9;
                     progress.accept(String.format(Locale.ROOT, "EASE: solves %.0f%% (%,d of %,d items) after %.0f s,"
-                            + " about %.0f s left", 100 * done, start + count, n, seconds, seconds * (1 - done) / done));
+                            + " about %.0f s left", 100 * done, start + count - fromItem, toItem - fromItem, seconds, seconds * (1 - done) / done));
                 }
             }
         }
-        long t1 = System.nanoTime();
+        progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood systems built in %.2f s and solved in %.2f s",
+                toItem - fromItem, buildNanos / 1e9, (System.nanoTime() - t0 - buildNanos) / 1e9));
+        return columns;
+    }
+
+    /**
+     * The model from every item's solution ({@link #columns} over all items, concatenated in item order), solved in
+     * {@code solveNanos}.
+     */
+    public EaseModel model(double lambda, float[] columns, long solveNanos, Consumer<String> progress) {
+        if (columns.length != neighbours.nnz()) {
+            throw new IllegalArgumentException("EASE: " + columns.length + " solution values for " + neighbours.nnz() + " neighbours");
+        }
+        int n = gram.items();
+        long systemBytes = (long) systemLda() * systemLda() * Double.BYTES;
+        long t0 = System.nanoTime();
         CsrMatrix weights = transpose(columns, n);
-        long t2 = System.nanoTime();
+        long transposeNanos = System.nanoTime() - t0;
+        int batch = batch(systemBytes);
         long peak = gram.offDiagonal().nnz() * 8 + neighbours.nnz() * 4 + systemBytes * batch + neighbours.nnz() * 16;
         FitReport report = new FitReport(users, n, clicks, lambda, Precision.FLOAT64,
-                "neighbourhoods, solves on " + kernels.denseImplementationName(), 0, prepareNanos, t1 - t0, t2 - t1, peak, k, emptyColumns);
-        progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood solves in %.2f s (building the systems %.2f s),"
-                + " B (%,d non-zeros) in %.2f s", n, (t1 - t0) / 1e9, buildNanos / 1e9, weights.nnz(), (t2 - t1) / 1e9));
+                "neighbourhoods, solves on " + kernels.denseImplementationName(), 0, prepareNanos, solveNanos, transposeNanos, peak, k, emptyColumns);
+        progress.accept(String.format(Locale.ROOT, "EASE: %,d neighbourhood solves in %.2f s, B (%,d non-zeros) in %.2f s",
+                n, solveNanos / 1e9, weights.nnz(), transposeNanos / 1e9));
         return EaseModel.sparse(weights, kernels, lambda, k, report);
+    }
+
+    /** The leading dimension of every system: the largest |N(j)|, rows on 64-byte boundaries. */
+    private int systemLda() {
+        int lda = 1;
+        for (int j = 0; j < gram.items(); j++) {
+            lda = Math.max(lda, neighbours.rowNnz(j));
+        }
+        return (lda + 7) / 8 * 8;
+    }
+
+    private int batch(long systemBytes) {
+        return (int) Math.clamp(BATCH_BYTES / systemBytes, 1, gram.items());
     }
 
     /**

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code sparsecf spark ease}: dense EASE from the distributed Gram of a prepared split ({@link EaseJob}). */
 @Command(name = "ease", mixinStandardHelpOptions = true,
         description = {"Fit dense EASE (B = I - P / diag(P), P = (X^T X + lambda I)^-1) from the Gram counted by Spark; the inverse runs",
-                "on the driver, so the catalogue must fit it (n x n doubles). Writes a model file sparsecf eval/recommend read."})
+                "on the driver, so the catalogue must fit it (n x n doubles); or with --neighbors K neighbourhood EASE, its per-item",
+                "solves distributed over items. Writes a model file sparsecf eval/recommend read."})
 public final class EaseCommand extends JobCommand {
 
     @Option(names = "--split", required = true, paramLabel = "DIR", description = "A directory written by spark prepare.")
@@ -25,6 +26,11 @@ public final class EaseCommand extends JobCommand {
     @Option(names = "--precision", paramLabel = "float64|float32", defaultValue = "FLOAT64",
             converter = PrecisionConverter.class, description = "Precision of the factorisation (default: float64).")
     Precision precision;
+
+    @Option(names = {"--neighbors", "--neighbours"}, paramLabel = "K", defaultValue = "0",
+            description = "Neighbourhood EASE: each item's column of B on its K most co-occurring items, solved per item on the"
+                    + " executors (sparsecf train --neighbors K's model); default 0: dense EASE on the driver.")
+    int neighbours;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The model file to write (replaced only with --force).")
     Path out;
@@ -39,7 +45,10 @@ public final class EaseCommand extends JobCommand {
 
     @Override
     void run(SparkSession session, Consumer<String> progress, PrintWriter stdout) throws Exception {
-        EaseJob.run(session, split, lambda, precision, Kernels.get(), out, force, progress);
+        if (neighbours < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--neighbors must be >= 0, got " + neighbours);
+        }
+        EaseJob.run(session, split, lambda, neighbours, precision, Kernels.get(), out, force, progress);
         stdout.println("model written to " + out);
     }
 }
