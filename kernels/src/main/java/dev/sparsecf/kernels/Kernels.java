@@ -544,32 +544,7 @@ public final class Kernels {
         if (tier.isNative() && !(a.isNative() && b.isNative())) {
             throw new IllegalArgumentException("solveSpdBatch: OpenBLAS needs native (off-heap) segments");
         }
-        SpdSolveKernel kernel = tier.spdSolve();
-        long system = (long) lda * lda * Double.BYTES;
-        long rhs = (long) lda * Double.BYTES;
-        int[] failed = {Integer.MAX_VALUE, -1};
-        KernelThreads.RangeTask solve = (from, to) -> {
-            for (int s = from; s < to; s++) {
-                int pivot = kernel.solve(a.asSlice(s * system, system), orders[s], lda, b.asSlice(s * rhs, rhs));
-                if (pivot >= 0) {
-                    synchronized (failed) {
-                        if (s < failed[0]) {
-                            failed[0] = s;
-                            failed[1] = pivot;
-                        }
-                    }
-                }
-            }
-        };
-        if (tier.isNative()) {
-            solve.run(0, count);
-        } else {
-            pool.forRange(count, 1, solve);
-        }
-        if (failed[1] >= 0) {
-            throw new IllegalArgumentException("solveSpdBatch: system " + failed[0] + " is not positive definite: pivot "
-                    + failed[1]);
-        }
+        SpdSolveBatch.run(tier.spdSolve(), tier.isNative(), a, b, orders, count, lda, pool);
     }
 
     /**
