@@ -2,7 +2,10 @@ package dev.sparsecf.kernels.panama;
 
 import static dev.sparsecf.kernels.panama.PanamaVectorConstants.FLOATS;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -24,6 +27,8 @@ import jdk.incubator.vector.VectorOperators;
  * {@code +inf} give {@code +inf}, NaN stays NaN.
  */
 final class PanamaExp {
+
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private static final float LOG2E = 1.44269504088896341f;
     /** {@code 1.5 * 2^23}: adding it rounds a float of magnitude below {@code 2^22} to an integer in the low bits. */
@@ -51,21 +56,56 @@ final class PanamaExp {
     private PanamaExp() {
     }
 
-    /** {@code exp(x)} per lane of {@link PanamaVectorConstants#FLOATS}, allocation-free once inlined, the same bits on every run. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector t = x.fma(LOG2E, ROUND_MAGIC); // n = round(x log2 e) in the low mantissa bits
-        FloatVector n = t.sub(ROUND_MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(FLOATS, -LN2_LO), n.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x));
-        FloatVector p = r.fma(P0, P1)
-                .fma(r, FloatVector.broadcast(FLOATS, P2))
-                .fma(r, FloatVector.broadcast(FLOATS, P3))
-                .fma(r, FloatVector.broadcast(FLOATS, P4))
-                .fma(r, FloatVector.broadcast(FLOATS, P5));
-        p = p.fma(r.mul(r), r.add(r)).add(2f); // 2 exp(r)
-        FloatVector scale = t.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector e = p.mul(scale); // exact: both factors normal, one a power of two
-        // NaN compares false both ways and stays NaN; -inf and +inf land in the blends
-        e = e.blend(0f, x.compare(VectorOperators.LT, X_FLUSH));
-        return e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, X_OVERFLOW));
+    /**
+     * {@code g_j = exp(z_j - shift)} for the {@code n} floats at {@code zOffset} into those at {@code gOffset} (the two
+     * may be the same), returning their sum: per-lane float sums (lane {@code l} takes the elements {@code l} mod the
+     * lane count), added in double in lane order, the same bits in every run.
+     *
+     * <p>The polynomial, the row tail and the lane sum sit in this one method on purpose: a vector that crosses a call
+     * C2 does not inline is boxed, and whether it inlines depends on the JIT's order. An {@code exp(FloatVector)}
+     * method compiled on its own before its caller, or a lane-sum call refused once the caller's graph passed
+     * C2's NodeCountInliningCutoff, cost 96 bytes per row (issue #20). No call here takes or returns a vector
+     * except the Vector API's own, which are all force-inlined.
+     */
+    static double expRow(MemorySegment zs, long zOffset, MemorySegment gs, long gOffset, int n, float shift) {
+        FloatVector sum = FloatVector.zero(FLOATS);
+        int bound = FLOATS.loopBound(n);
+        for (int j = 0; j < n; j += FLOATS.length()) {
+            long o = (long) j * Float.BYTES;
+            boolean full = j < bound;
+            FloatVector z;
+            if (full) {
+                z = FloatVector.fromMemorySegment(FLOATS, zs, zOffset + o, ORDER);
+            } else { // the tail's inactive lanes read as -inf, whose exp adds 0 to the sum
+                VectorMask<Float> m = FLOATS.indexInRange(j, n);
+                z = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY).blend(FloatVector.fromMemorySegment(FLOATS, zs, zOffset + o, ORDER, m), m);
+            }
+            FloatVector x = z.sub(shift);
+            FloatVector t = x.fma(LOG2E, ROUND_MAGIC); // n = round(x log2 e) in the low mantissa bits
+            FloatVector k = t.sub(ROUND_MAGIC);
+            FloatVector r = k.fma(FloatVector.broadcast(FLOATS, -LN2_LO), k.fma(FloatVector.broadcast(FLOATS, -LN2_HI), x));
+            FloatVector p = r.fma(P0, P1)
+                    .fma(r, FloatVector.broadcast(FLOATS, P2))
+                    .fma(r, FloatVector.broadcast(FLOATS, P3))
+                    .fma(r, FloatVector.broadcast(FLOATS, P4))
+                    .fma(r, FloatVector.broadcast(FLOATS, P5));
+            p = p.fma(r.mul(r), r.add(r)).add(2f); // 2 exp(r)
+            FloatVector scale = t.reinterpretAsInts().add(EXPONENT_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.mul(scale); // exact: both factors normal, one a power of two
+            // NaN compares false both ways and stays NaN; -inf and +inf land in the blends
+            e = e.blend(0f, x.compare(VectorOperators.LT, X_FLUSH));
+            e = e.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, X_OVERFLOW));
+            sum = sum.add(e);
+            if (full) {
+                e.intoMemorySegment(gs, gOffset + o, ORDER);
+            } else {
+                e.intoMemorySegment(gs, gOffset + o, ORDER, FLOATS.indexInRange(j, n));
+            }
+        }
+        double total = 0;
+        for (int l = 0; l < FLOATS.length(); l++) {
+            total += sum.lane(l);
+        }
+        return total;
     }
 }

@@ -18,6 +18,8 @@ import jdk.incubator.vector.VectorOperators;
  * sweep 3 scales that row in place by {@code sumX / sum(e)} (and subtracts dense targets) while it is still in
  * L2 (80 KB at 20,108 items). The exp is {@link PanamaExp} (within 1.011 float ulps, flushing results below
  * 2^-125.5 to 0), not the Vector API's EXP: the same bits in every run. Per-lane float sums; the log-sum-exp is finished in double.
+ * No vector crosses a call to a method of this project (helpers take segments and return scalars): C2 inlines such a
+ * call or not depending on the JIT's order, and a vector passed to one it does not inline is allocated.
  */
 final class PanamaLogSoftmax implements LogSoftmaxKernel {
 
@@ -48,7 +50,7 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
                     dot += x * zs.get(F, zRow + (long) targets.col(p) * Float.BYTES);
                 }
             }
-            double sumExp = writeExp(zs, zRow, gs, gRow, n, max);
+            double sumExp = PanamaExp.expRow(zs, zRow, gs, gRow, n, max);
             rowLoss[i] = sumX * (max + Math.log(sumExp)) - dot;
             scaleRow(gs, gRow, n, (float) (sumX / sumExp), null, 0);
             for (int p = targets.rowStart(i); p < targets.rowEnd(i); p++) {
@@ -73,99 +75,56 @@ final class PanamaLogSoftmax implements LogSoftmaxKernel {
             FloatVector max = FloatVector.broadcast(FLOATS, LOWEST);
             FloatVector sumX = FloatVector.zero(FLOATS);
             FloatVector dot = FloatVector.zero(FLOATS);
-            int j = 0;
-            for (; j < bound; j += FLOATS.length()) {
+            for (int j = 0; j < n; j += FLOATS.length()) {
                 long o = (long) j * Float.BYTES;
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER);
-                FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER);
+                FloatVector z;
+                FloatVector x;
+                if (j < bound) {
+                    z = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER);
+                    x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER);
+                } else { // inactive lanes: z = -inf (no effect on the max), x = 0
+                    VectorMask<Float> m = FLOATS.indexInRange(j, n);
+                    z = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY).blend(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m), m);
+                    x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m);
+                }
                 sumX = sumX.add(x);
-                dot = x.fma(zeroWhereNoTarget(z, x), dot);
-                max = greater(max, z);
-            }
-            if (j < n) {
-                VectorMask<Float> m = FLOATS.indexInRange(j, n);
-                long o = (long) j * Float.BYTES;
-                FloatVector z = tailLogits(zs, zRow + o, m);
-                FloatVector x = FloatVector.fromMemorySegment(FLOATS, xs, xRow + o, ORDER, m);
-                sumX = sumX.add(x);
-                dot = x.fma(zeroWhereNoTarget(z, x), dot); // also zeroes the -inf of the inactive lanes
-                max = greater(max, z);
+                // z zeroed where x is 0, so that x * z is 0 rather than NaN for masked (-inf) logits
+                dot = x.fma(z.blend(0f, x.compare(VectorOperators.EQ, 0f)), dot);
+                max = max.blend(z, z.compare(VectorOperators.GT, max)); // as in rowMax
             }
             float rowMax = max.reduceLanes(VectorOperators.MAX);
-            double totalX = laneSum(sumX);
-            double sumExp = writeExp(zs, zRow, gs, gRow, n, rowMax);
-            rowLoss[i] = totalX * (rowMax + Math.log(sumExp)) - laneSum(dot);
+            double totalX = 0;
+            double totalDot = 0;
+            for (int l = 0; l < FLOATS.length(); l++) { // in lane order: the same bits in every JIT tier
+                totalX += sumX.lane(l);
+                totalDot += dot.lane(l);
+            }
+            double sumExp = PanamaExp.expRow(zs, zRow, gs, gRow, n, rowMax);
+            rowLoss[i] = totalX * (rowMax + Math.log(sumExp)) - totalDot;
             scaleRow(gs, gRow, n, (float) (totalX / sumExp), xs, xRow);
         }
     }
 
-    /** {@code z} with 0 where {@code x} is 0, so that {@code x * z} is 0 rather than NaN for masked (-inf) logits. */
-    private static FloatVector zeroWhereNoTarget(FloatVector z, FloatVector x) {
-        return z.blend(0f, x.compare(VectorOperators.EQ, 0f));
-    }
-
-    /** Sweep 1: the row's largest logit (at least {@link #LOWEST}). */
+    /**
+     * Sweep 1: the row's largest logit (at least {@link #LOWEST}), as lanewise {@code z > max ? z : max}: a compare
+     * and a blend, where {@code max()} with {@code Math.max}'s NaN and signed-zero rules costs several instructions
+     * per vector. A NaN logit is skipped here and makes its row's sum, loss and gradient NaN in sweep 2.
+     */
     private static float rowMax(MemorySegment zs, long zRow, int n) {
         FloatVector max = FloatVector.broadcast(FLOATS, LOWEST);
         int bound = FLOATS.loopBound(n);
-        int j = 0;
-        for (; j < bound; j += FLOATS.length()) {
-            max = greater(max, FloatVector.fromMemorySegment(FLOATS, zs, zRow + (long) j * Float.BYTES, ORDER));
-        }
-        if (j < n) {
-            max = greater(max, tailLogits(zs, zRow + (long) j * Float.BYTES, FLOATS.indexInRange(j, n)));
-        }
-        return max.reduceLanes(VectorOperators.MAX);
-    }
-
-    /**
-     * Lanewise {@code z > max ? z : max}: a compare and a blend, where {@code max()} with {@code Math.max}'s NaN and
-     * signed-zero rules costs several instructions per vector. A NaN logit is skipped here and makes its row's sum,
-     * loss and gradient NaN in sweep 2.
-     */
-    private static FloatVector greater(FloatVector max, FloatVector z) {
-        return max.blend(z, z.compare(VectorOperators.GT, max));
-    }
-
-    /** Masked tail load; inactive lanes read as -inf so that they add exp(-inf) = 0. */
-    private static FloatVector tailLogits(MemorySegment zs, long offset, VectorMask<Float> m) {
-        return FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY)
-                .blend(FloatVector.fromMemorySegment(FLOATS, zs, offset, ORDER, m), m);
-    }
-
-    /**
-     * Sweep 2: {@code g_j = exp(z_j - max)}, returning their sum (per-lane float sums, added in double).
-     * {@code z - max} is never positive, so no term overflows. The tail goes through the same {@link PanamaExp#exp}
-     * call as the full vectors: a second call site runs once per row, too rarely for C2 to inline a method that
-     * large, and the vectors it passes and returns would be allocated (96 bytes per row, measured).
-     */
-    private static double writeExp(MemorySegment zs, long zRow, MemorySegment gs, long gRow, int n, float max) {
-        FloatVector sum = FloatVector.zero(FLOATS);
-        int bound = FLOATS.loopBound(n);
         for (int j = 0; j < n; j += FLOATS.length()) {
             long o = (long) j * Float.BYTES;
-            boolean full = j < bound;
-            // the tail's mask is made where it is used: a mask that is null on one path would be boxed
-            FloatVector z = full ? FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER)
-                    : tailLogits(zs, zRow + o, FLOATS.indexInRange(j, n));
-            FloatVector e = PanamaExp.exp(z.sub(max));
-            sum = sum.add(e); // a tail's inactive lanes add exp(-inf) = 0
-            if (full) {
-                e.intoMemorySegment(gs, gRow + o, ORDER);
-            } else {
-                e.intoMemorySegment(gs, gRow + o, ORDER, FLOATS.indexInRange(j, n));
+            FloatVector z;
+            if (j < bound) {
+                z = FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER);
+            } else { // inactive lanes read as -inf
+                VectorMask<Float> m = FLOATS.indexInRange(j, n);
+                z = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY).blend(FloatVector.fromMemorySegment(FLOATS, zs, zRow + o, ORDER, m), m);
             }
+            max = max.blend(z, z.compare(VectorOperators.GT, max));
         }
-        return laneSum(sum);
-    }
-
-    /** The lanes added in double in lane order: unlike {@code reduceLanes(ADD)}, the same bits in every JIT tier. */
-    private static double laneSum(FloatVector v) {
-        double total = 0;
-        for (int l = 0; l < FLOATS.length(); l++) {
-            total += v.lane(l);
-        }
-        return total;
+        return max.reduceLanes(VectorOperators.MAX);
     }
 
     /** Sweep 3: {@code g = g * scale - x} in place ({@code x} dense, or null when handled sparsely). */

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sparsecf.kernels.KernelProvider;
-import jdk.incubator.vector.FloatVector;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -109,18 +111,55 @@ class PanamaExpTest {
         return Math.abs(actual - exact) / Math.ulp(rounded == 0 ? Float.MIN_VALUE : rounded);
     }
 
-    private static void apply(float[] x, float[] y, int count) {
+    @Test
+    void aRowSweepShiftsSumsInLaneOrderAndLeavesThePaddingAlone() {
+        assumeTrue(KernelProvider.vectorModulePresent(), "needs --add-modules jdk.incubator.vector");
         int lanes = PanamaVectorConstants.LANES;
-        int e = 0;
-        for (; e + lanes <= count; e += lanes) {
-            PanamaExp.exp(FloatVector.fromArray(PanamaVectorConstants.FLOATS, x, e)).intoArray(y, e);
+        for (int n : new int[] {1, lanes - 1, lanes, lanes + 1, 2 * lanes - 1, 2 * lanes + 1, 103, 1021}) {
+            float shift = 1.75f;
+            float[] x = new float[n];
+            float[] unshifted = new float[n];
+            for (int e = 0; e < n; e++) {
+                x[e] = (float) Math.sin(e * 0.7) * 9f;
+                unshifted[e] = x[e] - shift;
+            }
+            float[] expected = new float[n];
+            apply(unshifted, expected, n);
+            float[] laneSums = new float[lanes];
+            for (int e = 0; e < n; e++) {
+                laneSums[e % lanes] += expected[e];
+            }
+            double expectedSum = 0;
+            for (float laneSum : laneSums) {
+                expectedSum += laneSum;
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                int padded = (n + lanes - 1) / lanes * lanes + lanes;
+                MemorySegment zs = arena.allocate((long) padded * Float.BYTES, 64);
+                MemorySegment gs = arena.allocate((long) padded * Float.BYTES, 64);
+                MemorySegment.copy(x, 0, zs, ValueLayout.JAVA_FLOAT, 0, n);
+                gs.fill((byte) 0x7f);
+                // from element 1: an offset that is not a multiple of the vector size
+                MemorySegment.copy(zs, 0, zs, Float.BYTES, (long) n * Float.BYTES);
+                double sum = PanamaExp.expRow(zs, Float.BYTES, gs, Float.BYTES, n, shift);
+                assertEquals(expectedSum, sum, "sum of n = " + n);
+                float[] actual = gs.asSlice(Float.BYTES, (long) n * Float.BYTES).toArray(ValueLayout.JAVA_FLOAT);
+                for (int e = 0; e < n; e++) {
+                    assertEquals(Float.floatToRawIntBits(expected[e]), Float.floatToRawIntBits(actual[e]), "n = " + n + ", element " + e);
+                }
+                assertEquals(0x7f7f7f7f, gs.get(ValueLayout.JAVA_INT, 0), "before the row, n = " + n);
+                assertEquals(0x7f7f7f7f, gs.get(ValueLayout.JAVA_INT, (long) (n + 1) * Float.BYTES), "after the row, n = " + n);
+            }
         }
-        if (e < count) {
-            float[] tail = new float[lanes];
-            System.arraycopy(x, e, tail, 0, count - e);
-            float[] out = new float[lanes];
-            PanamaExp.exp(FloatVector.fromArray(PanamaVectorConstants.FLOATS, tail, 0)).intoArray(out, 0);
-            System.arraycopy(out, 0, y, e, count - e);
+    }
+
+    /** {@code y = exp(x)} for the first {@code count} elements, through {@link PanamaExp#expRow} with shift 0 (exact). */
+    private static void apply(float[] x, float[] y, int count) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xs = arena.allocate((long) Math.max(count, 1) * Float.BYTES, 64);
+            MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT, 0, count);
+            PanamaExp.expRow(xs, 0, xs, 0, count, 0f);
+            MemorySegment.copy(xs, ValueLayout.JAVA_FLOAT, 0, y, 0, count);
         }
     }
 }
