@@ -26,6 +26,21 @@ public final class TopKHeap {
         return s1 > s2 || (s1 == s2 && c1 < c2);
     }
 
+    /**
+     * A key whose signed order is {@link #ranksBefore}'s: the score's order-preserving bits, reversed, over the
+     * column ({@code >= 0}); -0.0 counts as 0.0 (equal scores) and every NaN as the same score, after +inf.
+     */
+    public static long rankKey(float score, int column) {
+        int descending;
+        if (score != score) {
+            descending = Integer.MAX_VALUE; // no number maps here: ~s = MAX_VALUE only for NaN bits
+        } else {
+            int bits = Float.floatToRawIntBits(score + 0f); // -0.0 + 0.0 = 0.0
+            descending = ~(bits ^ ((bits >> 31) & Integer.MAX_VALUE)); // ascending int order of floats, reversed
+        }
+        return (long) descending << 32 | column;
+    }
+
     /** Empties the heap for the next row. */
     public void clear() {
         size = 0;

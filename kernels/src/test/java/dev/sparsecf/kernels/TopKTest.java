@@ -1,6 +1,7 @@
 package dev.sparsecf.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sparsecf.testing.DoubleReference;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,6 +65,25 @@ class TopKTest {
             int[] got = Arrays.copyOfRange(out, i * k, i * k + k);
             assertArrayEquals(want, got, impl + ", n=" + n + ", k=" + k + ", row " + i + " (" + kinds[i]
                     + "), excluded " + Arrays.toString(excluded[i]));
+        }
+    }
+
+    @Test
+    void rankKeysOrderAsTheHeapRanks() {
+        float[] scores = {Float.NaN, Float.intBitsToFloat(0xffc00001), Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, -2f, -1f,
+            -Float.MIN_NORMAL, -Float.MIN_VALUE, -0f, 0f, Float.MIN_VALUE, Float.MIN_NORMAL, 1f, Math.nextUp(1f), 2f,
+            Float.MAX_VALUE, Float.POSITIVE_INFINITY};
+        int[] columns = {0, 1, 2, 16, 20107, Integer.MAX_VALUE};
+        for (float s1 : scores) {
+            for (int c1 : columns) {
+                for (float s2 : scores) {
+                    for (int c2 : columns) {
+                        boolean before = TopKHeap.ranksBefore(s1, c1, s2, c2);
+                        boolean keyBefore = TopKHeap.rankKey(s1, c1) < TopKHeap.rankKey(s2, c2);
+                        assertEquals(before, keyBefore, "(" + s1 + ", " + c1 + ") vs (" + s2 + ", " + c2 + ")");
+                    }
+                }
+            }
         }
     }
 
