@@ -26,7 +26,7 @@ class SpdSolveTest {
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     /** Below the diagonal: a kernel that reads it gets NaN into its result, one that writes it changes these bits. */
     private static final double LOWER = Double.longBitsToDouble(0x7ff8_0000_0bad_cafeL);
-    /** Awkward orders on both sides of the Panama kernel's blocked threshold (48) and its panel (32) and tile (4) sizes. */
+    /** Awkward orders on both sides of the Panama kernel's panel (32) and tile (4) sizes and of its former blocked threshold (48). */
     private static final int[] ORDERS = {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 33, 47, 48, 49, 63, 64, 65, 95, 97, 103, 129, 257};
 
     static Stream<Arguments> cases() {

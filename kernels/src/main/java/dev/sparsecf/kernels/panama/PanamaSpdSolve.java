@@ -11,22 +11,20 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Cholesky {@code A = U^T U} and the two triangular solves. Below {@value #BLOCKED_MIN_ORDER} the scalar kernel's
- * right-looking algorithm by rows in place, the trailing update two rows at a time on double vectors. From that order
- * on, blocked: A's upper triangle is copied into a per-thread zero-padded array, each panel of {@value #PANEL} rows is
- * factored by that same algorithm, and the trailing matrix gets the panel's rank-{@value #PANEL} update as a register
+ * Cholesky {@code A = U^T U} and the two triangular solves, blocked at every order: A's upper triangle is copied
+ * into a per-thread zero-padded array, each panel of {@value #PANEL} rows is factored by the scalar kernel's
+ * right-looking algorithm by rows (on vectors), and the trailing matrix gets the panel's rank-{@value #PANEL} update as a register
  * tiled GEMM ({@value #TILE_ROWS} rows x two vectors, the partial sums in registers: two vector loads feed
  * {@code 2 * TILE_ROWS} FMAs, where the rank-1 update needs a load and a store per FMA and is bound by L2). FMA, the
  * lane order of the dot products and the panel's summation order round differently from the oracle: agreement is to
- * the backward-error bound, not bitwise.
+ * the backward-error bound, not bitwise. Small orders take the same path: an unblocked in-place variant, kept for
+ * orders below 48 until issue #20, was 1.25x slower at order 40 and on par at 12.
  */
 final class PanamaSpdSolve implements SpdSolveKernel {
 
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    /** Orders from which the factorisation is blocked (smaller ones gain nothing from the copy and the tiles). */
-    static final int BLOCKED_MIN_ORDER = 48;
     /** Rows per panel: the panel (PANEL x n doubles) stays in L2 while the trailing matrix streams past it. */
     static final int PANEL = 32;
     /** Rows of the register tile of the trailing update. */
@@ -37,7 +35,7 @@ final class PanamaSpdSolve implements SpdSolveKernel {
 
     @Override
     public int solve(MemorySegment a, int n, int lda, MemorySegment b) {
-        int pivot = n >= BLOCKED_MIN_ORDER ? factorBlocked(a, n, lda) : factorByRows(a, n, lda);
+        int pivot = factorBlocked(a, n, lda);
         if (pivot >= 0) {
             return pivot;
         }
@@ -197,72 +195,6 @@ final class PanamaSpdSolve implements SpdSolveKernel {
 
     private static int roundUp(int n, int multiple) {
         return (n + multiple - 1) / multiple * multiple;
-    }
-
-    /** The unblocked factorisation in place (small orders); returns -1 or the failing pivot. */
-    private static int factorByRows(MemorySegment a, int n, int lda) {
-        for (int k = 0; k < n; k++) {
-            long rk = (long) k * lda;
-            double d = a.getAtIndex(D, rk + k);
-            if (!(d > 0)) {
-                return k;
-            }
-            d = Math.sqrt(d);
-            a.setAtIndex(D, rk + k, d);
-            scale(a, rk + k + 1, n - k - 1, d);
-            int i = k + 1;
-            for (; i + 1 < n; i += 2) {
-                updateTwoRows(a, rk, (long) i * lda, (long) (i + 1) * lda, i, n, a.getAtIndex(D, rk + i), a.getAtIndex(D, rk + i + 1));
-            }
-            if (i < n) {
-                axpy(a, (long) i * lda + i, rk + i, n - i, -a.getAtIndex(D, rk + i));
-            }
-        }
-        return -1;
-    }
-
-    /** {@code x[at, at + len) /= d} (a division, as the oracle: not a multiplication by 1/d). */
-    private static void scale(MemorySegment x, long at, int len, double d) {
-        int j = 0;
-        for (; j < DOUBLES.loopBound(len); j += DOUBLE_LANES) {
-            long off = (at + j) * Double.BYTES;
-            DoubleVector.fromMemorySegment(DOUBLES, x, off, ORDER).div(d).intoMemorySegment(x, off, ORDER);
-        }
-        for (; j < len; j++) {
-            x.setAtIndex(D, at + j, x.getAtIndex(D, at + j) / d);
-        }
-    }
-
-    /**
-     * Rows i and i + 1 of the trailing matrix: {@code A[i, j] -= f0 U[k, j]} for j >= i and {@code A[i+1, j] -= f1
-     * U[k, j]} for j >= i + 1 (the element {@code A[i+1, i]} below the diagonal is skipped).
-     */
-    private static void updateTwoRows(MemorySegment a, long rk, long ri, long ri1, int i, int n, double f0, double f1) {
-        a.setAtIndex(D, ri + i, a.getAtIndex(D, ri + i) - f0 * a.getAtIndex(D, rk + i));
-        int from = i + 1;
-        int len = n - from;
-        DoubleVector v0 = DoubleVector.broadcast(DOUBLES, -f0);
-        DoubleVector v1 = DoubleVector.broadcast(DOUBLES, -f1);
-        int j = 0;
-        for (; j < DOUBLES.loopBound(len); j += DOUBLE_LANES) {
-            long c = from + j;
-            DoubleVector u = DoubleVector.fromMemorySegment(DOUBLES, a, (rk + c) * Double.BYTES, ORDER);
-            long o0 = (ri + c) * Double.BYTES;
-            long o1 = (ri1 + c) * Double.BYTES;
-            u.fma(v0, DoubleVector.fromMemorySegment(DOUBLES, a, o0, ORDER)).intoMemorySegment(a, o0, ORDER);
-            u.fma(v1, DoubleVector.fromMemorySegment(DOUBLES, a, o1, ORDER)).intoMemorySegment(a, o1, ORDER);
-        }
-        for (; j < len; j++) {
-            long c = from + j;
-            double u = a.getAtIndex(D, rk + c);
-            a.setAtIndex(D, ri + c, Math.fma(-f0, u, a.getAtIndex(D, ri + c)));
-            a.setAtIndex(D, ri1 + c, Math.fma(-f1, u, a.getAtIndex(D, ri1 + c)));
-        }
-    }
-
-    /** {@code x[at, at + len) += alpha * x[src, src + len)} within one segment. */
-    private static void axpy(MemorySegment x, long at, long src, int len, double alpha) {
-        axpyInto(x, at, x, src, len, alpha);
     }
 
     /** {@code y[at, at + len) += alpha * x[src, src + len)}. */
