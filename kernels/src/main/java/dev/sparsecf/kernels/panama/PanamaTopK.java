@@ -47,7 +47,7 @@ final class PanamaTopK implements TopKKernel {
                 float cut = kept.cut;
                 long pass = cut == cut
                         ? FloatVector.fromMemorySegment(FLOATS, ss, row + (long) j * Float.BYTES, ORDER).compare(VectorOperators.GE, cut).toLong()
-                        : -1L >>> (64 - lanes);
+                        : -1L >>> (64 - lanes); // no cut yet: every lane
                 while (pass != 0) {
                     int col = j + Long.numberOfTrailingZeros(pass);
                     pass &= pass - 1;
@@ -77,7 +77,7 @@ final class PanamaTopK implements TopKKernel {
      * The row's candidates as {@link TopKHeap#rankKey} keys, appended unsorted and sorted once at the end: behind the
      * group bound there are about 1.4k of them, and a heap's sifting took about 40% of the call. When
      * the buffer is full, it keeps its best k and raises {@link #cut} to just above the k-th's score: a later
-     * column ties it at best, and ties go to the lower column. Allocated per column chunk and reused across rows.
+     * column ties it at best, and ties go to the lower column. Allocated per row chunk and reused across its rows.
      */
     private static final class Candidates {
         private final int k;
