@@ -23,7 +23,7 @@ public final class OpenBlasProvider extends BlasProvider {
 
     private OpenBlasProvider(OpenBlas openBlas) {
         BlasCholeskyInverse inverse = new BlasCholeskyInverse(openBlas);
-        super(new BlasGemm(openBlas), inverse, inverse, new BlasSpdSolve(openBlas));
+        super(new BlasGemm(openBlas::sgemm), inverse, inverse, new BlasSpdSolve(openBlas));
         this.openBlas = openBlas;
     }
 

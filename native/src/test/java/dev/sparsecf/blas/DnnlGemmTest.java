@@ -1,0 +1,162 @@
+package dev.sparsecf.blas;
+
+import static dev.sparsecf.blas.OpenBlasTests.f;
+import static dev.sparsecf.blas.OpenBlasTests.randomFloats;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.sparsecf.kernels.BlasProvider;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.kernels.Kernels;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * oneDNN's {@code dnnl_sgemm} against the naive double-precision triple loop (the bound of
+ * {@link OpenBlasGemmTest#checkAgainstReference}) over transposes, alpha, beta, leading dimensions larger than the
+ * stored columns and awkward sizes (1, 17, over 1,000), and through the facade with {@code -Dsparsecf.blas=dnnl}.
+ */
+class DnnlGemmTest {
+
+    private static final int[] SIZES = {1, 7, 17, 103};
+    private static final float PAD = 12345.5f;
+
+    /** oneDNN at the configured threads; skipped under {@code -Dsparsecf.blas=java}, a load failure fails. */
+    static Dnnl dnnlOrSkip() {
+        String flag = System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim();
+        assumeFalse(flag.equalsIgnoreCase("java"),
+                "oneDNN test skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
+        return Dnnl.load(KernelThreads.configuredThreads());
+    }
+
+    static List<Arguments> cases() {
+        return OpenBlasGemmTest.cases();
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
+    @MethodSource("cases")
+    void sgemmMatchesDoubleReference(boolean transA, boolean transB, float alpha, float beta) {
+        Dnnl dnnl = dnnlOrSkip();
+        long seed = 1;
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    check(dnnl, transA, transB, m, n, k, alpha, beta, seed);
+                    seed += 3;
+                }
+            }
+        }
+    }
+
+    /** Each of m, n and k over 1,000 (where blocking and threading split the work) with a thin other side. */
+    @ParameterizedTest(name = "transA={0} transB={1}")
+    @MethodSource("transposes")
+    void largeAndThinShapesMatchTheReference(boolean transA, boolean transB) {
+        Dnnl dnnl = dnnlOrSkip();
+        int[][] shapes = {{1031, 17, 1033}, {17, 1031, 1033}, {1033, 1031, 17}, {1, 1031, 1}, {1031, 1, 1033}, {1, 1, 1031}};
+        long seed = 100;
+        for (int[] s : shapes) {
+            check(dnnl, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
+            check(dnnl, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
+        }
+    }
+
+    static List<Arguments> transposes() {
+        return List.of(Arguments.of(false, false), Arguments.of(true, false), Arguments.of(false, true),
+                Arguments.of(true, true));
+    }
+
+    private static void check(Dnnl dnnl, boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
+                              long seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            // leading dimensions larger than the stored columns, so a kernel that ignored them would fail
+            int lda = (transA ? m : k) + 3;
+            int ldb = (transB ? k : n) + 1;
+            int ldc = n + 2;
+            MemorySegment a = randomFloats(arena, (long) (transA ? k : m) * lda, seed);
+            MemorySegment b = randomFloats(arena, (long) (transB ? n : k) * ldb, seed + 1);
+            MemorySegment c = randomFloats(arena, (long) m * ldc, seed + 2);
+            for (int i = 0; i < m; i++) {
+                for (int j = n; j < ldc; j++) {
+                    c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, PAD);
+                }
+                if (beta == 0) { // C must not be read when beta == 0, so NaN must not leak
+                    for (int j = 0; j < n; j++) {
+                        c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, Float.NaN);
+                    }
+                }
+            }
+            MemorySegment c0 = arena.allocate(c.byteSize(), 64).copyFrom(c);
+            dnnl.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            String where = "dnnl_sgemm m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
+                    + " alpha=" + alpha + " beta=" + beta;
+            OpenBlasGemmTest.checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc);
+        }
+    }
+
+    @Test
+    void zeroInnerDimensionScalesCByBeta() {
+        Dnnl dnnl = dnnlOrSkip();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment none = arena.allocate(Float.BYTES);
+            MemorySegment c = arena.allocateFrom(ValueLayout.JAVA_FLOAT, 1, 2, 3, 4, 5, 6);
+            dnnl.sgemm(false, false, 3, 2, 0, 1f, none, 1, none, 2, 2f, c, 2); // k = 0: C = beta * C
+            for (int i = 0; i < 6; i++) {
+                assertEquals(2f * (i + 1), f(c, i), "C[" + i + "] after k = 0");
+            }
+        }
+    }
+
+    /** The forced flag: GEMM on oneDNN, the inverse on OpenBLAS, the configured threads, named in the start-up line. */
+    @Test
+    void theForcedFlagRunsGemmOnOneDnnThroughTheFacade() {
+        dnnlOrSkip();
+        int threads = KernelThreads.configuredThreads();
+        Kernels kernels = Kernels.create("scalar", "dnnl", threads);
+        assertEquals("gemm dnnl, inverse openblas", kernels.denseImplementationName());
+        String line = kernels.blas().startupLine();
+        int expected = Math.min(threads, Runtime.getRuntime().availableProcessors());
+        assertTrue(line.startsWith("sparsecf BLAS: dnnl: GEMM on oneDNN 3.") && line.contains("OpenMP, ISA ")
+                && line.contains(expected + " thread") && line.contains("SPD inverse and solves on OpenBLAS"), line);
+        assertTrue(kernels.blas().build().contains("JavaCPP dnnl 3.11"), kernels.blas().build());
+        int m = 17;
+        int n = 1031;
+        int k = 7;
+        try (DenseMatrix a = DenseMatrix.allocate(m, k); DenseMatrix b = DenseMatrix.allocate(n, k);
+                DenseMatrix c = DenseMatrix.allocate(m, n)) {
+            SplittableRandom rnd = new SplittableRandom(5);
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    a.set(i, p, (float) rnd.nextDouble(-1, 1));
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < k; p++) {
+                    b.set(j, p, (float) rnd.nextDouble(-1, 1));
+                }
+            }
+            kernels.gemm(false, true, 1f, a, b, 0f, c); // C = A B^T, B stored n x k with ld padded to 16 floats
+            double gamma = dev.sparsecf.testing.ErrorBounds.gamma(k + 3, dev.sparsecf.testing.ErrorBounds.U_FLOAT);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double dot = 0;
+                    double abs = 0;
+                    for (int p = 0; p < k; p++) {
+                        dot += (double) a.get(i, p) * b.get(j, p);
+                        abs += Math.abs((double) a.get(i, p) * b.get(j, p));
+                    }
+                    assertEquals(dot, c.get(i, j), gamma * abs, "C[" + i + "][" + j + "] through the facade on oneDNN");
+                }
+            }
+        }
+    }
+}
