@@ -52,60 +52,43 @@ class AutoBlasTest {
     private final Counting nativeCalls = new Counting();
     private final Counting javaCalls = new Counting();
 
-    /** A stand-in for OpenBLAS: native, with a float32 inverse, and a build string for the key. */
-    private final BlasProvider openBlas = new BlasProvider(nativeCalls.gemm, nativeCalls.inverse, (a, progress) -> { },
-            KernelProvider.scalar().spdSolve()) {
-        @Override
-        public String name() {
-            return "openblas";
-        }
+    /** A stand-in for a native tier: its GEMM, OpenBLAS's inverses (counted), a float32 inverse and a build string. */
+    private BlasProvider nativeTier(String name, GemmKernel gemm, String build) {
+        return new BlasProvider(gemm, nativeCalls.inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
+            @Override
+            public String name() {
+                return name;
+            }
 
-        @Override
-        public String describe() {
-            return "fake OpenBLAS";
-        }
+            @Override
+            public String gemmLibrary() {
+                return name;
+            }
 
-        @Override
-        public boolean isNative() {
-            return true;
-        }
+            @Override
+            public String describe() {
+                return "fake " + build;
+            }
 
-        @Override
-        public String build() {
-            return "OpenBLAS 0.3.31 fake";
-        }
-    };
+            @Override
+            public boolean isNative() {
+                return true;
+            }
+
+            @Override
+            public String build() {
+                return build;
+            }
+        };
+    }
+
+    /** A stand-in for OpenBLAS. */
+    private final BlasProvider openBlas = nativeTier("openblas", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
 
     private final Counting dnnlCalls = new Counting();
 
     /** A stand-in for oneDNN's tier: its own GEMM, OpenBLAS's inverses (as DnnlProvider). */
-    private final BlasProvider dnnl = new BlasProvider(dnnlCalls.gemm, nativeCalls.inverse, (a, progress) -> { },
-            KernelProvider.scalar().spdSolve()) {
-        @Override
-        public String name() {
-            return "dnnl";
-        }
-
-        @Override
-        public String gemmLibrary() {
-            return "dnnl";
-        }
-
-        @Override
-        public String describe() {
-            return "fake oneDNN";
-        }
-
-        @Override
-        public boolean isNative() {
-            return true;
-        }
-
-        @Override
-        public String build() {
-            return "oneDNN 3.11.0 fake";
-        }
-    };
+    private final BlasProvider dnnl = nativeTier("dnnl", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
 
     /** A Java tier with 512-bit vectors (the scalar kernels underneath, counted). */
     private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
@@ -186,13 +169,7 @@ class AutoBlasTest {
 
         Kernels k = Kernels.of(wide, chosen, 1);
         assertEquals("gemm java/panama, inverse openblas", k.denseImplementationName());
-        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
-                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
-            a.set(2, 3, 2f);
-            b.set(3, 4, 3f);
-            k.gemm(false, false, 1f, a, b, 0f, c);
-            assertEquals(6f, c.get(2, 4));
-        }
+        assertOneGemm(k);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment spd = arena.allocate(4 * Double.BYTES, 64);
             spd.setAtIndex(ValueLayout.JAVA_DOUBLE, 0, 4.0);
@@ -206,6 +183,17 @@ class AutoBlasTest {
         assertTrue(warnings.isEmpty(), warnings.toString());
     }
 
+    /** One small product through the facade, whichever tier runs it. */
+    private static void assertOneGemm(Kernels k) {
+        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
+                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
+            a.set(2, 3, 2f);
+            b.set(3, 4, 3f);
+            k.gemm(false, false, 1f, a, b, 0f, c);
+            assertEquals(6f, c.get(2, 4));
+        }
+    }
+
     private BlasProvider autoWithDnnl(AutoBlas.Settings settings) {
         return BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas, t -> dnnl, settings);
     }
@@ -215,17 +203,11 @@ class AutoBlasTest {
         FixedCalibrator dnnlFastest = new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 300));
         BlasProvider chosen = autoWithDnnl(settings(true, "", dnnlFastest));
         assertTrue(chosen.startupLine().contains("GEMM on oneDNN (OpenBLAS 250 vs Panama 190 vs oneDNN 300 GFLOP/s at"
-                + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; fake oneDNN"),
+                + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; fake oneDNN 3.11.0 fake"),
                 chosen.startupLine());
         Kernels k = Kernels.of(wide, chosen, 2);
         assertEquals("gemm dnnl, inverse openblas", k.denseImplementationName());
-        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
-                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
-            a.set(1, 2, 2f);
-            b.set(2, 0, 5f);
-            k.gemm(false, false, 1f, a, b, 0f, c);
-            assertEquals(10f, c.get(1, 0));
-        }
+        assertOneGemm(k);
         assertEquals(List.of(1, 0, 0), List.of(dnnlCalls.gemmCalls.get(), nativeCalls.gemmCalls.get(),
                 javaCalls.gemmCalls.get()), "GEMM calls: oneDNN, OpenBLAS, Java");
         String text = Files.readString(dir.resolve("cache/calibration.properties"));

@@ -1,8 +1,6 @@
 package dev.sparsecf.blas;
 
 import dev.sparsecf.kernels.BlasProvider;
-import java.io.IOException;
-import org.bytedeco.javacpp.Loader;
 
 /**
  * GEMM on oneDNN's {@code dnnl_sgemm}, the SPD inverses and solves on OpenBLAS (oneDNN has no LAPACK); instantiated by
@@ -44,13 +42,7 @@ public final class DnnlProvider extends BlasProvider {
 
     @Override
     public String build() {
-        String javacpp;
-        try {
-            javacpp = Loader.getVersion("org.bytedeco", "dnnl"); // the preset's, e.g. 3.11-1.5.13
-        } catch (IOException e) {
-            javacpp = "version unknown (" + e.getMessage() + ")";
-        }
-        return dnnl.version() + ", JavaCPP dnnl " + javacpp;
+        return dnnl.version() + ", " + OpenBlasProvider.preset("dnnl");
     }
 
     @Override

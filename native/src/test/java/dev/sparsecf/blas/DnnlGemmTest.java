@@ -1,7 +1,6 @@
 package dev.sparsecf.blas;
 
 import static dev.sparsecf.blas.OpenBlasTests.f;
-import static dev.sparsecf.blas.OpenBlasTests.randomFloats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
@@ -23,12 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * oneDNN's {@code dnnl_sgemm} against the naive double-precision triple loop (the bound of
  * {@link OpenBlasGemmTest#checkAgainstReference}) over transposes, alpha, beta, leading dimensions larger than the
- * stored columns and awkward sizes (1, 17, over 1,000), and through the facade with {@code -Dsparsecf.blas=dnnl}.
+ * stored columns and awkward sizes (1, 7, 17, 103 and over 1,000), and through the facade with
+ * {@code -Dsparsecf.blas=dnnl}.
  */
 class DnnlGemmTest {
-
-    private static final int[] SIZES = {1, 7, 17, 103};
-    private static final float PAD = 12345.5f;
 
     /** oneDNN at the configured threads; skipped under {@code -Dsparsecf.blas=java}, a load failure fails. */
     static Dnnl dnnlOrSkip() {
@@ -45,16 +42,7 @@ class DnnlGemmTest {
     @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
     @MethodSource("cases")
     void sgemmMatchesDoubleReference(boolean transA, boolean transB, float alpha, float beta) {
-        Dnnl dnnl = dnnlOrSkip();
-        long seed = 1;
-        for (int m : SIZES) {
-            for (int n : SIZES) {
-                for (int k : SIZES) {
-                    check(dnnl, transA, transB, m, n, k, alpha, beta, seed);
-                    seed += 3;
-                }
-            }
-        }
+        OpenBlasGemmTest.checkAllSizes("dnnl_sgemm", dnnlOrSkip()::sgemm, transA, transB, alpha, beta);
     }
 
     /** Each of m, n and k over 1,000 (where blocking and threading split the work) with a thin other side. */
@@ -65,42 +53,14 @@ class DnnlGemmTest {
         int[][] shapes = {{1031, 17, 1033}, {17, 1031, 1033}, {1033, 1031, 17}, {1, 1031, 1}, {1031, 1, 1033}, {1, 1, 1031}};
         long seed = 100;
         for (int[] s : shapes) {
-            check(dnnl, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
-            check(dnnl, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
+            OpenBlasGemmTest.checkCase("dnnl_sgemm", dnnl::sgemm, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
+            OpenBlasGemmTest.checkCase("dnnl_sgemm", dnnl::sgemm, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
         }
     }
 
     static List<Arguments> transposes() {
         return List.of(Arguments.of(false, false), Arguments.of(true, false), Arguments.of(false, true),
                 Arguments.of(true, true));
-    }
-
-    private static void check(Dnnl dnnl, boolean transA, boolean transB, int m, int n, int k, float alpha, float beta,
-                              long seed) {
-        try (Arena arena = Arena.ofConfined()) {
-            // leading dimensions larger than the stored columns, so a kernel that ignored them would fail
-            int lda = (transA ? m : k) + 3;
-            int ldb = (transB ? k : n) + 1;
-            int ldc = n + 2;
-            MemorySegment a = randomFloats(arena, (long) (transA ? k : m) * lda, seed);
-            MemorySegment b = randomFloats(arena, (long) (transB ? n : k) * ldb, seed + 1);
-            MemorySegment c = randomFloats(arena, (long) m * ldc, seed + 2);
-            for (int i = 0; i < m; i++) {
-                for (int j = n; j < ldc; j++) {
-                    c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, PAD);
-                }
-                if (beta == 0) { // C must not be read when beta == 0, so NaN must not leak
-                    for (int j = 0; j < n; j++) {
-                        c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, Float.NaN);
-                    }
-                }
-            }
-            MemorySegment c0 = arena.allocate(c.byteSize(), 64).copyFrom(c);
-            dnnl.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            String where = "dnnl_sgemm m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
-                    + " alpha=" + alpha + " beta=" + beta;
-            OpenBlasGemmTest.checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc);
-        }
     }
 
     @Test
