@@ -80,7 +80,9 @@ final class AutoBlas {
             String file = System.getProperty(CACHE_PROPERTY);
             Path cache = file != null && !file.isBlank() ? Path.of(file) : defaultCacheFile();
             Map<String, String> env = new LinkedHashMap<>();
-            for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
+            // OMP_WAIT_POLICY and GOMP_SPINCOUNT: how oneDNN's OpenMP threads wait between calls
+            for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
                 env.put(name, Optional.ofNullable(System.getenv(name)).orElse(""));
             }
             return new Settings(calibrate, cache, env, new BlasCalibration(), Clock.systemUTC());
