@@ -33,6 +33,7 @@ final class Dnnl {
 
     private final MethodHandle sgemm;
     private final MethodHandle setThreads;
+    private final MethodHandle getThreads;
     private final String version;
     private volatile int threads = 1;
 
@@ -50,6 +51,8 @@ final class Dnnl {
                 chr, chr, i64, i64, i64, f32, ptr, i64, ptr, i64, f32, ptr, i64));
         setThreads = linker.downcallHandle(symbol(loaded, "gomp", "omp_set_num_threads"),
                 FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+        getThreads = linker.downcallHandle(symbol(loaded, "gomp", "omp_get_max_threads"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT));
         dnnl_version_t v = dnnl.dnnl_version();
         String runtime = v.cpu_runtime() == dnnl.DNNL_RUNTIME_OMP ? "OpenMP" : "CPU runtime " + v.cpu_runtime();
         version = "oneDNN " + v.major() + "." + v.minor() + "." + v.patch() + " (" + runtime + ", ISA " + isa() + ")";
@@ -119,9 +122,24 @@ final class Dnnl {
         return threads;
     }
 
-    /** One line for the start-up log: version, runtime, ISA and threads. */
+    /** OpenMP's thread count for a parallel region started by the calling thread now ({@code omp_get_max_threads}). */
+    int openMpThreadsOfThisThread() {
+        try {
+            return (int) getThreads.invokeExact();
+        } catch (Throwable t) {
+            throw OpenBlas.rethrow(t);
+        }
+    }
+
+    /** One line for the start-up log: version, runtime, ISA and threads (read back from OpenMP on this thread). */
     String describe() {
-        return version + ", " + threads + " thread" + (threads == 1 ? "" : "s");
+        try {
+            setThreads.invokeExact(threads);
+        } catch (Throwable t) {
+            throw OpenBlas.rethrow(t);
+        }
+        int t = openMpThreadsOfThisThread();
+        return version + ", " + t + " thread" + (t == 1 ? "" : "s");
     }
 
     /** The library and its build, for the calibration cache's key. */

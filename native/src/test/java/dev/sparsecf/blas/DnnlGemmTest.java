@@ -4,6 +4,7 @@ import static dev.sparsecf.blas.OpenBlasTests.f;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.DenseMatrix;
@@ -74,6 +75,37 @@ class DnnlGemmTest {
                 assertEquals(2f * (i + 1), f(c, i), "C[" + i + "] after k = 0");
             }
         }
+    }
+
+    /**
+     * OpenMP's thread count belongs to the calling thread: a thread that never set it has OpenMP's default (one per
+     * core), and after one sgemm it has sparsecf's count, set by the call itself.
+     */
+    @Test
+    void everyCallSetsTheThreadCountOnTheCallingThread() throws Exception {
+        Dnnl dnnl = dnnlOrSkip();
+        assumeTrue(System.getenv("OMP_NUM_THREADS") == null, "OMP_NUM_THREADS changes OpenMP's default");
+        int configured = dnnl.threads();
+        int cores = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cores > 1, "one core: the default and the setting cannot differ");
+        int[] seen = new int[2];
+        try {
+            Dnnl.load(1);
+            Thread fresh = new Thread(() -> {
+                seen[0] = dnnl.openMpThreadsOfThisThread();
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment x = arena.allocate(4L * Float.BYTES, 64);
+                    dnnl.sgemm(false, false, 2, 2, 1, 1f, x, 1, x, 2, 0f, arena.allocate(4L * Float.BYTES, 64), 2);
+                }
+                seen[1] = dnnl.openMpThreadsOfThisThread();
+            });
+            fresh.start();
+            fresh.join();
+        } finally {
+            Dnnl.load(configured);
+        }
+        assertEquals(cores, seen[0], "OpenMP's default on a thread that never set it");
+        assertEquals(1, seen[1], "after a call with one thread configured");
     }
 
     /** The forced flag: GEMM on oneDNN, the inverse on OpenBLAS, the configured threads, named in the start-up line. */
