@@ -21,13 +21,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /** How long and how often to measure, and which params of the dense benchmarks (see {@link BenchProfile#plan}). */
 public enum BenchProfile {
     /**
-     * One fork, 5 x 2 s warmup and 3 x 1 s measurement: the 16 sparse-kernel trials plus GEMM (Panama and
-     * OpenBLAS at the Mult-VAE output layer) and the SPD inverse at n = 2000, in about 5-6 minutes on 2 cores.
+     * One fork, 5 x 2 s warmup and 3 x 1 s measurement: the 16 sparse-kernel trials plus GEMM (Panama,
+     * OpenBLAS and oneDNN at the Mult-VAE output layer) and the SPD inverse at n = 2000, in about 5-6 minutes on 2 cores.
      * The warmup cannot be shorter: until C2 has compiled a kernel the Vector API runs as its slow Java
      * fallback (see {@link TrialBenchmark}), so a short warmup measures the fallback, not the kernel.
      */
     QUICK(List.of(
-            new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("panama", "openblas"),
+            new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("panama", "openblas", "dnnl"),
                     "shape", List.of("ml20m-vae-out")), false),
             new Narrowing(CholeskyInverseBenchmark.class, Map.of("n", List.of("2000")), false)),
             List.of(GramBenchmark.class, TrainStepBenchmark.class, SpdSolveBenchmark.class, CsrProductBenchmark.class)),
@@ -36,7 +36,7 @@ public enum BenchProfile {
      * naive GEMM runs on square-512 only and the n = 8000 inverse in one short fork: about 35 minutes.
      */
     FULL(List.of(
-            new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("panama", "openblas"),
+            new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("panama", "openblas", "dnnl"),
                     "shape", List.of("ml20m-vae-out", "ml20m-vae-dw", "ml20m-vae-dh", "square-2048")), false),
             new Narrowing(GemmBenchmark.class, Map.of("impl", List.of("scalar", "panama", "openblas"),
                     "shape", List.of("square-512")), false),

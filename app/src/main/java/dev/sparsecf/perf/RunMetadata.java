@@ -99,10 +99,14 @@ public final class RunMetadata {
         }
     }
 
-    /** The environment variables that change OpenBLAS's speed (its kernel choice, idle-thread spinning); null if unset. */
+    /**
+     * The environment variables that change OpenBLAS's and oneDNN's speed (kernel choice, idle-thread spinning); null
+     * if unset.
+     */
     public static void putOpenBlasEnvironment(ObjectNode node) {
         node.put("openblasCoretype", System.getenv("OPENBLAS_CORETYPE"));
         node.put("openblasThreadTimeout", System.getenv("OPENBLAS_THREAD_TIMEOUT"));
+        node.put("ompWaitPolicy", System.getenv("OMP_WAIT_POLICY"));
     }
 
     private static ArrayNode strings(ObjectMapper mapper, List<String> values) {

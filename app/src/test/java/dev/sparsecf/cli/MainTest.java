@@ -149,7 +149,7 @@ public class MainTest {
         assertEquals(List.of(SPMM, "dev.sparsecf.bench.TopKBenchmark.topK"), runs.get(0).benchmarks());
         assertEquals(Map.of(), runs.get(0).params(), "the sparse kernels keep their own grids");
         assertEquals(List.of(GEMM), runs.get(1).benchmarks());
-        assertEquals(Map.of("impl", List.of("panama", "openblas"), "shape", List.of("ml20m-vae-out")), runs.get(1).params());
+        assertEquals(Map.of("impl", List.of("panama", "openblas", "dnnl"), "shape", List.of("ml20m-vae-out")), runs.get(1).params());
         assertEquals(List.of(INVERT), runs.get(2).benchmarks());
         assertEquals(Map.of("n", List.of("2000")), runs.get(2).params());
         assertTrue(runs.stream().noneMatch(r -> r.benchmarks().contains(GRAM)), "Gram is not in the quick profile");
@@ -189,7 +189,7 @@ public class MainTest {
         BenchProfile.Run gemm = BenchProfile.QUICK.plan(ALL, Pattern.compile("Gemm")).get(0);
         Options o = BenchSession.options(cmd.profile, cmd.parseJmhArgs(), gemm, 2, Path.of("run.json"));
         assertEquals(List.of("square-2048"), List.copyOf(o.getParameter("shape").get()));
-        assertEquals(List.of("panama", "openblas"), List.copyOf(o.getParameter("impl").get()));
+        assertEquals(List.of("panama", "openblas", "dnnl"), List.copyOf(o.getParameter("impl").get()));
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.Param;
 /**
  * Dense float32 GEMM {@code C = op(A) op(B)} on the shapes of the Mult-VAE output layer on ML-20M (batch 500,
  * 600 hidden units, 20,108 items: the forward product and its two gradient products) and two squares, for the naive
- * scalar loop, the Panama kernels and OpenBLAS sgemm.
+ * scalar loop, the Panama kernels, OpenBLAS sgemm and oneDNN's dnnl_sgemm.
  *
  * <p>Flops per call: {@code 2 m n k}. GEMM is compute bound, so no traffic is counted.
  *
@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Param;
  * only: its trial refuses the bigger shapes at set-up, and the {@code sparsecf bench} profiles never ask for them.
  *
  * <p>Run: {@code ./sparsecf bench --include GemmBenchmark}, or
- * {@code java -jar bench/target/sparsecf-bench.jar GemmBenchmark -p impl=panama,openblas -p shape=ml20m-vae-out}.
+ * {@code java -jar bench/target/sparsecf-bench.jar GemmBenchmark -p impl=panama,openblas,dnnl -p shape=ml20m-vae-out}.
  */
 public class GemmBenchmark extends TrialBenchmark {
 
@@ -74,8 +74,8 @@ public class GemmBenchmark extends TrialBenchmark {
         }
     }
 
-    /** {@code scalar} and {@code panama}: the Java kernels; {@code openblas}: sgemm. */
-    @Param({"scalar", "panama", "openblas"})
+    /** {@code scalar} and {@code panama}: the Java kernels; {@code openblas}: sgemm; {@code dnnl}: oneDNN's sgemm. */
+    @Param({"scalar", "panama", "openblas", "dnnl"})
     public String impl;
 
     /** A {@link Shape} id. */

@@ -42,8 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class TrainStepBenchmark {
 
-    /** The dense backend ({@code -Dsparsecf.blas} ids): OpenBLAS or the Panama GEMM. */
-    @Param({"openblas", "java"})
+    /** The dense backend ({@code -Dsparsecf.blas} ids): OpenBLAS, oneDNN's GEMM or the Panama GEMM. */
+    @Param({"openblas", "dnnl", "java"})
     public String dense;
 
     private MultVae model;
@@ -55,7 +55,7 @@ public class TrainStepBenchmark {
     public void setUp() {
         int threads = KernelThreads.configuredThreads();
         Kernels kernels = Kernels.create("panama", dense, threads);
-        if (dense.equals("openblas") != kernels.blas().isNative()) {
+        if (dense.equals("java") == kernels.blas().isNative() || !kernels.blas().name().equals(dense)) {
             throw new IllegalStateException("asked for dense=" + dense + ", got " + kernels.blas().startupLine());
         }
         System.out.println("# TrainStepBenchmark dense=" + kernels.denseImplementationName() + ", " + kernels.startupLine());

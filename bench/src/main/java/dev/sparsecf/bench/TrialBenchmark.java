@@ -122,18 +122,24 @@ public abstract class TrialBenchmark {
     }
 
     /**
-     * The dense backend of a dense-kernel {@code impl}: {@code scalar} or {@code panama} (the Java kernels) or
-     * {@code openblas}, at {@code -Dsparsecf.threads} threads; prints what was resolved and fails if it differs.
+     * The dense backend of a dense-kernel {@code impl}: {@code scalar} or {@code panama} (the Java kernels),
+     * {@code openblas} or {@code dnnl} (oneDNN's GEMM, OpenBLAS's inverse), at {@code -Dsparsecf.threads} threads;
+     * prints what was resolved and fails if it differs.
      */
     protected final Kernels denseKernels(String impl) {
         int threads = KernelThreads.configuredThreads();
         Kernels kernels = switch (impl) {
-            // the Java kernels are unused on the OpenBLAS backend; scalar always loads
-            case "openblas" -> Kernels.create("scalar", "openblas", threads);
+            // the Java kernels are unused on the native backends; scalar always loads
+            case "openblas", "dnnl" -> Kernels.create("scalar", impl, threads);
             case "scalar", "panama" -> Kernels.create(impl, "java", threads);
-            default -> throw new IllegalArgumentException("unknown impl '" + impl + "'; expected scalar, panama or openblas");
+            default -> throw new IllegalArgumentException("unknown impl '" + impl
+                    + "'; expected scalar, panama, openblas or dnnl");
         };
-        String expected = impl.equals("openblas") ? impl : "java/" + impl;
+        String expected = switch (impl) {
+            case "openblas" -> impl;
+            case "dnnl" -> "gemm dnnl, inverse openblas"; // oneDNN has no LAPACK
+            default -> "java/" + impl;
+        };
         if (!kernels.denseImplementationName().equals(expected)) {
             throw new IllegalStateException("asked for " + impl + ", got " + kernels.denseImplementationName());
         }

@@ -76,16 +76,16 @@ class BenchmarkHarnessTest {
         sampling.verifyAndFree();
     }
 
-    /** The OpenBLAS legs are skipped under -Dsparsecf.blas=java, which rules native code out. */
+    /** The OpenBLAS and oneDNN legs are skipped under -Dsparsecf.blas=java, which rules native code out. */
     private static void assumeNativeAllowed(String impl) {
-        if (impl.equals("openblas")) {
+        if (impl.equals("openblas") || impl.equals("dnnl")) {
             assumeFalse(System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim().equalsIgnoreCase("java"),
-                    "OpenBLAS leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java");
+                    impl + " leg skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java");
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"scalar", "panama", "openblas"})
+    @ValueSource(strings = {"scalar", "panama", "openblas", "dnnl"})
     void gemmAgreesWithExactDotProducts(String impl) throws Exception {
         assumeNativeAllowed(impl);
         FlopsCounter flops = new FlopsCounter();

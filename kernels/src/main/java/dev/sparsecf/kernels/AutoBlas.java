@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 
 /**
  * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation (GEMM,
- * SPD inverse) the faster of the two on this machine. Decided by a short calibration ({@link BlasCalibration}),
+ * SPD inverse) the faster of the two on this machine, and for GEMM oneDNN if it loaded and is faster still. Decided by a short calibration ({@link BlasCalibration}),
  * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier and its code, threads and
  * the OpenBLAS environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
  * why.
@@ -39,13 +39,19 @@ final class AutoBlas {
     private AutoBlas() {
     }
 
-    /** GFLOP/s of each tier at the calibration shapes. */
-    record Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava) {
+    /** GFLOP/s of each tier at the calibration shapes; {@code gemmDnnl} is NaN when oneDNN was not measured. */
+    record Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava, double gemmDnnl) {
+
+        /** Without oneDNN. */
+        Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava) {
+            this(gemmOpenBlas, gemmJava, inverseOpenBlas, inverseJava, Double.NaN);
+        }
     }
 
-    /** Times both tiers (production: {@link BlasCalibration}; tests inject fixed rates). */
+    /** Times the tiers (production: {@link BlasCalibration}; tests inject fixed rates). */
     interface Calibrator {
-        Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads);
+        /** The rates of each tier; {@code dnnl} (GEMM only) may be null, and then {@code gemmDnnl} is NaN. */
+        Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels, int threads);
 
         /**
          * The share of {@code threads} cores this process used during the last {@link #measure} (process CPU time
@@ -74,7 +80,9 @@ final class AutoBlas {
             String file = System.getProperty(CACHE_PROPERTY);
             Path cache = file != null && !file.isBlank() ? Path.of(file) : defaultCacheFile();
             Map<String, String> env = new LinkedHashMap<>();
-            for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
+            // OMP_WAIT_POLICY and GOMP_SPINCOUNT: how oneDNN's OpenMP threads wait between calls
+            for (String name : new String[] {"OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                    "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
                 env.put(name, Optional.ofNullable(System.getenv(name)).orElse(""));
             }
             return new Settings(calibrate, cache, env, new BlasCalibration(), Clock.systemUTC());
@@ -91,9 +99,12 @@ final class AutoBlas {
         }
     }
 
-    /** The tier per operation with the reason, for {@code kernels} with vectors wider than a float (Panama). */
-    static BlasProvider choose(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads,
-                               Settings settings, Consumer<String> warn) {
+    /**
+     * The tier per operation with the reason, for {@code kernels} with vectors wider than a float (Panama); {@code dnnl}
+     * (null if absent) competes for GEMM when calibrating.
+     */
+    static BlasProvider choose(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+                               int threads, Settings settings, Consumer<String> warn) {
         String javaName = capitalized(kernels.name());
         if (!settings.calibrate()) {
             boolean narrow = forcedNarrower(settings.coreType(), kernels.vectorBitSize());
@@ -108,7 +119,7 @@ final class AutoBlas {
                     CALIBRATE_PROPERTY, tier, why, openBlas.describe()));
         }
         CalibrationCache cache = new CalibrationCache(settings.cacheFile(), warn);
-        String key = cacheKey(openBlas, kernels, threads, settings);
+        String key = cacheKey(openBlas, dnnl, kernels, threads, settings);
         Optional<CalibrationCache.Entry> cached = cache.lookup(key);
         long t0 = System.nanoTime();
         String when;
@@ -118,7 +129,7 @@ final class AutoBlas {
             when = "calibrated " + entry.date() + ", cached in " + settings.cacheFile();
         } else {
             entry = new CalibrationCache.Entry(key, LocalDate.now(settings.clock()),
-                    settings.calibrator().measure(openBlas, java, kernels, threads));
+                    settings.calibrator().measure(openBlas, java, dnnl, kernels, threads));
             double share = settings.calibrator().lastCpuShare();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (share < BUSY_CPU_SHARE) {
@@ -131,23 +142,34 @@ final class AutoBlas {
         }
         Rates r = entry.rates();
         boolean gemmOnBlas = r.gemmOpenBlas() >= r.gemmJava();
+        BlasProvider gemmTier = gemmOnBlas ? openBlas : java;
+        String gemmName = gemmOnBlas ? "OpenBLAS" : javaName;
+        // oneDNN must beat the better of the other two (a NaN rate, not measured, never does)
+        boolean gemmOnDnnl = dnnl != null && r.gemmDnnl() > Math.max(r.gemmOpenBlas(), r.gemmJava());
+        if (gemmOnDnnl) {
+            gemmTier = dnnl;
+            gemmName = "oneDNN";
+        }
         boolean inverseOnBlas = r.inverseJava() < INVERSE_MARGIN * r.inverseOpenBlas();
         String reason = String.format(Locale.ROOT,
-                "GEMM on %s (OpenBLAS %.0f vs %s %.0f GFLOP/s at %s), SPD inverse on %s (OpenBLAS %.0f vs %s %.0f"
-                        + " GFLOP/s at n=%d); %s (-D%s=false: by rule); %s",
-                gemmOnBlas ? "OpenBLAS" : javaName, r.gemmOpenBlas(), javaName, r.gemmJava(),
+                "GEMM on %s (OpenBLAS %.0f vs %s %.0f%s GFLOP/s at %s), SPD inverse on %s (OpenBLAS %.0f vs %s %.0f"
+                        + " GFLOP/s at n=%d); %s (-D%s=false: by rule); %s%s",
+                gemmName, r.gemmOpenBlas(), javaName, r.gemmJava(),
+                dnnl == null ? "" : String.format(Locale.ROOT, " vs oneDNN %.0f", r.gemmDnnl()),
                 settings.calibrator().gemmShape(), inverseOnBlas ? "OpenBLAS" : javaName, r.inverseOpenBlas(), javaName,
-                r.inverseJava(), settings.calibrator().inverseN(), when, CALIBRATE_PROPERTY, openBlas.describe());
-        return new Chosen(gemmOnBlas ? openBlas : java, inverseOnBlas ? openBlas : java, openBlas, reason);
+                r.inverseJava(), settings.calibrator().inverseN(), when, CALIBRATE_PROPERTY, openBlas.describe(),
+                gemmOnDnnl ? "; " + dnnl.describe() : "");
+        return new Chosen(gemmTier, inverseOnBlas ? openBlas : java, openBlas, reason);
     }
 
     /** Everything that can change the outcome of a calibration; a change means a new calibration. */
-    static String cacheKey(BlasProvider openBlas, KernelProvider kernels, int threads, Settings settings) {
+    static String cacheKey(BlasProvider openBlas, BlasProvider dnnl, KernelProvider kernels, int threads, Settings settings) {
         Map<String, String> key = new LinkedHashMap<>();
         key.put("cpu", CpuModel.name());
         key.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         key.put("jdk", Runtime.version() + " " + System.getProperty("java.vm.name", ""));
         key.put("blas", openBlas.build());
+        key.put("dnnl", dnnl == null ? "none" : dnnl.build());
         key.put("java", kernels.name() + " " + kernels.vectorBitSize() + "-bit");
         key.put("code", CodeFingerprint.of(AutoBlas.class)); // new Java kernels, new measurement
         key.put("threads", Integer.toString(threads));
@@ -220,6 +242,11 @@ final class AutoBlas {
         @Override
         public boolean gemmIsNative() {
             return gemmTier.isNative();
+        }
+
+        @Override
+        public String gemmLibrary() {
+            return gemmTier.gemmLibrary();
         }
 
         @Override

@@ -4,12 +4,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
  * {@code auto}'s calibration: GEMM at Mult-VAE's output layer at the ML-20M shape ({@code C[500 x 20,108] =
- * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call) and the SPD inverse at a small n, each tier called through the
- * facade as the models call it, alternately, best time after a warm-up call; once per machine key.
+ * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call; also on oneDNN when it loaded) and the SPD inverse at a small n,
+ * each tier called through the facade as the models call it, alternately, best time after a warm-up call; once per
+ * machine key.
  */
 final class BlasCalibration implements AutoBlas.Calibrator {
 
@@ -45,18 +47,20 @@ final class BlasCalibration implements AutoBlas.Calibrator {
     }
 
     @Override
-    public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
+    public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+                                  int threads) {
         Kernels[] tiers = {Kernels.of(kernels, openBlas, threads), Kernels.of(kernels, java, threads)};
+        Kernels[] gemmTiers = dnnl == null ? tiers : new Kernels[] {tiers[0], tiers[1], Kernels.of(kernels, dnnl, threads)};
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        long[] gemm = gemmNanos(tiers);
+        long[] gemm = gemmNanos(gemmTiers);
         long[] inverse = inverseNanos(tiers);
         long cpu = processCpuNanos() - cpu0;
         lastCpuShare = cpu0 < 0 ? 1 : (double) cpu / ((System.nanoTime() - t0) * (double) threads);
         double gemmFlops = 2.0 * m * n * k;
         double inverseFlops = (double) inverseN * inverseN * inverseN; // potrf n^3/3 + potri 2n^3/3
         return new AutoBlas.Rates(gemmFlops / gemm[0], gemmFlops / gemm[1], inverseFlops / inverse[0],
-                inverseFlops / inverse[1]);
+                inverseFlops / inverse[1], dnnl == null ? Double.NaN : gemmFlops / gemm[2]);
     }
 
     @Override
@@ -100,7 +104,8 @@ final class BlasCalibration implements AutoBlas.Calibrator {
 
     /** One warm-up call per tier, then {@link #ROUNDS} alternating timed calls; the best time of each tier. */
     private static long[] bestOf(Kernels[] tiers, java.util.function.Consumer<Kernels> call) {
-        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE};
+        long[] best = new long[tiers.length];
+        Arrays.fill(best, Long.MAX_VALUE);
         for (int round = 0; round <= ROUNDS; round++) {
             for (int t = 0; t < tiers.length; t++) {
                 long t0 = System.nanoTime();

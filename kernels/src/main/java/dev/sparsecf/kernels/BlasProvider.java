@@ -9,21 +9,25 @@ import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
- * The tier that runs GEMM, the SPD inverse and the SPD solves, chosen once by {@code -Dsparsecf.blas=auto|openblas|java}.
+ * The tier that runs GEMM, the SPD inverse and the SPD solves, chosen once by
+ * {@code -Dsparsecf.blas=auto|openblas|dnnl|java}.
  *
  * <p>{@code auto} (default) chooses per operation (GEMM, SPD inverse) the faster of OpenBLAS and the Java kernels of
- * the {@link KernelProvider} tier on this machine ({@link AutoBlas}: a short calibration cached per machine, or a
- * rule with {@code -Dsparsecf.calibrate=false}); it uses OpenBLAS alone with the scalar tier, and falls back to the
- * Java kernels with a WARNING naming the cause and the fix when OpenBLAS cannot load. A forced {@code openblas} that
- * cannot load fails at start-up; {@code java} never touches native code. The OpenBLAS tier lives in the native
- * module and is instantiated by name (like the Panama tier), so this module does not depend on it.
+ * the {@link KernelProvider} tier on this machine, and for GEMM also oneDNN when it loads ({@link AutoBlas}: a short
+ * calibration cached per machine, or a rule with {@code -Dsparsecf.calibrate=false}, which leaves oneDNN out); it
+ * uses OpenBLAS alone with the scalar tier, and falls back with a WARNING naming the cause and the fix when OpenBLAS
+ * (to the Java kernels) or oneDNN (to the other two) cannot load. {@code dnnl} runs GEMM on oneDNN and the rest on
+ * OpenBLAS. A forced native tier that cannot load fails at start-up; {@code java} never touches native code. The
+ * native tiers live in the native module and are instantiated by name (like the Panama tier), so this module does
+ * not depend on them.
  */
 public abstract class BlasProvider {
 
-    /** System property selecting the tier: {@code auto} (default), {@code openblas} or {@code java}. */
+    /** System property selecting the tier: {@code auto} (default), {@code openblas}, {@code dnnl} or {@code java}. */
     public static final String BLAS_PROPERTY = "sparsecf.blas";
 
     private static final String OPENBLAS_PROVIDER = "dev.sparsecf.blas.OpenBlasProvider";
+    private static final String DNNL_PROVIDER = "dev.sparsecf.blas.DnnlProvider";
 
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
@@ -39,7 +43,7 @@ public abstract class BlasProvider {
         this.spdSolve = Objects.requireNonNull(spdSolve, "spdSolve");
     }
 
-    /** The tier id: {@code openblas} or {@code java} (the flag's values). */
+    /** The tier id: {@code openblas}, {@code dnnl} or {@code java} (the flag's values). */
     public abstract String name();
 
     /** A one-line description for the start-up log (vendor, build and threads for OpenBLAS). */
@@ -54,6 +58,11 @@ public abstract class BlasProvider {
     /** Whether GEMM runs in native code (one call per product, on the library's threads). */
     public boolean gemmIsNative() {
         return isNative();
+    }
+
+    /** The library running GEMM when {@link #gemmIsNative}: {@code openblas} or {@code dnnl}. */
+    public String gemmLibrary() {
+        return isNative() ? "openblas" : "java";
     }
 
     /** Whether the SPD inverse runs in native code (its operand must be off-heap). */
@@ -103,18 +112,29 @@ public abstract class BlasProvider {
      * fallback through {@code onFallback}.
      */
     public static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback) {
-        return forName(value, threads, kernels, onFallback, BlasProvider::loadOpenBlas, AutoBlas.Settings.fromSystem());
+        return forName(value, threads, kernels, onFallback, t -> loadNative(OPENBLAS_PROVIDER, "OpenBLAS", t),
+                t -> loadNative(DNNL_PROVIDER, "oneDNN", t), AutoBlas.Settings.fromSystem());
     }
 
     /** As {@link #forName(String, int, KernelProvider, Consumer)} with an injectable loader (tests simulate a failed load). */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader) {
-        return forName(value, threads, kernels, onFallback, loader, AutoBlas.Settings.fromSystem());
+        return forName(value, threads, kernels, onFallback, loader, null, AutoBlas.Settings.fromSystem());
     }
 
-    /** As above with the loader and {@code auto}'s calibration settings injected (tests: cache file, fake timings). */
+    /** As above with the loader and {@code auto}'s calibration settings injected, and no oneDNN. */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader, AutoBlas.Settings auto) {
+        return forName(value, threads, kernels, onFallback, loader, null, auto);
+    }
+
+    /**
+     * As above with oneDNN's loader too ({@code null}: oneDNN is not offered, as in a build without the native module;
+     * tests: cache file, fake timings, failed loads).
+     */
+    static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
+                                IntFunction<BlasProvider> loader, IntFunction<BlasProvider> dnnlLoader,
+                                AutoBlas.Settings auto) {
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(onFallback, "onFallback");
         requireThreads(threads);
@@ -123,12 +143,16 @@ public abstract class BlasProvider {
             case "java":
                 return new JavaBlas(kernels, threads);
             case "openblas":
-                return loadOrThrow(loader, threads);
+                return loadOrThrow(loader, threads, "OpenBLAS");
+            case "dnnl":
+                return loadOrThrow(dnnlLoader != null ? dnnlLoader : t -> {
+                    throw new IllegalStateException("oneDNN is not part of this build");
+                }, threads, "oneDNN");
             case "auto":
             case "":
                 BlasProvider openBlas;
                 try {
-                    openBlas = loadOrThrow(loader, threads);
+                    openBlas = loadOrThrow(loader, threads, "OpenBLAS");
                 } catch (IllegalStateException e) {
                     onFallback.accept("sparsecf BLAS falls back to the pure-Java dense kernels (much slower for GEMM and the "
                             + "EASE inverse): " + e.getMessage() + ". Fix the class path or native access as described, or "
@@ -136,11 +160,14 @@ public abstract class BlasProvider {
                     return new JavaBlas(kernels, threads);
                 }
                 // the scalar GEMM is two orders of magnitude slower than any BLAS: nothing to measure
-                return kernels.vectorBitSize() <= Float.SIZE ? openBlas
-                        : AutoBlas.choose(openBlas, new JavaBlas(kernels, threads), kernels, threads, auto, onFallback);
+                if (kernels.vectorBitSize() <= Float.SIZE) {
+                    return openBlas;
+                }
+                BlasProvider dnnl = auto.calibrate() && dnnlLoader != null ? loadOrWarn(dnnlLoader, threads, onFallback) : null;
+                return AutoBlas.choose(openBlas, new JavaBlas(kernels, threads), dnnl, kernels, threads, auto, onFallback);
             default:
                 throw new IllegalArgumentException("unknown BLAS backend '" + value + "' for -D" + BLAS_PROPERTY
-                        + "; expected auto, openblas or java");
+                        + "; expected auto, openblas, dnnl or java");
         }
     }
 
@@ -151,24 +178,35 @@ public abstract class BlasProvider {
     }
 
     /** Runs the loader and turns every way native loading can fail into one {@link IllegalStateException}. */
-    private static BlasProvider loadOrThrow(IntFunction<BlasProvider> loader, int threads) {
+    private static BlasProvider loadOrThrow(IntFunction<BlasProvider> loader, int threads, String library) {
         try {
             return loader.apply(threads);
         } catch (IllegalStateException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
             // e.g. NoClassDefFoundError when the JavaCPP jars are missing, IllegalCallerException without native access
-            throw new IllegalStateException("OpenBLAS could not be loaded (" + e + ")", e);
+            throw new IllegalStateException(library + " could not be loaded (" + e + ")", e);
         }
     }
 
-    /** Instantiates the native module's OpenBLAS tier by name; its constructor loads OpenBLAS with {@code threads}. */
-    private static BlasProvider loadOpenBlas(int threads) {
+    /** oneDNN for {@code auto}'s GEMM, or null after a WARNING naming the cause and the fix. */
+    private static BlasProvider loadOrWarn(IntFunction<BlasProvider> dnnlLoader, int threads, Consumer<String> onFallback) {
+        try {
+            return loadOrThrow(dnnlLoader, threads, "oneDNN");
+        } catch (IllegalStateException e) {
+            onFallback.accept("sparsecf BLAS: auto leaves oneDNN out of the GEMM choice (OpenBLAS or the Java kernels"
+                    + " only): " + e.getMessage() + ". Fix the class path or native access as described.");
+            return null;
+        }
+    }
+
+    /** Instantiates a native module's tier by name; its constructor loads the library with {@code threads}. */
+    private static BlasProvider loadNative(String className, String library, int threads) {
         Class<?> cls;
         try {
-            cls = MethodHandles.lookup().findClass(OPENBLAS_PROVIDER);
+            cls = MethodHandles.lookup().findClass(className);
         } catch (ClassNotFoundException | IllegalAccessException e) {
-            throw new IllegalStateException("OpenBLAS could not be loaded (the native module is not on the class path: "
+            throw new IllegalStateException(library + " could not be loaded (the native module is not on the class path: "
                     + e + ")", e);
         }
         try {
@@ -178,7 +216,7 @@ public abstract class BlasProvider {
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("OpenBLAS could not be loaded (" + t + ")", t);
+            throw new IllegalStateException(library + " could not be loaded (" + t + ")", t);
         }
     }
 

@@ -27,6 +27,8 @@ final class CalibrationCache {
     static final String FORMAT = "1";
     static final int MAX_ENTRIES = 8;
     private static final String[] RATES = {"gemm.openblas", "gemm.java", "inverse.openblas", "inverse.java"};
+    /** Written only when oneDNN was measured (its key then names oneDNN's build). */
+    private static final String DNNL_RATE = "gemm.dnnl";
 
     /** One calibration: the machine key it belongs to, the day it was measured, and the rates. */
     record Entry(String key, LocalDate date, AutoBlas.Rates rates) {
@@ -76,13 +78,16 @@ final class CalibrationCache {
             for (int j = 0; j < RATES.length; j++) {
                 p.setProperty(id + RATES[j], String.format(Locale.ROOT, "%.1f", r[j]));
             }
+            if (!Double.isNaN(e.rates().gemmDnnl())) {
+                p.setProperty(id + DNNL_RATE, String.format(Locale.ROOT, "%.1f", e.rates().gemmDnnl()));
+            }
         }
         Path tmp = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                p.store(w, "sparsecf: GFLOP/s of OpenBLAS and the Java kernels per machine (-Dsparsecf.blas=auto);"
+                p.store(w, "sparsecf: GFLOP/s of OpenBLAS, the Java kernels and oneDNN per machine (-Dsparsecf.blas=auto);"
                         + " delete to calibrate again");
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -121,7 +126,8 @@ final class CalibrationCache {
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(id + "date is '" + p.getProperty(id + "date") + "', not a date", e);
             }
-            entries.add(new Entry(p.getProperty(id + "key"), date, new AutoBlas.Rates(r[0], r[1], r[2], r[3])));
+            double dnnl = p.getProperty(id + DNNL_RATE) == null ? Double.NaN : rate(p, id + DNNL_RATE);
+            entries.add(new Entry(p.getProperty(id + "key"), date, new AutoBlas.Rates(r[0], r[1], r[2], r[3], dnnl)));
         }
         return entries;
     }

@@ -109,11 +109,12 @@ public final class Kernels {
 
     /**
      * {@code openblas} or {@code java/<kernels>}: which code runs GEMM and the SPD inverses; when {@code auto} chose
-     * differently per operation, {@code gemm openblas, inverse java/panama} (or the other way round).
+     * differently per operation, {@code gemm openblas, inverse java/panama} (or the other way round, or
+     * {@code gemm dnnl, inverse openblas}).
      */
     public String denseImplementationName() {
         BlasProvider b = blas();
-        String gemm = b.gemmIsNative() ? "openblas" : "java/" + provider.name();
+        String gemm = b.gemmIsNative() ? b.gemmLibrary() : "java/" + provider.name();
         String inverse = b.inverseIsNative() ? "openblas" : "java/" + provider.name();
         return gemm.equals(inverse) ? gemm : "gemm " + gemm + ", inverse " + inverse;
     }

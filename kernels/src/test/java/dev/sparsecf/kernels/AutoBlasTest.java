@@ -52,29 +52,43 @@ class AutoBlasTest {
     private final Counting nativeCalls = new Counting();
     private final Counting javaCalls = new Counting();
 
-    /** A stand-in for OpenBLAS: native, with a float32 inverse, and a build string for the key. */
-    private final BlasProvider openBlas = new BlasProvider(nativeCalls.gemm, nativeCalls.inverse, (a, progress) -> { },
-            KernelProvider.scalar().spdSolve()) {
-        @Override
-        public String name() {
-            return "openblas";
-        }
+    /** A stand-in for a native tier: its GEMM, OpenBLAS's inverses (counted), a float32 inverse and a build string. */
+    private BlasProvider nativeTier(String name, GemmKernel gemm, String build) {
+        return new BlasProvider(gemm, nativeCalls.inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
+            @Override
+            public String name() {
+                return name;
+            }
 
-        @Override
-        public String describe() {
-            return "fake OpenBLAS";
-        }
+            @Override
+            public String gemmLibrary() {
+                return name;
+            }
 
-        @Override
-        public boolean isNative() {
-            return true;
-        }
+            @Override
+            public String describe() {
+                return "fake " + build;
+            }
 
-        @Override
-        public String build() {
-            return "OpenBLAS 0.3.31 fake";
-        }
-    };
+            @Override
+            public boolean isNative() {
+                return true;
+            }
+
+            @Override
+            public String build() {
+                return build;
+            }
+        };
+    }
+
+    /** A stand-in for OpenBLAS. */
+    private final BlasProvider openBlas = nativeTier("openblas", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
+
+    private final Counting dnnlCalls = new Counting();
+
+    /** A stand-in for oneDNN's tier: its own GEMM, OpenBLAS's inverses (as DnnlProvider). */
+    private final BlasProvider dnnl = nativeTier("dnnl", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
 
     /** A Java tier with 512-bit vectors (the scalar kernels underneath, counted). */
     private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
@@ -109,7 +123,8 @@ class AutoBlasTest {
         }
 
         @Override
-        public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, KernelProvider kernels, int threads) {
+        public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+                                      int threads) {
             calls++;
             return rates;
         }
@@ -154,13 +169,7 @@ class AutoBlasTest {
 
         Kernels k = Kernels.of(wide, chosen, 1);
         assertEquals("gemm java/panama, inverse openblas", k.denseImplementationName());
-        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
-                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
-            a.set(2, 3, 2f);
-            b.set(3, 4, 3f);
-            k.gemm(false, false, 1f, a, b, 0f, c);
-            assertEquals(6f, c.get(2, 4));
-        }
+        assertOneGemm(k);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment spd = arena.allocate(4 * Double.BYTES, 64);
             spd.setAtIndex(ValueLayout.JAVA_DOUBLE, 0, 4.0);
@@ -172,6 +181,95 @@ class AutoBlasTest {
         assertEquals(List.of(1, 0, 0, 1), List.of(javaCalls.gemmCalls.get(), javaCalls.inverseCalls.get(),
                 nativeCalls.gemmCalls.get(), nativeCalls.inverseCalls.get()), "calls: java gemm, java inverse, native gemm, native inverse");
         assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    /** One small product through the facade, whichever tier runs it. */
+    private static void assertOneGemm(Kernels k) {
+        try (DenseMatrix a = DenseMatrix.allocate(3, 4); DenseMatrix b = DenseMatrix.allocate(4, 5);
+                DenseMatrix c = DenseMatrix.allocate(3, 5)) {
+            a.set(2, 3, 2f);
+            b.set(3, 4, 3f);
+            k.gemm(false, false, 1f, a, b, 0f, c);
+            assertEquals(6f, c.get(2, 4));
+        }
+    }
+
+    private BlasProvider autoWithDnnl(AutoBlas.Settings settings) {
+        return BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas, t -> dnnl, settings);
+    }
+
+    @Test
+    void oneDnnRunsGemmWhenItBeatsBothAndTheChoiceIsCached() throws IOException {
+        FixedCalibrator dnnlFastest = new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 300));
+        BlasProvider chosen = autoWithDnnl(settings(true, "", dnnlFastest));
+        assertTrue(chosen.startupLine().contains("GEMM on oneDNN (OpenBLAS 250 vs Panama 190 vs oneDNN 300 GFLOP/s at"
+                + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; fake oneDNN 3.11.0 fake"),
+                chosen.startupLine());
+        Kernels k = Kernels.of(wide, chosen, 2);
+        assertEquals("gemm dnnl, inverse openblas", k.denseImplementationName());
+        assertOneGemm(k);
+        assertEquals(List.of(1, 0, 0), List.of(dnnlCalls.gemmCalls.get(), nativeCalls.gemmCalls.get(),
+                javaCalls.gemmCalls.get()), "GEMM calls: oneDNN, OpenBLAS, Java");
+        String text = Files.readString(dir.resolve("cache/calibration.properties"));
+        assertTrue(text.contains("gemm.dnnl=300.0") && text.contains("dnnl\\=oneDNN 3.11.0 fake"), text);
+        BlasProvider again = autoWithDnnl(settings(true, "", dnnlFastest));
+        assertEquals(1, dnnlFastest.calls, "read from the cache");
+        assertEquals("dnnl", again.gemmLibrary(), again.describe());
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void oneDnnMustBeatTheBetterOfTheOtherTwo() {
+        BlasProvider p = autoWithDnnl(settings(true, "", new FixedCalibrator(new AutoBlas.Rates(178, 265, 80, 60, 250))));
+        assertEquals("java", p.gemmLibrary(), p.describe());
+        assertFalse(p.gemmIsNative(), p.describe());
+        assertTrue(p.describe().contains("GEMM on Panama (OpenBLAS 178 vs Panama 265 vs oneDNN 250 GFLOP/s"), p.describe());
+        BlasProvider tie = autoWithDnnl(settings(true, "Haswell", new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 250))));
+        assertEquals("openblas", tie.gemmLibrary(), "a tie keeps OpenBLAS: " + tie.describe());
+    }
+
+    @Test
+    void aOneDnnThatCannotLoadUnderAutoWarnsAndTheOtherTwoCompete() {
+        BlasProvider p = BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
+                t -> { throw new UnsatisfiedLinkError("no jnidnnl"); }, settings(true, "Haswell", javaGemmFaster));
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("leaves oneDNN out of the GEMM choice")
+                && warnings.get(0).contains("oneDNN could not be loaded (java.lang.UnsatisfiedLinkError: no jnidnnl)"), warnings.get(0));
+        assertFalse(p.gemmIsNative(), p.describe());
+        assertFalse(p.describe().contains("oneDNN"), p.describe());
+        assertTrue(AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster)).contains("dnnl=none"));
+    }
+
+    @Test
+    void theRuleNeverLoadsOneDnn() {
+        BlasProvider p = BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
+                t -> fail("the rule does not consider oneDNN"), settings(false, "", javaGemmFaster));
+        assertEquals("openblas", p.gemmLibrary(), p.describe());
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void aForcedOneDnnLoadsWithoutCalibratingOrFailsNamingTheCause() {
+        AutoBlas.Settings s = settings(true, "", javaGemmFaster);
+        assertSame(dnnl, BlasProvider.forName("dnnl", 2, wide, w -> fail(w), t -> fail("OpenBLAS is not asked"), t -> dnnl, s));
+        IllegalStateException broken = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> BlasProvider.forName("dnnl", 2, wide, w -> fail(w), t -> openBlas,
+                        t -> { throw new NoClassDefFoundError("org/bytedeco/dnnl/global/dnnl"); }, s));
+        assertTrue(broken.getMessage().startsWith("oneDNN could not be loaded (java.lang.NoClassDefFoundError"), broken.getMessage());
+        IllegalStateException absent = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> BlasProvider.forName(" DNNL ", 2, wide, w -> fail(w), t -> openBlas, s));
+        assertTrue(absent.getMessage().contains("not part of this build"), absent.getMessage());
+        assertEquals(0, javaGemmFaster.calls);
+    }
+
+    @Test
+    void theCalibrationTimesOneDnnsGemmWhenItIsThere() {
+        BlasCalibration small = new BlasCalibration(8, 40, 16, 24);
+        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), dnnl, wide, 2);
+        assertTrue(r.gemmDnnl() > 0 && Double.isFinite(r.gemmDnnl()), r.toString());
+        assertEquals(List.of(3, 3, 3), List.of(dnnlCalls.gemmCalls.get(), nativeCalls.gemmCalls.get(),
+                javaCalls.gemmCalls.get()), "a warm-up and two timed GEMM calls each");
+        assertEquals(3, nativeCalls.inverseCalls.get(), "the inverse is timed on OpenBLAS and Java only");
     }
 
     @Test
@@ -224,19 +322,19 @@ class AutoBlasTest {
 
     @Test
     void theKeyNamesEverythingThatChangesTheOutcome() {
-        String key = AutoBlas.cacheKey(openBlas, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
         for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
                 "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=1536")) {
             assertTrue(key.contains(part), part + " missing from " + key);
         }
-        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, null, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
     }
 
     @Test
     void aCorruptCacheIsReportedRecalibratedAndReplaced() throws IOException {
         Path file = dir.resolve("cache/calibration.properties");
         Files.createDirectories(file.getParent());
-        String key = AutoBlas.cacheKey(openBlas, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
         List<String> corruptions = List.of(
                 "\u0000\u00ff garbage",
                 "format=1\nentry0.key=" + key.replace("=", "\\=") + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=fast\n",
@@ -310,10 +408,11 @@ class AutoBlasTest {
     void theCalibrationMeasuresBothTiersOfEachOperation() {
         // small shapes: this checks that both tiers run and give finite rates, not which one is faster
         BlasCalibration small = new BlasCalibration(8, 40, 16, 24);
-        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), wide, 2);
+        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), null, wide, 2);
         for (double rate : new double[] {r.gemmOpenBlas(), r.gemmJava(), r.inverseOpenBlas(), r.inverseJava()}) {
             assertTrue(rate > 0 && Double.isFinite(rate), r.toString());
         }
+        assertTrue(Double.isNaN(r.gemmDnnl()), "oneDNN absent: not measured " + r);
         assertEquals(List.of(3, 3, 3, 3), List.of(javaCalls.gemmCalls.get(), javaCalls.inverseCalls.get(),
                 nativeCalls.gemmCalls.get(), nativeCalls.inverseCalls.get()), "a warm-up and two timed calls each");
         assertEquals("8x40x16", small.gemmShape());

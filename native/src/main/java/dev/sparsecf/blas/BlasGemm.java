@@ -4,13 +4,23 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.GemmKernel;
 import java.lang.foreign.MemorySegment;
 
-/** {@link GemmKernel} on OpenBLAS {@code cblas_sgemm}: one call per block, threaded by OpenBLAS itself. */
+/**
+ * {@link GemmKernel} on a native row-major sgemm (OpenBLAS {@code cblas_sgemm} or oneDNN {@code dnnl_sgemm}): one call
+ * per block, threaded by the library itself.
+ */
 final class BlasGemm implements GemmKernel {
 
-    private final OpenBlas openBlas;
+    /** A row-major sgemm with BLAS arguments, unchecked (as {@link OpenBlas#sgemm}). */
+    @FunctionalInterface
+    interface Sgemm {
+        void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+                   MemorySegment b, int ldb, float beta, MemorySegment c, int ldc);
+    }
 
-    BlasGemm(OpenBlas openBlas) {
-        this.openBlas = openBlas;
+    private final Sgemm library;
+
+    BlasGemm(Sgemm library) {
+        this.library = library;
     }
 
     @Override
@@ -27,6 +37,6 @@ final class BlasGemm implements GemmKernel {
         MemorySegment aBlock = a.segment().asSlice((transA ? rowFrom : (long) rowFrom * a.ld()) * Float.BYTES);
         MemorySegment bBlock = b.segment().asSlice((transB ? (long) colFrom * b.ld() : colFrom) * Float.BYTES);
         MemorySegment cBlock = c.segment().asSlice(((long) rowFrom * c.ld() + colFrom) * Float.BYTES);
-        openBlas.sgemm(transA, transB, m, n, k, alpha, aBlock, a.ld(), bBlock, b.ld(), beta, cBlock, c.ld());
+        library.sgemm(transA, transB, m, n, k, alpha, aBlock, a.ld(), bBlock, b.ld(), beta, cBlock, c.ld());
     }
 }

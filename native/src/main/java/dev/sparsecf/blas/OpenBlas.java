@@ -490,7 +490,7 @@ public final class OpenBlas {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
+    static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException re) {
             throw re;
         }

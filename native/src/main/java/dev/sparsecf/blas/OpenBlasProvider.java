@@ -23,7 +23,7 @@ public final class OpenBlasProvider extends BlasProvider {
 
     private OpenBlasProvider(OpenBlas openBlas) {
         BlasCholeskyInverse inverse = new BlasCholeskyInverse(openBlas);
-        super(new BlasGemm(openBlas), inverse, inverse, new BlasSpdSolve(openBlas));
+        super(new BlasGemm(openBlas::sgemm), inverse, inverse, new BlasSpdSolve(openBlas));
         this.openBlas = openBlas;
     }
 
@@ -39,13 +39,18 @@ public final class OpenBlasProvider extends BlasProvider {
 
     @Override
     public String build() {
-        String javacpp;
+        return openBlas.config() + ", " + preset("openblas");
+    }
+
+    /** "JavaCPP openblas 0.3.31-1.5.13": a bytedeco preset's version, for the calibration cache's key. */
+    static String preset(String artifact) {
+        String version;
         try {
-            javacpp = Loader.getVersion("org.bytedeco", "openblas"); // the preset's, e.g. 0.3.31-1.5.13
+            version = Loader.getVersion("org.bytedeco", artifact);
         } catch (IOException e) {
-            javacpp = "version unknown (" + e.getMessage() + ")";
+            version = "version unknown (" + e.getMessage() + ")";
         }
-        return openBlas.config() + ", JavaCPP openblas " + javacpp;
+        return "JavaCPP " + artifact + " " + version;
     }
 
     @Override

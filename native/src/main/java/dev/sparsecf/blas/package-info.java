@@ -1,8 +1,8 @@
 /**
  * The OpenBLAS tier of GEMM and the SPD inverse ({@code BlasGemm}, {@code BlasCholeskyInverse},
- * {@code OpenBlasProvider}) through bytedeco JavaCPP, zero-copy on the kernels' {@code MemorySegment}s; loaded by
- * name by {@code dev.sparsecf.kernels.BlasProvider} ({@code -Dsparsecf.blas}). {@code ExitGate} keeps the JVM from
- * exiting during an OpenBLAS call.
+ * {@code OpenBlasProvider}) through bytedeco JavaCPP, zero-copy on the kernels' {@code MemorySegment}s, and oneDNN's
+ * GEMM ({@code Dnnl}, {@code DnnlProvider}); loaded by name by {@code dev.sparsecf.kernels.BlasProvider}
+ * ({@code -Dsparsecf.blas}). {@code ExitGate} keeps the JVM from exiting during a native call.
  *
  * <p>Depends on {@code dev.sparsecf.kernels} and {@code org.bytedeco}; the only package that may import
  * {@code org.bytedeco}.

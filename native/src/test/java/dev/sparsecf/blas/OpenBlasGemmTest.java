@@ -49,37 +49,51 @@ class OpenBlasGemmTest {
     @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
     @MethodSource("cases")
     void sgemmMatchesDoubleReference(boolean transA, boolean transB, float alpha, float beta) {
-        OpenBlas blas = openBlasOrSkip();
+        checkAllSizes("cblas_sgemm", openBlasOrSkip()::sgemm, transA, transB, alpha, beta);
+    }
+
+    /** {@link #checkCase} for every m, n, k in {@link #SIZES}. */
+    static void checkAllSizes(String name, BlasGemm.Sgemm sgemm, boolean transA, boolean transB, float alpha, float beta) {
         long seed = 1;
         for (int m : SIZES) {
             for (int n : SIZES) {
                 for (int k : SIZES) {
-                    try (Arena arena = Arena.ofConfined()) {
-                        // Strides larger than the stored columns, so a kernel that ignored ld would fail.
-                        int lda = (transA ? m : k) + 3;
-                        int ldb = (transB ? k : n) + 1;
-                        int ldc = n + 2;
-                        MemorySegment a = randomFloats(arena, (long) (transA ? k : m) * lda, seed++);
-                        MemorySegment b = randomFloats(arena, (long) (transB ? n : k) * ldb, seed++);
-                        MemorySegment c = randomFloats(arena, (long) m * ldc, seed++);
-                        for (int i = 0; i < m; i++) {
-                            for (int j = n; j < ldc; j++) {
-                                c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, PAD);
-                            }
-                            if (beta == 0) { // BLAS must not read C when beta == 0, so NaN must not leak
-                                for (int j = 0; j < n; j++) {
-                                    c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, Float.NaN);
-                                }
-                            }
-                        }
-                        MemorySegment c0 = arena.allocate(c.byteSize(), 64).copyFrom(c);
-                        blas.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-                        String where = "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
-                                + " alpha=" + alpha + " beta=" + beta;
-                        checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc);
+                    checkCase(name, sgemm, transA, transB, m, n, k, alpha, beta, seed);
+                    seed += 3;
+                }
+            }
+        }
+    }
+
+    /**
+     * One call of {@code sgemm} on seeded operands whose leading dimensions exceed the stored columns (a kernel that
+     * ignored them would fail), C's padding set to {@link #PAD} and, for {@code beta == 0}, C set to NaN (BLAS must
+     * not read it then), checked by {@link #checkAgainstReference}.
+     */
+    static void checkCase(String name, BlasGemm.Sgemm sgemm, boolean transA, boolean transB, int m, int n, int k,
+                          float alpha, float beta, long seed) {
+        try (Arena arena = Arena.ofConfined()) {
+            int lda = (transA ? m : k) + 3;
+            int ldb = (transB ? k : n) + 1;
+            int ldc = n + 2;
+            MemorySegment a = randomFloats(arena, (long) (transA ? k : m) * lda, seed);
+            MemorySegment b = randomFloats(arena, (long) (transB ? n : k) * ldb, seed + 1);
+            MemorySegment c = randomFloats(arena, (long) m * ldc, seed + 2);
+            for (int i = 0; i < m; i++) {
+                for (int j = n; j < ldc; j++) {
+                    c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, PAD);
+                }
+                if (beta == 0) {
+                    for (int j = 0; j < n; j++) {
+                        c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, Float.NaN);
                     }
                 }
             }
+            MemorySegment c0 = arena.allocate(c.byteSize(), 64).copyFrom(c);
+            sgemm.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            String where = name + " m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
+                    + " alpha=" + alpha + " beta=" + beta;
+            checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc);
         }
     }
 
