@@ -110,6 +110,23 @@ class PrepareRulesTest {
     }
 
     @Test
+    void aShuffleJoinWithTheEligibleUsersGivesTheSameSplitAsTheBroadcastOne() throws IOException {
+        Path file = log("shuffle.csv", 250, List.of());
+        FileOptions rule = new FileOptions(null, FileOptions.Layout.AUTO, null, null, null, null, 2, 0, 0, false, 0);
+        String expected = singleNode(file, rule, tmp.resolve("shuffle-single"));
+        assertEquals(expected, PrepareJob.run(spark, file, rule, SPLIT, tmp.resolve("broadcast-out"), false, line -> { }).fingerprint());
+        // no broadcast at all: neither ours nor Spark's own for small tables
+        spark.conf().set(PrepareJob.BROADCAST_USERS, "0");
+        spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+        try {
+            assertEquals(expected, PrepareJob.run(spark, file, rule, SPLIT, tmp.resolve("shuffle-out"), false, line -> { }).fingerprint());
+        } finally {
+            spark.conf().unset(PrepareJob.BROADCAST_USERS);
+            spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
+        }
+    }
+
+    @Test
     void aRerunAfterAKilledRunWritesTheSameFilesAndRemovesTheLeftovers() throws IOException {
         Path file = log("rerun.csv", 200, List.of());
         FileOptions all = FileOptions.DEFAULT;
