@@ -117,7 +117,8 @@ public final class PrepareJob {
         boolean numericUsers = p.numericUsers();
         boolean numericItems = p.numericItems();
         // counted once and kept (one row per user): the driver's ids and the join read the same rows
-        Dataset<Row> eligible = x.groupBy("user").count().filter(col("count").geq(config.minUserItems()))
+        Dataset<Row> userPairs = p.userPairs() != null ? p.userPairs() : x.groupBy("user").count();
+        Dataset<Row> eligible = userPairs.filter(col("count").geq(config.minUserItems()))
                 .select(col("user").as("eligible")).localCheckpoint();
         String[] users = CanonicalKey.sorted(eligible.as(Encoders.STRING()).collectAsList().toArray(String[]::new), numericUsers);
         SplitDraws draws = SplitDraws.of(users.length, config, p.source());
@@ -136,7 +137,10 @@ public final class PrepareJob {
         Dataset<Row> kept = x.join(broadcastUsers ? broadcast(eligible) : eligible, col("user").equalTo(col("eligible")), "left_semi");
         UserDefinedFunction userKey = udf((String id) -> CanonicalKey.of(id, numericUsers), DataTypes.BinaryType);
         UserDefinedFunction itemKey = udf((String id) -> CanonicalKey.of(id, numericItems), DataTypes.BinaryType);
-        Dataset<Row> ordered = kept.orderBy(userKey.apply(col("user")), itemKey.apply(col("item"))).localCheckpoint();
+        // the keys are columns, computed once a row: as sort expressions they would be recomputed at every comparison
+        Dataset<Row> ordered = kept.select(col("user"), col("item"), userKey.apply(col("user")).as("user_key"),
+                        itemKey.apply(col("item")).as("item_key"))
+                .orderBy("user_key", "item_key").select("user", "item").localCheckpoint();
         progress.accept(String.format(Locale.ROOT, "writing %,d training users' pairs to %s", trainUsers.size(), dir));
         SplitExport export = new SplitExport(dir);
         TrainLines train = new TrainLines(ordered.toLocalIterator(), heldOut);
