@@ -166,7 +166,7 @@ public final class PrepareJob {
         Broadcast<Map<String, Integer>> indexOf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(itemIndex);
         UserDefinedFunction index = udf((String id) -> indexOf.value().get(id), DataTypes.IntegerType);
         Path parquet = dir.resolve(PARQUET_DIR);
-        // a broadcast set, not isInCollection: 20,000 literals in the plan took seconds to analyse
+        // a broadcast set rather than 20,000 literals (isInCollection) for Spark to analyse and carry in every task
         Broadcast<Set<String>> held = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(heldOut);
         UserDefinedFunction training = udf((String id) -> !held.value().contains(id), DataTypes.BooleanType);
         ordered.filter(training.apply(col("user"))).withColumn("item_index", index.apply(col("item")))

@@ -21,6 +21,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,12 @@ class PrepareRulesTest {
 
     @BeforeAll
     static void start() {
-        spark = TestSpark.session();
+        spark = SparkSessions.start("test", "local[2]");
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
     }
 
     /** A log of {@code users} users with 5-14 items of 60 each, as CSV with a header (text ids, some quoted) and ratings. */

@@ -36,6 +36,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -72,12 +73,19 @@ abstract class SparkEquivalenceChecks {
     void prepare(@TempDir Path dir) throws IOException {
         tmp = dir;
         Path data = dataOrSkip();
-        spark = TestSpark.session();
+        spark = SparkSessions.start("test", "local[2]");
         loaded = InteractionFiles.load(data, rule());
         single = DataSplit.create(loaded.positives(), SPLIT);
         singleFingerprint = single.export(tmp.resolve("single"));
         split = tmp.resolve("spark");
         prepared = PrepareJob.run(spark, data, rule(), SPLIT, split, false, line -> { });
+    }
+
+    @AfterAll
+    void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
     }
 
     @Test
