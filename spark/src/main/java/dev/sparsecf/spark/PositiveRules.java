@@ -27,9 +27,13 @@ import org.apache.spark.sql.Row;
  */
 public final class PositiveRules {
 
-    /** The positives {@code (user, item)} (checkpointed), their id orders and the load report. */
+    /**
+     * The positives {@code (user, item)} (checkpointed), their id orders and the load report; {@code userPairs}, each
+     * user's positives {@code (user, count)}, when the report's pass counted them already (no rule dropped a
+     * pair), else null.
+     */
     public record Positives(Dataset<Row> pairs, boolean numericUsers, boolean numericItems, InteractionFiles.Report report,
-                            String source) {
+                            String source, Dataset<Row> userPairs) {
     }
 
     private static final String INTEGER = "^-?[0-9]+$"; // IdMap.isInteger
@@ -46,16 +50,20 @@ public final class PositiveRules {
         // one shuffle merges the repeats; malformed lines all fall into the (null, null) group
         Dataset<Row> merged = read.rows().groupBy("user", "item").agg(max("rating").as("rating"), count(lit(1)).as("n"))
                 .localCheckpoint();
-        Row t = merged.agg(
-                sum("n").as("rows"),
-                sum(when(col("user").isNull(), col("n")).otherwise(0L)).as("bad"),
-                count(col("user")).as("pairs"),
-                min(when(col("user").isNull(), lit(1)).when(col("user").rlike(INTEGER), 1).otherwise(0)).as("numericUsers"),
+        // the load report from one row per user (kept: without a rule, its counts are the users' positives)
+        Dataset<Row> users = merged.groupBy("user").agg(sum("n").as("rows"), count(lit(1)).as("count"),
                 min(when(col("item").isNull(), lit(1)).when(col("item").rlike(INTEGER), 1).otherwise(0)).as("numericItems"))
+                .localCheckpoint();
+        Row t = users.agg(
+                sum("rows").as("rows"),
+                sum(when(col("user").isNull(), col("rows")).otherwise(0L)).as("bad"),
+                sum(when(col("user").isNull(), 0L).otherwise(col("count"))).as("pairs"),
+                min(when(col("user").isNull(), lit(1)).when(col("user").rlike(INTEGER), 1).otherwise(0)).as("numericUsers"),
+                min("numericItems").as("numericItems"))
                 .first();
         long rows = t.isNullAt(0) ? 0 : t.getLong(0);
         long bad = t.isNullAt(1) ? 0 : t.getLong(1);
-        long pairs = t.getLong(2);
+        long pairs = t.isNullAt(2) ? 0 : t.getLong(2);
         if (rows == 0) {
             throw new IOException(file + ": no data lines");
         }
@@ -103,7 +111,8 @@ public final class PositiveRules {
         }
         InteractionFiles.Report report = new InteractionFiles.Report(read.layout(), rows, bad, rows - bad - pairs, belowRating,
                 byItem, byUser, size);
-        return new Positives(x, t.getInt(3) == 1, t.getInt(4) == 1, report, source);
+        Dataset<Row> userPairs = readsMerged ? users.filter(col("user").isNotNull()).select("user", "count") : null;
+        return new Positives(x, t.getInt(3) == 1, t.getInt(4) == 1, report, source, userPairs);
     }
 
     /** The pairs whose {@code column} value has at least {@code min} pairs (checkpointed: the k-core loop's lineage stays short). */

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code spark prepare} on small generated logs against {@link InteractionFiles#load} and {@link DataSplit#create}:
- * malformed lines, a header with quoted text ids, Parquet input, and a rerun after a killed run.
+ * malformed lines, a header with quoted text ids, Parquet input, and a rerun after a killed run (joining the eligible
+ * users by a shuffle instead of a broadcast).
  */
 class PrepareRulesTest {
 
@@ -121,7 +122,16 @@ class PrepareRulesTest {
         Files.writeString(left.resolve(DataSplit.TRAIN_FILE), "half");
         assertThrows(IllegalArgumentException.class, () -> PrepareJob.run(spark, file, all, SPLIT, out, false, line -> { }),
                 "an existing split is not replaced without force");
-        assertEquals(first, PrepareJob.run(spark, file, all, SPLIT, out, true, line -> { }).fingerprint());
+        // the rerun joins the eligible users by a shuffle (no broadcast at all, neither ours nor Spark's own for
+        // small tables), the first run by a broadcast: the same split
+        spark.conf().set(PrepareJob.BROADCAST_USERS, "0");
+        spark.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
+        try {
+            assertEquals(first, PrepareJob.run(spark, file, all, SPLIT, out, true, line -> { }).fingerprint());
+        } finally {
+            spark.conf().unset(PrepareJob.BROADCAST_USERS);
+            spark.conf().unset("spark.sql.autoBroadcastJoinThreshold");
+        }
         assertFalse(Files.exists(left));
         assertEquals(singleNode(file, all, tmp.resolve("rerun-single")), first);
     }

@@ -56,7 +56,8 @@ abstract class SparkEquivalenceChecks {
 
     Path tmp;
     SparkSession spark;
-    private Path data;
+    /** The single-node loader's positives and report, loaded once. */
+    private InteractionFiles.Loaded loaded;
     DataSplit single;
     private String singleFingerprint;
     private PrepareJob.Result prepared;
@@ -71,9 +72,10 @@ abstract class SparkEquivalenceChecks {
     @BeforeAll
     void prepare(@TempDir Path dir) throws IOException {
         tmp = dir;
-        data = dataOrSkip();
+        Path data = dataOrSkip();
         spark = SparkSessions.start("test", "local[2]");
-        single = DataSplit.create(InteractionFiles.load(data, rule()).positives(), SPLIT);
+        loaded = InteractionFiles.load(data, rule());
+        single = DataSplit.create(loaded.positives(), SPLIT);
         singleFingerprint = single.export(tmp.resolve("single"));
         split = tmp.resolve("spark");
         prepared = PrepareJob.run(spark, data, rule(), SPLIT, split, false, line -> { });
@@ -92,7 +94,7 @@ abstract class SparkEquivalenceChecks {
         assertEquals(Files.readString(tmp.resolve("single").resolve(DataSplit.CHECKSUM_FILE)),
                 Files.readString(split.resolve(DataSplit.CHECKSUM_FILE)));
         assertTrue(prepared.report().contains("positives kept: " + String.format(java.util.Locale.ROOT, "%,d",
-                InteractionFiles.load(data, rule()).report().positives())), prepared.report());
+                loaded.report().positives())), prepared.report());
         assertEquals(single.train().size(), spark.read().parquet(split.resolve("parquet/train").toString()).count());
     }
 
@@ -192,7 +194,7 @@ abstract class SparkEquivalenceChecks {
      * items, scored in batches of the model's batch size.
      */
     Map<String, List<String>> singleNodeRecommendations(EaseModel model, Kernels kernels) throws IOException {
-        Interactions positives = InteractionFiles.load(data, rule()).positives();
+        Interactions positives = loaded.positives();
         IdMap items = single.items();
         Set<String> users = new LinkedHashSet<>(single.train().users().ids());
         for (DataSplit.HeldOut h : List.of(single.validation(), single.test())) {
