@@ -13,7 +13,7 @@ import json, subprocess, sys, collections
 
 JFR = "jfr"  # the JDK 25 jfr tool on PATH
 RULES = [  # (substring of "class.method", category), first match from the top frame wins
-    ("OpenBlas.sgemm", "GEMM"), ("BlasGemm", "GEMM"), ("PanamaGemm", "GEMM"), ("ScalarGemm", "GEMM"),
+    ("OpenBlas.sgemm", "GEMM"), ("Dnnl", "GEMM"), ("BlasGemm", "GEMM"), ("PanamaGemm", "GEMM"), ("ScalarGemm", "GEMM"),
     ("PanamaSpmmTranspose", "SpMM^T (first-layer weight gradient)"), ("ScalarSpmmTranspose", "SpMM^T (first-layer weight gradient)"),
     ("PanamaSpmm", "SpMM (first layer)"), ("ScalarSpmm", "SpMM (first layer)"),
     ("PanamaLogSoftmax", "log-softmax + loss"), ("ScalarLogSoftmax", "log-softmax + loss"),
