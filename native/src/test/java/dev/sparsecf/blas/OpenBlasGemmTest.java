@@ -143,24 +143,36 @@ class OpenBlasGemmTest {
             fillRandom(c, 13);
             MemorySegment c0 = arena.allocate(c.segment().byteSize(), 64).copyFrom(c.segment());
             kernels.gemm(true, false, 2f, a, b, 1f, c);
-            String where = "Kernels.gemm(transA) on OpenBLAS " + a + " " + b + " " + c;
-            // The padding of a DenseMatrix is zero, not PAD: check the values only.
-            double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double dot = 0;
-                    double abs = 0;
-                    for (int p = 0; p < k; p++) {
-                        dot += (double) a.get(p, i) * b.get(p, j);
-                        abs += Math.abs((double) a.get(p, i) * b.get(p, j));
-                    }
-                    double old = f(c0, (long) i * c.ld() + j);
-                    double expected = 2 * dot + old;
-                    assertEquals(expected, c.get(i, j), gamma * (2 * abs + Math.abs(old)), where + " at (" + i + "," + j + ")");
+            assertFacadeResult("Kernels.gemm(transA) on OpenBLAS " + a + " " + b + " " + c, true, false, 2f, a, b, 1f, c0, c);
+        }
+    }
+
+    /**
+     * Checks {@code c = alpha op(a) op(b) + beta c0} of a facade GEMM against the double reference with the float
+     * bound, and that the padding of {@code c} stayed zero (a DenseMatrix pads with zeros, not PAD).
+     */
+    static void assertFacadeResult(String where, boolean transA, boolean transB, float alpha, DenseMatrix a, DenseMatrix b,
+                                   float beta, MemorySegment c0, DenseMatrix c) {
+        int m = c.rows();
+        int n = c.cols();
+        int k = transA ? a.rows() : a.cols();
+        double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double dot = 0;
+                double abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double prod = (double) (transA ? a.get(p, i) : a.get(i, p)) * (transB ? b.get(j, p) : b.get(p, j));
+                    dot += prod;
+                    abs += Math.abs(prod);
                 }
-                for (int j = n; j < c.ld(); j++) {
-                    assertEquals(0f, f(c.segment(), (long) i * c.ld() + j), where + ": padding written at (" + i + "," + j + ")");
-                }
+                double old = f(c0, (long) i * c.ld() + j);
+                double expected = alpha * dot + beta * old;
+                assertEquals(expected, c.get(i, j), gamma * (Math.abs(alpha) * abs + Math.abs(beta * old)),
+                        where + " at (" + i + "," + j + ")");
+            }
+            for (int j = n; j < c.ld(); j++) {
+                assertEquals(0f, f(c.segment(), (long) i * c.ld() + j), where + ": padding written at (" + i + "," + j + ")");
             }
         }
     }
