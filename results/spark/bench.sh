@@ -2,7 +2,8 @@
 # Scale benchmark of `sparsecf spark prepare` and `spark cooccur` (baseline: single-node `data split`) on a seeded synthetic click log, in local mode on
 # this machine. Usage: results/spark/bench.sh CLICKS [SCRATCH_DIR]   (e.g. 10000000). Appends one row per step to
 # results/spark/bench.csv; the generated log is reused. Heap: JAVA_TOOL_OPTIONS (e.g. -Xmx3g).
-# Environment: LOG=FILE takes that log of CLICKS rows instead (e.g. `./sparsecf data synth`'s); STEPS picks and orders
+# Environment: NOTE="..." describes the machine's other load for the notes column (default: other sessions compiling
+# and testing); LOG=FILE takes that log of CLICKS rows instead (e.g. `./sparsecf data synth`'s); STEPS picks and orders
 # the steps (default: "data-split prepare cooccur"); SPARSECF=PATH runs another launcher (a copy of the built jars,
 # so editing the sources meanwhile triggers no rebuild). Spark's event log (per-stage records and times) goes to
 # SCRATCH/events when JAVA_TOOL_OPTIONS sets -Dspark.eventLog.enabled=true -Dspark.eventLog.dir=file:SCRATCH/events.
@@ -39,7 +40,7 @@ run() { # step, then the sparsecf command line
   /usr/bin/time -f '%M' -o "$SCRATCH/rss" "$SPARSECF" "$@" >"$SCRATCH/$step-$CLICKS.out" 2>&1
   t1=$(date +%s.%N)
   rss=$(tail -1 "$SCRATCH/rss")
-  echo "$(date -u +%FT%TZ),$(git -C "$ROOT" rev-parse --short HEAD),$step,$CLICKS,$(echo "$t1 - $t0" | bc),$(echo "$CLICKS / ($t1 - $t0)" | bc),$((rss / 1024)),$(nproc),${JAVA_TOOL_OPTIONS:-default},other sessions compiling and testing (load average $(cut -d' ' -f1 /proc/loadavg))" >>"$CSV"
+  echo "$(date -u +%FT%TZ),$(git -C "$ROOT" rev-parse --short HEAD),$step,$CLICKS,$(echo "$t1 - $t0" | bc),$(echo "$CLICKS / ($t1 - $t0)" | bc),$((rss / 1024)),$(nproc),${JAVA_TOOL_OPTIONS:-default},${NOTE:-other sessions compiling and testing} (load average $(cut -d' ' -f1 /proc/loadavg))" >>"$CSV"
   tail -1 "$CSV"
 }
 # build both jars first, so no timed step includes a build
