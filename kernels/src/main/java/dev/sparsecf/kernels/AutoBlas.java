@@ -158,7 +158,8 @@ final class AutoBlas {
                 dnnl == null ? "" : String.format(Locale.ROOT, " vs oneDNN %.0f", r.gemmDnnl()),
                 settings.calibrator().gemmShape(), inverseOnBlas ? "OpenBLAS" : javaName, r.inverseOpenBlas(), javaName,
                 r.inverseJava(), settings.calibrator().inverseN(), when, CALIBRATE_PROPERTY, openBlas.describe(),
-                gemmOnDnnl ? "; " + dnnl.describe() : "");
+                // oneDNN's build only: its describe() names its own inverse tier, which auto may not have chosen
+                gemmOnDnnl ? "; GEMM on " + dnnl.build() : "");
         return new Chosen(gemmTier, inverseOnBlas ? openBlas : java, openBlas, reason);
     }
 

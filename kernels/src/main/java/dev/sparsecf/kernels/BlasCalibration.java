@@ -9,9 +9,9 @@ import java.util.SplittableRandom;
 
 /**
  * {@code auto}'s calibration: GEMM at Mult-VAE's output layer at the ML-20M shape ({@code C[500 x 20,108] =
- * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call; also on oneDNN when it loaded) and the SPD inverse at a small n,
- * each tier called through the facade as the models call it, alternately, best time after a warm-up call; once per
- * machine key.
+ * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call; also on oneDNN when it loaded) and the SPD inverse at n = 3,072
+ * (29 GFLOP), each tier called through the facade as the models call it, alternately, best time after a warm-up call;
+ * once per machine key.
  */
 final class BlasCalibration implements AutoBlas.Calibrator {
 
@@ -23,9 +23,12 @@ final class BlasCalibration implements AutoBlas.Calibrator {
     private final int inverseN;
     private double lastCpuShare = 1;
 
-    /** The default shapes: 500 x 20,108 x 600 and n = 1,536 (six of the Panama inverse's 256-wide pivot blocks). */
+    /**
+     * The default shapes: 500 x 20,108 x 600 and n = 3,072 (eight of the Panama inverse's 384-wide pivot blocks). At
+     * n = 1,536 a call took about 45 ms and the winner flipped between calibrations on a quiet machine.
+     */
     BlasCalibration() {
-        this(500, 20_108, 600, 1_536);
+        this(500, 20_108, 600, 3_072);
     }
 
     /** Other shapes (tests use small ones). */
@@ -53,8 +56,10 @@ final class BlasCalibration implements AutoBlas.Calibrator {
         Kernels[] gemmTiers = dnnl == null ? tiers : new Kernels[] {tiers[0], tiers[1], Kernels.of(kernels, dnnl, threads)};
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
-        long[] gemm = gemmNanos(gemmTiers);
+        // the inverse first, as in an EASE fit, where no GEMM tier's worker threads (OpenMP's spin before they sleep)
+        // have just run beside it
         long[] inverse = inverseNanos(tiers);
+        long[] gemm = gemmNanos(gemmTiers);
         long cpu = processCpuNanos() - cpu0;
         lastCpuShare = cpu0 < 0 ? 1 : (double) cpu / ((System.nanoTime() - t0) * (double) threads);
         double gemmFlops = 2.0 * m * n * k;

@@ -203,7 +203,7 @@ class AutoBlasTest {
         FixedCalibrator dnnlFastest = new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 300));
         BlasProvider chosen = autoWithDnnl(settings(true, "", dnnlFastest));
         assertTrue(chosen.startupLine().contains("GEMM on oneDNN (OpenBLAS 250 vs Panama 190 vs oneDNN 300 GFLOP/s at"
-                + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; fake oneDNN 3.11.0 fake"),
+                + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; GEMM on oneDNN 3.11.0 fake"),
                 chosen.startupLine());
         Kernels k = Kernels.of(wide, chosen, 2);
         assertEquals("gemm dnnl, inverse openblas", k.denseImplementationName());
