@@ -3,15 +3,20 @@ package dev.sparsecf.kernels;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
- * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation (GEMM,
- * SPD inverse) the faster of the two on this machine, and for GEMM oneDNN if it loaded and is faster still. Decided by a short calibration ({@link BlasCalibration}),
+ * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation the fastest
+ * of its candidate tiers on this machine (GEMM: OpenBLAS, the Java tier, oneDNN if it loaded; SPD inverse: OpenBLAS,
+ * the Java tier by a margin). Decided by a short calibration ({@link BlasCalibration}),
  * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier and its code, threads and
  * the OpenBLAS environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
  * why.
@@ -39,19 +44,28 @@ final class AutoBlas {
     private AutoBlas() {
     }
 
-    /** GFLOP/s of each tier at the calibration shapes; {@code gemmDnnl} is NaN when oneDNN was not measured. */
-    record Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava, double gemmDnnl) {
+    /**
+     * GFLOP/s at the calibration shapes per operation and tier, keyed by the tier's {@link BlasProvider#name()}
+     * ({@code openblas}, {@code java}, {@code dnnl}); a tier not measured has no entry.
+     */
+    record Rates(Map<String, Double> gemm, Map<String, Double> inverse) {
 
-        /** Without oneDNN. */
-        Rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava) {
-            this(gemmOpenBlas, gemmJava, inverseOpenBlas, inverseJava, Double.NaN);
+        Rates {
+            gemm = Collections.unmodifiableMap(new LinkedHashMap<>(gemm));
+            inverse = Collections.unmodifiableMap(new LinkedHashMap<>(inverse));
+        }
+
+        /** Whether every one of these tiers was measured for its operation. */
+        boolean covers(List<BlasProvider> gemmTiers, List<BlasProvider> inverseTiers) {
+            return gemmTiers.stream().allMatch(t -> gemm.containsKey(t.name()))
+                    && inverseTiers.stream().allMatch(t -> inverse.containsKey(t.name()));
         }
     }
 
     /** Times the tiers (production: {@link BlasCalibration}; tests inject fixed rates). */
     interface Calibrator {
-        /** The rates of each tier; {@code dnnl} (GEMM only) may be null, and then {@code gemmDnnl} is NaN. */
-        Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels, int threads);
+        /** The rate of each tier of each operation, keyed by the tier's name. */
+        Rates measure(List<BlasProvider> gemmTiers, List<BlasProvider> inverseTiers, KernelProvider kernels, int threads);
 
         /**
          * The share of {@code threads} cores this process used during the last {@link #measure} (process CPU time
@@ -118,9 +132,12 @@ final class AutoBlas {
                     "by rule (-D%s=false): GEMM and SPD inverse on %s (%s); %s",
                     CALIBRATE_PROPERTY, tier, why, openBlas.describe()));
         }
+        // the candidates in the order that breaks ties: OpenBLAS, then the Java tier, then oneDNN
+        List<BlasProvider> gemmTiers = dnnl == null ? List.of(openBlas, java) : List.of(openBlas, java, dnnl);
+        List<BlasProvider> inverseTiers = List.of(openBlas, java);
         CalibrationCache cache = new CalibrationCache(settings.cacheFile(), warn);
         String key = cacheKey(openBlas, dnnl, kernels, threads, settings);
-        Optional<CalibrationCache.Entry> cached = cache.lookup(key);
+        Optional<CalibrationCache.Entry> cached = cache.lookup(key).filter(e -> e.rates().covers(gemmTiers, inverseTiers));
         long t0 = System.nanoTime();
         String when;
         CalibrationCache.Entry entry;
@@ -129,7 +146,7 @@ final class AutoBlas {
             when = "calibrated " + entry.date() + ", cached in " + settings.cacheFile();
         } else {
             entry = new CalibrationCache.Entry(key, LocalDate.now(settings.clock()),
-                    settings.calibrator().measure(openBlas, java, dnnl, kernels, threads));
+                    settings.calibrator().measure(gemmTiers, inverseTiers, kernels, threads));
             double share = settings.calibrator().lastCpuShare();
             double seconds = (System.nanoTime() - t0) / 1e9;
             if (share < BUSY_CPU_SHARE) {
@@ -141,26 +158,35 @@ final class AutoBlas {
             }
         }
         Rates r = entry.rates();
-        boolean gemmOnBlas = r.gemmOpenBlas() >= r.gemmJava();
-        BlasProvider gemmTier = gemmOnBlas ? openBlas : java;
-        String gemmName = gemmOnBlas ? "OpenBLAS" : javaName;
-        // oneDNN must beat the better of the other two (a NaN rate, not measured, never does)
-        boolean gemmOnDnnl = dnnl != null && r.gemmDnnl() > Math.max(r.gemmOpenBlas(), r.gemmJava());
-        if (gemmOnDnnl) {
-            gemmTier = dnnl;
-            gemmName = "oneDNN";
-        }
-        boolean inverseOnBlas = r.inverseJava() < INVERSE_MARGIN * r.inverseOpenBlas();
+        Function<BlasProvider, String> label = t -> t == java ? javaName : t == openBlas ? "OpenBLAS" : "oneDNN";
+        BlasProvider gemmTier = fastest(gemmTiers, r.gemm());
+        BlasProvider inverseTier = r.inverse().get(java.name()) < INVERSE_MARGIN * r.inverse().get(openBlas.name())
+                ? openBlas : java;
         String reason = String.format(Locale.ROOT,
-                "GEMM on %s (OpenBLAS %.0f vs %s %.0f%s GFLOP/s at %s), SPD inverse on %s (OpenBLAS %.0f vs %s %.0f"
-                        + " GFLOP/s at n=%d); %s (-D%s=false: by rule); %s%s",
-                gemmName, r.gemmOpenBlas(), javaName, r.gemmJava(),
-                dnnl == null ? "" : String.format(Locale.ROOT, " vs oneDNN %.0f", r.gemmDnnl()),
-                settings.calibrator().gemmShape(), inverseOnBlas ? "OpenBLAS" : javaName, r.inverseOpenBlas(), javaName,
-                r.inverseJava(), settings.calibrator().inverseN(), when, CALIBRATE_PROPERTY, openBlas.describe(),
-                // oneDNN's build only: its describe() names its own inverse tier, which auto may not have chosen
-                gemmOnDnnl ? "; GEMM on " + dnnl.build() : "");
-        return new Chosen(gemmTier, inverseOnBlas ? openBlas : java, openBlas, reason);
+                "GEMM on %s (%s GFLOP/s at %s), SPD inverse on %s (%s GFLOP/s at n=%d); %s (-D%s=false: by rule); %s%s",
+                label.apply(gemmTier), rateList(gemmTiers, r.gemm(), label), settings.calibrator().gemmShape(),
+                label.apply(inverseTier), rateList(inverseTiers, r.inverse(), label), settings.calibrator().inverseN(),
+                when, CALIBRATE_PROPERTY, openBlas.describe(),
+                // a third library's build only: its describe() names its own inverse tier, which auto may not have chosen
+                inverseTiers.contains(gemmTier) ? "" : "; GEMM on " + gemmTier.build());
+        return new Chosen(gemmTier, inverseTier, openBlas, reason);
+    }
+
+    /** The first of the fastest tiers (a later tier must be strictly faster). */
+    private static BlasProvider fastest(List<BlasProvider> tiers, Map<String, Double> rates) {
+        BlasProvider best = tiers.get(0);
+        for (BlasProvider t : tiers) {
+            if (rates.get(t.name()) > rates.get(best.name())) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    /** "OpenBLAS 250 vs Panama 190 vs oneDNN 300". */
+    private static String rateList(List<BlasProvider> tiers, Map<String, Double> rates, Function<BlasProvider, String> label) {
+        return tiers.stream().map(t -> String.format(Locale.ROOT, "%s %.0f", label.apply(t), rates.get(t.name())))
+                .collect(Collectors.joining(" vs "));
     }
 
     /** Everything that can change the outcome of a calibration; a change means a new calibration. */

@@ -5,6 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -50,22 +53,31 @@ final class BlasCalibration implements AutoBlas.Calibrator {
     }
 
     @Override
-    public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+    public AutoBlas.Rates measure(List<BlasProvider> gemmTiers, List<BlasProvider> inverseTiers, KernelProvider kernels,
                                   int threads) {
-        Kernels[] tiers = {Kernels.of(kernels, openBlas, threads), Kernels.of(kernels, java, threads)};
-        Kernels[] gemmTiers = dnnl == null ? tiers : new Kernels[] {tiers[0], tiers[1], Kernels.of(kernels, dnnl, threads)};
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         // the inverse first, as in an EASE fit, where no GEMM tier's worker threads (OpenMP's spin before they sleep)
         // have just run beside it
-        long[] inverse = inverseNanos(tiers);
-        long[] gemm = gemmNanos(gemmTiers);
+        long[] inverse = inverseNanos(facades(inverseTiers, kernels, threads));
+        long[] gemm = gemmNanos(facades(gemmTiers, kernels, threads));
         long cpu = processCpuNanos() - cpu0;
         lastCpuShare = cpu0 < 0 ? 1 : (double) cpu / ((System.nanoTime() - t0) * (double) threads);
         double gemmFlops = 2.0 * m * n * k;
         double inverseFlops = (double) inverseN * inverseN * inverseN; // potrf n^3/3 + potri 2n^3/3
-        return new AutoBlas.Rates(gemmFlops / gemm[0], gemmFlops / gemm[1], inverseFlops / inverse[0],
-                inverseFlops / inverse[1], dnnl == null ? Double.NaN : gemmFlops / gemm[2]);
+        return new AutoBlas.Rates(perTier(gemmTiers, gemmFlops, gemm), perTier(inverseTiers, inverseFlops, inverse));
+    }
+
+    private static Kernels[] facades(List<BlasProvider> tiers, KernelProvider kernels, int threads) {
+        return tiers.stream().map(t -> Kernels.of(kernels, t, threads)).toArray(Kernels[]::new);
+    }
+
+    private static Map<String, Double> perTier(List<BlasProvider> tiers, double flops, long[] nanos) {
+        Map<String, Double> rates = new LinkedHashMap<>();
+        for (int t = 0; t < tiers.size(); t++) {
+            rates.put(tiers.get(t).name(), flops / nanos[t]);
+        }
+        return rates;
     }
 
     @Override

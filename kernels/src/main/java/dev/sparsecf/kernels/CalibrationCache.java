@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -26,9 +28,9 @@ final class CalibrationCache {
 
     static final String FORMAT = "1";
     static final int MAX_ENTRIES = 8;
-    private static final String[] RATES = {"gemm.openblas", "gemm.java", "inverse.openblas", "inverse.java"};
-    /** Written only when oneDNN was measured (its key then names oneDNN's build). */
-    private static final String DNNL_RATE = "gemm.dnnl";
+    /** The rates' property names: {@code entryN.gemm.TIER} and {@code entryN.inverse.TIER}. */
+    private static final String GEMM = "gemm.";
+    private static final String INVERSE = "inverse.";
 
     /** One calibration: the machine key it belongs to, the day it was measured, and the rates. */
     record Entry(String key, LocalDate date, AutoBlas.Rates rates) {
@@ -74,13 +76,8 @@ final class CalibrationCache {
             String id = "entry" + i++ + ".";
             p.setProperty(id + "key", e.key());
             p.setProperty(id + "date", e.date().toString());
-            double[] r = values(e.rates());
-            for (int j = 0; j < RATES.length; j++) {
-                p.setProperty(id + RATES[j], String.format(Locale.ROOT, "%.1f", r[j]));
-            }
-            if (!Double.isNaN(e.rates().gemmDnnl())) {
-                p.setProperty(id + DNNL_RATE, String.format(Locale.ROOT, "%.1f", e.rates().gemmDnnl()));
-            }
+            e.rates().gemm().forEach((tier, rate) -> p.setProperty(id + GEMM + tier, String.format(Locale.ROOT, "%.1f", rate)));
+            e.rates().inverse().forEach((tier, rate) -> p.setProperty(id + INVERSE + tier, String.format(Locale.ROOT, "%.1f", rate)));
         }
         Path tmp = null;
         try {
@@ -116,27 +113,36 @@ final class CalibrationCache {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; p.getProperty("entry" + i + ".key") != null; i++) {
             String id = "entry" + i + ".";
-            double[] r = new double[RATES.length];
-            for (int j = 0; j < RATES.length; j++) {
-                r[j] = rate(p, id + RATES[j]);
-            }
             LocalDate date;
             try {
                 date = LocalDate.parse(String.valueOf(p.getProperty(id + "date")));
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException(id + "date is '" + p.getProperty(id + "date") + "', not a date", e);
             }
-            double dnnl = p.getProperty(id + DNNL_RATE) == null ? Double.NaN : rate(p, id + DNNL_RATE);
-            entries.add(new Entry(p.getProperty(id + "key"), date, new AutoBlas.Rates(r[0], r[1], r[2], r[3], dnnl)));
+            entries.add(new Entry(p.getProperty(id + "key"), date, new AutoBlas.Rates(rates(p, id + GEMM), rates(p, id + INVERSE))));
         }
         return entries;
+    }
+
+    /** The rates under {@code prefix} by tier, sorted by tier name; none is an error. */
+    private static Map<String, Double> rates(Properties p, String prefix) {
+        Map<String, Double> rates = new TreeMap<>();
+        for (String name : p.stringPropertyNames()) {
+            if (name.startsWith(prefix)) {
+                rates.put(name.substring(prefix.length()), rate(p, name));
+            }
+        }
+        if (rates.isEmpty()) {
+            throw new IllegalArgumentException("no " + prefix + "* rates");
+        }
+        return rates;
     }
 
     private static double rate(Properties p, String name) {
         String v = p.getProperty(name);
         double d;
         try {
-            d = Double.parseDouble(String.valueOf(v));
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " is '" + v + "', not a number", e);
         }
@@ -144,9 +150,5 @@ final class CalibrationCache {
             throw new IllegalArgumentException(name + " is " + v + ", expected a positive GFLOP/s");
         }
         return d;
-    }
-
-    private static double[] values(AutoBlas.Rates r) {
-        return new double[] {r.gemmOpenBlas(), r.gemmJava(), r.inverseOpenBlas(), r.inverseJava()};
     }
 }

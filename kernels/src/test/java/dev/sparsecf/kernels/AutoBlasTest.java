@@ -123,7 +123,7 @@ class AutoBlasTest {
         }
 
         @Override
-        public AutoBlas.Rates measure(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+        public AutoBlas.Rates measure(List<BlasProvider> gemmTiers, List<BlasProvider> inverseTiers, KernelProvider kernels,
                                       int threads) {
             calls++;
             return rates;
@@ -141,11 +141,21 @@ class AutoBlasTest {
 
         @Override
         public int inverseN() {
-            return 1536;
+            return 3072;
         }
     }
 
-    private final FixedCalibrator javaGemmFaster = new FixedCalibrator(new AutoBlas.Rates(178, 265, 80, 60));
+    /** GEMM on OpenBLAS, Java (and oneDNN), inverse on OpenBLAS and Java, in GFLOP/s. */
+    private static AutoBlas.Rates rates(double gemmOpenBlas, double gemmJava, double inverseOpenBlas, double inverseJava,
+                                        double... gemmDnnl) {
+        Map<String, Double> gemm = new java.util.LinkedHashMap<>(Map.of("openblas", gemmOpenBlas, "java", gemmJava));
+        for (double d : gemmDnnl) {
+            gemm.put("dnnl", d);
+        }
+        return new AutoBlas.Rates(gemm, Map.of("openblas", inverseOpenBlas, "java", inverseJava));
+    }
+
+    private final FixedCalibrator javaGemmFaster = new FixedCalibrator(rates(178, 265, 80, 60));
     private final List<String> warnings = new ArrayList<>();
 
     private AutoBlas.Settings settings(boolean calibrate, String coreType, AutoBlas.Calibrator calibrator) {
@@ -164,7 +174,7 @@ class AutoBlasTest {
         assertTrue(chosen.inverseIsNative(), chosen.describe());
         assertTrue(chosen.floatCholeskyInverse().isPresent(), "OpenBLAS's float32 inverse stays available");
         assertTrue(chosen.startupLine().contains("GEMM on Panama (OpenBLAS 178 vs Panama 265 GFLOP/s at 500x20108x600)")
-                && chosen.startupLine().contains("SPD inverse on OpenBLAS (OpenBLAS 80 vs Panama 60 GFLOP/s at n=1536)")
+                && chosen.startupLine().contains("SPD inverse on OpenBLAS (OpenBLAS 80 vs Panama 60 GFLOP/s at n=3072)")
                 && chosen.startupLine().contains("calibrated now in ") && chosen.startupLine().contains(" s, saved to " + dir), chosen.startupLine());
 
         Kernels k = Kernels.of(wide, chosen, 1);
@@ -200,7 +210,7 @@ class AutoBlasTest {
 
     @Test
     void oneDnnRunsGemmWhenItBeatsBothAndTheChoiceIsCached() throws IOException {
-        FixedCalibrator dnnlFastest = new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 300));
+        FixedCalibrator dnnlFastest = new FixedCalibrator(rates(250, 190, 80, 60, 300));
         BlasProvider chosen = autoWithDnnl(settings(true, "", dnnlFastest));
         assertTrue(chosen.startupLine().contains("GEMM on oneDNN (OpenBLAS 250 vs Panama 190 vs oneDNN 300 GFLOP/s at"
                 + " 500x20108x600), SPD inverse on OpenBLAS") && chosen.describe().endsWith("; GEMM on oneDNN 3.11.0 fake"),
@@ -219,12 +229,28 @@ class AutoBlasTest {
     }
 
     @Test
+    void aCachedEntryWithoutACandidatesRateIsMeasuredAgain() throws IOException {
+        FixedCalibrator dnnlFastest = new FixedCalibrator(rates(250, 190, 80, 60, 300));
+        AutoBlas.Settings s = settings(true, "", dnnlFastest);
+        Path file = dir.resolve("cache/calibration.properties");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "format=1\nentry0.key=" + AutoBlas.cacheKey(openBlas, dnnl, wide, 2, s).replace("=", "\\=")
+                + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=250\nentry0.gemm.java=190\nentry0.inverse.openblas=80"
+                + "\nentry0.inverse.java=60\n", StandardCharsets.ISO_8859_1);
+        BlasProvider p = autoWithDnnl(s);
+        assertEquals(1, dnnlFastest.calls, "oneDNN's GEMM rate was missing");
+        assertEquals("dnnl", p.gemmLibrary(), p.describe());
+        assertTrue(Files.readString(file).contains("entry0.gemm.dnnl=300.0"), Files.readString(file));
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
     void oneDnnMustBeatTheBetterOfTheOtherTwo() {
-        BlasProvider p = autoWithDnnl(settings(true, "", new FixedCalibrator(new AutoBlas.Rates(178, 265, 80, 60, 250))));
+        BlasProvider p = autoWithDnnl(settings(true, "", new FixedCalibrator(rates(178, 265, 80, 60, 250))));
         assertEquals("java", p.gemmLibrary(), p.describe());
         assertFalse(p.gemmIsNative(), p.describe());
         assertTrue(p.describe().contains("GEMM on Panama (OpenBLAS 178 vs Panama 265 vs oneDNN 250 GFLOP/s"), p.describe());
-        BlasProvider tie = autoWithDnnl(settings(true, "Haswell", new FixedCalibrator(new AutoBlas.Rates(250, 190, 80, 60, 250))));
+        BlasProvider tie = autoWithDnnl(settings(true, "Haswell", new FixedCalibrator(rates(250, 190, 80, 60, 250))));
         assertEquals("openblas", tie.gemmLibrary(), "a tie keeps OpenBLAS: " + tie.describe());
     }
 
@@ -265,8 +291,10 @@ class AutoBlasTest {
     @Test
     void theCalibrationTimesOneDnnsGemmWhenItIsThere() {
         BlasCalibration small = new BlasCalibration(8, 40, 16, 24);
-        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), dnnl, wide, 2);
-        assertTrue(r.gemmDnnl() > 0 && Double.isFinite(r.gemmDnnl()), r.toString());
+        BlasProvider java = BlasProvider.java(wide, 2);
+        AutoBlas.Rates r = small.measure(List.of(openBlas, java, dnnl), List.of(openBlas, java), wide, 2);
+        assertTrue(r.gemm().get("dnnl") > 0 && Double.isFinite(r.gemm().get("dnnl")), r.toString());
+        assertEquals(List.of("openblas", "java"), List.copyOf(r.inverse().keySet()), r.toString());
         assertEquals(List.of(3, 3, 3), List.of(dnnlCalls.gemmCalls.get(), nativeCalls.gemmCalls.get(),
                 javaCalls.gemmCalls.get()), "a warm-up and two timed GEMM calls each");
         assertEquals(3, nativeCalls.inverseCalls.get(), "the inverse is timed on OpenBLAS and Java only");
@@ -288,10 +316,10 @@ class AutoBlasTest {
 
     @Test
     void theJavaInverseMustWinByTheMargin() {
-        BlasProvider slightly = auto(2, settings(true, "", new FixedCalibrator(new AutoBlas.Rates(250, 190, 70, 75))));
+        BlasProvider slightly = auto(2, settings(true, "", new FixedCalibrator(rates(250, 190, 70, 75))));
         assertTrue(slightly.gemmIsNative() && slightly.inverseIsNative(), slightly.describe());
         // thread count 1: another key, so a second calibration
-        BlasProvider clearly = auto(1, settings(true, "", new FixedCalibrator(new AutoBlas.Rates(250, 190, 50, 70))));
+        BlasProvider clearly = auto(1, settings(true, "", new FixedCalibrator(rates(250, 190, 50, 70))));
         assertTrue(clearly.gemmIsNative() && !clearly.inverseIsNative(), clearly.describe());
     }
 
@@ -324,7 +352,7 @@ class AutoBlasTest {
     void theKeyNamesEverythingThatChangesTheOutcome() {
         String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
         for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
-                "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=1536")) {
+                "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=3072")) {
             assertTrue(key.contains(part), part + " missing from " + key);
         }
         assertFalse(key.equals(AutoBlas.cacheKey(openBlas, null, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
@@ -341,6 +369,7 @@ class AutoBlasTest {
                 "format=1\nentry0.key=x\nentry0.date=yesterday\nentry0.gemm.openblas=1\nentry0.gemm.java=1\n"
                         + "entry0.inverse.openblas=1\nentry0.inverse.java=1\n",
                 "format=1\nentry0.key=x\nentry0.date=2026-12-01\nentry0.gemm.openblas=-3\n",
+                "format=1\nentry0.key=x\nentry0.date=2026-12-01\nentry0.gemm.openblas=1\n",
                 "format=1\nentry0.key=x\\u00");
         int calls = 0;
         for (String bad : corruptions) {
@@ -408,11 +437,12 @@ class AutoBlasTest {
     void theCalibrationMeasuresBothTiersOfEachOperation() {
         // small shapes: this checks that both tiers run and give finite rates, not which one is faster
         BlasCalibration small = new BlasCalibration(8, 40, 16, 24);
-        AutoBlas.Rates r = small.measure(openBlas, BlasProvider.java(wide, 2), null, wide, 2);
-        for (double rate : new double[] {r.gemmOpenBlas(), r.gemmJava(), r.inverseOpenBlas(), r.inverseJava()}) {
-            assertTrue(rate > 0 && Double.isFinite(rate), r.toString());
+        BlasProvider java = BlasProvider.java(wide, 2);
+        AutoBlas.Rates r = small.measure(List.of(openBlas, java), List.of(openBlas, java), wide, 2);
+        for (Map<String, Double> op : List.of(r.gemm(), r.inverse())) {
+            assertEquals(List.of("openblas", "java"), List.copyOf(op.keySet()), r.toString());
+            op.values().forEach(rate -> assertTrue(rate > 0 && Double.isFinite(rate), r.toString()));
         }
-        assertTrue(Double.isNaN(r.gemmDnnl()), "oneDNN absent: not measured " + r);
         assertEquals(List.of(3, 3, 3, 3), List.of(javaCalls.gemmCalls.get(), javaCalls.inverseCalls.get(),
                 nativeCalls.gemmCalls.get(), nativeCalls.inverseCalls.get()), "a warm-up and two timed calls each");
         assertEquals("8x40x16", small.gemmShape());
