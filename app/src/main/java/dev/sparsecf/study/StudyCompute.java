@@ -15,14 +15,17 @@ import java.util.Locale;
 
 /**
  * The code that computes a dataset's cells: the sparse kernels, the dense (GEMM) tier and the thread count, kept in
- * {@code <dataset>/}{@value #FILE} by the first run that trains one of its cells. Each of the three changes a cell's
- * results in the last digits (OpenBLAS's sums depend on its thread count, the tiers sum in different orders), so a
- * later run with others stops rather than mixing them in one table; {@code --blas auto} may calibrate to another
- * tier after an update, hence the forcing flags in the message.
+ * {@code <dataset>/}{@value #FILE} by the first run that trains one of its cells. The kernels and the tier change a
+ * cell's results in the last digits (they sum in different orders), and so does the thread count of a native tier
+ * (OpenBLAS splits its sums by it); the Java tier's results are the same for every thread count, so with it the
+ * threads may change. A later run with other settings stops rather than mixing them in one table; {@code --blas auto}
+ * may calibrate to another tier after an update, hence the forcing flags in the message.
  */
 record StudyCompute(String kernels, String dense, int threads) {
 
     static final String FILE = "compute.json";
+    /** The prefix of {@link Kernels#denseImplementationName()} for the Java tier. */
+    private static final String JAVA_TIER = "java/";
 
     /** What {@code kernels} computes with (resolving the dense tier, as the first product would). */
     static StudyCompute of(Kernels kernels) {
@@ -41,7 +44,8 @@ record StudyCompute(String kernels, String dense, int threads) {
         JsonNode found = new ObjectMapper().readTree(file.toFile());
         StudyCompute recorded = new StudyCompute(found.path("kernels").asText(), found.path("dense").asText(),
                 found.path("threads").asInt());
-        if (!recorded.equals(this)) {
+        boolean threadsFree = dense.startsWith(JAVA_TIER) && recorded.dense.equals(dense);
+        if (!recorded.equals(threadsFree ? new StudyCompute(kernels, dense, recorded.threads) : this)) {
             throw new UsageException(String.format(Locale.ROOT, "%s: its cells were computed with %s, this run would use %s,"
                     + " which changes results in the last digits; rerun with %s, or choose another --out", file,
                     recorded.describe(), describe(), recorded.flags()));
@@ -73,7 +77,7 @@ record StudyCompute(String kernels, String dense, int threads) {
         String blas = switch (dense) {
             case "openblas" -> "openblas";
             case "gemm dnnl, inverse openblas" -> "dnnl";
-            default -> dense.startsWith("java/") ? "java" : "auto (the calibration that chose '" + dense + "')";
+            default -> dense.startsWith(JAVA_TIER) ? "java" : "auto (the calibration that chose '" + dense + "')";
         };
         return "--kernels " + kernels + " --blas " + blas + " --threads " + threads;
     }

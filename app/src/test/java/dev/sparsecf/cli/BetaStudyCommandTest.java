@@ -246,16 +246,17 @@ class BetaStudyCommandTest {
                 && recorded.contains("\"dense\" : \"" + kernels.denseImplementationName() + "\"")
                 && recorded.contains("\"threads\" : " + kernels.threads()), recorded);
 
-        // a run whose kernels differ from the recorded ones (here: the record says one more thread) stops, changing nothing
-        Files.writeString(dir.resolve("compute.json"), recorded.replace("\"threads\" : " + kernels.threads(),
-                "\"threads\" : " + (kernels.threads() + 1)));
+        // a run whose kernels differ from the recorded ones (here: the record names the other sparse kernels) stops, changing nothing
+        String otherKernels = kernels.implementationName().equals("scalar") ? "panama" : "scalar";
+        Files.writeString(dir.resolve("compute.json"), recorded.replace("\"kernels\" : \"" + kernels.implementationName(),
+                "\"kernels\" : \"" + otherKernels));
         String cells = Files.readString(dir.resolve(StudyCells.FILE));
         String journal = Files.readString(out.resolve("study.json"));
         Outcome other = study("--variants", "const-0,const-0.5", "--epochs", "2");
         assertEquals(2, other.code(), other.err());
         assertEquals(1, other.err().lines().filter(l -> l.contains("compute.json")).count(), other.err());
-        assertTrue(other.err().contains(kernels.threads() + 1 + " threads, this run would use")
-                && other.err().contains("--threads " + (kernels.threads() + 1) + ", or choose another --out"), other.err());
+        assertTrue(other.err().contains("computed with kernels " + otherKernels + ", dense ")
+                && other.err().contains("rerun with --kernels " + otherKernels + " --blas "), other.err());
         assertEquals(cells, Files.readString(dir.resolve(StudyCells.FILE)));
         assertEquals(journal, Files.readString(out.resolve("study.json")));
 

@@ -27,7 +27,8 @@ class StudyComputeTest {
         java2.write(dir, "ml-1m", 0, new PrintWriter(err, true));
         assertEquals("", err.toString(), "no earlier cells, nothing to say");
         assertFalse(java2.check(dir), "the same kernels: nothing to write");
-        for (StudyCompute other : new StudyCompute[] {new StudyCompute("panama", "java/panama", 1),
+        assertFalse(new StudyCompute("panama", "java/panama", 1).check(dir), "the Java tier's results do not depend on threads");
+        for (StudyCompute other : new StudyCompute[] {new StudyCompute("scalar", "java/panama", 1),
                 new StudyCompute("panama", "openblas", 2), new StudyCompute("scalar", "java/scalar", 2)}) {
             UsageException e = assertThrows(UsageException.class, () -> other.check(dir));
             assertTrue(e.getMessage().startsWith(dir.resolve(StudyCompute.FILE) + ": its cells were computed with kernels"
@@ -35,6 +36,14 @@ class StudyComputeTest {
             assertTrue(e.getMessage().endsWith("rerun with --kernels panama --blas java --threads 2, or choose another --out"),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void aNativeTiersThreadsMustMatch() throws IOException {
+        new StudyCompute("panama", "openblas", 2).write(dir, "ml-1m", 0, new PrintWriter(new StringWriter(), true));
+        UsageException e = assertThrows(UsageException.class, () -> new StudyCompute("panama", "openblas", 1).check(dir));
+        assertTrue(e.getMessage().contains("dense openblas, 2 threads, this run would use kernels panama, dense openblas, 1 thread,"),
+                e.getMessage());
     }
 
     @Test
