@@ -1,12 +1,11 @@
 package dev.sparsecf.study;
 
-import dev.sparsecf.run.UsageException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.run.UsageException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
