@@ -83,8 +83,21 @@ public final class StudyRunner {
         return cellsPlanned;
     }
 
-    /** Runs the planned cells with {@code kernels}, after recording the run in {@value StudyJournal#FILE}. */
+    /**
+     * Runs the planned cells with {@code kernels}, after recording the run in {@value StudyJournal#FILE}; stops first,
+     * changing nothing, if a dataset with cells to run recorded other kernels in its {@value StudyCompute#FILE}.
+     */
     public void run(Kernels kernels) throws IOException {
+        StudyCompute compute = StudyCompute.of(kernels);
+        List<StudyPlan> unrecorded = new ArrayList<>();
+        for (StudyPlan p : plans) {
+            if (p.remaining() > 0 && compute.check(p.store.dir())) {
+                unrecorded.add(p);
+            }
+        }
+        for (StudyPlan p : unrecorded) {
+            compute.write(p.store.dir(), p.dataset, p.store.read().size(), err);
+        }
         StudyJournal.append(settings, kernels);
         studyStart = System.nanoTime();
         for (StudyPlan p : plans) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.cli.MainTest.Outcome;
+import dev.sparsecf.kernels.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,5 +233,39 @@ class BetaStudyCommandTest {
         assertOneLineError("--data: 'nope' is neither a dataset", "study", "beta", "--data", "ml-1m,nope", "--out", tmp.toString());
         assertOneLineError("--redo: ease is not among the variants this run plans; add it to --variants", "study", "beta",
                 "--data", "ml-100k", "--variants", "constant", "--redo", "ease", "--out", tmp.toString());
+    }
+
+    @Test
+    void aDatasetsCellsKeepTheKernelsTheFirstRunRecorded() throws IOException {
+        Outcome first = study("--variants", "const-0", "--epochs", "2");
+        assertEquals(0, first.code(), first.err());
+        Path dir = out.resolve("ml-100k");
+        Kernels kernels = Kernels.get();
+        String recorded = Files.readString(dir.resolve("compute.json"));
+        assertTrue(recorded.contains("\"kernels\" : \"" + kernels.implementationName() + "\"")
+                && recorded.contains("\"dense\" : \"" + kernels.denseImplementationName() + "\"")
+                && recorded.contains("\"threads\" : " + kernels.threads()), recorded);
+
+        // a run whose kernels differ from the recorded ones (here: the record names the other sparse kernels) stops, changing nothing
+        String otherKernels = kernels.implementationName().equals("scalar") ? "panama" : "scalar";
+        Files.writeString(dir.resolve("compute.json"), recorded.replace("\"kernels\" : \"" + kernels.implementationName(),
+                "\"kernels\" : \"" + otherKernels));
+        String cells = Files.readString(dir.resolve(StudyCells.FILE));
+        String journal = Files.readString(out.resolve("study.json"));
+        Outcome other = study("--variants", "const-0,const-0.5", "--epochs", "2");
+        assertEquals(2, other.code(), other.err());
+        assertEquals(1, other.err().lines().filter(l -> l.contains("compute.json")).count(), other.err());
+        assertTrue(other.err().contains("computed with kernels " + otherKernels + ", dense ")
+                && other.err().contains("rerun with --kernels " + otherKernels + " --blas "), other.err());
+        assertEquals(cells, Files.readString(dir.resolve(StudyCells.FILE)));
+        assertEquals(journal, Files.readString(out.resolve("study.json")));
+
+        // a directory whose cells predate the record gets it from the next run, which says so
+        Files.delete(dir.resolve("compute.json"));
+        Outcome later = study("--variants", "const-0,const-0.5", "--epochs", "2");
+        assertEquals(0, later.code(), later.err());
+        assertTrue(later.err().contains("ml-100k: recording kernels " + kernels.implementationName()) && later.err().contains(
+                "the 1 cell(s) before it have theirs per run in study.json only"), later.err());
+        assertEquals(recorded, Files.readString(dir.resolve("compute.json")));
     }
 }
