@@ -50,7 +50,6 @@ class DnnlBf16GemmTest {
 
     private static final double U_BF16 = 0x1p-8;
     private static final int[] SIZES = {1, 7, 17, 33};
-    private static final float PAD = 12345.5f;
 
     private static DnnlBf16Gemm gemm;
 
@@ -115,60 +114,45 @@ class DnnlBf16GemmTest {
 
     private static void checkCase(DnnlBf16Gemm g, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float beta, long seed) {
-        try (Arena arena = Arena.ofConfined()) {
-            int lda = (transA ? m : k) + 3;
-            int ldb = (transB ? k : n) + 1;
-            int ldc = n + 2;
-            MemorySegment a = randomFloats(arena, (long) (transA ? k : m) * lda, seed);
-            MemorySegment b = randomFloats(arena, (long) (transB ? n : k) * ldb, seed + 1);
-            MemorySegment c = randomFloats(arena, (long) m * ldc, seed + 2);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < ldc; j++) {
-                    if (j >= n || beta == 0) {
-                        c.setAtIndex(ValueLayout.JAVA_FLOAT, (long) i * ldc + j, j >= n ? PAD : Float.NaN);
+        OpenBlasGemmTest.checkCase("bf16", g::gemm, transA, transB, m, n, k, alpha, beta, seed,
+                (where, a, lda, b, ldb, c0, c, ldc) -> {
+                    double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
+                    double product = (2 * U_BF16 + U_BF16 * U_BF16) * (1 + gamma) + gamma;
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double dot = 0;
+                            double abs = 0;
+                            double dotRounded = 0;
+                            double absRounded = 0;
+                            for (int p = 0; p < k; p++) {
+                                float x = f(a, transA ? (long) p * lda + i : (long) i * lda + p);
+                                float y = f(b, transB ? (long) j * ldb + p : (long) p * ldb + j);
+                                dot += (double) x * y;
+                                abs += Math.abs((double) x * y);
+                                double xy = (double) roundToBf16(x) * roundToBf16(y);
+                                dotRounded += xy;
+                                absRounded += Math.abs(xy);
+                            }
+                            double old = beta == 0 ? 0 : beta * (double) f(c0, (long) i * ldc + j);
+                            float actual = f(c, (long) i * ldc + j);
+                            double exact = alpha * dot + old;
+                            double bound = product * Math.abs(alpha) * abs + gamma * Math.abs(old);
+                            if (!(Math.abs(actual - exact) <= bound)) {
+                                fail(where + ": C[" + i + "][" + j + "] = " + actual + ", exact " + exact + " +- " + bound);
+                            }
+                            double ofRounded = alpha * dotRounded + old;
+                            double accumulation = gamma * (Math.abs(alpha) * absRounded + Math.abs(old));
+                            if (!(Math.abs(actual - ofRounded) <= accumulation)) {
+                                fail(where + ": C[" + i + "][" + j + "] = " + actual + ", of the bf16-rounded inputs "
+                                        + ofRounded + " +- " + accumulation);
+                            }
+                        }
+                        for (int j = n; j < ldc; j++) {
+                            assertEquals(OpenBlasGemmTest.PAD, f(c, (long) i * ldc + j),
+                                    where + ": padding C[" + i + "][" + j + "] was written");
+                        }
                     }
-                }
-            }
-            MemorySegment c0 = arena.allocate(c.byteSize(), 64).copyFrom(c);
-            g.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-            String where = "bf16 m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
-                    + " alpha=" + alpha + " beta=" + beta;
-            double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
-            double product = (2 * U_BF16 + U_BF16 * U_BF16) * (1 + gamma) + gamma;
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double dot = 0;
-                    double abs = 0;
-                    double dotRounded = 0;
-                    double absRounded = 0;
-                    for (int p = 0; p < k; p++) {
-                        float x = f(a, transA ? (long) p * lda + i : (long) i * lda + p);
-                        float y = f(b, transB ? (long) j * ldb + p : (long) p * ldb + j);
-                        dot += (double) x * y;
-                        abs += Math.abs((double) x * y);
-                        double xy = (double) roundToBf16(x) * roundToBf16(y);
-                        dotRounded += xy;
-                        absRounded += Math.abs(xy);
-                    }
-                    double old = beta == 0 ? 0 : beta * (double) f(c0, (long) i * ldc + j);
-                    float actual = f(c, (long) i * ldc + j);
-                    double exact = alpha * dot + old;
-                    double bound = product * Math.abs(alpha) * abs + gamma * Math.abs(old);
-                    if (!(Math.abs(actual - exact) <= bound)) {
-                        fail(where + ": C[" + i + "][" + j + "] = " + actual + ", exact " + exact + " +- " + bound);
-                    }
-                    double ofRounded = alpha * dotRounded + old;
-                    double accumulation = gamma * (Math.abs(alpha) * absRounded + Math.abs(old));
-                    if (!(Math.abs(actual - ofRounded) <= accumulation)) {
-                        fail(where + ": C[" + i + "][" + j + "] = " + actual + ", of the bf16-rounded inputs "
-                                + ofRounded + " +- " + accumulation);
-                    }
-                }
-                for (int j = n; j < ldc; j++) {
-                    assertEquals(PAD, f(c, (long) i * ldc + j), where + ": padding C[" + i + "][" + j + "] was written");
-                }
-            }
-        }
+                });
     }
 
     /** oneDNN's reorder rounds to nearest, ties to even, bit for bit (normal numbers, zeros, infinities, ties). */
