@@ -119,21 +119,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.001", paramLabel = "R", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|bf16",
-            description = {"multvae, multdae: the dense GEMMs' operands in float32 (default) or bf16 with float32",
-                    "accumulation (oneDNN's matmul; needs a CPU with AVX-512 BF16 or AMX). The sparse first layer stays float32."})
-    String precision;
-
     /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */
     private static final List<String> EASE_IGNORES = List.of("--epochs", "--batch-size", "--lr", "--resume", "--beta",
-            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles", "--precision");
+            "--anneal-cap", "--anneal-fraction", "--anneal-steps", "--anneal-cycles");
 
     @Override
     public Integer call() throws IOException {
         boolean ease = model.equalsIgnoreCase("ease");
         ModelConfig config = null;
         BetaSchedule schedule = null;
-        boolean bf16 = false;
         if (ease) {
             CommonOptions.rejectGiven(spec, "ease", EASE_IGNORES);
             checkLambdaSearch(spec, lambdas, edgeSteps);
@@ -143,7 +137,6 @@ public final class TrainCommand implements Callable<Integer> {
             CommonOptions.rejectGiven(spec, config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae",
                     List.of("--lambda", "--lambda-edge-steps", "--neighbors"));
             schedule = betaSchedule(config);
-            bf16 = bf16(config);
             if (epochs < 1) {
                 throw new ParameterException(spec.commandLine(), "--epochs must be >= 1, got " + epochs);
             }
@@ -164,14 +157,14 @@ public final class TrainCommand implements Callable<Integer> {
         // read before --out is touched, so a bad file leaves nothing behind
         RunInput input = RunInput.read(spec.commandLine().getErr(), source, common.dataDir(), fileOptions, common.seed);
         try (RunLock lock = TrainingRun.prepareOut(out, force, resume)) {
-            return ease ? trainEase(input) : trainAutoencoder(input, config, schedule, bf16);
+            return ease ? trainEase(input) : trainAutoencoder(input, config, schedule);
         }
     }
 
     /** Mult-VAE or Mult-DAE: train with a checkpoint per epoch in {@code --out}, keep the best epoch, report test. */
-    private int trainAutoencoder(RunInput input, ModelConfig config, BetaSchedule schedule, boolean bf16) throws IOException {
+    private int trainAutoencoder(RunInput input, ModelConfig config, BetaSchedule schedule) throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        TrainingRun run = prepareRun(input, bf16 ? bf16Kernels() : Kernels.get());
+        TrainingRun run = prepareRun(input);
         Kernels kernels = run.kernels();
         DataSplit split = run.split();
         TrainingCheckpoint checkpoint = run.checkpoint(out, config, schedule.describe(), epochs);
@@ -213,43 +206,12 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Whether {@code --precision} asks for bf16 GEMMs; an unknown value, or bf16 with a BLAS other than oneDNN, is a usage error. */
-    private boolean bf16(ModelConfig config) {
-        String what = config.kind() == ModelConfig.Kind.DAE ? "multdae" : "multvae";
-        boolean bf16 = switch (precision.trim().toLowerCase(Locale.ROOT)) {
-            case "float32" -> false;
-            case "bf16" -> true;
-            default -> throw new ParameterException(spec.commandLine(), "--precision: unknown value '" + precision + "' for "
-                    + what + "; expected float32 or bf16");
-        };
-        if (bf16 && common.blas != null && common.blas != CommonOptions.BlasChoice.AUTO
-                && common.blas != CommonOptions.BlasChoice.DNNL) {
-            throw new ParameterException(spec.commandLine(), "--precision bf16 runs GEMM on oneDNN; --blas " + common.blas.id()
-                    + " does not apply (give --blas dnnl or auto, or train in float32)");
-        }
-        return bf16;
-    }
-
-    /** The kernels with GEMM in bf16 on oneDNN; fails at start-up naming the reason and the fix, never falls back. */
-    private static Kernels bf16Kernels() {
-        try {
-            return Kernels.get().withBf16Gemm();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("--precision bf16: " + e.getMessage(), e);
-        }
-    }
-
     /** Splits the loaded positives (unless the input is a split) and keeps the split's checksums in {@code --out}. */
     private TrainingRun prepareRun(RunInput input) throws IOException {
-        return prepareRun(input, Kernels.get());
-    }
-
-    /** As {@link #prepareRun(RunInput)} on {@code kernels}. */
-    private TrainingRun prepareRun(RunInput input, Kernels kernels) throws IOException {
         DataSplit split = input.split(spec.commandLine().getErr(), splitOptions.config(common.seed));
         String fingerprint = DataSteps.fingerprint(split, out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE));
         spec.commandLine().getErr().println("split fingerprint: " + fingerprint);
-        return new TrainingRun(input.source(), common.seed, split, fingerprint, kernels);
+        return new TrainingRun(input.source(), common.seed, split, fingerprint, Kernels.get());
     }
 
     /** EASE: fit for every {@code --lambda} on the training users, keep the best by validation NDCG@100, report test. */

@@ -318,7 +318,6 @@ public final class TrainingRun {
             Map<String, String> meta = modelMetadata();
             meta.put("betaSchedule", betaSchedule);
             meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
-            meta.put("precision", kernels.blas().gemmPrecision());
             ModelFile.save(model, split.items(), meta, out.resolve(MODEL_FILE), force);
             Files.writeString(out.resolve(HISTORY_FILE), historyCsv(result));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -335,7 +334,6 @@ public final class TrainingRun {
             m.put("trainSeconds", result.trainSeconds());
             m.put("kernels", kernels.implementationName());
             m.put("dense", kernels.denseImplementationName());
-            m.put("precision", kernels.blas().gemmPrecision());
             m.put("threads", kernels.threads());
             m.put("date", Instant.now().toString());
             List<Map<String, Object>> history = new ArrayList<>();

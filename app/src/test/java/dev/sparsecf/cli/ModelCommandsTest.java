@@ -250,12 +250,6 @@ class ModelCommandsTest {
                 tmp.toString(), "--beta", "0.2");
         assertOneLineError("--epochs must be >= 1", "train", "--model", "multvae", "--data", "ml-1m", "--out",
                 tmp.toString(), "--epochs", "0");
-        assertOneLineError("train: --precision: unknown value 'fp16' for multvae; expected float32 or bf16", "train",
-                "--model", "multvae", "--data", "ml-1m", "--out", tmp.toString(), "--precision", "fp16");
-        assertOneLineError("train: --precision bf16 runs GEMM on oneDNN; --blas openblas does not apply", "train",
-                "--model", "multdae", "--data", "ml-1m", "--out", tmp.toString(), "--precision", "bf16", "--blas", "openblas");
-        assertOneLineError("train: --precision does not apply to ease", "train", "--model", "ease", "--data", "ml-1m",
-                "--out", tmp.toString(), "--precision", "bf16");
         assertOneLineError("no such file", "eval", "--model", tmp.resolve("missing.sparsecf").toString());
         Path junk = tmp.resolve("junk.sparsecf");
         Files.writeString(junk, "not a model at all");

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Param;
  * Dense float32 GEMM {@code C = op(A) op(B)} on the shapes of the Mult-VAE output layer on ML-20M (batch 500,
  * 600 hidden units, 20,108 items: the forward product and its two gradient products) and two squares, for the naive
  * scalar loop, the Panama kernels, OpenBLAS sgemm, oneDNN's dnnl_sgemm and oneDNN's matmul in bf16 (both operands
- * rounded to bf16 inside the call, float32 accumulation: {@code train --precision bf16}).
+ * rounded to bf16 inside the call, float32 accumulation; measured for issue #19 point 4, not offered in {@code train}).
  *
  * <p>Flops per call: {@code 2 m n k}. GEMM is compute bound, so no traffic is counted.
  *

@@ -66,11 +66,6 @@ public abstract class BlasProvider {
         return isNative() ? "openblas" : "java";
     }
 
-    /** GEMM's operand precision: {@code float32}, or {@code bf16} (float32 accumulation) for {@link #bf16Gemm}. */
-    public String gemmPrecision() {
-        return "float32";
-    }
-
     /** Whether the SPD inverse runs in native code (its operand must be off-heap). */
     public boolean inverseIsNative() {
         return isNative();

@@ -60,7 +60,7 @@ final class DnnlBf16Gemm {
         matmulImplementation = probe.matmulImplementation;
         if (matmulImplementation.startsWith("ref")) {
             throw new IllegalStateException("oneDNN has no bf16 matmul kernel for this CPU (it offers only '"
-                    + matmulImplementation + "', ISA " + Dnnl.isa() + "); train in float32 (omit --precision bf16)");
+                    + matmulImplementation + "', ISA " + Dnnl.isa() + "); use a float32 GEMM (-Dsparsecf.blas=auto, dnnl, openblas or java)");
         }
     }
 
@@ -79,7 +79,7 @@ final class DnnlBf16Gemm {
                     return;
                 }
                 throw new IllegalStateException("this CPU has no bf16 arithmetic (neither avx512_bf16 nor amx_bf16 among"
-                        + " the flags of " + cpuinfo + "); train in float32 (omit --precision bf16)");
+                        + " the flags of " + cpuinfo + "); use a float32 GEMM (-Dsparsecf.blas=auto, dnnl, openblas or java)");
             }
         }
     }

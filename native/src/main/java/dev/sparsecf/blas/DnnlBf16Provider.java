@@ -4,7 +4,8 @@ import dev.sparsecf.kernels.BlasProvider;
 
 /**
  * GEMM in bf16 with float32 accumulation on oneDNN's matmul ({@link DnnlBf16Gemm}), the SPD inverses and solves on
- * OpenBLAS; instantiated by name by {@link BlasProvider#bf16Gemm} for {@code train --precision bf16}.
+ * OpenBLAS; instantiated by name by {@link BlasProvider#bf16Gemm} (the benchmarks' {@code dnnl-bf16}; not offered in
+ * {@code train}: results/gemm-dnnl).
  */
 public final class DnnlBf16Provider extends BlasProvider {
 
@@ -39,11 +40,6 @@ public final class DnnlBf16Provider extends BlasProvider {
     @Override
     public String gemmLibrary() {
         return "dnnl-bf16";
-    }
-
-    @Override
-    public String gemmPrecision() {
-        return "bf16";
     }
 
     @Override

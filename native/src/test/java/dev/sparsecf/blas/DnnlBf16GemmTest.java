@@ -236,18 +236,17 @@ class DnnlBf16GemmTest {
         Path none = Files.writeString(dir.resolve("cpuinfo"), "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512bw\n");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> DnnlBf16Gemm.requireBf16Cpu(none));
         assertEquals("this CPU has no bf16 arithmetic (neither avx512_bf16 nor amx_bf16 among the flags of " + none
-                + "); train in float32 (omit --precision bf16)", e.getMessage());
+                + "); use a float32 GEMM (-Dsparsecf.blas=auto, dnnl, openblas or java)", e.getMessage());
         DnnlBf16Gemm.requireBf16Cpu(Files.writeString(dir.resolve("avx"), "flags\t: fpu avx512f avx512_bf16\n"));
         DnnlBf16Gemm.requireBf16Cpu(Files.writeString(dir.resolve("amx"), "flags\t: fpu amx_bf16 amx_tile\n"));
     }
 
-    /** Through the facade: bf16 GEMM named in the dense implementation, the start-up line and the precision. */
+    /** Through the facade: bf16 GEMM named in the dense implementation and the start-up line. */
     @Test
     void theFacadeRunsGemmInBf16() {
         bf16OrSkip();
         Kernels kernels = Kernels.create("scalar", "java", KernelThreads.configuredThreads()).withBf16Gemm();
         assertEquals("gemm dnnl-bf16, inverse openblas", kernels.denseImplementationName());
-        assertEquals("bf16", kernels.blas().gemmPrecision());
         String line = kernels.blas().startupLine();
         assertTrue(line.startsWith("sparsecf BLAS: dnnl-bf16: GEMM in bf16 (float32 accumulation) on oneDNN 3.")
                 && line.contains(", matmul "), line);
