@@ -28,6 +28,7 @@ public abstract class BlasProvider {
 
     private static final String OPENBLAS_PROVIDER = "dev.sparsecf.blas.OpenBlasProvider";
     private static final String DNNL_PROVIDER = "dev.sparsecf.blas.DnnlProvider";
+    private static final String DNNL_BF16_PROVIDER = "dev.sparsecf.blas.DnnlBf16Provider";
 
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
@@ -169,6 +170,16 @@ public abstract class BlasProvider {
                 throw new IllegalArgumentException("unknown BLAS backend '" + value + "' for -D" + BLAS_PROPERTY
                         + "; expected auto, openblas, dnnl or java");
         }
+    }
+
+    /**
+     * GEMM in bf16 with float32 accumulation on oneDNN's matmul, the rest on OpenBLAS, with {@code threads} threads;
+     * throws {@link IllegalStateException} naming the cause and the fix when oneDNN cannot load or the CPU has no bf16
+     * arithmetic (there is no fallback: float32 was not asked for).
+     */
+    public static BlasProvider bf16Gemm(int threads) {
+        requireThreads(threads);
+        return loadOrThrow(t -> loadNative(DNNL_BF16_PROVIDER, "oneDNN", t), threads, "oneDNN");
     }
 
     private static void requireThreads(int threads) {

@@ -86,6 +86,17 @@ public final class Kernels {
         return new Kernels(provider, KernelThreads.of(threads), blas);
     }
 
+    /**
+     * These kernels and threads with GEMM in bf16 (float32 accumulation) on oneDNN and the rest of the BLAS tier on
+     * OpenBLAS ({@link BlasProvider#bf16Gemm}), logged in one INFO line; throws {@link IllegalStateException} naming
+     * the cause and the fix when oneDNN or the CPU's bf16 arithmetic is missing.
+     */
+    public Kernels withBf16Gemm() {
+        BlasProvider bf16 = BlasProvider.bf16Gemm(pool.threads());
+        LOG.log(System.Logger.Level.INFO, bf16.startupLine());
+        return new Kernels(provider, pool, bf16);
+    }
+
     /** The start-up line: implementation, vector width and threads. */
     public String startupLine() {
         return String.format(Locale.ROOT, "sparsecf kernels: %s; %d-bit float vectors; %d thread%s (-D%s, -D%s)",

@@ -107,7 +107,7 @@ final class Dnnl {
     }
 
     /** The instruction set oneDNN's kernels use here, e.g. {@code avx10_1_512_amx}. */
-    private static String isa() {
+    static String isa() {
         int effective = dnnl.dnnl_get_effective_cpu_isa();
         for (dnnl.cpu_isa isa : dnnl.cpu_isa.values()) {
             if (isa.value == effective) {
@@ -160,15 +160,14 @@ final class Dnnl {
             return;
         }
         int status;
-        EXIT_GATE.enter();
+        enter(); // OpenMP's count belongs to the calling thread: set it on this one
         try {
-            setThreads.invokeExact(threads); // OpenMP's count belongs to the calling thread: set it on this one
             status = (int) sgemm.invokeExact(trans(transA), trans(transB), (long) m, (long) n, (long) k, alpha,
                     a, (long) lda, b, (long) ldb, beta, c, (long) ldc);
         } catch (Throwable t) {
             throw OpenBlas.rethrow(t);
         } finally {
-            EXIT_GATE.leave();
+            leave();
         }
         if (status != SUCCESS) {
             throw new IllegalStateException("dnnl_sgemm failed with status " + status + " (m=" + m + " n=" + n + " k=" + k
@@ -176,8 +175,27 @@ final class Dnnl {
         }
     }
 
+    /**
+     * Enters a native call from this thread: the exit gate, and OpenMP's thread count set on the calling thread.
+     * Pair with {@link #leave()} in a {@code finally}.
+     */
+    void enter() {
+        EXIT_GATE.enter();
+        try {
+            setThreads.invokeExact(threads);
+        } catch (Throwable t) {
+            EXIT_GATE.leave();
+            throw OpenBlas.rethrow(t);
+        }
+    }
+
+    /** Leaves the native call {@link #enter()} began. */
+    void leave() {
+        EXIT_GATE.leave();
+    }
+
     /** {@code C = beta * C} as BLAS does it: with {@code beta == 0} C is overwritten by zeros, not read. */
-    private static void scale(int m, int n, float beta, MemorySegment c, int ldc) {
+    static void scale(int m, int n, float beta, MemorySegment c, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 long at = (long) i * ldc + j;

@@ -30,7 +30,7 @@ class OpenBlasGemmTest {
 
     private static final int[] SIZES = {1, 7, 17, 103};
     /** Written into the padding of C (columns n..ldc-1); BLAS must never touch it. */
-    private static final float PAD = 12345.5f;
+    static final float PAD = 12345.5f;
 
     static List<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -72,6 +72,19 @@ class OpenBlasGemmTest {
      */
     static void checkCase(String name, BlasGemm.Sgemm sgemm, boolean transA, boolean transB, int m, int n, int k,
                           float alpha, float beta, long seed) {
+        checkCase(name, sgemm, transA, transB, m, n, k, alpha, beta, seed, (where, a, lda, b, ldb, c0, c, ldc) ->
+                checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc, PAD));
+    }
+
+    /** A check of one product's result {@code c} (C before the call: {@code c0}); C's padding holds {@link #PAD}. */
+    @FunctionalInterface
+    interface ResultCheck {
+        void check(String where, MemorySegment a, int lda, MemorySegment b, int ldb, MemorySegment c0, MemorySegment c, int ldc);
+    }
+
+    /** As {@link #checkCase(String, BlasGemm.Sgemm, boolean, boolean, int, int, int, float, float, long)} with another check. */
+    static void checkCase(String name, BlasGemm.Sgemm sgemm, boolean transA, boolean transB, int m, int n, int k,
+                          float alpha, float beta, long seed, ResultCheck check) {
         try (Arena arena = Arena.ofConfined()) {
             int lda = (transA ? m : k) + 3;
             int ldb = (transB ? k : n) + 1;
@@ -93,7 +106,7 @@ class OpenBlasGemmTest {
             sgemm.sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             String where = name + " m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " transB=" + transB
                     + " alpha=" + alpha + " beta=" + beta;
-            checkAgainstReference(where, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c0, c, ldc, PAD);
+            check.check(where, a, lda, b, ldb, c0, c, ldc);
         }
     }
 

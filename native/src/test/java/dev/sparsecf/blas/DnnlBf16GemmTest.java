@@ -1,0 +1,273 @@
+package dev.sparsecf.blas;
+
+import static dev.sparsecf.blas.OpenBlasTests.f;
+import static dev.sparsecf.blas.OpenBlasTests.randomFloats;
+import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sparsecf.kernels.BlasProvider;
+import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.kernels.KernelThreads;
+import dev.sparsecf.kernels.Kernels;
+import dev.sparsecf.testing.ErrorBounds;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * oneDNN's bf16 matmul ({@link DnnlBf16Gemm}) against two double-precision references over transposes, alpha, beta,
+ * padded leading dimensions and awkward sizes, and its f32 -> bf16 conversion against round-to-nearest-even computed
+ * from the float bits in Java.
+ *
+ * <p>The bounds. bf16 keeps 8 significant bits, so rounding x to bf16 gives {@code x(1 + d)} with {@code |d| <= u_b =
+ * 2^-8}; the product of two rounded operands is exact in float32 (8 + 8 bits) and off by at most
+ * {@code (2 u_b + u_b^2) |a b|}. float32 accumulation of k terms, the alpha scaling and the beta sum add at most
+ * {@code gamma(k + 3) = (k + 3) u / (1 - (k + 3) u)} (u = 2^-24) of the sum of magnitudes. Hence
+ * <pre>
+ *   |C - C_exact| <= ((2 u_b + u_b^2)(1 + gamma) + gamma) |alpha| sum_p |a_ip b_pj| + gamma |beta c_ij|
+ * </pre>
+ * against the exact product of the float inputs, and, against the exact product of the inputs rounded to bf16 in Java
+ * (RNE), only {@code gamma (|alpha| sum_p |a'_ip b'_pj| + |beta c_ij|)}: the second check fails if oneDNN rounded
+ * differently (truncation, say) or did not round at all.
+ */
+class DnnlBf16GemmTest {
+
+    private static final double U_BF16 = 0x1p-8;
+    private static final int[] SIZES = {1, 7, 17, 33};
+
+    private static DnnlBf16Gemm gemm;
+
+    /** The bf16 GEMM, or a skip naming why: {@code -Dsparsecf.blas=java}, oneDNN missing, or no bf16 hardware. */
+    static synchronized DnnlBf16Gemm bf16OrSkip() {
+        String flag = System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim();
+        assumeFalse(flag.equalsIgnoreCase("java"),
+                "oneDNN bf16 test skipped: -D" + BlasProvider.BLAS_PROPERTY + "=java selects the pure-Java kernels");
+        if (gemm == null) {
+            try {
+                gemm = new DnnlBf16Gemm(Dnnl.load(Math.min(KernelThreads.configuredThreads(),
+                        Runtime.getRuntime().availableProcessors())));
+            } catch (IllegalStateException e) {
+                assumeTrue(false, "oneDNN bf16 test skipped: " + e.getMessage());
+            }
+        }
+        return gemm;
+    }
+
+    /** Round to nearest even of a finite float to bf16, from its bits (the independent calculation). */
+    static float roundToBf16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        int lsb = (bits >>> 16) & 1;
+        return Float.intBitsToFloat((bits + 0x7FFF + lsb) & 0xFFFF0000);
+    }
+
+    static List<Arguments> cases() {
+        return OpenBlasGemmTest.cases();
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
+    @MethodSource("cases")
+    void matchesBothReferencesWithinTheBf16Bound(boolean transA, boolean transB, float alpha, float beta) {
+        DnnlBf16Gemm g = bf16OrSkip();
+        long seed = 11;
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    checkCase(g, transA, transB, m, n, k, alpha, beta, seed);
+                    seed += 3;
+                }
+            }
+        }
+    }
+
+    /** The Mult-VAE shapes' structure in small: a long k (odd, over 1,000), and thin m or n. */
+    @ParameterizedTest(name = "transA={0} transB={1}")
+    @MethodSource("transposes")
+    void longAndThinShapesMatchTheReferences(boolean transA, boolean transB) {
+        DnnlBf16Gemm g = bf16OrSkip();
+        int[][] shapes = {{33, 17, 1031}, {17, 1031, 65}, {1031, 7, 33}, {1, 1031, 1}, {1, 1, 2049}};
+        long seed = 300;
+        for (int[] s : shapes) {
+            checkCase(g, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
+            checkCase(g, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
+        }
+    }
+
+    static List<Arguments> transposes() {
+        return DnnlGemmTest.transposes();
+    }
+
+    private static void checkCase(DnnlBf16Gemm g, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float beta, long seed) {
+        OpenBlasGemmTest.checkCase("bf16", g::gemm, transA, transB, m, n, k, alpha, beta, seed,
+                (where, a, lda, b, ldb, c0, c, ldc) -> {
+                    double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
+                    double product = (2 * U_BF16 + U_BF16 * U_BF16) * (1 + gamma) + gamma;
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double dot = 0;
+                            double abs = 0;
+                            double dotRounded = 0;
+                            double absRounded = 0;
+                            for (int p = 0; p < k; p++) {
+                                float x = f(a, transA ? (long) p * lda + i : (long) i * lda + p);
+                                float y = f(b, transB ? (long) j * ldb + p : (long) p * ldb + j);
+                                dot += (double) x * y;
+                                abs += Math.abs((double) x * y);
+                                double xy = (double) roundToBf16(x) * roundToBf16(y);
+                                dotRounded += xy;
+                                absRounded += Math.abs(xy);
+                            }
+                            double old = beta == 0 ? 0 : beta * (double) f(c0, (long) i * ldc + j);
+                            float actual = f(c, (long) i * ldc + j);
+                            double exact = alpha * dot + old;
+                            double bound = product * Math.abs(alpha) * abs + gamma * Math.abs(old);
+                            if (!(Math.abs(actual - exact) <= bound)) {
+                                fail(where + ": C[" + i + "][" + j + "] = " + actual + ", exact " + exact + " +- " + bound);
+                            }
+                            double ofRounded = alpha * dotRounded + old;
+                            double accumulation = gamma * (Math.abs(alpha) * absRounded + Math.abs(old));
+                            if (!(Math.abs(actual - ofRounded) <= accumulation)) {
+                                fail(where + ": C[" + i + "][" + j + "] = " + actual + ", of the bf16-rounded inputs "
+                                        + ofRounded + " +- " + accumulation);
+                            }
+                        }
+                        for (int j = n; j < ldc; j++) {
+                            assertEquals(OpenBlasGemmTest.PAD, f(c, (long) i * ldc + j),
+                                    where + ": padding C[" + i + "][" + j + "] was written");
+                        }
+                    }
+                });
+    }
+
+    /** oneDNN's reorder rounds to nearest, ties to even, bit for bit (normal numbers, zeros, infinities, ties). */
+    @Test
+    void conversionIsRoundToNearestEven() {
+        DnnlBf16Gemm g = bf16OrSkip();
+        SplittableRandom random = new SplittableRandom(5);
+        int count = 4099;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment src = arena.allocate((long) count * Float.BYTES, 64);
+            MemorySegment dst = arena.allocate((long) count * 2, 64);
+            float[] special = {0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_NORMAL,
+                    Float.intBitsToFloat(0x3F808000), Float.intBitsToFloat(0x3F818000), // ties: to even down, to even up
+                    Float.intBitsToFloat(0x3F808001), Float.intBitsToFloat(0x3F807FFF), 3.0e38f, -65504f};
+            for (int i = 0; i < count; i++) {
+                float x;
+                if (i < special.length) {
+                    x = special[i];
+                } else {
+                    // every normal exponent and random low bits, ties included by chance and by construction
+                    int exponent = 1 + random.nextInt(254);
+                    int mantissa = random.nextInt(1 << 23);
+                    if (i % 7 == 0) {
+                        mantissa = (mantissa & ~0xFFFF) | 0x8000;
+                    }
+                    x = Float.intBitsToFloat((random.nextBoolean() ? 0x80000000 : 0) | exponent << 23 | mantissa);
+                }
+                src.setAtIndex(ValueLayout.JAVA_FLOAT, i, x);
+            }
+            g.toBf16(src, dst, count);
+            for (int i = 0; i < count; i++) {
+                float x = src.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                float converted = Float.intBitsToFloat((dst.getAtIndex(ValueLayout.JAVA_SHORT, i) & 0xFFFF) << 16);
+                assertEquals(Float.floatToRawIntBits(roundToBf16(x)), Float.floatToRawIntBits(converted),
+                        "bf16 of " + x + " (0x" + Integer.toHexString(Float.floatToRawIntBits(x)) + ") at " + i);
+            }
+        }
+    }
+
+    @Test
+    void zeroInnerDimensionScalesCByBeta() {
+        DnnlGemmTest.checkZeroInnerDimension(bf16OrSkip()::gemm);
+    }
+
+    /** Primitives and scratch are made once per shape: repeated products allocate (almost) nothing on the heap. */
+    @Test
+    void repeatedProductsAllocateNothingPerCall() {
+        DnnlBf16Gemm g = bf16OrSkip();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported(), "no per-thread allocation counter in this JVM");
+        try (Arena arena = Arena.ofConfined()) {
+            int m = 40;
+            int n = 70;
+            int k = 50;
+            MemorySegment a = randomFloats(arena, (long) m * k, 1);
+            MemorySegment b = randomFloats(arena, (long) k * n, 2);
+            MemorySegment c = arena.allocate((long) m * n * Float.BYTES, 64);
+            for (int i = 0; i < 100; i++) { // warm-up: the plan, scratch and JIT
+                g.gemm(false, true, m, n, k, 1f, a, k, b, k, 1f, c, n);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            int calls = 1_000;
+            for (int i = 0; i < calls; i++) {
+                g.gemm(false, true, m, n, k, 1f, a, k, b, k, 1f, c, n);
+            }
+            long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
+            assertTrue(perCall < 16, "bf16 GEMM allocated " + perCall + " bytes per call");
+        }
+    }
+
+    @Test
+    void aCpuWithoutBf16FlagsIsRefusedWithTheFix(@TempDir Path dir) throws IOException {
+        Path none = Files.writeString(dir.resolve("cpuinfo"), "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512bw\n");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> DnnlBf16Gemm.requireBf16Cpu(none));
+        assertEquals("this CPU has no bf16 arithmetic (neither avx512_bf16 nor amx_bf16 among the flags of " + none
+                + "); use a float32 GEMM (-Dsparsecf.blas=auto, dnnl, openblas or java)", e.getMessage());
+        DnnlBf16Gemm.requireBf16Cpu(Files.writeString(dir.resolve("avx"), "flags\t: fpu avx512f avx512_bf16\n"));
+        DnnlBf16Gemm.requireBf16Cpu(Files.writeString(dir.resolve("amx"), "flags\t: fpu amx_bf16 amx_tile\n"));
+    }
+
+    /** Through the facade: bf16 GEMM named in the dense implementation and the start-up line. */
+    @Test
+    void theFacadeRunsGemmInBf16() {
+        bf16OrSkip();
+        Kernels kernels = Kernels.create("scalar", "java", KernelThreads.configuredThreads()).withBf16Gemm();
+        assertEquals("gemm dnnl-bf16, inverse openblas", kernels.denseImplementationName());
+        String line = kernels.blas().startupLine();
+        assertTrue(line.startsWith("sparsecf BLAS: dnnl-bf16: GEMM in bf16 (float32 accumulation) on oneDNN 3.")
+                && line.contains(", matmul "), line);
+        try (DenseMatrix a = DenseMatrix.allocate(19, 23); DenseMatrix b = DenseMatrix.allocate(29, 23);
+             DenseMatrix c = DenseMatrix.allocate(19, 29)) {
+            SplittableRandom r = new SplittableRandom(3);
+            for (DenseMatrix x : List.of(a, b)) {
+                for (int i = 0; i < x.rows(); i++) {
+                    for (int j = 0; j < x.cols(); j++) {
+                        x.set(i, j, (float) r.nextGaussian());
+                    }
+                }
+            }
+            kernels.gemm(false, true, 1f, a, b, 0f, c);
+            double gamma = ErrorBounds.gamma(23 + 3, U_FLOAT);
+            for (int i = 0; i < 19; i++) {
+                for (int j = 0; j < 29; j++) {
+                    double dot = 0;
+                    for (int p = 0; p < 23; p++) {
+                        dot += (double) roundToBf16(a.get(i, p)) * roundToBf16(b.get(j, p));
+                    }
+                    double abs = 0;
+                    for (int p = 0; p < 23; p++) {
+                        abs += Math.abs((double) roundToBf16(a.get(i, p)) * roundToBf16(b.get(j, p)));
+                    }
+                    assertTrue(Math.abs(c.get(i, j) - dot) <= gamma * abs, "C[" + i + "][" + j + "] = " + c.get(i, j)
+                            + ", of the bf16-rounded inputs " + dot);
+                }
+            }
+        }
+    }
+}
