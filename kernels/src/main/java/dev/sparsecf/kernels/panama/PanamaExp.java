@@ -30,21 +30,22 @@ final class PanamaExp {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private static final float LOG2E = 1.44269504088896341f;
+    // the constants are package-private: PanamaTanhTest re-implements the arithmetic lane by lane with them
+    static final float LOG2E = 1.44269504088896341f;
     /** {@code 1.5 * 2^23}: adding it rounds a float of magnitude below {@code 2^22} to an integer in the low bits. */
-    private static final float ROUND_MAGIC = 0x1.8p23f;
+    static final float ROUND_MAGIC = 0x1.8p23f;
     /** Added to the bits of {@code x log2 e + ROUND_MAGIC}: the biased exponent of {@code 2^(n-1)}. */
-    private static final int EXPONENT_BIAS = 126 - Float.floatToRawIntBits(ROUND_MAGIC);
+    static final int EXPONENT_BIAS = 126 - Float.floatToRawIntBits(ROUND_MAGIC);
     /** Cody-Waite split of ln 2 (Cephes): {@code LN2_HI} has 10 significant bits, so {@code n * LN2_HI} is exact. */
-    private static final float LN2_HI = 0.693359375f;
-    private static final float LN2_LO = -2.12194440e-4f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
     // Cephes expf, times 2: 2 exp(r) ~ 2 + 2r + r^2 (P0 r^5 + ... + P5), about 1 ulp on [-ln2/2, ln2/2]
-    private static final float P0 = 2 * 1.9875691500e-4f;
-    private static final float P1 = 2 * 1.3981999507e-3f;
-    private static final float P2 = 2 * 8.3334519073e-3f;
-    private static final float P3 = 2 * 4.1665795894e-2f;
-    private static final float P4 = 2 * 1.6666665459e-1f;
-    private static final float P5 = 2 * 5.0000001201e-1f;
+    static final float P0 = 2 * 1.9875691500e-4f;
+    static final float P1 = 2 * 1.3981999507e-3f;
+    static final float P2 = 2 * 8.3334519073e-3f;
+    static final float P3 = 2 * 4.1665795894e-2f;
+    static final float P4 = 2 * 1.6666665459e-1f;
+    static final float P5 = 2 * 5.0000001201e-1f;
     /** Above this {@code exp} overflows ({@code (float) Math.exp} is +inf from the next float up). */
     static final float X_OVERFLOW = 88.72283935546875f;
     /**
@@ -54,11 +55,11 @@ final class PanamaExp {
     static final float X_FLUSH = -87.5f;
 
     // Cephes tanhf: tanh x ~ x + x^3 P(x^2) on |x| < 0.625, P's coefficients from x^8 down to x^0
-    private static final float T0 = -5.70498872745e-3f;
-    private static final float T1 = 2.06390887954e-2f;
-    private static final float T2 = -5.37397155531e-2f;
-    private static final float T3 = 1.33314422036e-1f;
-    private static final float T4 = -3.33332819422e-1f;
+    static final float T0 = -5.70498872745e-3f;
+    static final float T1 = 2.06390887954e-2f;
+    static final float T2 = -5.37397155531e-2f;
+    static final float T3 = 1.33314422036e-1f;
+    static final float T4 = -3.33332819422e-1f;
     /** Below this {@code |x|} tanh takes the polynomial, from it on the exp (Cephes' split). */
     static final float X_SMALL = 0.625f;
     /**
@@ -66,7 +67,7 @@ final class PanamaExp {
      * +-1 in float.
      */
     static final float X_SATURATE = 9.0110f;
-    private static final int SIGN_BIT = 0x8000_0000;
+    static final int SIGN_BIT = 0x8000_0000;
 
     private PanamaExp() {
     }

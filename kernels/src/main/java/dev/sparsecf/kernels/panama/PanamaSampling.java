@@ -39,27 +39,28 @@ final class PanamaSampling implements SamplingKernel {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
-    private static final double LOG2E = 1.4426950408889634;
+    // the constants are package-private: PanamaSamplingTest re-implements the arithmetic lane by lane with them
+    static final double LOG2E = 1.4426950408889634;
     /** {@code 1.5 * 2^52}: adding it rounds a double of magnitude below {@code 2^51} to an integer in the low bits. */
-    private static final double ROUND_MAGIC = 0x1.8p52;
+    static final double ROUND_MAGIC = 0x1.8p52;
     /** Added to the bits of {@code x log2 e + ROUND_MAGIC}: the biased exponent of {@code 2^(n-1)}. */
-    private static final long EXPONENT_BIAS = 1022 - Double.doubleToRawLongBits(ROUND_MAGIC);
+    static final long EXPONENT_BIAS = 1022 - Double.doubleToRawLongBits(ROUND_MAGIC);
     /** Cody-Waite split of ln 2 (fdlibm): {@code LN2_HI} has 32 trailing zero bits, so {@code n * LN2_HI} is exact. */
-    private static final double LN2_HI = 6.93147180369123816490e-01;
-    private static final double LN2_LO = 1.90821492927058770002e-10;
+    static final double LN2_HI = 6.93147180369123816490e-01;
+    static final double LN2_LO = 1.90821492927058770002e-10;
     // 1 / j!, each correctly rounded (13! < 2^53 is exact)
-    private static final double T13 = 1.0 / 6227020800L;
-    private static final double T12 = 1.0 / 479001600;
-    private static final double T11 = 1.0 / 39916800;
-    private static final double T10 = 1.0 / 3628800;
-    private static final double T9 = 1.0 / 362880;
-    private static final double T8 = 1.0 / 40320;
-    private static final double T7 = 1.0 / 5040;
-    private static final double T6 = 1.0 / 720;
-    private static final double T5 = 1.0 / 120;
-    private static final double T4 = 1.0 / 24;
-    private static final double T3 = 1.0 / 6;
-    private static final double T2 = 1.0 / 2;
+    static final double T13 = 1.0 / 6227020800L;
+    static final double T12 = 1.0 / 479001600;
+    static final double T11 = 1.0 / 39916800;
+    static final double T10 = 1.0 / 3628800;
+    static final double T9 = 1.0 / 362880;
+    static final double T8 = 1.0 / 40320;
+    static final double T7 = 1.0 / 5040;
+    static final double T6 = 1.0 / 720;
+    static final double T5 = 1.0 / 120;
+    static final double T4 = 1.0 / 24;
+    static final double T3 = 1.0 / 6;
+    static final double T2 = 1.0 / 2;
     /** Above this {@code exp} overflows: {@code ln(Double.MAX_VALUE)}. */
     static final double X_OVERFLOW = 709.782712893384;
     /** Below this {@code n < -1021}, whose factor {@code 2^(n-1)} is not normal: flushed to 0. */
