@@ -1,6 +1,7 @@
 package dev.sparsecf.kernels;
 
 import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
+import static dev.sparsecf.testing.ErrorBounds.floatUlp;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.SplittableRandom;
@@ -111,15 +112,5 @@ class TanhKernelTest {
             }
             assertPaddingIntact(a, impl + " tanh");
         }
-    }
-
-    /** The float ulp at {@code |y|}: the spacing of floats just below or at it (the tighter side at a power of 2). */
-    private static double floatUlp(double y) {
-        double a = Math.abs(y);
-        float f = (float) a;
-        if (f > a) {
-            f = Math.nextDown(f);
-        }
-        return Math.ulp(f);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparsecf.kernels.panama;
 
+import static dev.sparsecf.testing.ErrorBounds.floatUlp;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -178,15 +179,5 @@ class PanamaTanhTest {
             y = 1f;
         }
         return Float.intBitsToFloat(Float.floatToRawIntBits(y) | Float.floatToRawIntBits(z) & PanamaExp.SIGN_BIT);
-    }
-
-    /** The float ulp at {@code |y|}: the spacing of floats just below or at it (the tighter side at a power of 2). */
-    private static double floatUlp(double y) {
-        double a = Math.abs(y);
-        float f = (float) a;
-        if (f > a) {
-            f = Math.nextDown(f);
-        }
-        return Math.ulp(f);
     }
 }
