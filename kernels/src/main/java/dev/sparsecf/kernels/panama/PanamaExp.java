@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Lanewise float {@code exp}, and {@code tanh} built on it, from plain vector arithmetic: Cody-Waite range reduction {@code x = n ln2 + r},
- * {@code |r| <= ln2 / 2}, Cephes' {@code expf} polynomial {@code 1 + r + r^2 P5(r)} by FMA Horner (with every
+ * Lanewise float {@code exp}, and {@code tanh} built on it ({@link PanamaTanh}), from plain vector arithmetic:
+ * Cody-Waite range reduction {@code x = n ln2 + r}, {@code |r| <= ln2 / 2}, Cephes' {@code expf} polynomial {@code 1 + r + r^2 P5(r)} by FMA Horner (with every
  * coefficient doubled, which gives {@code 2 exp(r)} with the same roundings), times {@code 2^(n-1)} built in the
  * exponent bits, so that {@code n = 128} (x up to 88.72) still has a finite factor.
  *
