@@ -55,7 +55,7 @@ public class SamplingBenchmark extends KernelBenchmark {
     }
 
     /**
-     * Recomputes both outputs with the scalar kernels. The implementations may differ in the exp's last double bit,
+     * Recomputes both outputs with the scalar kernels. The implementations may differ in the exp's last double bits,
      * which moves a float rounding of it by one ulp (relative {@code 2u}), and in the order of each row's KL sum; the
      * tolerances carry that through each formula ({@code SamplingKernel} and SamplingKernelTest have the derivation).
      */

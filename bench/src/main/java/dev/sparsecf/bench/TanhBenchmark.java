@@ -17,8 +17,8 @@ public class TanhBenchmark extends KernelBenchmark {
 
     /**
      * Tolerance against the scalar kernel, in float ulps of the result: the scalar oracle is within 0.5 float ulp
-     * plus 2.5 double ulps of tanh, a lanewise Vector API TANH within 2.5 float ulps (TanhKernelTest has the
-     * derivation), so the two differ by at most about 3; one more covers the ulp step at a power of two.
+     * plus 2.5 double ulps of tanh, PanamaTanh within 2.1 float ulps (its Javadoc has the derivation), so the two
+     * differ by at most about 3; one more covers the ulp step at a power of two.
      */
     private static final double ULPS = 4;
 

@@ -174,4 +174,14 @@ public final class ErrorBounds {
     public static double choleskySolveResidual(int n, double utux, double axb) {
         return gamma(3L * n + 1, U_DOUBLE) * utux + gamma(n + 1L, U_DOUBLE) * axb;
     }
+
+    /** The float ulp at {@code |y|}: the spacing of floats just below or at it (the tighter side at a power of 2). */
+    public static double floatUlp(double y) {
+        double a = Math.abs(y);
+        float f = (float) a;
+        if (f > a) {
+            f = Math.nextDown(f);
+        }
+        return Math.ulp(f);
+    }
 }
