@@ -25,10 +25,10 @@ PEERS = [("numpy-cholesky", "ease_numpy.py", "NumPy/SciPy: `X.T @ X`, `toarray`,
 PHASES = ["allocate", "gram", "invert", "finish"]
 
 
-def run(cmd, log):
+def run(cmd, log, env=None):
     print("$ " + " ".join(cmd), flush=True)
     with open(log, "w", encoding="utf-8") as f:
-        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT)
+        r = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, env=env)
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}; see {log}")
 
@@ -94,6 +94,8 @@ def main():
     ap.add_argument("--blas", default="auto", help="sparsecf's --blas (auto, openblas, java)")
     ap.add_argument("--out", default="results/ease-fit", help="directory of the table (default results/ease-fit)")
     ap.add_argument("--work", default=None, help="scratch directory (default: a new temporary one)")
+    ap.add_argument("--peer-coretype", default=None,
+                    help="OPENBLAS_CORETYPE for the peers only (e.g. Haswell where SciPy's OpenBLAS crashes in dpotrf)")
     ap.add_argument("--note", default="", help="a sentence on the conditions, copied into the table")
     a = ap.parse_args()
     try:
@@ -125,10 +127,11 @@ def main():
     ours = metrics["validation"]["NDCG@100"]["mean"]
     rows.append({"what": f"sparsecf `train --model ease` ({metrics['dense']})", "phases": phases, "fitSeconds": total,
                  "validationNdcg@100": ours})
+    peer_env = None if a.peer_coretype is None else dict(os.environ, OPENBLAS_CORETYPE=a.peer_coretype)
     for name, script, label in PEERS:
         out = os.path.join(work, name + ".json")
         run([sys.executable, os.path.join(HERE, script), "--split", split, "--lambda", a.lam, "--json", out],
-            os.path.join(work, name + ".log"))
+            os.path.join(work, name + ".log"), peer_env)
         with open(out, encoding="utf-8") as f:
             r = json.load(f)
         p = dict(r["phases"])
@@ -146,7 +149,7 @@ def main():
               "commit": commit + (" (uncommitted changes)" if dirty else ""), "data": a.data, "lambda": float(a.lam),
               "splitFingerprint": fingerprint, "items": metrics["split"]["items"],
               "trainUsers": metrics["split"]["trainUsers"], "sparsecfThreads": metrics.get("threads"),
-              "machine": env_note, "loadAverage": load, "note": a.note, "rows": rows,
+              "machine": env_note, "peerCoretype": a.peer_coretype, "loadAverage": load, "note": a.note, "rows": rows,
               "ndcgTolerance": TOLERANCE, "ndcgAllEqual": ok}
     os.makedirs(a.out, exist_ok=True)
     base = os.path.join(a.out, "peers-" + a.data.replace(":", "-"))
@@ -178,7 +181,9 @@ def markdown(r):
                      f"(diff {row['ndcgDifference']:.1e}) |")
     lines += ["", f"- Date {r['date']}, commit `{r['commit']}`.",
               f"- Machine: {m['cpu']} ({m['cpuFlags']}), {m['logicalCpus']} logical CPUs, {m['memory']}, Linux "
-              f"{m['kernel']}; `OPENBLAS_CORETYPE` {m['OPENBLAS_CORETYPE']}; sparsecf threads {r['sparsecfThreads']}.",
+              f"{m['kernel']}; `OPENBLAS_CORETYPE` {m['OPENBLAS_CORETYPE']}"
+              + ("" if r.get("peerCoretype") is None else f" (the peers ran with `OPENBLAS_CORETYPE={r['peerCoretype']}`)")
+              + f"; sparsecf threads {r['sparsecfThreads']}.",
               f"- Python {m['python']}, NumPy {m['numpy']}, SciPy {m['scipy']}, NumPy's BLAS {m['numpyBlas']}.",
               f"- Load average (1, 5, 15 min) before / after: {r['loadAverage']['before']} / {r['loadAverage']['after']}."]
     if r["note"]:
