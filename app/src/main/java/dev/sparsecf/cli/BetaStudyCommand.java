@@ -16,10 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf study beta}: the grid of the beta study (every {@link StudyVariant} x dataset x seed), run cell
@@ -33,19 +31,10 @@ import picocli.CommandLine.Spec;
                 "reaches, then annealed and cyclical beta, plus Mult-DAE, EASE, EDLAE and DLAE, on each dataset (a name or",
                 "a file) and training seed (--seed .. --seed + --seeds - 1), all on the one split of --split-seed.",
                 "Resumable: finished cells are skipped; rerun the same command after an interruption."})
-public final class BetaStudyCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class BetaStudyCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     SplitOptions splitOptions;
-
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @Option(names = "--data", required = true, split = ",", paramLabel = "NAME|FILE[,...]",
             description = "Datasets or interaction files, run in this order: ${COMPLETION-CANDIDATES}, or a FILE.",

@@ -16,10 +16,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf data split}: writes the Liang et al. split of one dataset as plain text
@@ -29,19 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "split",
         description = {"Split a dataset by the Liang et al. held-out-user protocol and export the split as text files.",
                 "The files (pairs, id lists, README.md, SHA256SUMS) let other implementations use the same split."})
-public final class DataSplitCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class DataSplitCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     SplitOptions splitOptions;
-
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @Option(names = "--data", required = true, paramLabel = "NAME|FILE",
             completionCandidates = DataCommand.Names.class,

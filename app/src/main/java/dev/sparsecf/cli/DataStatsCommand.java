@@ -13,10 +13,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf data stats}: users, items, interactions, density and the activity and popularity
@@ -25,19 +23,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "stats",
         description = {"Print the size and shape of datasets' positives (the binarised interactions).",
                 "With --split, also the parts of the Liang et al. held-out-user split."})
-public final class DataStatsCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class DataStatsCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     SplitOptions splitOptions;
-
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @Option(names = "--data", required = true, split = ",", paramLabel = "NAME|FILE",
             completionCandidates = DataCommand.Names.class,

@@ -14,31 +14,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf eval}: re-creates or reads again the split a saved model was trained on (dataset, seed and held-out
  * counts, split directory or per-user files, from the model file; or {@code --split DIR}), checks it is the same split
- * (fingerprint), and reports the test metrics its protocol defines.
+ * (fingerprint), and reports the test metrics its protocol defines. A model trained on a file needs the same file
+ * options again: the model file records only the path.
  */
 @Command(name = "eval", description = "Evaluate a saved model on the test users of the split it was trained on.")
-public final class EvalCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class EvalCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     ModelFileOption model;
-
-    /** A model trained on a file needs the same file options again: the model file records only the path. */
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @Option(names = "--split", paramLabel = "DIR",
             description = "Read the split the model was trained on from the directory 'data split' wrote it to (checksums verified).")

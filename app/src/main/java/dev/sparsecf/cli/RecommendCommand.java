@@ -18,10 +18,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf recommend}: the top-k items for one user of the model's dataset ({@code --user}, a table on
@@ -30,19 +28,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "recommend", description = "Recommend items for one user (--user) or many (--users, into --out) of the"
         + " model's dataset, or of a --history file's users (seen items excluded).")
-public final class RecommendCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class RecommendCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     ModelFileOption model;
-
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @ArgGroup(multiplicity = "1")
     Who who;

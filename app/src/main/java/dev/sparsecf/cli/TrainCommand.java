@@ -29,7 +29,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code sparsecf train}: splits a dataset by Liang et al.'s protocol, trains a model, selects the epoch by
@@ -39,20 +38,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "train",
         description = {"Train Mult-VAE, Mult-DAE or EASE on a dataset's Liang et al. split and report test metrics.",
                 "Default beta schedule (multvae): linear anneal to --anneal-cap 0.2, reached at 80%% of the updates."})
-public final class TrainCommand implements Callable<Integer> {
-
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    CommonOptions common;
+public final class TrainCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
     SplitOptions splitOptions;
-
-    @Mixin
-    FileFormatOptions fileFormat;
 
     @Mixin
     SplitSourceOptions splitSource;

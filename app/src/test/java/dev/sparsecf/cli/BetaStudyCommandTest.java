@@ -244,7 +244,8 @@ class BetaStudyCommandTest {
         String recorded = Files.readString(dir.resolve("compute.json"));
         assertTrue(recorded.contains("\"kernels\" : \"" + kernels.implementationName() + "\"")
                 && recorded.contains("\"dense\" : \"" + kernels.denseImplementationName() + "\"")
-                && recorded.contains("\"threads\" : " + kernels.threads()), recorded);
+                && recorded.contains("\"threads\" : " + kernels.threads())
+                && recorded.contains("\"blas\" : \"" + kernels.blas().name() + "\""), recorded);
 
         // a run whose kernels differ from the recorded ones (here: the record names the other sparse kernels) stops, changing nothing
         String otherKernels = kernels.implementationName().equals("scalar") ? "panama" : "scalar";

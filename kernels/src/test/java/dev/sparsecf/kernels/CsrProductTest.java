@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.testing.DoubleReference;
-import dev.sparsecf.testing.ErrorBounds;
 import dev.sparsecf.testing.TestMatrices;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,16 +24,7 @@ class CsrProductTest {
     private static final int K = 67;
 
     static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : KernelImpls.AWKWARD_COLUMNS) {
-                for (boolean weighted : new boolean[] {false, true}) {
-                    cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n),
-                            Named.of(weighted ? "weighted A" : "binary A", weighted)));
-                }
-            }
-        }
-        return cases.build();
+        return SparseProductChecks.cases(KernelImpls.AWKWARD_COLUMNS);
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}")
@@ -65,18 +54,13 @@ class CsrProductTest {
             float[] dense = OffHeapMatrices.densify(b);
             double[] expected = DoubleReference.spmm(rows, w, dense, n, null, null);
             double[] magnitude = DoubleReference.spmmMagnitude(rows, w, dense, n, null, null);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double want = expected[i * n + j];
-                    double got = c.get(i, j);
-                    double bound = ErrorBounds.linear(a.rowNnz(i), magnitude[i * n + j]);
-                    if (!(Math.abs(got - want) <= bound)) {
-                        fail(impl + " csrProduct, n=" + n + ": C[" + i + "][" + j + "] = " + got + ", reference " + want
-                                + " > bound " + bound);
-                    }
-                    if (Float.floatToRawIntBits(c.get(i, j)) != Float.floatToRawIntBits(oracle.get(i, j))) {
-                        fail(impl + " csrProduct, n=" + n + ": C[" + i + "][" + j + "] = " + got + ", scalar " + oracle.get(i, j));
-                    }
+            float[] got = c.toArray();
+            SparseProductChecks.assertWithinLinearBound(impl + " csrProduct", "C", got, expected, magnitude, m, n, a::rowNnz,
+                    "row nnz");
+            float[] scalar = oracle.toArray();
+            for (int e = 0; e < got.length; e++) {
+                if (Float.floatToRawIntBits(got[e]) != Float.floatToRawIntBits(scalar[e])) {
+                    fail(impl + " csrProduct, n=" + n + ": C[" + e / n + "][" + e % n + "] = " + got[e] + ", scalar " + scalar[e]);
                 }
             }
             assertPaddingIntact(c, impl + " csrProduct C");

@@ -1,17 +1,15 @@
 package dev.sparsecf.kernels;
 
 import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.testing.DoubleReference;
-import dev.sparsecf.testing.ErrorBounds;
 import dev.sparsecf.testing.TestMatrices;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,18 +38,8 @@ class SpmmTest {
     }
 
     static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : KernelImpls.AWKWARD_COLUMNS) {
-                for (boolean weighted : new boolean[] {false, true}) {
-                    for (ScaleBias sb : ScaleBias.values()) {
-                        cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n),
-                                Named.of(weighted ? "weighted A" : "binary A", weighted), sb));
-                    }
-                }
-            }
-        }
-        return cases.build();
+        return SparseProductChecks.cases(KernelImpls.AWKWARD_COLUMNS).flatMap(c -> Arrays.stream(ScaleBias.values())
+                .map(sb -> Arguments.of(c.get()[0], c.get()[1], c.get()[2], sb)));
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}, {3}")
@@ -79,17 +67,8 @@ class SpmmTest {
 
             double[] expected = DoubleReference.spmm(rows, w, b, n, scale, bias);
             double[] magnitude = DoubleReference.spmmMagnitude(rows, w, b, n, scale, bias);
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    double want = expected[i * n + j];
-                    double got = c.get(i, j);
-                    double bound = ErrorBounds.linear(a.rowNnz(i), magnitude[i * n + j]);
-                    if (!(Math.abs(got - want) <= bound)) {
-                        fail(impl + " spmm, n=" + n + ": C[" + i + "][" + j + "] = " + got + ", reference " + want
-                                + ", |error| " + Math.abs(got - want) + " > bound " + bound + " (row nnz " + a.rowNnz(i) + ")");
-                    }
-                }
-            }
+            SparseProductChecks.assertWithinLinearBound(impl + " spmm", "C", c.toArray(), expected, magnitude, m, n, a::rowNnz,
+                    "row nnz");
             assertPaddingIntact(c, impl + " spmm C");
         }
     }

@@ -4,13 +4,12 @@ import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.testing.DoubleReference;
-import dev.sparsecf.testing.ErrorBounds;
 import dev.sparsecf.testing.TestMatrices;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,16 +24,7 @@ class SpmmTransposeTest {
     private static final int[] THREADS = {1, 2, 3, 5};
 
     static Stream<Arguments> cases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : KernelImpls.AWKWARD_COLUMNS) {
-                for (boolean weighted : new boolean[] {false, true}) {
-                    cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n),
-                            Named.of(weighted ? "weighted A" : "binary A", weighted)));
-                }
-            }
-        }
-        return cases.build();
+        return SparseProductChecks.cases(KernelImpls.AWKWARD_COLUMNS);
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}")
@@ -47,16 +37,7 @@ class SpmmTransposeTest {
 
     /** Column counts where the thread split creates chunks of different widths and a masked tail. */
     static Stream<Arguments> determinismCases() {
-        Stream.Builder<Arguments> cases = Stream.builder();
-        for (Named<String> impl : KernelImpls.legs()) {
-            for (int n : new int[] {KernelImpls.LANES + 1, 2 * KernelImpls.LANES + 1, 1021, 20_108}) {
-                for (boolean weighted : new boolean[] {false, true}) {
-                    cases.add(Arguments.of(impl, Named.of(KernelImpls.columnsLabel(n), n),
-                            Named.of(weighted ? "weighted A" : "binary A", weighted)));
-                }
-            }
-        }
-        return cases.build();
+        return SparseProductChecks.cases(List.of(KernelImpls.LANES + 1, 2 * KernelImpls.LANES + 1, 1021, 20_108));
     }
 
     @ParameterizedTest(name = "{0}, {1}, {2}")
@@ -145,17 +126,8 @@ class SpmmTransposeTest {
                     colNnz[c]++;
                 }
             }
-            for (int k = 0; k < K; k++) {
-                for (int j = 0; j < n; j++) {
-                    int e = k * n + j;
-                    double bound = ErrorBounds.linear(colNnz[k], magnitude[e]);
-                    if (!(Math.abs(g[e] - expected[e]) <= bound)) {
-                        fail(what + " spmmTranspose, n=" + n + ": G[" + k + "][" + j + "] = " + g[e] + ", reference "
-                                + expected[e] + ", |error| " + Math.abs(g[e] - expected[e]) + " > bound " + bound
-                                + " (column nnz " + colNnz[k] + ")");
-                    }
-                }
-            }
+            SparseProductChecks.assertWithinLinearBound(what + " spmmTranspose", "G", g, expected, magnitude, K, n, k -> colNnz[k],
+                    "column nnz");
         }
     }
 }

@@ -7,18 +7,16 @@ import dev.sparsecf.kernels.BlasProvider;
  * OpenBLAS; instantiated by name by {@link BlasProvider#bf16Gemm} (the benchmarks' {@code dnnl-bf16}; not offered in
  * {@code train}: results/gemm-dnnl).
  */
-public final class DnnlBf16Provider extends BlasProvider {
+public final class DnnlBf16Provider extends OneDnnProvider {
 
-    private final Dnnl dnnl;
     private final DnnlBf16Gemm bf16;
-    private final OpenBlasProvider rest;
 
     /**
      * Loads oneDNN and OpenBLAS with {@code threads} threads, at most one per core; throws
      * {@link IllegalStateException} naming the cause and the fix, also when the CPU has no bf16 arithmetic.
      */
     public DnnlBf16Provider(int threads) {
-        this(Dnnl.load(Math.min(threads, Runtime.getRuntime().availableProcessors())), new OpenBlasProvider(threads));
+        this(loadDnnl(threads), new OpenBlasProvider(threads));
     }
 
     private DnnlBf16Provider(Dnnl dnnl, OpenBlasProvider rest) {
@@ -26,10 +24,8 @@ public final class DnnlBf16Provider extends BlasProvider {
     }
 
     private DnnlBf16Provider(Dnnl dnnl, DnnlBf16Gemm bf16, OpenBlasProvider rest) {
-        super(new BlasGemm(bf16::gemm), rest.choleskyInverse(), rest.floatCholeskyInverse().orElse(null), rest.spdSolve());
-        this.dnnl = dnnl;
+        super(dnnl, new BlasGemm(bf16::gemm), rest);
         this.bf16 = bf16;
-        this.rest = rest;
     }
 
     @Override
@@ -38,23 +34,12 @@ public final class DnnlBf16Provider extends BlasProvider {
     }
 
     @Override
-    public String gemmLibrary() {
-        return "dnnl-bf16";
+    String gemmDescription() {
+        return "in bf16 (float32 accumulation) on " + dnnl.describe() + ", matmul " + bf16.matmulImplementation();
     }
 
     @Override
-    public String describe() {
-        return "GEMM in bf16 (float32 accumulation) on " + dnnl.describe() + ", matmul " + bf16.matmulImplementation()
-                + ", SPD inverse and solves on " + rest.describe();
-    }
-
-    @Override
-    public String build() {
-        return dnnl.version() + " bf16, " + OpenBlasProvider.preset("dnnl");
-    }
-
-    @Override
-    public boolean isNative() {
-        return true;
+    String buildVariant() {
+        return " bf16";
     }
 }

@@ -236,9 +236,15 @@ class DnnlBf16GemmTest {
     /** Through the facade: bf16 GEMM named in the dense implementation and the start-up line. */
     @Test
     void theFacadeRunsGemmInBf16() {
-        bf16OrSkip();
-        Kernels kernels = Kernels.create("scalar", "java", KernelThreads.configuredThreads()).withBf16Gemm();
+        DnnlBf16Gemm gemm = bf16OrSkip();
+        int threads = KernelThreads.configuredThreads();
+        Kernels kernels = Kernels.create("scalar", "java", threads).withBf16Gemm();
         assertEquals("gemm dnnl-bf16, inverse openblas", kernels.denseImplementationName());
+        assertEquals("dnnl-bf16", kernels.blas().gemmLibrary());
+        Dnnl dnnl = Dnnl.load(Math.min(threads, Runtime.getRuntime().availableProcessors()));
+        assertEquals("GEMM in bf16 (float32 accumulation) on " + dnnl.describe() + ", matmul " + gemm.matmulImplementation()
+                + ", SPD inverse and solves on " + new OpenBlasProvider(threads).describe(), kernels.blas().describe());
+        assertEquals(dnnl.version() + " bf16, " + OpenBlasProvider.preset("dnnl"), kernels.blas().build());
         String line = kernels.blas().startupLine();
         assertTrue(line.startsWith("sparsecf BLAS: dnnl-bf16: GEMM in bf16 (float32 accumulation) on oneDNN 3.")
                 && line.contains(", matmul "), line);

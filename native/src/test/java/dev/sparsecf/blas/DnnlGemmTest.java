@@ -115,10 +115,14 @@ class DnnlGemmTest {
     /** The forced flag: GEMM on oneDNN, the inverse on OpenBLAS, the configured threads, named in the start-up line. */
     @Test
     void theForcedFlagRunsGemmOnOneDnnThroughTheFacade() {
-        dnnlOrSkip();
+        Dnnl dnnl = dnnlOrSkip();
         int threads = KernelThreads.configuredThreads();
         Kernels kernels = Kernels.create("scalar", "dnnl", threads);
         assertEquals("gemm dnnl, inverse openblas", kernels.denseImplementationName());
+        assertEquals("dnnl", kernels.blas().gemmLibrary());
+        assertEquals("GEMM on " + dnnl.describe() + ", SPD inverse and solves on " + new OpenBlasProvider(threads).describe(),
+                kernels.blas().describe());
+        assertEquals(dnnl.version() + ", " + OpenBlasProvider.preset("dnnl"), kernels.blas().build());
         String line = kernels.blas().startupLine();
         int expected = Math.min(threads, Runtime.getRuntime().availableProcessors());
         assertTrue(line.startsWith("sparsecf BLAS: dnnl: GEMM on oneDNN 3.") && line.contains("OpenMP, ISA ")
