@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "gate",
         description = {"Fail (exit 1) on a performance regression: between two runs, or against bench/gates.json.",
-                "  --baseline A.json --candidate B.json [--threshold 10%]: a result regresses when it is worse by",
-                "    more than the threshold and the two confidence intervals do not overlap.",
-                "  --ratios bench/gates.json: runs each kernel briefly; its speed-up over scalar must stay above",
-                "    the file's floor and the bytes it allocates per call below the file's ceiling."})
+                "  --baseline A.json --candidate B.json [--threshold 10%%]: a result regresses",
+                "    when it is worse by more than the threshold and the two confidence",
+                "    intervals do not overlap.",
+                "  --ratios bench/gates.json: runs each kernel briefly; its speed-up over",
+                "    scalar must stay above the file's floor and the bytes it allocates per",
+                "    call below the file's ceiling."})
 public final class BenchGateCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +40,7 @@ public final class BenchGateCommand implements Callable<Integer> {
     Path candidate;
 
     @Option(names = "--threshold", paramLabel = "PERCENT", defaultValue = "10%",
-            description = "How much worse a result may get, e.g. 10% or 5 (default: ${DEFAULT-VALUE}).")
+            description = "How much worse a result may get, e.g. 10%% or 5 (default: 10%%).")
     String threshold;
 
     @Option(names = "--ratios", paramLabel = "FILE", description = "Gates file: run the CI gate it describes.")
