@@ -53,11 +53,27 @@ class AutoBlasTest {
     private final Counting javaCalls = new Counting();
 
     /** A stand-in for a native tier: its GEMM, OpenBLAS's inverses (counted), a float32 inverse and a build string. */
-    private BlasProvider nativeTier(String name, GemmKernel gemm, String build) {
-        return new BlasProvider(gemm, nativeCalls.inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
+    private BlasProvider nativeTier(String name, String label, GemmKernel gemm, String build) {
+        return nativeTier(name, label, gemm, nativeCalls.inverse, "openblas", build);
+    }
+
+    /** A stand-in for a native tier with its own inverse, run by {@code inverseLibrary}. */
+    private BlasProvider nativeTier(String name, String label, GemmKernel gemm, CholeskyInverseKernel inverse,
+                                    String inverseLibrary, String build) {
+        return new BlasProvider(gemm, inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
             @Override
             public String name() {
                 return name;
+            }
+
+            @Override
+            public String label() {
+                return label;
+            }
+
+            @Override
+            public String inverseLibrary() {
+                return inverseLibrary;
             }
 
             @Override
@@ -83,12 +99,12 @@ class AutoBlasTest {
     }
 
     /** A stand-in for OpenBLAS. */
-    private final BlasProvider openBlas = nativeTier("openblas", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
+    private final BlasProvider openBlas = nativeTier("openblas", "OpenBLAS", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
 
     private final Counting dnnlCalls = new Counting();
 
     /** A stand-in for oneDNN's tier: its own GEMM, OpenBLAS's inverses (as DnnlProvider). */
-    private final BlasProvider dnnl = nativeTier("dnnl", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
+    private final BlasProvider dnnl = nativeTier("dnnl", "oneDNN", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
 
     /** A Java tier with 512-bit vectors (the scalar kernels underneath, counted). */
     private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
@@ -234,7 +250,7 @@ class AutoBlasTest {
         AutoBlas.Settings s = settings(true, "", dnnlFastest);
         Path file = dir.resolve("cache/calibration.properties");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, "format=1\nentry0.key=" + AutoBlas.cacheKey(openBlas, dnnl, wide, 2, s).replace("=", "\\=")
+        Files.writeString(file, "format=1\nentry0.key=" + AutoBlas.cacheKey(openBlas, List.of(dnnl), wide, 2, s).replace("=", "\\=")
                 + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=250\nentry0.gemm.java=190\nentry0.inverse.openblas=80"
                 + "\nentry0.inverse.java=60\n", StandardCharsets.ISO_8859_1);
         BlasProvider p = autoWithDnnl(s);
@@ -259,11 +275,11 @@ class AutoBlasTest {
         BlasProvider p = BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
                 t -> { throw new UnsatisfiedLinkError("no jnidnnl"); }, settings(true, "Haswell", javaGemmFaster));
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("leaves oneDNN out of the GEMM choice")
+        assertTrue(warnings.get(0).contains("leaves oneDNN out of its choice")
                 && warnings.get(0).contains("oneDNN could not be loaded (java.lang.UnsatisfiedLinkError: no jnidnnl)"), warnings.get(0));
         assertFalse(p.gemmIsNative(), p.describe());
         assertFalse(p.describe().contains("oneDNN"), p.describe());
-        assertTrue(AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster)).contains("dnnl=none"));
+        assertTrue(AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster)).contains("dnnl=none"));
     }
 
     @Test
@@ -350,19 +366,19 @@ class AutoBlasTest {
 
     @Test
     void theKeyNamesEverythingThatChangesTheOutcome() {
-        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster));
         for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
                 "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=3072")) {
             assertTrue(key.contains(part), part + " missing from " + key);
         }
-        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, null, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, List.of(), KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
     }
 
     @Test
     void aCorruptCacheIsReportedRecalibratedAndReplaced() throws IOException {
         Path file = dir.resolve("cache/calibration.properties");
         Files.createDirectories(file.getParent());
-        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster));
         List<String> corruptions = List.of(
                 "\u0000\u00ff garbage",
                 "format=1\nentry0.key=" + key.replace("=", "\\=") + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=fast\n",

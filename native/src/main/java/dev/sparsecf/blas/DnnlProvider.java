@@ -31,6 +31,11 @@ public final class DnnlProvider extends BlasProvider {
     }
 
     @Override
+    public String label() {
+        return "oneDNN";
+    }
+
+    @Override
     public String gemmLibrary() {
         return "dnnl";
     }
