@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -258,6 +259,139 @@ class AutoBlasTest {
         assertEquals("dnnl", p.gemmLibrary(), p.describe());
         assertTrue(Files.readString(file).contains("entry0.gemm.dnnl=300.0"), Files.readString(file));
         assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    private final Counting mklCalls = new Counting();
+    private final AtomicInteger mklFloatInverseCalls = new AtomicInteger();
+
+    /** A stand-in for MKL's tier: its own GEMM, double inverse and float32 inverse (all counted). */
+    private final BlasProvider mkl = new BlasProvider(mklCalls.gemm, mklCalls.inverse,
+            (a, progress) -> mklFloatInverseCalls.incrementAndGet(), KernelProvider.scalar().spdSolve()) {
+        @Override
+        public String name() {
+            return "mkl";
+        }
+
+        @Override
+        public String label() {
+            return "MKL";
+        }
+
+        @Override
+        public String gemmLibrary() {
+            return "mkl";
+        }
+
+        @Override
+        public String inverseLibrary() {
+            return "mkl";
+        }
+
+        @Override
+        public String describe() {
+            return "fake MKL";
+        }
+
+        @Override
+        public String build() {
+            return "Intel MKL 2025.2 fake";
+        }
+
+        @Override
+        public boolean isNative() {
+            return true;
+        }
+    };
+
+    private BlasProvider autoWithOptional(AutoBlas.Settings settings, IntFunction<BlasProvider> mklLoader) {
+        return BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
+                List.of(new BlasProvider.OptionalTier("dnnl", "oneDNN", t -> dnnl),
+                        new BlasProvider.OptionalTier("mkl", "Intel MKL", mklLoader)), settings);
+    }
+
+    /** GEMM on OpenBLAS, Java, oneDNN, MKL; the inverse on OpenBLAS, Java, MKL. */
+    private static AutoBlas.Rates ratesWithMkl(double gemmMkl, double inverseOpenBlas, double inverseJava, double inverseMkl) {
+        Map<String, Double> gemm = new java.util.LinkedHashMap<>();
+        gemm.put("openblas", 250.0);
+        gemm.put("java", 190.0);
+        gemm.put("dnnl", 300.0);
+        gemm.put("mkl", gemmMkl);
+        Map<String, Double> inverse = new java.util.LinkedHashMap<>();
+        inverse.put("openblas", inverseOpenBlas);
+        inverse.put("java", inverseJava);
+        inverse.put("mkl", inverseMkl);
+        return new AutoBlas.Rates(gemm, inverse);
+    }
+
+    @Test
+    void mklCompetesForGemmAndTheInverseAndRunsBothWhenFastest() throws IOException {
+        FixedCalibrator mklFastest = new FixedCalibrator(ratesWithMkl(350, 150, 120, 190));
+        BlasProvider chosen = autoWithOptional(settings(true, "", mklFastest), t -> mkl);
+        assertTrue(chosen.describe().contains("GEMM on MKL (OpenBLAS 250 vs Panama 190 vs oneDNN 300 vs MKL 350 GFLOP/s at"
+                + " 500x20108x600), SPD inverse on MKL (OpenBLAS 150 vs Panama 120 vs MKL 190 GFLOP/s at n=3072)")
+                && chosen.describe().endsWith("; GEMM and SPD inverse on Intel MKL 2025.2 fake"), chosen.describe());
+        Kernels k = Kernels.of(wide, chosen, 2);
+        assertEquals("mkl", k.denseImplementationName());
+        assertOneGemm(k);
+        try (Arena arena = Arena.ofShared(); DenseMatrix f = DenseMatrix.of(1, 1, new float[] {2})) {
+            k.invertSpd(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 4.0), 1, 1, true);
+            k.invertSpdFloat(f, true);
+        }
+        assertEquals(List.of(1, 1, 1, 0, 0), List.of(mklCalls.gemmCalls.get(), mklCalls.inverseCalls.get(),
+                mklFloatInverseCalls.get(), nativeCalls.inverseCalls.get(), dnnlCalls.gemmCalls.get()),
+                "calls: MKL gemm, MKL inverse, MKL float inverse, OpenBLAS inverse, oneDNN gemm");
+        String text = Files.readString(dir.resolve("cache/calibration.properties"));
+        assertTrue(text.contains("mkl\\=Intel MKL 2025.2 fake") && text.contains("inverse.mkl=190.0"), text);
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void eachOperationGoesToItsOwnFastestOptionalTier() {
+        // oneDNN fastest for GEMM, MKL for the inverse; oneDNN has no inverse of its own, so it is not timed there
+        BlasProvider chosen = autoWithOptional(settings(true, "", new FixedCalibrator(ratesWithMkl(280, 150, 120, 190))),
+                t -> mkl);
+        assertEquals("gemm dnnl, inverse mkl", Kernels.of(wide, chosen, 2).denseImplementationName());
+        assertTrue(chosen.describe().endsWith("; GEMM on oneDNN 3.11.0 fake; SPD inverse on Intel MKL 2025.2 fake"),
+                chosen.describe());
+        // the Java inverse must beat the fastest native one (MKL here) by the margin, not only OpenBLAS
+        BlasProvider java = autoWithOptional(settings(true, "Haswell", new FixedCalibrator(ratesWithMkl(280, 150, 200, 190))),
+                t -> mkl);
+        assertEquals("mkl", java.inverseLibrary(), "200 < 1.1 x 190: " + java.describe());
+        BlasProvider javaWins = autoWithOptional(settings(true, "SkylakeX", new FixedCalibrator(ratesWithMkl(280, 150, 210, 190))),
+                t -> mkl);
+        assertFalse(javaWins.inverseIsNative(), javaWins.describe());
+        assertTrue(javaWins.floatCholeskyInverse().isPresent(), "a float32 inverse stays available");
+    }
+
+    @Test
+    void mklNotInTheBuildIsLeftOutSilentlyAndKeyedAsNone() {
+        FixedCalibrator dnnlFastest = new FixedCalibrator(rates(250, 190, 80, 60, 300));
+        BlasProvider p = autoWithOptional(settings(true, "", dnnlFastest), t -> {
+            throw new BlasProvider.NotInBuildException("Intel MKL is not part of this build: rebuild with -Pmkl");
+        });
+        assertTrue(warnings.isEmpty(), "no warning for a tier the build does not have: " + warnings);
+        assertEquals("dnnl", p.gemmLibrary(), p.describe());
+        assertFalse(p.describe().contains("MKL"), p.describe());
+        String key = AutoBlas.cacheKey(openBlas, List.of(dnnl), wide, 2, settings(true, "", dnnlFastest));
+        assertTrue(key.contains("dnnl=oneDNN 3.11.0 fake") && key.contains("mkl=none"), key);
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, List.of(dnnl, mkl), wide, 2, settings(true, "", dnnlFastest))));
+    }
+
+    @Test
+    void aForcedMklWithoutItInTheBuildFailsWithTheProfileToBuildWith() {
+        AutoBlas.Settings s = settings(true, "", javaGemmFaster);
+        assertSame(mkl, autoOrForced("mkl", s, t -> mkl));
+        IllegalStateException absent = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> autoOrForced("mkl", s, t -> {
+                    throw new BlasProvider.NotInBuildException("Intel MKL is not part of this build: rebuild with -Pmkl");
+                }));
+        assertEquals("Intel MKL is not part of this build: rebuild with -Pmkl", absent.getMessage());
+        assertEquals(0, javaGemmFaster.calls);
+    }
+
+    private BlasProvider autoOrForced(String flag, AutoBlas.Settings s, IntFunction<BlasProvider> mklLoader) {
+        return BlasProvider.forName(flag, 2, wide, w -> fail(w), t -> fail("OpenBLAS is not asked"),
+                List.of(new BlasProvider.OptionalTier("mkl", "Intel MKL", mklLoader)), s);
     }
 
     @Test
