@@ -3,7 +3,6 @@ package dev.sparsecf.blas;
 import static dev.sparsecf.blas.MklTests.mklOrSkip;
 import static dev.sparsecf.blas.OpenBlasTests.d;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
-import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,25 +75,8 @@ class MklSweepInverseTest {
     @ValueSource(ints = {1, 17, 103, 400})
     void floatInverseThroughTheFacade(int n) {
         mklOrSkip();
-        Kernels kernels = Kernels.create("scalar", "mkl", KernelThreads.configuredThreads());
-        double[] spd = OpenBlasCholeskyTest.spd(n, KAPPA, 2000 + n);
-        double[] input = new double[n * n]; // the float values actually inverted
-        try (DenseMatrix a = DenseMatrix.allocate(n, n)) {
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    a.set(i, j, (float) spd[i * n + j]);
-                    input[i * n + j] = a.get(i, j);
-                }
-            }
-            kernels.invertSpdFloat(a, true);
-            double[] x = new double[n * n];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < n; j++) {
-                    x[i * n + j] = a.get(i, j);
-                }
-            }
-            OpenBlasCholeskyTest.assertResidual("MKL float sweep n=" + n + " " + a, input, x, n, 4 * n * U_FLOAT * KAPPA);
-        }
+        OpenBlasCholeskyTest.checkFloatInverse("MKL float sweep", Kernels.create("scalar", "mkl",
+                KernelThreads.configuredThreads()), n, 2000 + n);
     }
 
     @Test
