@@ -55,13 +55,13 @@ class AutoBlasTest {
 
     /** A stand-in for a native tier: its GEMM, OpenBLAS's inverses (counted), a float32 inverse and a build string. */
     private BlasProvider nativeTier(String name, String label, GemmKernel gemm, String build) {
-        return nativeTier(name, label, gemm, nativeCalls.inverse, "openblas", build);
+        return nativeTier(name, label, gemm, nativeCalls.inverse, (a, progress) -> { }, "openblas", build);
     }
 
-    /** A stand-in for a native tier with its own inverse, run by {@code inverseLibrary}. */
-    private BlasProvider nativeTier(String name, String label, GemmKernel gemm, CholeskyInverseKernel inverse,
-                                    String inverseLibrary, String build) {
-        return new BlasProvider(gemm, inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
+    /** A stand-in for a native tier with its own inverses, run by {@code inverseLibrary}. */
+    private static BlasProvider nativeTier(String name, String label, GemmKernel gemm, CholeskyInverseKernel inverse,
+                                           FloatCholeskyInverseKernel floatInverse, String inverseLibrary, String build) {
+        return new BlasProvider(gemm, inverse, floatInverse, KernelProvider.scalar().spdSolve()) {
             @Override
             public String name() {
                 return name;
@@ -265,43 +265,8 @@ class AutoBlasTest {
     private final AtomicInteger mklFloatInverseCalls = new AtomicInteger();
 
     /** A stand-in for MKL's tier: its own GEMM, double inverse and float32 inverse (all counted). */
-    private final BlasProvider mkl = new BlasProvider(mklCalls.gemm, mklCalls.inverse,
-            (a, progress) -> mklFloatInverseCalls.incrementAndGet(), KernelProvider.scalar().spdSolve()) {
-        @Override
-        public String name() {
-            return "mkl";
-        }
-
-        @Override
-        public String label() {
-            return "MKL";
-        }
-
-        @Override
-        public String gemmLibrary() {
-            return "mkl";
-        }
-
-        @Override
-        public String inverseLibrary() {
-            return "mkl";
-        }
-
-        @Override
-        public String describe() {
-            return "fake MKL";
-        }
-
-        @Override
-        public String build() {
-            return "Intel MKL 2025.2 fake";
-        }
-
-        @Override
-        public boolean isNative() {
-            return true;
-        }
-    };
+    private final BlasProvider mkl = nativeTier("mkl", "MKL", mklCalls.gemm, mklCalls.inverse,
+            (a, progress) -> mklFloatInverseCalls.incrementAndGet(), "mkl", "Intel MKL 2025.2 fake");
 
     private BlasProvider autoWithOptional(AutoBlas.Settings settings, IntFunction<BlasProvider> mklLoader) {
         return BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,

@@ -27,11 +27,6 @@ public final class MklProvider extends BlasProvider {
         this.rest = rest;
     }
 
-    /** Whether this build has MKL (the {@code -Pmkl} profile put its natives on the class path). */
-    public static boolean available() {
-        return Mkl.onClassPath();
-    }
-
     @Override
     public String name() {
         return "mkl";
