@@ -34,7 +34,7 @@ public final class CommonOptions {
 
     /** {@code -Dsparsecf.blas} values ({@link BlasProvider}). */
     enum BlasChoice {
-        AUTO, OPENBLAS, DNNL, JAVA;
+        AUTO, OPENBLAS, DNNL, MKL, JAVA;
 
         String id() {
             return name().toLowerCase(Locale.ROOT);
@@ -53,9 +53,10 @@ public final class CommonOptions {
             description = "Sparse kernels: auto (Panama if the Vector API is available), scalar or panama (default: auto).")
     KernelsChoice kernels;
 
-    @Option(names = "--blas", paramLabel = "auto|openblas|dnnl|java",
+    @Option(names = "--blas", paramLabel = "auto|openblas|dnnl|mkl|java",
             description = "Dense algebra backend: auto (per operation the faster of OpenBLAS and Java, and for GEMM also"
-                    + " oneDNN, calibrated once per machine), openblas, dnnl (GEMM on oneDNN, the rest on OpenBLAS) or java"
+                    + " oneDNN, and MKL in a build with -Pmkl, calibrated once per machine), openblas, dnnl (GEMM on oneDNN,"
+                    + " the rest on OpenBLAS), mkl (GEMM and the SPD inverse on Intel MKL; build with -Pmkl) or java"
                     + " (default: auto).")
     BlasChoice blas;
 

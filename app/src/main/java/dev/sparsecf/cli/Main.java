@@ -104,7 +104,19 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return FAILURE;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (ExceptionInInitializerError e) {
+            // picocli passes Errors through; this one comes from the process-wide kernels resolved on first use (a
+            // forced --blas tier that cannot load, e.g. mkl in a build without -Pmkl): one line, like any failure
+            err.println("sparsecf: " + describe(e.getCause() != null ? e.getCause() : e)
+                    + (debug ? "" : " (--debug prints the stack trace)"));
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return FAILURE;
+        }
     }
 
     /** Prints the usage error {@code e} of command {@code at} in one line and returns {@link #USAGE_ERROR}. */

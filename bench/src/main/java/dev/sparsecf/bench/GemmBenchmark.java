@@ -79,7 +79,8 @@ public class GemmBenchmark extends TrialBenchmark {
 
     /**
      * {@code scalar} and {@code panama}: the Java kernels; {@code openblas}: sgemm; {@code dnnl}: oneDNN's sgemm;
-     * {@code dnnl-bf16}: oneDNN's bf16 matmul with the conversions of A and B.
+     * {@code dnnl-bf16}: oneDNN's bf16 matmul with the conversions of A and B; not in the default list, {@code mkl}
+     * (Intel MKL's sgemm, a build with {@code -Pmkl}): {@code -p impl=mkl}.
      */
     @Param({"scalar", "panama", "openblas", "dnnl", "dnnl-bf16"})
     public String impl;

@@ -124,21 +124,22 @@ public abstract class TrialBenchmark {
     /**
      * The dense backend of a dense-kernel {@code impl}: {@code scalar} or {@code panama} (the Java kernels),
      * {@code openblas} or {@code dnnl} (oneDNN's GEMM, OpenBLAS's inverse), {@code dnnl-bf16} (oneDNN's matmul on
-     * operands rounded to bf16, float32 accumulation), at {@code -Dsparsecf.threads} threads;
+     * operands rounded to bf16, float32 accumulation), {@code mkl} (Intel MKL's GEMM and sweep inverse; a build with
+     * {@code -Pmkl}, chosen with {@code -p impl=mkl}), at {@code -Dsparsecf.threads} threads;
      * prints what was resolved and fails if it differs.
      */
     protected final Kernels denseKernels(String impl) {
         int threads = KernelThreads.configuredThreads();
         Kernels kernels = switch (impl) {
             // the Java kernels are unused on the native backends; scalar always loads
-            case "openblas", "dnnl" -> Kernels.create("scalar", impl, threads);
+            case "openblas", "dnnl", "mkl" -> Kernels.create("scalar", impl, threads);
             case "scalar", "panama" -> Kernels.create(impl, "java", threads);
             case "dnnl-bf16" -> Kernels.create("scalar", "dnnl", threads).withBf16Gemm();
             default -> throw new IllegalArgumentException("unknown impl '" + impl
-                    + "'; expected scalar, panama, openblas, dnnl or dnnl-bf16");
+                    + "'; expected scalar, panama, openblas, dnnl, dnnl-bf16 or mkl");
         };
         String expected = switch (impl) {
-            case "openblas" -> impl;
+            case "openblas", "mkl" -> impl;
             case "dnnl", "dnnl-bf16" -> "gemm " + impl + ", inverse openblas"; // oneDNN has no LAPACK
             default -> "java/" + impl;
         };

@@ -3,6 +3,7 @@ package dev.sparsecf.kernels;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,10 @@ import java.util.stream.Collectors;
 
 /**
  * What {@code -Dsparsecf.blas=auto} runs when both OpenBLAS and the Panama kernels are there: per operation the fastest
- * of its candidate tiers on this machine (GEMM: OpenBLAS, the Java tier, oneDNN if it loaded; SPD inverse: OpenBLAS,
- * the Java tier by a margin). Decided by a short calibration ({@link BlasCalibration}),
- * cached per machine key ({@link CalibrationCache}: CPU, JDK, OpenBLAS build, Java tier and its code, threads and
+ * of its candidate tiers on this machine (GEMM: OpenBLAS, the Java tier, then each optional native tier that loaded,
+ * oneDNN and MKL; SPD inverse: the fastest native inverse of OpenBLAS and the optional tiers that have their own (MKL),
+ * unless the Java tier beats it by a margin). Decided by a short calibration ({@link BlasCalibration}),
+ * cached per machine key ({@link CalibrationCache}: CPU, JDK, the native builds, Java tier and its code, threads and
  * the OpenBLAS environment), or, with {@code -Dsparsecf.calibrate=false}, by {@link #rule}. The one start-up line says which and
  * why.
  */
@@ -114,12 +116,13 @@ final class AutoBlas {
     }
 
     /**
-     * The tier per operation with the reason, for {@code kernels} with vectors wider than a float (Panama); {@code dnnl}
-     * (null if absent) competes for GEMM when calibrating.
+     * The tier per operation with the reason, for {@code kernels} with vectors wider than a float (Panama); the
+     * {@code optional} native tiers that loaded compete for GEMM, and for the inverse those with their own, when
+     * calibrating.
      */
-    static BlasProvider choose(BlasProvider openBlas, BlasProvider java, BlasProvider dnnl, KernelProvider kernels,
+    static BlasProvider choose(BlasProvider openBlas, BlasProvider java, List<BlasProvider> optional, KernelProvider kernels,
                                int threads, Settings settings, Consumer<String> warn) {
-        String javaName = capitalized(kernels.name());
+        String javaName = java.label();
         if (!settings.calibrate()) {
             boolean narrow = forcedNarrower(settings.coreType(), kernels.vectorBitSize());
             String why = narrow
@@ -132,11 +135,16 @@ final class AutoBlas {
                     "by rule (-D%s=false): GEMM and SPD inverse on %s (%s); %s",
                     CALIBRATE_PROPERTY, tier, why, openBlas.describe()));
         }
-        // the candidates in the order that breaks ties: OpenBLAS, then the Java tier, then oneDNN
-        List<BlasProvider> gemmTiers = dnnl == null ? List.of(openBlas, java) : List.of(openBlas, java, dnnl);
-        List<BlasProvider> inverseTiers = List.of(openBlas, java);
+        // the candidates in the order that breaks ties: OpenBLAS, then the Java tier, then the optional tiers
+        List<BlasProvider> gemmTiers = new ArrayList<>(List.of(openBlas, java));
+        gemmTiers.addAll(optional);
+        List<BlasProvider> nativeInverses = new ArrayList<>(List.of(openBlas));
+        optional.stream().filter(t -> t.inverseIsNative() && !t.inverseLibrary().equals(openBlas.inverseLibrary()))
+                .forEach(nativeInverses::add);
+        List<BlasProvider> inverseTiers = new ArrayList<>(nativeInverses);
+        inverseTiers.add(1, java);
         CalibrationCache cache = new CalibrationCache(settings.cacheFile(), warn);
-        String key = cacheKey(openBlas, dnnl, kernels, threads, settings);
+        String key = cacheKey(openBlas, optional, kernels, threads, settings);
         Optional<CalibrationCache.Entry> cached = cache.lookup(key).filter(e -> e.rates().covers(gemmTiers, inverseTiers));
         long t0 = System.nanoTime();
         String when;
@@ -158,18 +166,34 @@ final class AutoBlas {
             }
         }
         Rates r = entry.rates();
-        Function<BlasProvider, String> label = t -> t == java ? javaName : t == openBlas ? "OpenBLAS" : "oneDNN";
+        Function<BlasProvider, String> label = BlasProvider::label;
         BlasProvider gemmTier = fastest(gemmTiers, r.gemm());
-        BlasProvider inverseTier = r.inverse().get(java.name()) < INVERSE_MARGIN * r.inverse().get(openBlas.name())
-                ? openBlas : java;
+        BlasProvider nativeInverse = fastest(nativeInverses, r.inverse());
+        BlasProvider inverseTier = r.inverse().get(java.name()) < INVERSE_MARGIN * r.inverse().get(nativeInverse.name())
+                ? nativeInverse : java;
         String reason = String.format(Locale.ROOT,
                 "GEMM on %s (%s GFLOP/s at %s), SPD inverse on %s (%s GFLOP/s at n=%d); %s (-D%s=false: by rule); %s%s",
                 label.apply(gemmTier), rateList(gemmTiers, r.gemm(), label), settings.calibrator().gemmShape(),
                 label.apply(inverseTier), rateList(inverseTiers, r.inverse(), label), settings.calibrator().inverseN(),
-                when, CALIBRATE_PROPERTY, openBlas.describe(),
-                // a third library's build only: its describe() names its own inverse tier, which auto may not have chosen
-                inverseTiers.contains(gemmTier) ? "" : "; GEMM on " + gemmTier.build());
+                when, CALIBRATE_PROPERTY, openBlas.describe(), optionalBuilds(optional, gemmTier, inverseTier));
         return new Chosen(gemmTier, inverseTier, openBlas, reason);
+    }
+
+    /**
+     * "; GEMM on <build>" for each chosen optional tier (their describe() names tiers for the other operation that auto
+     * may not have chosen, so only the build is shown).
+     */
+    private static String optionalBuilds(List<BlasProvider> optional, BlasProvider gemmTier, BlasProvider inverseTier) {
+        StringBuilder sb = new StringBuilder();
+        for (BlasProvider t : optional) {
+            boolean gemm = t == gemmTier;
+            boolean inverse = t == inverseTier;
+            if (gemm || inverse) {
+                sb.append("; ").append(gemm && inverse ? "GEMM and SPD inverse" : gemm ? "GEMM" : "SPD inverse")
+                        .append(" on ").append(t.build());
+            }
+        }
+        return sb.toString();
     }
 
     /** The first of the fastest tiers (a later tier must be strictly faster). */
@@ -189,14 +213,21 @@ final class AutoBlas {
                 .collect(Collectors.joining(" vs "));
     }
 
-    /** Everything that can change the outcome of a calibration; a change means a new calibration. */
-    static String cacheKey(BlasProvider openBlas, BlasProvider dnnl, KernelProvider kernels, int threads, Settings settings) {
+    /**
+     * Everything that can change the outcome of a calibration (among it each optional tier's build, or {@code none});
+     * a change means a new calibration.
+     */
+    static String cacheKey(BlasProvider openBlas, List<BlasProvider> optional, KernelProvider kernels, int threads,
+                           Settings settings) {
         Map<String, String> key = new LinkedHashMap<>();
         key.put("cpu", CpuModel.name());
         key.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         key.put("jdk", Runtime.version() + " " + System.getProperty("java.vm.name", ""));
         key.put("blas", openBlas.build());
-        key.put("dnnl", dnnl == null ? "none" : dnnl.build());
+        for (String name : BlasProvider.OPTIONAL_TIERS) {
+            key.put(name, optional.stream().filter(t -> t.name().equals(name)).findFirst().map(BlasProvider::build)
+                    .orElse("none"));
+        }
         key.put("java", kernels.name() + " " + kernels.vectorBitSize() + "-bit");
         key.put("code", CodeFingerprint.of(AutoBlas.class)); // new Java kernels, new measurement
         key.put("threads", Integer.toString(threads));
@@ -230,11 +261,10 @@ final class AutoBlas {
         };
     }
 
-    private static String capitalized(String s) {
-        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-    }
-
-    /** A tier whose GEMM and SPD inverse may come from different tiers; the float32 inverse is OpenBLAS's. */
+    /**
+     * A tier whose GEMM and SPD inverse may come from different tiers; the float32 inverse is the inverse tier's, or
+     * OpenBLAS's when that has none (the Java tier inverts in double only).
+     */
     static final class Chosen extends BlasProvider {
 
         private final BlasProvider gemmTier;
@@ -242,9 +272,9 @@ final class AutoBlas {
         private final String reason;
 
         Chosen(BlasProvider gemmTier, BlasProvider inverseTier, BlasProvider openBlas, String reason) {
-            // only OpenBLAS has a float32 inverse (the Java tier inverts in double), so it is kept whatever the choice;
             // the batched SPD solves factorise like the inverse, so they follow the inverse's tier
-            super(gemmTier.gemm(), inverseTier.choleskyInverse(), openBlas.floatCholeskyInverse().orElse(null),
+            super(gemmTier.gemm(), inverseTier.choleskyInverse(),
+                    inverseTier.floatCholeskyInverse().or(openBlas::floatCholeskyInverse).orElse(null),
                     inverseTier.spdSolve());
             this.gemmTier = gemmTier;
             this.inverseTier = inverseTier;
@@ -279,6 +309,11 @@ final class AutoBlas {
         @Override
         public boolean inverseIsNative() {
             return inverseTier.isNative();
+        }
+
+        @Override
+        public String inverseLibrary() {
+            return inverseTier.inverseLibrary();
         }
 
         /** The tier running GEMM (tests check that the chosen one is the one called). */

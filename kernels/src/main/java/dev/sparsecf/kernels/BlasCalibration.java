@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
 
 /**
  * {@code auto}'s calibration: GEMM at Mult-VAE's output layer at the ML-20M shape ({@code C[500 x 20,108] =
- * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call; also on oneDNN when it loaded) and the SPD inverse at n = 3,072
- * (29 GFLOP), each tier called through the facade as the models call it, alternately, best time after a warm-up call;
+ * A[500 x 600] B[600 x 20,108]}, 12 GFLOP a call; also on oneDNN and MKL when they loaded) and the SPD inverse at
+ * n = 3,072 (29 GFLOP; also MKL's), each tier called through the facade as the models call it, alternately, best time after a warm-up call;
  * once per machine key.
  */
 final class BlasCalibration implements AutoBlas.Calibrator {

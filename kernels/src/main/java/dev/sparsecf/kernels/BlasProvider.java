@@ -2,6 +2,8 @@ package dev.sparsecf.kernels;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,25 +12,45 @@ import java.util.function.IntFunction;
 
 /**
  * The tier that runs GEMM, the SPD inverse and the SPD solves, chosen once by
- * {@code -Dsparsecf.blas=auto|openblas|dnnl|java}.
+ * {@code -Dsparsecf.blas=auto|openblas|dnnl|mkl|java}.
  *
  * <p>{@code auto} (default) chooses per operation (GEMM, SPD inverse) the faster of OpenBLAS and the Java kernels of
- * the {@link KernelProvider} tier on this machine, and for GEMM also oneDNN when it loads ({@link AutoBlas}: a short
- * calibration cached per machine, or a rule with {@code -Dsparsecf.calibrate=false}, which leaves oneDNN out); it
+ * the {@link KernelProvider} tier on this machine, and also the optional native tiers that load: oneDNN for GEMM,
+ * Intel MKL (only in a build with {@code -Pmkl}) for GEMM and the inverse ({@link AutoBlas}: a short calibration
+ * cached per machine, or a rule with {@code -Dsparsecf.calibrate=false}, which leaves the optional tiers out); it
  * uses OpenBLAS alone with the scalar tier, and falls back with a WARNING naming the cause and the fix when OpenBLAS
- * (to the Java kernels) or oneDNN (to the other two) cannot load. {@code dnnl} runs GEMM on oneDNN and the rest on
+ * (to the Java kernels) or oneDNN (to the others) cannot load; a tier that is not in the build is left out silently.
+ * {@code dnnl} runs GEMM on oneDNN and the rest on OpenBLAS; {@code mkl} GEMM and the inverses on MKL, the solves on
  * OpenBLAS. A forced native tier that cannot load fails at start-up; {@code java} never touches native code. The
  * native tiers live in the native module and are instantiated by name (like the Panama tier), so this module does
  * not depend on them.
  */
 public abstract class BlasProvider {
 
-    /** System property selecting the tier: {@code auto} (default), {@code openblas}, {@code dnnl} or {@code java}. */
+    /** System property selecting the tier: {@code auto} (default), {@code openblas}, {@code dnnl}, {@code mkl} or {@code java}. */
     public static final String BLAS_PROPERTY = "sparsecf.blas";
 
     private static final String OPENBLAS_PROVIDER = "dev.sparsecf.blas.OpenBlasProvider";
     private static final String DNNL_PROVIDER = "dev.sparsecf.blas.DnnlProvider";
     private static final String DNNL_BF16_PROVIDER = "dev.sparsecf.blas.DnnlBf16Provider";
+    private static final String MKL_PROVIDER = "dev.sparsecf.blas.MklProvider";
+
+    /**
+     * An optional native tier beside OpenBLAS: its flag value, the library's name for messages, and its loader, which
+     * throws {@link NotInBuildException} when the build does not contain it.
+     */
+    record OptionalTier(String name, String library, IntFunction<BlasProvider> loader) {
+    }
+
+    /** Thrown by a tier's loader when this build does not contain the library (e.g. MKL without {@code -Pmkl}). */
+    public static final class NotInBuildException extends IllegalStateException {
+        public NotInBuildException(String message) {
+            super(message);
+        }
+    }
+
+    /** The flag values of the optional tiers, in the order that breaks ties among them. */
+    static final List<String> OPTIONAL_TIERS = List.of("dnnl", "mkl");
 
     private final GemmKernel gemm;
     private final CholeskyInverseKernel choleskyInverse;
@@ -44,8 +66,13 @@ public abstract class BlasProvider {
         this.spdSolve = Objects.requireNonNull(spdSolve, "spdSolve");
     }
 
-    /** The tier id: {@code openblas}, {@code dnnl} or {@code java} (the flag's values). */
+    /** The tier id: {@code openblas}, {@code dnnl}, {@code mkl} or {@code java} (the flag's values). */
     public abstract String name();
+
+    /** The tier's name for people: {@code OpenBLAS}, {@code oneDNN}, {@code MKL}, {@code Panama}. */
+    public String label() {
+        return name();
+    }
 
     /** A one-line description for the start-up log (vendor, build and threads for OpenBLAS). */
     public abstract String describe();
@@ -61,7 +88,7 @@ public abstract class BlasProvider {
         return isNative();
     }
 
-    /** The library running GEMM when {@link #gemmIsNative}: {@code openblas} or {@code dnnl}. */
+    /** The library running GEMM when {@link #gemmIsNative}: {@code openblas}, {@code dnnl} or {@code mkl}. */
     public String gemmLibrary() {
         return isNative() ? "openblas" : "java";
     }
@@ -69,6 +96,11 @@ public abstract class BlasProvider {
     /** Whether the SPD inverse runs in native code (its operand must be off-heap). */
     public boolean inverseIsNative() {
         return isNative();
+    }
+
+    /** The library running the SPD inverses when {@link #inverseIsNative}: {@code openblas} or {@code mkl}. */
+    public String inverseLibrary() {
+        return isNative() ? "openblas" : "java";
     }
 
     /** The library and build, for the calibration cache's key (OpenBLAS: version, kernels and JavaCPP version). */
@@ -114,28 +146,37 @@ public abstract class BlasProvider {
      */
     public static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback) {
         return forName(value, threads, kernels, onFallback, t -> loadNative(OPENBLAS_PROVIDER, "OpenBLAS", t),
-                t -> loadNative(DNNL_PROVIDER, "oneDNN", t), AutoBlas.Settings.fromSystem());
+                List.of(new OptionalTier("dnnl", "oneDNN", t -> loadNative(DNNL_PROVIDER, "oneDNN", t)),
+                        new OptionalTier("mkl", "Intel MKL", t -> loadNative(MKL_PROVIDER, "Intel MKL", t))),
+                AutoBlas.Settings.fromSystem());
     }
 
     /** As {@link #forName(String, int, KernelProvider, Consumer)} with an injectable loader (tests simulate a failed load). */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader) {
-        return forName(value, threads, kernels, onFallback, loader, null, AutoBlas.Settings.fromSystem());
+        return forName(value, threads, kernels, onFallback, loader, List.of(), AutoBlas.Settings.fromSystem());
     }
 
-    /** As above with the loader and {@code auto}'s calibration settings injected, and no oneDNN. */
+    /** As above with the loader and {@code auto}'s calibration settings injected, and no optional tier. */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader, AutoBlas.Settings auto) {
-        return forName(value, threads, kernels, onFallback, loader, null, auto);
+        return forName(value, threads, kernels, onFallback, loader, List.of(), auto);
     }
 
-    /**
-     * As above with oneDNN's loader too ({@code null}: oneDNN is not offered, as in a build without the native module;
-     * tests: cache file, fake timings, failed loads).
-     */
+    /** As above with oneDNN's loader as the one optional tier ({@code null}: none). */
     static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
                                 IntFunction<BlasProvider> loader, IntFunction<BlasProvider> dnnlLoader,
                                 AutoBlas.Settings auto) {
+        return forName(value, threads, kernels, onFallback, loader,
+                dnnlLoader == null ? List.of() : List.of(new OptionalTier("dnnl", "oneDNN", dnnlLoader)), auto);
+    }
+
+    /**
+     * As above with the optional tiers' loaders (one missing from {@code optional} is not part of the build; tests:
+     * cache file, fake timings, failed loads).
+     */
+    static BlasProvider forName(String value, int threads, KernelProvider kernels, Consumer<String> onFallback,
+                                IntFunction<BlasProvider> loader, List<OptionalTier> optional, AutoBlas.Settings auto) {
         Objects.requireNonNull(kernels, "kernels");
         Objects.requireNonNull(onFallback, "onFallback");
         requireThreads(threads);
@@ -145,10 +186,10 @@ public abstract class BlasProvider {
                 return new JavaBlas(kernels, threads);
             case "openblas":
                 return loadOrThrow(loader, threads, "OpenBLAS");
-            case "dnnl":
-                return loadOrThrow(dnnlLoader != null ? dnnlLoader : t -> {
-                    throw new IllegalStateException("oneDNN is not part of this build");
-                }, threads, "oneDNN");
+            case "dnnl", "mkl":
+                OptionalTier tier = optional.stream().filter(o -> o.name().equals(v)).findFirst()
+                        .orElseThrow(() -> new IllegalStateException(v + " is not part of this build"));
+                return loadOrThrow(tier.loader(), threads, tier.library());
             case "auto":
             case "":
                 BlasProvider openBlas;
@@ -164,11 +205,19 @@ public abstract class BlasProvider {
                 if (kernels.vectorBitSize() <= Float.SIZE) {
                     return openBlas;
                 }
-                BlasProvider dnnl = auto.calibrate() && dnnlLoader != null ? loadOrWarn(dnnlLoader, threads, onFallback) : null;
-                return AutoBlas.choose(openBlas, new JavaBlas(kernels, threads), dnnl, kernels, threads, auto, onFallback);
+                List<BlasProvider> loaded = new ArrayList<>();
+                if (auto.calibrate()) { // the rule never loads an optional tier
+                    for (OptionalTier o : optional) {
+                        BlasProvider p = loadOrWarn(o, threads, onFallback);
+                        if (p != null) {
+                            loaded.add(p);
+                        }
+                    }
+                }
+                return AutoBlas.choose(openBlas, new JavaBlas(kernels, threads), loaded, kernels, threads, auto, onFallback);
             default:
                 throw new IllegalArgumentException("unknown BLAS backend '" + value + "' for -D" + BLAS_PROPERTY
-                        + "; expected auto, openblas, dnnl or java");
+                        + "; expected auto, openblas, dnnl, mkl or java");
         }
     }
 
@@ -200,13 +249,18 @@ public abstract class BlasProvider {
         }
     }
 
-    /** oneDNN for {@code auto}'s GEMM, or null after a WARNING naming the cause and the fix. */
-    private static BlasProvider loadOrWarn(IntFunction<BlasProvider> dnnlLoader, int threads, Consumer<String> onFallback) {
+    /**
+     * An optional tier for {@code auto}, or null: silently when the build does not contain it, else after a WARNING
+     * naming the cause and the fix.
+     */
+    private static BlasProvider loadOrWarn(OptionalTier tier, int threads, Consumer<String> onFallback) {
         try {
-            return loadOrThrow(dnnlLoader, threads, "oneDNN");
+            return loadOrThrow(tier.loader(), threads, tier.library());
+        } catch (NotInBuildException e) {
+            return null;
         } catch (IllegalStateException e) {
-            onFallback.accept("sparsecf BLAS: auto leaves oneDNN out of the GEMM choice (OpenBLAS or the Java kernels"
-                    + " only): " + e.getMessage() + ". Fix the class path or native access as described.");
+            onFallback.accept("sparsecf BLAS: auto leaves " + tier.library() + " out of its choice: " + e.getMessage()
+                    + ". Fix the class path or native access as described.");
             return null;
         }
     }
@@ -240,15 +294,24 @@ public abstract class BlasProvider {
     private static final class JavaBlas extends BlasProvider {
 
         private final int threads;
+        private final String label;
 
         JavaBlas(KernelProvider kernels, int threads) {
             super(kernels.gemm(), kernels.choleskyInverse(), null, kernels.spdSolve());
             this.threads = threads;
+            this.label = kernels.name().isEmpty() ? "java"
+                    : Character.toUpperCase(kernels.name().charAt(0)) + kernels.name().substring(1);
         }
 
         @Override
         public String name() {
             return "java";
+        }
+
+        /** The Java tier's kernels: {@code Panama} or {@code Scalar}. */
+        @Override
+        public String label() {
+            return label;
         }
 
         @Override

@@ -121,12 +121,12 @@ public final class Kernels {
     /**
      * {@code openblas} or {@code java/<kernels>}: which code runs GEMM and the SPD inverses; when {@code auto} chose
      * differently per operation, {@code gemm openblas, inverse java/panama} (or the other way round, or
-     * {@code gemm dnnl, inverse openblas}).
+     * {@code gemm dnnl, inverse openblas}); {@code mkl} when MKL runs both.
      */
     public String denseImplementationName() {
         BlasProvider b = blas();
         String gemm = b.gemmIsNative() ? b.gemmLibrary() : "java/" + provider.name();
-        String inverse = b.inverseIsNative() ? "openblas" : "java/" + provider.name();
+        String inverse = b.inverseIsNative() ? b.inverseLibrary() : "java/" + provider.name();
         return gemm.equals(inverse) ? gemm : "gemm " + gemm + ", inverse " + inverse;
     }
 

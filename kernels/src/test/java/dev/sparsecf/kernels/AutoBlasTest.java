@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,11 +54,27 @@ class AutoBlasTest {
     private final Counting javaCalls = new Counting();
 
     /** A stand-in for a native tier: its GEMM, OpenBLAS's inverses (counted), a float32 inverse and a build string. */
-    private BlasProvider nativeTier(String name, GemmKernel gemm, String build) {
-        return new BlasProvider(gemm, nativeCalls.inverse, (a, progress) -> { }, KernelProvider.scalar().spdSolve()) {
+    private BlasProvider nativeTier(String name, String label, GemmKernel gemm, String build) {
+        return nativeTier(name, label, gemm, nativeCalls.inverse, (a, progress) -> { }, "openblas", build);
+    }
+
+    /** A stand-in for a native tier with its own inverses, run by {@code inverseLibrary}. */
+    private static BlasProvider nativeTier(String name, String label, GemmKernel gemm, CholeskyInverseKernel inverse,
+                                           FloatCholeskyInverseKernel floatInverse, String inverseLibrary, String build) {
+        return new BlasProvider(gemm, inverse, floatInverse, KernelProvider.scalar().spdSolve()) {
             @Override
             public String name() {
                 return name;
+            }
+
+            @Override
+            public String label() {
+                return label;
+            }
+
+            @Override
+            public String inverseLibrary() {
+                return inverseLibrary;
             }
 
             @Override
@@ -83,12 +100,12 @@ class AutoBlasTest {
     }
 
     /** A stand-in for OpenBLAS. */
-    private final BlasProvider openBlas = nativeTier("openblas", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
+    private final BlasProvider openBlas = nativeTier("openblas", "OpenBLAS", nativeCalls.gemm, "OpenBLAS 0.3.31 fake");
 
     private final Counting dnnlCalls = new Counting();
 
     /** A stand-in for oneDNN's tier: its own GEMM, OpenBLAS's inverses (as DnnlProvider). */
-    private final BlasProvider dnnl = nativeTier("dnnl", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
+    private final BlasProvider dnnl = nativeTier("dnnl", "oneDNN", dnnlCalls.gemm, "oneDNN 3.11.0 fake");
 
     /** A Java tier with 512-bit vectors (the scalar kernels underneath, counted). */
     private final KernelProvider wide = new KernelProvider(KernelProvider.scalar().spmm(), KernelProvider.scalar().spmmTranspose(),
@@ -234,7 +251,7 @@ class AutoBlasTest {
         AutoBlas.Settings s = settings(true, "", dnnlFastest);
         Path file = dir.resolve("cache/calibration.properties");
         Files.createDirectories(file.getParent());
-        Files.writeString(file, "format=1\nentry0.key=" + AutoBlas.cacheKey(openBlas, dnnl, wide, 2, s).replace("=", "\\=")
+        Files.writeString(file, "format=1\nentry0.key=" + AutoBlas.cacheKey(openBlas, List.of(dnnl), wide, 2, s).replace("=", "\\=")
                 + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=250\nentry0.gemm.java=190\nentry0.inverse.openblas=80"
                 + "\nentry0.inverse.java=60\n", StandardCharsets.ISO_8859_1);
         BlasProvider p = autoWithDnnl(s);
@@ -242,6 +259,104 @@ class AutoBlasTest {
         assertEquals("dnnl", p.gemmLibrary(), p.describe());
         assertTrue(Files.readString(file).contains("entry0.gemm.dnnl=300.0"), Files.readString(file));
         assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    private final Counting mklCalls = new Counting();
+    private final AtomicInteger mklFloatInverseCalls = new AtomicInteger();
+
+    /** A stand-in for MKL's tier: its own GEMM, double inverse and float32 inverse (all counted). */
+    private final BlasProvider mkl = nativeTier("mkl", "MKL", mklCalls.gemm, mklCalls.inverse,
+            (a, progress) -> mklFloatInverseCalls.incrementAndGet(), "mkl", "Intel MKL 2025.2 fake");
+
+    private BlasProvider autoWithOptional(AutoBlas.Settings settings, IntFunction<BlasProvider> mklLoader) {
+        return BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
+                List.of(new BlasProvider.OptionalTier("dnnl", "oneDNN", t -> dnnl),
+                        new BlasProvider.OptionalTier("mkl", "Intel MKL", mklLoader)), settings);
+    }
+
+    /** GEMM on OpenBLAS, Java, oneDNN, MKL; the inverse on OpenBLAS, Java, MKL. */
+    private static AutoBlas.Rates ratesWithMkl(double gemmMkl, double inverseOpenBlas, double inverseJava, double inverseMkl) {
+        Map<String, Double> gemm = new java.util.LinkedHashMap<>();
+        gemm.put("openblas", 250.0);
+        gemm.put("java", 190.0);
+        gemm.put("dnnl", 300.0);
+        gemm.put("mkl", gemmMkl);
+        Map<String, Double> inverse = new java.util.LinkedHashMap<>();
+        inverse.put("openblas", inverseOpenBlas);
+        inverse.put("java", inverseJava);
+        inverse.put("mkl", inverseMkl);
+        return new AutoBlas.Rates(gemm, inverse);
+    }
+
+    @Test
+    void mklCompetesForGemmAndTheInverseAndRunsBothWhenFastest() throws IOException {
+        FixedCalibrator mklFastest = new FixedCalibrator(ratesWithMkl(350, 150, 120, 190));
+        BlasProvider chosen = autoWithOptional(settings(true, "", mklFastest), t -> mkl);
+        assertTrue(chosen.describe().contains("GEMM on MKL (OpenBLAS 250 vs Panama 190 vs oneDNN 300 vs MKL 350 GFLOP/s at"
+                + " 500x20108x600), SPD inverse on MKL (OpenBLAS 150 vs Panama 120 vs MKL 190 GFLOP/s at n=3072)")
+                && chosen.describe().endsWith("; GEMM and SPD inverse on Intel MKL 2025.2 fake"), chosen.describe());
+        Kernels k = Kernels.of(wide, chosen, 2);
+        assertEquals("mkl", k.denseImplementationName());
+        assertOneGemm(k);
+        try (Arena arena = Arena.ofShared(); DenseMatrix f = DenseMatrix.of(1, 1, new float[] {2})) {
+            k.invertSpd(arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 4.0), 1, 1, true);
+            k.invertSpdFloat(f, true);
+        }
+        assertEquals(List.of(1, 1, 1, 0, 0), List.of(mklCalls.gemmCalls.get(), mklCalls.inverseCalls.get(),
+                mklFloatInverseCalls.get(), nativeCalls.inverseCalls.get(), dnnlCalls.gemmCalls.get()),
+                "calls: MKL gemm, MKL inverse, MKL float inverse, OpenBLAS inverse, oneDNN gemm");
+        String text = Files.readString(dir.resolve("cache/calibration.properties"));
+        assertTrue(text.contains("mkl\\=Intel MKL 2025.2 fake") && text.contains("inverse.mkl=190.0"), text);
+        assertTrue(warnings.isEmpty(), warnings.toString());
+    }
+
+    @Test
+    void eachOperationGoesToItsOwnFastestOptionalTier() {
+        // oneDNN fastest for GEMM, MKL for the inverse; oneDNN has no inverse of its own, so it is not timed there
+        BlasProvider chosen = autoWithOptional(settings(true, "", new FixedCalibrator(ratesWithMkl(280, 150, 120, 190))),
+                t -> mkl);
+        assertEquals("gemm dnnl, inverse mkl", Kernels.of(wide, chosen, 2).denseImplementationName());
+        assertTrue(chosen.describe().endsWith("; GEMM on oneDNN 3.11.0 fake; SPD inverse on Intel MKL 2025.2 fake"),
+                chosen.describe());
+        // the Java inverse must beat the fastest native one (MKL here) by the margin, not only OpenBLAS
+        BlasProvider java = autoWithOptional(settings(true, "Haswell", new FixedCalibrator(ratesWithMkl(280, 150, 200, 190))),
+                t -> mkl);
+        assertEquals("mkl", java.inverseLibrary(), "200 < 1.1 x 190: " + java.describe());
+        BlasProvider javaWins = autoWithOptional(settings(true, "SkylakeX", new FixedCalibrator(ratesWithMkl(280, 150, 210, 190))),
+                t -> mkl);
+        assertFalse(javaWins.inverseIsNative(), javaWins.describe());
+        assertTrue(javaWins.floatCholeskyInverse().isPresent(), "a float32 inverse stays available");
+    }
+
+    @Test
+    void mklNotInTheBuildIsLeftOutSilentlyAndKeyedAsNone() {
+        FixedCalibrator dnnlFastest = new FixedCalibrator(rates(250, 190, 80, 60, 300));
+        BlasProvider p = autoWithOptional(settings(true, "", dnnlFastest), t -> {
+            throw new BlasProvider.NotInBuildException("Intel MKL is not part of this build: rebuild with -Pmkl");
+        });
+        assertTrue(warnings.isEmpty(), "no warning for a tier the build does not have: " + warnings);
+        assertEquals("dnnl", p.gemmLibrary(), p.describe());
+        assertFalse(p.describe().contains("MKL"), p.describe());
+        String key = AutoBlas.cacheKey(openBlas, List.of(dnnl), wide, 2, settings(true, "", dnnlFastest));
+        assertTrue(key.contains("dnnl=oneDNN 3.11.0 fake") && key.contains("mkl=none"), key);
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, List.of(dnnl, mkl), wide, 2, settings(true, "", dnnlFastest))));
+    }
+
+    @Test
+    void aForcedMklWithoutItInTheBuildFailsWithTheProfileToBuildWith() {
+        AutoBlas.Settings s = settings(true, "", javaGemmFaster);
+        assertSame(mkl, autoOrForced("mkl", s, t -> mkl));
+        IllegalStateException absent = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> autoOrForced("mkl", s, t -> {
+                    throw new BlasProvider.NotInBuildException("Intel MKL is not part of this build: rebuild with -Pmkl");
+                }));
+        assertEquals("Intel MKL is not part of this build: rebuild with -Pmkl", absent.getMessage());
+        assertEquals(0, javaGemmFaster.calls);
+    }
+
+    private BlasProvider autoOrForced(String flag, AutoBlas.Settings s, IntFunction<BlasProvider> mklLoader) {
+        return BlasProvider.forName(flag, 2, wide, w -> fail(w), t -> fail("OpenBLAS is not asked"),
+                List.of(new BlasProvider.OptionalTier("mkl", "Intel MKL", mklLoader)), s);
     }
 
     @Test
@@ -259,11 +374,11 @@ class AutoBlasTest {
         BlasProvider p = BlasProvider.forName("auto", 2, wide, warnings::add, t -> openBlas,
                 t -> { throw new UnsatisfiedLinkError("no jnidnnl"); }, settings(true, "Haswell", javaGemmFaster));
         assertEquals(1, warnings.size(), warnings.toString());
-        assertTrue(warnings.get(0).contains("leaves oneDNN out of the GEMM choice")
+        assertTrue(warnings.get(0).contains("leaves oneDNN out of its choice")
                 && warnings.get(0).contains("oneDNN could not be loaded (java.lang.UnsatisfiedLinkError: no jnidnnl)"), warnings.get(0));
         assertFalse(p.gemmIsNative(), p.describe());
         assertFalse(p.describe().contains("oneDNN"), p.describe());
-        assertTrue(AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster)).contains("dnnl=none"));
+        assertTrue(AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster)).contains("dnnl=none"));
     }
 
     @Test
@@ -350,19 +465,19 @@ class AutoBlasTest {
 
     @Test
     void theKeyNamesEverythingThatChangesTheOutcome() {
-        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster));
         for (String part : List.of("cpu=", "cores=", "jdk=" + Runtime.version(), "blas=OpenBLAS 0.3.31 fake",
                 "java=panama 512-bit", "code=" + CodeFingerprint.of(AutoBlas.class), "threads=2", "OPENBLAS_CORETYPE=Haswell", "shapes=500x20108x600 n=3072")) {
             assertTrue(key.contains(part), part + " missing from " + key);
         }
-        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, null, KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
+        assertFalse(key.equals(AutoBlas.cacheKey(openBlas, List.of(), KernelProvider.scalar(), 2, settings(true, "Haswell", javaGemmFaster))));
     }
 
     @Test
     void aCorruptCacheIsReportedRecalibratedAndReplaced() throws IOException {
         Path file = dir.resolve("cache/calibration.properties");
         Files.createDirectories(file.getParent());
-        String key = AutoBlas.cacheKey(openBlas, null, wide, 2, settings(true, "Haswell", javaGemmFaster));
+        String key = AutoBlas.cacheKey(openBlas, List.of(), wide, 2, settings(true, "Haswell", javaGemmFaster));
         List<String> corruptions = List.of(
                 "\u0000\u00ff garbage",
                 "format=1\nentry0.key=" + key.replace("=", "\\=") + "\nentry0.date=2026-12-01\nentry0.gemm.openblas=fast\n",

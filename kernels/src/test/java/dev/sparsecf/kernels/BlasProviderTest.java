@@ -58,7 +58,7 @@ class BlasProviderTest {
     void unknownValueIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BlasProvider.forName("bogus", 2, KernelProvider.scalar(), w -> fail(w), MUST_NOT_LOAD));
-        assertTrue(e.getMessage().contains("'bogus'") && e.getMessage().contains("auto, openblas, dnnl or java"), e.getMessage());
+        assertTrue(e.getMessage().contains("'bogus'") && e.getMessage().contains("auto, openblas, dnnl, mkl or java"), e.getMessage());
     }
 
     @Test

@@ -26,6 +26,11 @@ public final class DnnlProvider extends OneDnnProvider {
     }
 
     @Override
+    public String label() {
+        return "oneDNN";
+    }
+
+    @Override
     String gemmDescription() {
         return "on " + dnnl.describe();
     }

@@ -3,9 +3,9 @@ package dev.sparsecf.blas;
 import java.util.function.DoubleConsumer;
 
 /**
- * Progress of an SPD inverse made of native calls, as the share of its {@code n^3} flops done: exact after each
- * block of the factorisation ({@code n^3/3} flops), then, while the single potri call ({@code 2 n^3/3}) runs, an
- * estimate that assumes potri keeps the factorisation's flop rate, reported once a second by a watcher thread and
+ * Progress of an SPD inverse made of native calls, as the share of its {@code n^3} flops done: for a sweep, after
+ * each block of pivots; for potrf + potri, exact after each block of the factorisation ({@code n^3/3} flops), then,
+ * while the single potri call ({@code 2 n^3/3}) runs, an estimate that assumes potri keeps the factorisation's flop rate, reported once a second by a watcher thread and
  * capped below 1 (so a slower potri shows a stalled share, never a finished one).
  */
 final class InverseEta {
@@ -30,6 +30,14 @@ final class InverseEta {
     void factorised(int columns) {
         progress.accept((1 - Math.pow((double) (n - columns) / n, 3)) / 3);
         factorisedNanos = System.nanoTime() - start;
+    }
+
+    /**
+     * After a sweep's first {@code columns} pivot columns ({@link MklSweepInverse}): each pivot column costs about the
+     * same {@code n^2} flops, so the share done is the share of columns.
+     */
+    void swept(int columns) {
+        progress.accept((double) columns / n);
     }
 
     /** Starts the watcher for the potri call when {@code watch} (a blocked factorisation measured the rate). */

@@ -43,7 +43,7 @@ public final class OpenBlas {
     private static final int CBLAS_RIGHT = 142;
     private static final int LAPACK_COL_MAJOR = 102;
     /** LAPACKE's return value when its NaN check finds a NaN in argument 4, the matrix. */
-    private static final int LAPACKE_NAN_IN_MATRIX = -4;
+    static final int LAPACKE_NAN_IN_MATRIX = -4;
     /** JavaCPP's {@code blas_get_vendor()} id for OpenBLAS. */
     private static final int VENDOR_OPENBLAS = 2;
 

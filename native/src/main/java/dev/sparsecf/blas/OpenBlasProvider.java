@@ -33,6 +33,11 @@ public final class OpenBlasProvider extends BlasProvider {
     }
 
     @Override
+    public String label() {
+        return "OpenBLAS";
+    }
+
+    @Override
     public String describe() {
         return openBlas.describe();
     }

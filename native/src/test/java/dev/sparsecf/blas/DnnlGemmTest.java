@@ -50,12 +50,15 @@ class DnnlGemmTest {
     @ParameterizedTest(name = "transA={0} transB={1}")
     @MethodSource("transposes")
     void largeAndThinShapesMatchTheReference(boolean transA, boolean transB) {
-        Dnnl dnnl = dnnlOrSkip();
+        checkLargeAndThin("dnnl_sgemm", dnnlOrSkip()::sgemm, transA, transB, 100);
+    }
+
+    /** {@link OpenBlasGemmTest#checkCase} at shapes with m, n or k over 1,000 and a thin other side, two alpha/beta. */
+    static void checkLargeAndThin(String name, BlasGemm.Sgemm sgemm, boolean transA, boolean transB, long seed) {
         int[][] shapes = {{1031, 17, 1033}, {17, 1031, 1033}, {1033, 1031, 17}, {1, 1031, 1}, {1031, 1, 1033}, {1, 1, 1031}};
-        long seed = 100;
         for (int[] s : shapes) {
-            OpenBlasGemmTest.checkCase("dnnl_sgemm", dnnl::sgemm, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
-            OpenBlasGemmTest.checkCase("dnnl_sgemm", dnnl::sgemm, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
+            OpenBlasGemmTest.checkCase(name, sgemm, transA, transB, s[0], s[1], s[2], 1.5f, 0.5f, seed++);
+            OpenBlasGemmTest.checkCase(name, sgemm, transA, transB, s[0], s[1], s[2], 1f, 0f, seed++);
         }
     }
 

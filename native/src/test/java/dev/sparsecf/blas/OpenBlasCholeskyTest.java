@@ -91,8 +91,12 @@ class OpenBlasCholeskyTest {
     @ParameterizedTest(name = "n={0}")
     @ValueSource(ints = {1, 17, 103, 300})
     void floatInverseOnDenseMatrix(int n) {
-        Kernels kernels = openBlasKernelsOrSkip();
-        double[] spd = spd(n, KAPPA, 1000 + n);
+        checkFloatInverse("spotrfInverse", openBlasKernelsOrSkip(), n, 1000 + n);
+    }
+
+    /** The float32 inverse through {@code kernels}: the residual of the float input within the bound. */
+    static void checkFloatInverse(String name, Kernels kernels, int n, long seed) {
+        double[] spd = spd(n, KAPPA, seed);
         double[] input = new double[n * n]; // the float values actually factorised
         try (DenseMatrix a = DenseMatrix.allocate(n, n)) {
             for (int i = 0; i < n; i++) {
@@ -108,7 +112,7 @@ class OpenBlasCholeskyTest {
                     x[i * n + j] = a.get(i, j);
                 }
             }
-            assertResidual("spotrfInverse n=" + n + " " + a, input, x, n, residualBound(n, U_FLOAT));
+            assertResidual(name + " n=" + n + " " + a, input, x, n, residualBound(n, U_FLOAT));
         }
     }
 

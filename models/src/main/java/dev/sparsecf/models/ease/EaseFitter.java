@@ -211,10 +211,11 @@ public final class EaseFitter {
 
     /**
      * OpenBLAS's potri is one opaque call (2/3 of the flops): its share in the progress lines is estimated from the
-     * factorisation's rate, and the start line says so.
+     * factorisation's rate, and the start line says so. MKL's sweep reports every block of pivots.
      */
     private static String nativeNote(String backend) {
-        return backend.startsWith("java/") ? "" : "; progress per factorisation block, then potri estimated at its rate";
+        return backend.startsWith("java/") ? "" : backend.endsWith("mkl") ? "; progress per block of pivots (sweep)"
+                : "; progress per factorisation block, then potri estimated at its rate";
     }
 
     private static int roundUp(int n, int multiple) {
