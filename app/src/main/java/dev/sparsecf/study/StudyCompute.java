@@ -33,13 +33,14 @@ record StudyCompute(String kernels, String dense, int threads, Tiers tiers) {
 
     /**
      * The BLAS tier by machine names: {@code blas} is {@link BlasProvider#name()} ({@code openblas}, {@code dnnl},
-     * {@code java} or {@code auto}, the {@code --blas} values), {@code gemm} and {@code inverse} the tiers running
-     * GEMM ({@link BlasProvider#gemmLibrary()}, or {@code java}) and the SPD inverse ({@code openblas} or {@code java}).
+     * {@code mkl}, {@code java} or {@code auto}, the {@code --blas} values), {@code gemm} and {@code inverse} the tiers
+     * running GEMM ({@link BlasProvider#gemmLibrary()}, or {@code java}) and the SPD inverse
+     * ({@link BlasProvider#inverseLibrary()}: {@code openblas} or {@code mkl}; or {@code java}).
      */
     record Tiers(String blas, String gemm, String inverse) {
 
         static Tiers of(BlasProvider b) {
-            return new Tiers(b.name(), b.gemmIsNative() ? b.gemmLibrary() : "java", b.inverseIsNative() ? "openblas" : "java");
+            return new Tiers(b.name(), b.gemmIsNative() ? b.gemmLibrary() : "java", b.inverseIsNative() ? b.inverseLibrary() : "java");
         }
 
         /** The forced {@code --blas} value that runs the same code as this, or null ({@code auto}'s own mix). */
@@ -48,7 +49,7 @@ record StudyCompute(String kernels, String dense, int threads, Tiers tiers) {
                 return blas;
             }
             if (gemm.equals(inverse)) {
-                return gemm; // openblas or java for both
+                return gemm; // openblas, mkl or java for both
             }
             return gemm.equals("dnnl") && inverse.equals("openblas") ? "dnnl" : null;
         }

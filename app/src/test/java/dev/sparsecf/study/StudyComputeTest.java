@@ -82,6 +82,11 @@ class StudyComputeTest {
                 new StudyCompute("panama", "gemm openblas, inverse java/panama", 2, new StudyCompute.Tiers("auto", "openblas", "java")).flags());
         assertEquals("--kernels panama --blas auto (the calibration that chose 'gemm dnnl, inverse java/panama') --threads 2",
                 new StudyCompute("panama", "gemm dnnl, inverse java/panama", 2, new StudyCompute.Tiers("auto", "dnnl", "java")).flags());
+        // the MKL tier (-Pmkl) runs both; oneDNN's GEMM beside MKL's inverse is only auto's mix
+        assertEquals("--kernels panama --blas mkl --threads 2", new StudyCompute("panama", "mkl", 2,
+                new StudyCompute.Tiers("auto", "mkl", "mkl")).flags());
+        assertEquals("--kernels panama --blas auto (the calibration that chose 'gemm dnnl, inverse mkl') --threads 2",
+                new StudyCompute("panama", "gemm dnnl, inverse mkl", 2, new StudyCompute.Tiers("auto", "dnnl", "mkl")).flags());
     }
 
     @Test
