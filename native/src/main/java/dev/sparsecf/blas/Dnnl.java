@@ -26,8 +26,7 @@ final class Dnnl {
     /** dnnl_status_t's success value. */
     private static final int SUCCESS = 0;
 
-    private static Dnnl instance; // guarded by Dnnl.class
-    private static Throwable loadFailure; // guarded by Dnnl.class
+    private static final LoadOnce<Dnnl> LOADED = new LoadOnce<>(Dnnl::new, Dnnl::cannotLoad);
     /** libgomp, like OpenBLAS, may not be inside a call while the JVM runs the C exit handlers (see ExitGate). */
     private static final ExitGate EXIT_GATE = new ExitGate(1_000, System.err::println);
 
@@ -67,17 +66,7 @@ final class Dnnl {
         if (threads < 1) {
             throw new IllegalArgumentException("oneDNN thread count must be >= 1, got " + threads);
         }
-        if (instance == null) {
-            if (loadFailure != null) {
-                throw cannotLoad(loadFailure);
-            }
-            try {
-                instance = new Dnnl();
-            } catch (RuntimeException | LinkageError e) {
-                loadFailure = e;
-                throw cannotLoad(e);
-            }
-        }
+        Dnnl instance = LOADED.get();
         instance.threads = threads;
         return instance;
     }

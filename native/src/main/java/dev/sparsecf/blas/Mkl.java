@@ -43,8 +43,7 @@ final class Mkl {
     static final int LEFT = 141;
     static final int RIGHT = 142;
 
-    private static Mkl instance; // guarded by Mkl.class
-    private static Throwable loadFailure; // guarded by Mkl.class
+    private static final LoadOnce<Mkl> LOADED = new LoadOnce<>(Mkl::new, Mkl::cannotLoad);
     /** libiomp5 may not be inside a call while the JVM runs the C exit handlers (see ExitGate). */
     private static final ExitGate EXIT_GATE = new ExitGate(1_000, System.err::println);
 
@@ -230,17 +229,7 @@ final class Mkl {
         if (!onClassPath()) {
             throw new BlasProvider.NotInBuildException(ABSENT);
         }
-        if (instance == null) {
-            if (loadFailure != null) {
-                throw cannotLoad(loadFailure);
-            }
-            try {
-                instance = new Mkl();
-            } catch (RuntimeException | LinkageError e) {
-                loadFailure = e;
-                throw cannotLoad(e);
-            }
-        }
+        Mkl instance = LOADED.get();
         instance.setThreads(threads);
         return instance;
     }

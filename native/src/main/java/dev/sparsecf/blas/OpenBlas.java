@@ -51,8 +51,7 @@ public final class OpenBlas {
     static final String CALLED_COPY = "openblas";
     static final String OTHER_COPY = "openblas_nolapack";
 
-    private static OpenBlas instance; // guarded by OpenBlas.class
-    private static Throwable loadFailure; // guarded by OpenBlas.class
+    private static final LoadOnce<OpenBlas> LOADED = new LoadOnce<>(OpenBlas::new, OpenBlas::cannotLoad);
     /** Every call into OpenBLAS passes it; a shutdown hook closes it (see {@link ExitGate} for why). */
     private static final ExitGate EXIT_GATE = new ExitGate(1_000, System.err::println);
 
@@ -134,17 +133,7 @@ public final class OpenBlas {
         if (threads < 1) {
             throw new IllegalArgumentException("BLAS thread count must be >= 1, got " + threads);
         }
-        if (instance == null) {
-            if (loadFailure != null) {
-                throw cannotLoad(loadFailure);
-            }
-            try {
-                instance = new OpenBlas();
-            } catch (RuntimeException | LinkageError e) {
-                loadFailure = e;
-                throw cannotLoad(e);
-            }
-        }
+        OpenBlas instance = LOADED.get();
         instance.setThreads(threads);
         return instance;
     }
