@@ -52,9 +52,10 @@ public final class ResultsArchive {
     }
 
     /**
-     * Every CPU directory under {@code dir} that holds at least one JMH result file, sorted by slug. JSON
-     * files that are not JMH results (other tools' output) are skipped with a message to {@code warn};
-     * broken JSON is an error naming the file.
+     * Every CPU directory under {@code dir} that holds at least one JMH result file named as {@code sparsecf bench}
+     * names its runs ({@code DATE-COMMIT-PROFILE.json}), sorted by slug. JSON files that are not such runs (other
+     * tools' output, an experiment's own JMH files) are skipped with a message to {@code warn}; broken JSON is an
+     * error naming the file.
      */
     public static List<Cpu> load(Path dir, Consumer<String> warn) throws IOException {
         List<Cpu> cpus = new ArrayList<>();
@@ -75,6 +76,12 @@ public final class ResultsArchive {
                     continue;
                 }
                 String base = name.substring(0, name.length() - ResultFiles.RESULTS_SUFFIX.length());
+                // an experiment's own JMH output (results/ease-fit/..., results/gemm-dnnl/...) is not a CPU's run
+                if (!NAME_DATE.matcher(base).find()) {
+                    warn.accept("skipped " + f + ": a JMH file not named DATE-COMMIT-PROFILE.json, as sparsecf bench"
+                            + " names its runs (another experiment's output)");
+                    continue;
+                }
                 runs.add(run(f, base, JmhResults.parse(root)));
             }
             if (runs.isEmpty()) {

@@ -135,6 +135,18 @@ class BenchReportTest {
     }
 
     @Test
+    void anExperimentsOwnJmhFilesAreNoCpu() throws Exception {
+        Path results = copyOfSample();
+        Path experiment = Files.createDirectories(results.resolve("ease-fit"));
+        Files.copy(results.resolve(AMD).resolve("2025-11-20-ccccccc-full.json"), experiment.resolve("gemm.json"));
+        Rendered r = render(results);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("gemm.json: a JMH file not named DATE-COMMIT-PROFILE.json"), r.err());
+        assertFalse(r.report().contains("## ease-fit"), r.report());
+        assertTrue(r.report().contains("from 3 result files of 2 CPUs"), r.report());
+    }
+
+    @Test
     void chartsAreWellFormedSvgWithOneBarPerValue() throws Exception {
         Rendered r = render(sample());
         assertTrue(r.report().contains("![Speed-up over the scalar kernels, per CPU](speedup.svg)"));
