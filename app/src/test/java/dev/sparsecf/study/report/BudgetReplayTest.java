@@ -103,6 +103,11 @@ class BudgetReplayTest {
         assertTrue(from >= 0, readme);
         String section = readme.substring(from, readme.indexOf("\n## ", from + 1));
         assertTrue(section.contains("- old: not replayed, its cells stopped early (patience 10)."), section);
+        // the budget lines say which protocol each dataset ran: no early stop on m, patience 10 on old
+        assertTrue(readme.contains("Budget: at most 200 epochs per Mult-VAE/DAE cell, the best kept, no early stop "
+                + "(`protocol.json`)"), readme);
+        assertTrue(readme.contains("| old | 2/"), readme);
+        assertTrue(readme.contains(" | 200, patience 10: 0 of 2 late |"), readme);
         assertTrue(section.contains("**Verdict**: the cheapest rule that chooses the full budget's constant beta on "
                 + "all 1 datasets replayed is *patience 20*: it saves 47% of the replayed epochs (beta m 0.5); "
                 + "validation NDCG@100 lost per cell: mean 0.0000, max 0.0000; Kendall's tau of the variants' order "
