@@ -79,7 +79,7 @@ final class BudgetSection {
                 row.add(o == null ? "not below the budget" : String.format(Locale.ROOT,
                         "%s, lost %s (max %s), beta %s, tau %s", BudgetReplay.percent(o.saved()), num(o.meanLoss(), 4),
                         num(o.maxLoss(), 4), o.sameBeta() ? param(o.beta()) : "**" + param(o.beta()) + "** ("
-                                + param(o.fullBeta()) + ")", num(o.tau(), 2)));
+                                + param(o.fullBeta()) + ")", tau(o.tau())));
             }
             MarkdownTable.row(md, row);
         }
@@ -119,7 +119,8 @@ final class BudgetSection {
                         / pick.stream().mapToInt(Outcome::cells).sum(), 4),
                 num(pick.stream().mapToDouble(Outcome::maxLoss).max().orElse(Double.NaN), 4),
                 range(pick.stream().mapToDouble(Outcome::tau).toArray())));
-        List<Outcome> order = byRule.stream().filter(g -> g.size() == n && g.stream().allMatch(o -> o.tau() == 1))
+        List<Outcome> order = byRule.stream()
+                .filter(g -> g.size() == n && g.stream().allMatch(o -> o.variants() < 2 || o.tau() == 1))
                 .max(Comparator.comparingDouble(BudgetSection::pooledSaved)).orElse(null);
         v.append(order == null ? " No rule keeps the order of the variants on every dataset."
                 : String.format(Locale.ROOT, " The cheapest that also keeps the order of every variant on every "
@@ -140,10 +141,15 @@ final class BudgetSection {
                 / group.stream().mapToLong(Outcome::fullEpochs).sum();
     }
 
-    /** "0.93" or "0.88–0.97" to two decimals. */
+    /** "0.93" or "0.88–0.97" to two decimals, of the taus that exist; "n/a" when none does. */
     private static String range(double[] v) {
-        double lo = Arrays.stream(v).min().orElse(Double.NaN);
-        double hi = Arrays.stream(v).max().orElse(Double.NaN);
-        return num(lo, 2).equals(num(hi, 2)) ? num(lo, 2) : num(lo, 2) + "–" + num(hi, 2);
+        double lo = Arrays.stream(v).filter(t -> !Double.isNaN(t)).min().orElse(Double.NaN);
+        double hi = Arrays.stream(v).filter(t -> !Double.isNaN(t)).max().orElse(Double.NaN);
+        return tau(lo).equals(tau(hi)) ? tau(lo) : tau(lo) + "–" + tau(hi);
+    }
+
+    /** Kendall's tau to two decimals; "n/a" without one (fewer than two variants, or no order). */
+    private static String tau(double t) {
+        return Double.isNaN(t) ? ReportText.NOT_APPLICABLE : num(t, 2);
     }
 }
