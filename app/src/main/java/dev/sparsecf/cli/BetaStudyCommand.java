@@ -62,9 +62,10 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
                     "e.g. 200,amazon-book=50 (default ${DEFAULT-VALUE}, Liang et al.'s budget)."})
     List<String> epochSpecs;
 
-    @Option(names = "--patience", defaultValue = "0", paramLabel = "N",
-            description = "Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never (default ${DEFAULT-VALUE}).")
-    int patience;
+    @Option(names = "--patience", defaultValue = "0", split = ",", paramLabel = "N|NAME=N",
+            description = {"Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never; NAME=N for one",
+                    "dataset, e.g. 0,amazon-book=50 (default ${DEFAULT-VALUE}; the replay in `study report` shows what a patience costs)."})
+    List<String> patienceSpecs;
 
     @Option(names = "--lambda", split = ",", paramLabel = "L[,L...]", defaultValue = "100,200,500,1000,2000,5000",
             description = "EASE: L2 weights to choose from on validation (default ${DEFAULT-VALUE}).")
@@ -110,8 +111,14 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
         DataSteps.checkSpecs(datasets, fileFormat.options());
         TrainCommand.checkLambdaSearch(spec, lambdas, edgeSteps);
         Map<String, Integer> epochs = new LinkedHashMap<>();
-        for (String dataset : datasets) {
-            epochs.put(dataset, epochsFor(dataset));
+        Map<String, Integer> patience = new LinkedHashMap<>();
+        try {
+            for (String dataset : datasets) {
+                epochs.put(dataset, perDataset("--epochs", epochSpecs, dataset, 1));
+                patience.put(dataset, perDataset("--patience", patienceSpecs, dataset, 0));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         StudySettings settings = StudySettings.builder()
                 .root(out != null ? out : StudyCommand.defaultDir())
@@ -143,11 +150,14 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
         return 0;
     }
 
-    /** The planned epochs for {@code dataset}: its {@code NAME=N} entry of {@code --epochs}, else the plain {@code N}. */
-    int epochsFor(String dataset) {
+    /**
+     * The value of {@code option} for {@code dataset}: its {@code NAME=N} entry in {@code specs}, else the plain
+     * {@code N}; an entry that is not a whole number of at least {@code min}, or no value, is an error naming it.
+     */
+    static int perDataset(String option, List<String> specs, String dataset, int min) {
         Integer all = null;
         Integer own = null;
-        for (String entry : epochSpecs) {
+        for (String entry : specs) {
             int eq = entry.indexOf('=');
             String name = eq < 0 ? null : entry.substring(0, eq).strip();
             String value = (eq < 0 ? entry : entry.substring(eq + 1)).strip();
@@ -155,10 +165,11 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
             try {
                 n = Integer.parseInt(value);
             } catch (NumberFormatException e) {
-                n = 0;
+                n = min - 1;
             }
-            if (n < 1) {
-                throw new ParameterException(spec.commandLine(), "--epochs: expected N or NAME=N with N >= 1, got '" + entry + "'");
+            if (n < min) {
+                throw new IllegalArgumentException(option + ": expected N or NAME=N with N >= " + min + ", got '"
+                        + entry + "'");
             }
             if (name == null) {
                 all = n;
@@ -167,7 +178,8 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
             }
         }
         if (own == null && all == null) {
-            throw new ParameterException(spec.commandLine(), "--epochs gives no count for " + dataset + "; add a plain N for all datasets");
+            throw new IllegalArgumentException(option + " gives no value for " + dataset
+                    + "; add a plain N for all datasets");
         }
         return own != null ? own : all;
     }

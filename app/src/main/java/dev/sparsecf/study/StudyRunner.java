@@ -169,7 +169,8 @@ public final class StudyRunner {
             err.flush();
             StudyCells.Cell cell = v.family().isClosedForm()
                     ? EaseCell.run(run, p, v, seed, settings, err)
-                    : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset), settings.patience(), err);
+                    : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset),
+                            settings.patience().get(p.dataset), err);
             if (cell == null) {
                 cellsPlanned--;
                 p.skip(v, seed);

@@ -11,14 +11,14 @@ import java.util.function.LongFunction;
 /**
  * What one run of the beta study is asked to do, as the command line gave it: the study folder {@code root}, the
  * {@code datasets} (specs) read from {@code dataDir}, the {@code seeds}, the {@code variants} to run and the
- * {@code redo} ones to discard first, the planned {@code epochs} per dataset spec, the early-stop {@code patience},
+ * {@code redo} ones to discard first, the planned {@code epochs} and the early-stop {@code patience} per dataset spec,
  * the EASE {@code lambdas}, {@code edgeSteps} and {@code neighbours} (K of neighbourhood EASE; 0: dense), the held-out counts ({@code null}: auto), the {@code split} of a
  * seed and the one {@code splitSeed} every cell uses, whether the {@code matched} per-user grid follows the constant
  * sweep, how a dataset given as a file is read ({@code fileOptions}), whether it is a {@code dryRun}, and for {@value StudyJournal#FILE} the {@code commandLine} and the
  * {@code repository} whose commit is recorded. Build it with {@link #builder()}.
  */
 public record StudySettings(Path root, List<String> datasets, Path dataDir, List<Long> seeds, List<StudyVariant> variants,
-                            List<StudyVariant> redo, Map<String, Integer> epochs, int patience, double[] lambdas,
+                            List<StudyVariant> redo, Map<String, Integer> epochs, Map<String, Integer> patience, double[] lambdas,
                             int edgeSteps, int neighbours, Integer validationUsers, Integer testUsers, LongFunction<SplitConfig> split,
                             long splitSeed, boolean matched, FileOptions fileOptions, boolean dryRun, String commandLine,
                             Path repository) {
@@ -43,7 +43,7 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
 
     /** The settings that make {@code dataset}'s cells comparable. */
     StudyProtocol protocol(String dataset) {
-        return new StudyProtocol(dataset, epochs.get(dataset), patience, validationUsers, testUsers, lambdas, edgeSteps,
+        return new StudyProtocol(dataset, epochs.get(dataset), patience.get(dataset), validationUsers, testUsers, lambdas, edgeSteps,
                 neighbours, splitSeed);
     }
 
@@ -74,7 +74,7 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
         private List<StudyVariant> variants;
         private List<StudyVariant> redo = List.of();
         private Map<String, Integer> epochs;
-        private int patience;
+        private Map<String, Integer> patience;
         private double[] lambdas;
         private int edgeSteps;
         private int neighbours;
@@ -126,8 +126,8 @@ public record StudySettings(Path root, List<String> datasets, Path dataDir, List
             return this;
         }
 
-        public Builder patience(int v) {
-            patience = v;
+        public Builder patience(Map<String, Integer> v) {
+            patience = Map.copyOf(v);
             return this;
         }
 

@@ -7,6 +7,7 @@ import dev.sparsecf.study.StudyCells;
 import static dev.sparsecf.cli.MainTest.assertOneLineError;
 import static dev.sparsecf.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparsecf.cli.MainTest.Outcome;
@@ -202,6 +203,34 @@ class BetaStudyCommandTest {
         String protocol = Files.readString(out.resolve("my-clicks").resolve(StudyProtocol.FILE));
         assertTrue(protocol.contains("\"" + StudyProtocol.VERSION_KEY + "\" : " + StudyProtocol.VERSION)
                 && protocol.contains("\"splitSeed\" : 0") && protocol.contains("\"patience\" : 0"), protocol);
+    }
+
+    @Test
+    void perDatasetValuesOverrideThePlainOne() {
+        List<String> specs = List.of("200", "amazon-book=50", "citeulike-t = 100");
+        assertEquals(200, BetaStudyCommand.perDataset("--epochs", specs, "ml-1m", 1));
+        assertEquals(50, BetaStudyCommand.perDataset("--epochs", specs, "amazon-book", 1));
+        assertEquals(100, BetaStudyCommand.perDataset("--epochs", specs, "citeulike-t", 1));
+        assertEquals(0, BetaStudyCommand.perDataset("--patience", List.of("lastfm=20", "0"), "ml-1m", 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BetaStudyCommand.perDataset("--patience", List.of("lastfm=-1"), "lastfm", 0));
+        assertEquals("--patience: expected N or NAME=N with N >= 0, got 'lastfm=-1'", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> BetaStudyCommand.perDataset("--epochs", List.of("lastfm=20"), "ml-1m", 1));
+        assertEquals("--epochs gives no value for ml-1m; add a plain N for all datasets", e.getMessage());
+    }
+
+    @Test
+    void aDatasetsOwnPatienceIsRecordedInItsProtocol() throws IOException {
+        Outcome o = study("--variants", "const-0.5", "--epochs", "3", "--patience", "0,ml-100k=1");
+        assertEquals(0, o.code(), o.err());
+        String protocol = Files.readString(out.resolve("ml-100k").resolve(StudyProtocol.FILE));
+        assertTrue(protocol.contains("\"patience\" : 1,"), protocol);
+        StudyCells.Cell c = cells().get("const-0.5");
+        assertTrue(c.epochs() <= 3 && (c.epochs() == 3 || c.epochs() == c.bestEpoch() + 1), c.toString());
+        Outcome other = study("--variants", "const-0.5", "--epochs", "3", "--patience", "0");
+        assertEquals(2, other.code(), other.err());
+        assertTrue(other.err().contains("records other settings"), other.err());
     }
 
     @Test

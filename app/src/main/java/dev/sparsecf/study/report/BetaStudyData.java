@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -70,7 +71,7 @@ public final class BetaStudyData {
      * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell) and the
      * per-user rows of every cell whose users file exists.
      */
-    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, Double> validation,
+    record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, double[]> histories,
                    Protocol protocol) {
 
         /**
@@ -78,7 +79,13 @@ public final class BetaStudyData {
          * tested), or NaN without a history file (EASE chooses its lambda on validation inside the cell).
          */
         double validationNdcg(String variant, long seed) {
-            return validation.getOrDefault(usersKey(variant, seed), Double.NaN);
+            double[] h = history(variant, seed);
+            return h == null ? Double.NaN : BudgetReplay.replay(h, BudgetReplay.FULL).value(h);
+        }
+
+        /** The validation NDCG@100 after each epoch of {@code variant} on {@code seed}, or null without a history file. */
+        double[] history(String variant, long seed) {
+            return histories.get(usersKey(variant, seed));
         }
 
         /** The cells of {@code variant}, by seed. */
@@ -214,21 +221,31 @@ public final class BetaStudyData {
                 users.put(usersKey(c.variant(), c.seed()), rows);
             }
         }
-        Map<String, Double> validation = new TreeMap<>();
+        Map<String, double[]> histories = new TreeMap<>();
         for (Cell c : cells.values()) {
             Path f = dir.resolve("history").resolve(usersKey(c.variant(), c.seed()) + ".csv");
             if (Files.isRegularFile(f)) {
-                double best = Double.NaN;
-                for (CsvRows.Row r : CsvRows.read(f, List.of("epoch", "validation_ndcg100"))) {
-                    double v = r.number("validation_ndcg100");
-                    best = Double.isNaN(best) || v > best ? v : best;
-                }
-                validation.put(usersKey(c.variant(), c.seed()), best);
+                histories.put(usersKey(c.variant(), c.seed()), history(f));
             }
         }
         List<Cell> sorted = new ArrayList<>(cells.values());
         sorted.sort(Comparator.comparing(Cell::variant).thenComparingLong(Cell::seed));
-        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, validation, protocol(dir));
+        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, histories, protocol(dir));
+    }
+
+    /** The validation NDCG@100 after each epoch in history file {@code f}, whose epochs must run 1, 2, 3, ... */
+    private static double[] history(Path f) throws IOException {
+        List<CsvRows.Row> rows = CsvRows.read(f, List.of("epoch", "validation_ndcg100"));
+        double[] ndcg = new double[rows.size()];
+        for (int i = 0; i < ndcg.length; i++) {
+            CsvRows.Row r = rows.get(i);
+            if (r.integer("epoch") != i + 1) { // a budget replay reads the i-th row as epoch i + 1
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s line %d: epoch '%s' is not %d (the "
+                        + "epochs must run 1, 2, 3, ...)", f, r.line(), r.text("epoch"), i + 1));
+            }
+            ndcg[i] = r.number("validation_ndcg100");
+        }
+        return ndcg;
     }
 
     /** The budget in {@code dir/protocol.json}, or null when the file is absent (no run has started there). */

@@ -36,15 +36,16 @@ record Budget(BetaStudyData.Protocol protocol, int cells, double medianBest, int
         if (protocol == null) {
             return "Budget: unknown (no `" + StudyProtocol.FILE + "`); " + best + ".";
         }
-        return String.format(Locale.ROOT, "Budget: at most %d epochs per Mult-VAE/DAE cell, stopping after %d "
-                        + "epochs without a better validation NDCG@100 (`%s`); %s. %d of %d cells had their best "
-                        + "epoch in the budget's last %d epochs, so they were probably still improving when it ran "
-                        + "out.", protocol.epochs(), protocol.patience(), StudyProtocol.FILE, best, late,
-                cells, lastEpochs);
+        return String.format(Locale.ROOT, "Budget: at most %d epochs per Mult-VAE/DAE cell, %s (`%s`); %s. %d of "
+                        + "%d cells had their best epoch in the budget's last %d epochs, so they were probably still "
+                        + "improving when it ran out.", protocol.epochs(), protocol.patience() == 0 ? "the best kept, "
+                        + "no early stop" : "stopping after " + protocol.patience() + " epochs without a better "
+                        + "validation NDCG@100", StudyProtocol.FILE, best, late, cells, lastEpochs);
     }
 
-    /** The overview's cell: "60: 41 of 62 late". */
+    /** The overview's cell: "200: 3 of 94 late", "200, patience 20: 0 of 40 late". */
     String brief() {
-        return protocol == null ? "unknown" : protocol.epochs() + ": " + late + " of " + cells + " late";
+        return protocol == null ? "unknown" : protocol.epochs() + (protocol.patience() > 0 ? ", patience "
+                + protocol.patience() : "") + ": " + late + " of " + cells + " late";
     }
 }

@@ -79,6 +79,7 @@ final class Readme {
             OverviewTable.append(md, analyses, study);
         }
         md.append(comparison);
+        BudgetSection.append(md, analyses);
         for (Analysis a : analyses) {
             DatasetSection.append(md, a, study);
         }

@@ -262,7 +262,7 @@ class StudyReportTest {
     void overviewHasOneRowPerDataset() throws IOException {
         String readme = render();
         String overview = readme.substring(readme.indexOf("## Overview"), readme.indexOf("\n## ", readme.indexOf("## Overview")));
-        assertTrue(line(overview, "| synthetic:0.02 |").startsWith("| synthetic:0.02 | 21/24 | 20: 0 of 21 late | 0.2 | 0.3520 ± 0.0020 | 0.1–0.2 "
+        assertTrue(line(overview, "| synthetic:0.02 |").startsWith("| synthetic:0.02 | 21/24 | 20, patience 10: 0 of 21 late | 0.2 | 0.3520 ± 0.0020 | 0.1–0.2 "
                 + "(2 of 5) | anneal-0.2 +0.0045 ("), line(overview, "| synthetic:0.02 |"));
         // active units in the fixture: round(200 (1 - beta) + 5), so 5 at beta 1
         assertTrue(line(overview, "| synthetic:0.02 |").endsWith(" | ease +0.0180 (0.352) | 5.0 at 1 |"),
