@@ -56,7 +56,7 @@ final class DnnlBf16Gemm {
         requireBf16Cpu(Path.of("/proc/cpuinfo"));
         check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
         check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
-        Plan probe = find(false, false, 64, 64, 64, 64, 64, 64, 1f, 0f);
+        Plan probe = find(false, false, false, 64, 64, 64, 64, 64, 64, 1f, 0f);
         matmulImplementation = probe.matmulImplementation;
         if (matmulImplementation.startsWith("ref")) {
             throw new IllegalStateException("oneDNN has no bf16 matmul kernel for this CPU (it offers only '"
@@ -99,7 +99,7 @@ final class DnnlBf16Gemm {
             Dnnl.scale(m, n, beta, c, ldc);
             return;
         }
-        Plan plan = find(transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
+        Plan plan = find(false, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
         long aBytes = storedBytes(transA ? k : m, transA ? m : k, lda);
         long bBytes = storedBytes(transB ? n : k, transB ? k : n, ldb);
         growScratch(aBytes, bBytes);
@@ -121,9 +121,32 @@ final class DnnlBf16Gemm {
         }
     }
 
+    /**
+     * As {@link #gemm} with A and B already bf16 (shorts, same layout and leading dimensions): the matmul alone, no
+     * reorder and no scratch. Unchecked: the facade validates the shapes.
+     */
+    synchronized void gemmRounded(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+                                  MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
+        if (k == 0 || alpha == 0) {
+            Dnnl.scale(m, n, beta, c, ldc);
+            return;
+        }
+        Plan plan = find(true, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
+        setHandle(plan.matmulA, a);
+        setHandle(plan.matmulB, b);
+        setHandle(plan.matmulC, c);
+        dnnl.enter();
+        try {
+            check(dnnl_primitive_execute(plan.matmul, stream, 3, plan.matmulArgs), "bf16 matmul");
+            check(dnnl_stream_wait(stream), "stream wait");
+        } finally {
+            dnnl.leave();
+        }
+    }
+
     /** Rounds {@code count} floats of {@code src} to bf16 into {@code dst} by oneDNN's reorder (for the tests). */
     synchronized void toBf16(MemorySegment src, MemorySegment dst, int count) {
-        Plan plan = find(false, false, 1, 1, count, count, 1, 1, 1f, 0f);
+        Plan plan = find(false, false, false, 1, 1, count, count, 1, 1, 1f, 0f);
         setHandle(plan.aFrom, src);
         setHandle(plan.aTo, dst);
         dnnl.enter();
@@ -152,10 +175,11 @@ final class DnnlBf16Gemm {
         bScratch = scratchArena.allocate(bSize, 64);
     }
 
-    private Plan find(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha, float beta) {
+    private Plan find(boolean rounded, boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc,
+                      float alpha, float beta) {
         for (int i = plans.size() - 1; i >= 0; i--) {
             Plan p = plans.get(i);
-            if (p.transA == transA && p.transB == transB && p.m == m && p.n == n && p.k == k && p.lda == lda
+            if (p.rounded == rounded && p.transA == transA && p.transB == transB && p.m == m && p.n == n && p.k == k && p.lda == lda
                     && p.ldb == ldb && p.ldc == ldc && p.alpha == Float.floatToRawIntBits(alpha)
                     && p.beta == Float.floatToRawIntBits(beta)) {
                 return p;
@@ -164,7 +188,7 @@ final class DnnlBf16Gemm {
         if (plans.size() == MAX_PLANS) {
             plans.removeFirst().destroy();
         }
-        Plan p = new Plan(transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
+        Plan p = new Plan(rounded, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
         plans.add(p);
         return p;
     }
@@ -189,6 +213,7 @@ final class DnnlBf16Gemm {
 
     /** The primitives and memory objects of one product shape; data pointers are set per call. */
     private final class Plan {
+        final boolean rounded; // operands arrive in bf16: no reorders
         final boolean transA;
         final boolean transB;
         final int m;
@@ -215,7 +240,9 @@ final class DnnlBf16Gemm {
         final dnnl_exec_arg_t matmulArgs;
         final String matmulImplementation;
 
-        Plan(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha, float beta) {
+        Plan(boolean rounded, boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha,
+             float beta) {
+            this.rounded = rounded;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -231,18 +258,24 @@ final class DnnlBf16Gemm {
             int aCols = transA ? m : k;
             int bRows = transB ? n : k;
             int bCols = transB ? k : n;
-            dnnl_memory_desc aF32 = desc(aRows, aCols, dnnl_f32, lda, 1);
             dnnl_memory_desc aBf16 = desc(aRows, aCols, dnnl_bf16, lda, 1);
-            dnnl_memory_desc bF32 = desc(bRows, bCols, dnnl_f32, ldb, 1);
             dnnl_memory_desc bBf16 = desc(bRows, bCols, dnnl_bf16, ldb, 1);
-            aFrom = memory(aF32);
-            aTo = memory(aBf16);
-            bFrom = memory(bF32);
-            bTo = memory(bBf16);
-            reorderA = reorder(aF32, aBf16);
-            reorderB = reorder(bF32, bBf16);
-            reorderAArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, aFrom, aTo);
-            reorderBArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, bFrom, bTo);
+            if (rounded) {
+                aFrom = aTo = bFrom = bTo = null;
+                reorderA = reorderB = null;
+                reorderAArgs = reorderBArgs = null;
+            } else {
+                dnnl_memory_desc aF32 = desc(aRows, aCols, dnnl_f32, lda, 1);
+                dnnl_memory_desc bF32 = desc(bRows, bCols, dnnl_f32, ldb, 1);
+                aFrom = memory(aF32);
+                aTo = memory(aBf16);
+                bFrom = memory(bF32);
+                bTo = memory(bBf16);
+                reorderA = reorder(aF32, aBf16);
+                reorderB = reorder(bF32, bBf16);
+                reorderAArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, aFrom, aTo);
+                reorderBArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, bFrom, bTo);
+            }
             // op(A) and op(B) as views of the same bf16 copies: a transpose is a swap of strides
             dnnl_memory_desc aOp = transA ? desc(m, k, dnnl_bf16, 1, lda) : aBf16;
             dnnl_memory_desc bOp = transB ? desc(k, n, dnnl_bf16, 1, ldb) : bBf16;
@@ -323,8 +356,10 @@ final class DnnlBf16Gemm {
                     default -> throw new AssertionError(o);
                 }
             }
-            reorderAArgs.close();
-            reorderBArgs.close();
+            if (!rounded) {
+                reorderAArgs.close();
+                reorderBArgs.close();
+            }
             matmulArgs.close();
         }
     }
