@@ -2,8 +2,9 @@ package dev.sparsecf.kernels;
 
 /**
  * float32 to bf16 rounding, the operand conversion of the mixed-precision products ({@link Bf16Kernels}): round to
- * nearest, ties to even (overflow goes to infinity, subnormals round like any other value); a NaN stays a NaN of the
- * same sign, made quiet (bit 6 set), as oneDNN's conversion does.
+ * nearest, ties to even (overflow goes to infinity); a NaN stays a NaN of the same sign, made quiet (bit 6 set), as
+ * oneDNN's conversion does. Subnormals round like any other value, where oneDNN's conversion (vcvtneps2bf16) flushes
+ * them to zero: below 1.2e-38, no difference a product of Mult-VAE's magnitudes can show.
  */
 public interface Bf16Kernel {
 

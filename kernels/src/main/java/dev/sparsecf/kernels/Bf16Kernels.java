@@ -34,15 +34,15 @@ public final class Bf16Kernels {
         BlasProvider tier = BlasProvider.bf16Gemm(kernels.threads());
         Bf16GemmKernel gemm = tier.bf16OperandGemm().orElseThrow(() -> new IllegalStateException(
                 tier.name() + " has no GEMM of bf16 operands; use a float32 GEMM"));
-        Bf16Kernels b = new Bf16Kernels(kernels.provider().bf16(), gemm, kernels.pool());
+        Bf16Kernels b = of(kernels, gemm);
         LOG.log(System.Logger.Level.INFO, "sparsecf bf16 products: rounding on " + kernels.implementationName()
                 + " kernels, GEMM " + gemm.describe());
         return b;
     }
 
-    /** A facade over explicit kernels (tests inject a GEMM of their own). */
-    static Bf16Kernels of(Bf16Kernel round, Bf16GemmKernel gemm, int threads) {
-        return new Bf16Kernels(round, gemm, KernelThreads.of(threads));
+    /** The rounding of {@code kernels} on their threads with an explicit GEMM (tests inject a Java one). */
+    public static Bf16Kernels of(Kernels kernels, Bf16GemmKernel gemm) {
+        return new Bf16Kernels(kernels.provider().bf16(), gemm, kernels.pool());
     }
 
     /** What runs the products, for logs and results. */
@@ -60,6 +60,8 @@ public final class Bf16Kernels {
         }
         KernelChecks.requireDisjoint("bf16 round: src and dst", src.segment(), dst.segment());
         if ((long) src.rows() * src.cols() >= PARALLEL_ELEMENTS) {
+            KernelChecks.requireShared(pool, "bf16 round: src", src.segment());
+            KernelChecks.requireShared(pool, "bf16 round: dst", dst.segment());
             pool.forRange(src.rows(), 1, (from, to) -> round.round(src, dst, from, to));
         } else {
             round.round(src, dst, 0, src.rows());

@@ -41,6 +41,19 @@ public final class Bf16Matrix implements AutoCloseable {
         }
     }
 
+    /** Wraps {@code segment} (at least {@code ((rows - 1) * ld + cols)} shorts) with row stride {@code ld}; the caller owns it. */
+    public static Bf16Matrix wrap(MemorySegment segment, int rows, int cols, int ld) {
+        if (rows < 0 || cols < 0 || ld < cols) {
+            throw new IllegalArgumentException("bad bf16 matrix shape " + rows + "x" + cols + " with ld " + ld);
+        }
+        long needed = rows == 0 ? 0 : ((long) (rows - 1) * ld + cols) * Short.BYTES;
+        if (segment.byteSize() < needed) {
+            throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is too small for " + rows + "x"
+                    + cols + " bf16 with ld " + ld + " (" + needed + " bytes)");
+        }
+        return new Bf16Matrix(rows, cols, ld, segment, null);
+    }
+
     public int rows() {
         return rows;
     }

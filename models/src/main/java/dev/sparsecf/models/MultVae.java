@@ -348,6 +348,16 @@ public final class MultVae implements AutoCloseable {
         }
     }
 
+    /** The output layer's input in the last pass ({@code m} rows; tests check the bf16 products with it). */
+    DenseMatrix outputLayerInput(int m) {
+        return layerInput(layers.length - 1, m);
+    }
+
+    /** The logits' gradient after a training step's backward pass ({@code m} rows; it overwrote the logits). */
+    DenseMatrix outputLayerDelta(int m) {
+        return delta[layers.length - 1].rows(0, m);
+    }
+
     /** The noise drawn for the last training step (VAE), batch x latent. */
     DenseMatrix lastNoise() {
         return noise;
