@@ -179,7 +179,7 @@ public final class TrainingRun {
 
     /**
      * The checkpoint of a {@code sparsecf train} run into {@code out}, recording the settings a resumed run must
-     * share: the data and its split, the model, the beta schedule and the planned epochs.
+     * share: the data and its split, the model, the beta schedule, the planned epochs and the precision.
      */
     public TrainingCheckpoint checkpoint(Path out, ModelConfig config, String betaSchedule, int epochs) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -192,6 +192,9 @@ public final class TrainingRun {
         settings.put("--model", config.toString());
         settings.put("beta schedule", betaSchedule);
         settings.put("--epochs", Integer.toString(epochs));
+        if (outputBf16 != null) { // only then: float32 runs keep resuming their older checkpoints
+            settings.put("--precision", "bf16");
+        }
         return new TrainingCheckpoint(out.resolve(CHECKPOINT_FILE), settings);
     }
 
