@@ -76,15 +76,7 @@ public final class Bf16Kernels {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
-        int m = transA ? a.cols() : a.rows();
-        int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (kb != k) {
-            throw new IllegalArgumentException("bf16 gemm: inner dimensions differ: op(A) is " + m + "x" + k + " but op(B) is "
-                    + kb + "x" + n);
-        }
-        KernelChecks.requireShape("bf16 gemm: C", c, m, n);
+        KernelChecks.requireGemmShapes("bf16 gemm", transA, transB, a.rows(), a.cols(), b.rows(), b.cols(), c);
         KernelChecks.requireDisjoint("bf16 gemm: C and A", c.segment(), a.segment());
         KernelChecks.requireDisjoint("bf16 gemm: C and B", c.segment(), b.segment());
         gemm.gemm(transA, transB, alpha, a, b, beta, c);

@@ -185,7 +185,7 @@ class Bf16KernelTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bf16.round(src, dst));
             assertEquals("bf16 round: dst is 3x4, src is 3x5", e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> bf16.gemm(false, false, 1f, a, b, 0f, c));
-            assertEquals("bf16 gemm: inner dimensions differ: op(A) is 3x5 but op(B) is 4x2", e.getMessage());
+            assertEquals("bf16 gemm: inner dimensions differ: op(A) is 3x5 (A is 3x5) but op(B) is 4x2 (B is 4x2)", e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> bf16.gemm(false, true, 1f, a, a, 0f, c));
             assertEquals("bf16 gemm: C is 3x2, expected 3x3", e.getMessage());
             Bf16Matrix one = Bf16Matrix.allocate(1, 1);

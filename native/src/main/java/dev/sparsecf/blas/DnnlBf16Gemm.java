@@ -107,18 +107,7 @@ final class DnnlBf16Gemm {
         setHandle(plan.aTo, aScratch);
         setHandle(plan.bFrom, b);
         setHandle(plan.bTo, bScratch);
-        setHandle(plan.matmulA, aScratch);
-        setHandle(plan.matmulB, bScratch);
-        setHandle(plan.matmulC, c);
-        dnnl.enter();
-        try {
-            check(dnnl_primitive_execute(plan.reorderA, stream, 2, plan.reorderAArgs), "reorder A to bf16");
-            check(dnnl_primitive_execute(plan.reorderB, stream, 2, plan.reorderBArgs), "reorder B to bf16");
-            check(dnnl_primitive_execute(plan.matmul, stream, 3, plan.matmulArgs), "bf16 matmul");
-            check(dnnl_stream_wait(stream), "stream wait");
-        } finally {
-            dnnl.leave();
-        }
+        run(plan, aScratch, bScratch, c);
     }
 
     /**
@@ -131,12 +120,20 @@ final class DnnlBf16Gemm {
             Dnnl.scale(m, n, beta, c, ldc);
             return;
         }
-        Plan plan = find(true, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
-        setHandle(plan.matmulA, a);
-        setHandle(plan.matmulB, b);
+        run(find(true, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta), a, b, c);
+    }
+
+    /** Runs the plan's two reorders (unless its operands arrive rounded), then its matmul on the bf16 {@code a16} and {@code b16}. */
+    private void run(Plan plan, MemorySegment a16, MemorySegment b16, MemorySegment c) {
+        setHandle(plan.matmulA, a16);
+        setHandle(plan.matmulB, b16);
         setHandle(plan.matmulC, c);
         dnnl.enter();
         try {
+            if (!plan.rounded) {
+                check(dnnl_primitive_execute(plan.reorderA, stream, 2, plan.reorderAArgs), "reorder A to bf16");
+                check(dnnl_primitive_execute(plan.reorderB, stream, 2, plan.reorderBArgs), "reorder B to bf16");
+            }
             check(dnnl_primitive_execute(plan.matmul, stream, 3, plan.matmulArgs), "bf16 matmul");
             check(dnnl_stream_wait(stream), "stream wait");
         } finally {

@@ -86,12 +86,15 @@ class DnnlBf16GemmTest {
     @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
     @MethodSource("cases")
     void matchesBothReferencesWithinTheBf16Bound(boolean transA, boolean transB, float alpha, float beta) {
-        DnnlBf16Gemm g = bf16OrSkip();
-        long seed = 11;
+        checkAllSizes(bf16OrSkip()::gemm, transA, transB, alpha, beta, 11);
+    }
+
+    /** Every m, n, k of {@link #SIZES}, seeds from {@code seed} on. */
+    private static void checkAllSizes(BlasGemm.Sgemm sgemm, boolean transA, boolean transB, float alpha, float beta, long seed) {
         for (int m : SIZES) {
             for (int n : SIZES) {
                 for (int k : SIZES) {
-                    checkCase(g, transA, transB, m, n, k, alpha, beta, seed);
+                    checkCase(sgemm, transA, transB, m, n, k, alpha, beta, seed);
                     seed += 3;
                 }
             }
@@ -124,16 +127,8 @@ class DnnlBf16GemmTest {
     @MethodSource("cases")
     void preRoundedOperandsMatchBothReferences(boolean transA, boolean transB, float alpha, float beta) {
         BlasGemm.Sgemm rounded = javaRounded(bf16OrSkip());
-        long seed = 911;
-        for (int m : SIZES) {
-            for (int n : SIZES) {
-                for (int k : SIZES) {
-                    checkCase(rounded, transA, transB, m, n, k, alpha, beta, seed);
-                    seed += 3;
-                }
-            }
-        }
-        checkCase(rounded, transA, transB, 33, 1031, 65, alpha, beta, seed);
+        checkAllSizes(rounded, transA, transB, alpha, beta, 911);
+        checkCase(rounded, transA, transB, 33, 1031, 65, alpha, beta, 7);
     }
 
     /** An sgemm that rounds A and B on the Java kernels into bf16 copies with the same leading dimensions, then runs the matmul alone. */
