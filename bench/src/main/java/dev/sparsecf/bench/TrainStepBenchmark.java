@@ -1,5 +1,6 @@
 package dev.sparsecf.bench;
 
+import dev.sparsecf.kernels.Bf16Kernels;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.KernelThreads;
 import dev.sparsecf.kernels.Kernels;
@@ -29,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * products ({@code 2mnk} each: three per affine layer) and the sparse first layer; the 600 x 20,108 output
  * layer is about 97% of them.
  *
- * <p>Run: {@code ./sparsecf bench --include TrainStepBenchmark} (add {@code -p dense=java} for the Java GEMM).
+ * <p>Run: {@code ./sparsecf bench --include TrainStepBenchmark} (add {@code -p dense=java} for the Java GEMM, and
+ * {@code -p precision=float32,bf16} for the output layer's three products in bf16 on oneDNN's matmul beside float32:
+ * results/gemm-dnnl, where the epoch gained about 1.5x, under load).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -45,6 +48,10 @@ public class TrainStepBenchmark {
     /** The dense backend ({@code -Dsparsecf.blas} ids): OpenBLAS, oneDNN's GEMM or the Panama GEMM. */
     @Param({"openblas", "dnnl", "java"})
     public String dense;
+
+    /** {@code float32}, or {@code bf16}: the output layer's products with bf16 operands ({@link Bf16Kernels}). */
+    @Param({"float32"})
+    public String precision;
 
     private MultVae model;
     private Batches.Batch batch;
@@ -69,7 +76,12 @@ public class TrainStepBenchmark {
             rng = new SplittableRandom(TrialBenchmark.SEED);
             batch = Batches.gather(clicks, all, 0, users, config.dropout(), rng);
         }
-        model = new MultVae(config, BenchShape.ML20M_VAE.items(), kernels);
+        Bf16Kernels bf16 = switch (precision) {
+            case "float32" -> null;
+            case "bf16" -> Bf16Kernels.load(kernels);
+            default -> throw new IllegalArgumentException("precision=" + precision + ": expected float32 or bf16");
+        };
+        model = new MultVae(config, BenchShape.ML20M_VAE.items(), kernels, bf16);
         int[][] shapes = config.layerShapes(model.items());
         // the first layer is sparse: forward and weight gradient are one FMA per (click, hidden unit); no input gradient
         long flops = 2L * 2 * batch.input().nnz() * shapes[0][1];

@@ -121,6 +121,11 @@ public abstract class BlasProvider {
         return spdSolve;
     }
 
+    /** The GEMM of operands already in bf16 ({@link Bf16Kernels}); empty except on oneDNN's bf16 tier. */
+    public Optional<Bf16GemmKernel> bf16OperandGemm() {
+        return Optional.empty();
+    }
+
     /** The float32 SPD inverse; empty when the tier inverts in double only (the Java kernels). */
     public final Optional<FloatCholeskyInverseKernel> floatCholeskyInverse() {
         return Optional.ofNullable(floatCholeskyInverse);

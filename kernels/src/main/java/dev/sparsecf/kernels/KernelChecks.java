@@ -68,6 +68,21 @@ final class KernelChecks {
             throw new IllegalArgumentException(what + ": the matrix segment is read-only");
         }
     }
+    /** A GEMM's operands ({@code A} is {@code aRows x aCols} before op, B likewise) agree with each other and with C. */
+    static void requireGemmShapes(String op, boolean transA, boolean transB, int aRows, int aCols, int bRows, int bCols,
+                                  DenseMatrix c) {
+        int m = transA ? aCols : aRows;
+        int k = transA ? aRows : aCols;
+        int kb = transB ? bCols : bRows;
+        int n = transB ? bRows : bCols;
+        if (kb != k) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: op(A) is " + m + "x" + k + " (A is "
+                    + aRows + "x" + aCols + (transA ? ", transposed" : "") + ") but op(B) is " + kb + "x" + n
+                    + " (B is " + bRows + "x" + bCols + (transB ? ", transposed" : "") + ")");
+        }
+        requireShape(op + ": C", c, m, n);
+    }
+
     static void requireShape(String what, DenseMatrix m, int rows, int cols) {
         if (m.rows() != rows || m.cols() != cols) {
             throw new IllegalArgumentException(what + " is " + m.rows() + "x" + m.cols() + ", expected " + rows + "x" + cols);

@@ -45,12 +45,14 @@ public abstract class KernelProvider {
     private final CooccurrenceKernel cooccurrence;
     private final SpdSolveKernel spdSolve;
     private final CsrProductKernel csrProduct;
+    private final Bf16Kernel bf16;
 
     /** A tier made of these kernels. */
     protected KernelProvider(SpmmKernel spmm, SpmmTransposeKernel spmmTranspose, LogSoftmaxKernel logSoftmax, TopKKernel topK,
                              GemmKernel gemm, CholeskyInverseKernel choleskyInverse, GramKernel gram, TanhKernel tanh,
                              AdamKernel adam, ElementwiseKernel elementwise, SamplingKernel sampling,
-                             CooccurrenceKernel cooccurrence, SpdSolveKernel spdSolve, CsrProductKernel csrProduct) {
+                             CooccurrenceKernel cooccurrence, SpdSolveKernel spdSolve, CsrProductKernel csrProduct,
+                             Bf16Kernel bf16) {
         this.spmm = spmm;
         this.spmmTranspose = spmmTranspose;
         this.logSoftmax = logSoftmax;
@@ -65,6 +67,7 @@ public abstract class KernelProvider {
         this.cooccurrence = cooccurrence;
         this.spdSolve = spdSolve;
         this.csrProduct = csrProduct;
+        this.bf16 = bf16;
     }
 
     public final SpmmKernel spmm() {
@@ -117,6 +120,11 @@ public abstract class KernelProvider {
 
     public final SpdSolveKernel spdSolve() {
         return spdSolve;
+    }
+
+    /** The float32 to bf16 rounding of {@link Bf16Kernels}. */
+    public final Bf16Kernel bf16() {
+        return bf16;
     }
 
     public final CsrProductKernel csrProduct() {

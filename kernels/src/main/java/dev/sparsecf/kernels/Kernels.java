@@ -396,16 +396,10 @@ public final class Kernels {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
         Objects.requireNonNull(c, "c");
-        int m = transA ? a.cols() : a.rows();
+        KernelChecks.requireGemmShapes("gemm", transA, transB, a.rows(), a.cols(), b.rows(), b.cols(), c);
+        int m = c.rows();
+        int n = c.cols();
         int k = transA ? a.rows() : a.cols();
-        int kb = transB ? b.cols() : b.rows();
-        int n = transB ? b.rows() : b.cols();
-        if (kb != k) {
-            throw new IllegalArgumentException("gemm: inner dimensions differ: op(A) is " + m + "x" + k + " (A is "
-                    + a.rows() + "x" + a.cols() + (transA ? ", transposed" : "") + ") but op(B) is " + kb + "x" + n
-                    + " (B is " + b.rows() + "x" + b.cols() + (transB ? ", transposed" : "") + ")");
-        }
-        KernelChecks.requireShape("gemm: C", c, m, n);
         KernelChecks.requireDisjoint("gemm: C and A", c.segment(), a.segment());
         KernelChecks.requireDisjoint("gemm: C and B", c.segment(), b.segment());
         BlasProvider tier = blas();

@@ -9,7 +9,7 @@ final class ScalarKernelProvider extends KernelProvider {
         super(new ScalarSpmm(), new ScalarSpmmTranspose(), new ScalarLogSoftmax(), new ScalarTopK(), new ScalarGemm(),
                 new ScalarCholeskyInverse(), new ScalarGram(), new ScalarTanh(), new ScalarAdam(),
                 new ScalarElementwise(), new ScalarSampling(), new ScalarCooccurrence(), new ScalarSpdSolve(),
-                new ScalarCsrProduct());
+                new ScalarCsrProduct(), new ScalarBf16());
     }
 
     @Override

@@ -4,7 +4,8 @@
  * {@code Scalar*} twin (baseline and test oracle), the providers that pick a tier once
  * ({@code KernelProvider}: {@code -Dsparsecf.kernels}; {@code BlasProvider}, for GEMM and the SPD inverse:
  * {@code -Dsparsecf.blas}), and the checking facade {@link dev.sparsecf.kernels.Kernels} that validates once
- * and then calls kernels that assume valid input.
+ * and then calls kernels that assume valid input; beside it {@link dev.sparsecf.kernels.Bf16Kernels}, the same for the
+ * mixed-precision family ({@code Bf16Matrix}, the float32 to bf16 rounding, the GEMM of bf16 operands on oneDNN).
  *
  * <p>Depends on the JDK only. Nothing here may touch {@code jdk.incubator.vector}: the Vector API lives in
  * {@code dev.sparsecf.kernels.panama} and is loaded by name after the module check; the OpenBLAS tier lives in the

@@ -112,7 +112,7 @@ class AutoBlasTest {
             KernelProvider.scalar().logSoftmax(), KernelProvider.scalar().topK(), javaCalls.gemm, javaCalls.inverse,
             KernelProvider.scalar().gram(), KernelProvider.scalar().tanh(), KernelProvider.scalar().adam(),
             KernelProvider.scalar().elementwise(), KernelProvider.scalar().sampling(), KernelProvider.scalar().cooccurrence(),
-            KernelProvider.scalar().spdSolve(), KernelProvider.scalar().csrProduct()) {
+            KernelProvider.scalar().spdSolve(), KernelProvider.scalar().csrProduct(), KernelProvider.scalar().bf16()) {
         @Override
         public String name() {
             return "panama";

@@ -1,5 +1,7 @@
 package dev.sparsecf.models;
 
+import dev.sparsecf.kernels.Bf16Kernels;
+import dev.sparsecf.kernels.Bf16Matrix;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
@@ -19,6 +21,11 @@ import java.util.random.RandomGenerator;
  *
  * <p>All activations live in buffers sized for {@code batchSize} users, allocated once. Not thread-safe:
  * one batch at a time (the kernels parallelise inside).
+ *
+ * <p>With {@link Bf16Kernels} the output layer's three products (logits {@code h W}, weight gradient {@code h^T d},
+ * input gradient {@code d W^T}), nearly all of a step's flops, take bf16 operands with float32 accumulation; each
+ * operand is rounded once per step and shared ({@code W} and {@code h} by the forward pass, {@code d} by the two
+ * gradients); every other product stays float32.
  */
 public final class MultVae implements AutoCloseable {
 
@@ -41,6 +48,10 @@ public final class MultVae implements AutoCloseable {
     private final double[] rowKl;
     private final float[] uniformBeta; // the scalar-beta overloads' row betas
     private final double[] columnScratch;
+    private final Bf16Kernels bf16;   // null: every product in float32
+    private final Bf16Matrix hBf16;   // bf16: the output layer's input, rounded in the forward pass
+    private final Bf16Matrix wBf16;   // bf16: the output layer's weights, rounded in each forward pass
+    private final Bf16Matrix dBf16;   // bf16: the logits' gradient
     private long updates;
 
     /**
@@ -56,6 +67,11 @@ public final class MultVae implements AutoCloseable {
 
     /** A new network for {@code items} items with Xavier-uniform weights and near-zero biases, seeded. */
     public MultVae(ModelConfig config, int items, Kernels kernels) {
+        this(config, items, kernels, null);
+    }
+
+    /** As {@link #MultVae(ModelConfig, int, Kernels)} with the output layer's products in bf16 on {@code bf16} (null: float32). */
+    public MultVae(ModelConfig config, int items, Kernels kernels, Bf16Kernels bf16) {
         if (items < 1) {
             throw new IllegalArgumentException("a model needs at least one item, got " + items);
         }
@@ -87,6 +103,11 @@ public final class MultVae implements AutoCloseable {
         rowKl = new double[batch];
         uniformBeta = new float[batch];
         columnScratch = new double[Math.max(items, Arrays.stream(shapes).mapToInt(s -> s[1]).max().orElse(1))];
+        this.bf16 = bf16;
+        int hidden = shapes[nLayers - 1][0];
+        hBf16 = bf16 == null ? null : Bf16Matrix.allocate(batch, hidden);
+        wBf16 = bf16 == null ? null : Bf16Matrix.allocate(hidden, items);
+        dBf16 = bf16 == null ? null : Bf16Matrix.allocate(batch, items);
     }
 
     public ModelConfig config() {
@@ -180,6 +201,12 @@ public final class MultVae implements AutoCloseable {
             DenseMatrix o = out[l].rows(0, m);
             if (l == 0) {
                 kernels.spmm(input, layer.w, rowScale, layer.b.row(0), o);
+            } else if (bf16 != null && l == layers.length - 1) {
+                kernels.broadcastRow(layer.b, o);
+                Bf16Matrix h = hBf16.rows(0, m);
+                bf16.round(layerInput(l, m), h);
+                bf16.round(layer.w, wBf16); // once per step: the input gradient reuses it
+                bf16.gemm(false, false, 1f, h, wBf16, 1f, o);
             } else {
                 kernels.broadcastRow(layer.b, o);
                 kernels.gemm(false, false, 1f, layerInput(l, m), layer.w, 1f, o);
@@ -219,9 +246,17 @@ public final class MultVae implements AutoCloseable {
             }
             kernels.columnSums(d, invM, layer.gb, columnScratch);
             if (l > 0) {
-                kernels.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
                 DenseMatrix dIn = l - 1 == sampleLayer ? dz.rows(0, m) : delta[l - 1].rows(0, m);
-                kernels.gemm(false, true, 1f, d, layer.w, 0f, dIn);
+                if (bf16 != null && l == layers.length - 1) {
+                    // h and W were rounded by the forward pass; d once here, for both products
+                    Bf16Matrix db = dBf16.rows(0, m);
+                    bf16.round(d, db);
+                    bf16.gemm(true, false, invM, hBf16.rows(0, m), db, 0f, layer.gw);
+                    bf16.gemm(false, true, 1f, db, wBf16, 0f, dIn);
+                } else {
+                    kernels.gemm(true, false, invM, layerInput(l, m), d, 0f, layer.gw);
+                    kernels.gemm(false, true, 1f, d, layer.w, 0f, dIn);
+                }
                 if (l - 1 == sampleLayer) {
                     kernels.sampleBackward(out[sampleLayer].rows(0, m), noise.rows(0, m), dz.rows(0, m), rowBeta,
                             delta[sampleLayer].rows(0, m));
@@ -313,6 +348,16 @@ public final class MultVae implements AutoCloseable {
         }
     }
 
+    /** The output layer's input in the last pass ({@code m} rows; tests check the bf16 products with it). */
+    DenseMatrix outputLayerInput(int m) {
+        return layerInput(layers.length - 1, m);
+    }
+
+    /** The logits' gradient after a training step's backward pass ({@code m} rows; it overwrote the logits). */
+    DenseMatrix outputLayerDelta(int m) {
+        return delta[layers.length - 1].rows(0, m);
+    }
+
     /** The noise drawn for the last training step (VAE), batch x latent. */
     DenseMatrix lastNoise() {
         return noise;
@@ -328,6 +373,11 @@ public final class MultVae implements AutoCloseable {
             }
         }
         for (DenseMatrix mtx : Arrays.asList(z, noise, dz)) {
+            if (mtx != null) {
+                mtx.close();
+            }
+        }
+        for (Bf16Matrix mtx : Arrays.asList(hBf16, wBf16, dBf16)) {
             if (mtx != null) {
                 mtx.close();
             }

@@ -56,7 +56,7 @@ final class DnnlBf16Gemm {
         requireBf16Cpu(Path.of("/proc/cpuinfo"));
         check(dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
         check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "stream");
-        Plan probe = find(false, false, 64, 64, 64, 64, 64, 64, 1f, 0f);
+        Plan probe = find(false, false, false, 64, 64, 64, 64, 64, 64, 1f, 0f);
         matmulImplementation = probe.matmulImplementation;
         if (matmulImplementation.startsWith("ref")) {
             throw new IllegalStateException("oneDNN has no bf16 matmul kernel for this CPU (it offers only '"
@@ -99,7 +99,7 @@ final class DnnlBf16Gemm {
             Dnnl.scale(m, n, beta, c, ldc);
             return;
         }
-        Plan plan = find(transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
+        Plan plan = find(false, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
         long aBytes = storedBytes(transA ? k : m, transA ? m : k, lda);
         long bBytes = storedBytes(transB ? n : k, transB ? k : n, ldb);
         growScratch(aBytes, bBytes);
@@ -107,13 +107,33 @@ final class DnnlBf16Gemm {
         setHandle(plan.aTo, aScratch);
         setHandle(plan.bFrom, b);
         setHandle(plan.bTo, bScratch);
-        setHandle(plan.matmulA, aScratch);
-        setHandle(plan.matmulB, bScratch);
+        run(plan, aScratch, bScratch, c);
+    }
+
+    /**
+     * As {@link #gemm} with A and B already bf16 (shorts, same layout and leading dimensions): the matmul alone, no
+     * reorder and no scratch. Unchecked: the facade validates the shapes.
+     */
+    synchronized void gemmRounded(boolean transA, boolean transB, int m, int n, int k, float alpha, MemorySegment a, int lda,
+                                  MemorySegment b, int ldb, float beta, MemorySegment c, int ldc) {
+        if (k == 0 || alpha == 0) {
+            Dnnl.scale(m, n, beta, c, ldc);
+            return;
+        }
+        run(find(true, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta), a, b, c);
+    }
+
+    /** Runs the plan's two reorders (unless its operands arrive rounded), then its matmul on the bf16 {@code a16} and {@code b16}. */
+    private void run(Plan plan, MemorySegment a16, MemorySegment b16, MemorySegment c) {
+        setHandle(plan.matmulA, a16);
+        setHandle(plan.matmulB, b16);
         setHandle(plan.matmulC, c);
         dnnl.enter();
         try {
-            check(dnnl_primitive_execute(plan.reorderA, stream, 2, plan.reorderAArgs), "reorder A to bf16");
-            check(dnnl_primitive_execute(plan.reorderB, stream, 2, plan.reorderBArgs), "reorder B to bf16");
+            if (!plan.rounded) {
+                check(dnnl_primitive_execute(plan.reorderA, stream, 2, plan.reorderAArgs), "reorder A to bf16");
+                check(dnnl_primitive_execute(plan.reorderB, stream, 2, plan.reorderBArgs), "reorder B to bf16");
+            }
             check(dnnl_primitive_execute(plan.matmul, stream, 3, plan.matmulArgs), "bf16 matmul");
             check(dnnl_stream_wait(stream), "stream wait");
         } finally {
@@ -123,7 +143,7 @@ final class DnnlBf16Gemm {
 
     /** Rounds {@code count} floats of {@code src} to bf16 into {@code dst} by oneDNN's reorder (for the tests). */
     synchronized void toBf16(MemorySegment src, MemorySegment dst, int count) {
-        Plan plan = find(false, false, 1, 1, count, count, 1, 1, 1f, 0f);
+        Plan plan = find(false, false, false, 1, 1, count, count, 1, 1, 1f, 0f);
         setHandle(plan.aFrom, src);
         setHandle(plan.aTo, dst);
         dnnl.enter();
@@ -152,10 +172,11 @@ final class DnnlBf16Gemm {
         bScratch = scratchArena.allocate(bSize, 64);
     }
 
-    private Plan find(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha, float beta) {
+    private Plan find(boolean rounded, boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc,
+                      float alpha, float beta) {
         for (int i = plans.size() - 1; i >= 0; i--) {
             Plan p = plans.get(i);
-            if (p.transA == transA && p.transB == transB && p.m == m && p.n == n && p.k == k && p.lda == lda
+            if (p.rounded == rounded && p.transA == transA && p.transB == transB && p.m == m && p.n == n && p.k == k && p.lda == lda
                     && p.ldb == ldb && p.ldc == ldc && p.alpha == Float.floatToRawIntBits(alpha)
                     && p.beta == Float.floatToRawIntBits(beta)) {
                 return p;
@@ -164,7 +185,7 @@ final class DnnlBf16Gemm {
         if (plans.size() == MAX_PLANS) {
             plans.removeFirst().destroy();
         }
-        Plan p = new Plan(transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
+        Plan p = new Plan(rounded, transA, transB, m, n, k, lda, ldb, ldc, alpha, beta);
         plans.add(p);
         return p;
     }
@@ -189,6 +210,7 @@ final class DnnlBf16Gemm {
 
     /** The primitives and memory objects of one product shape; data pointers are set per call. */
     private final class Plan {
+        final boolean rounded; // operands arrive in bf16: no reorders
         final boolean transA;
         final boolean transB;
         final int m;
@@ -215,7 +237,9 @@ final class DnnlBf16Gemm {
         final dnnl_exec_arg_t matmulArgs;
         final String matmulImplementation;
 
-        Plan(boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha, float beta) {
+        Plan(boolean rounded, boolean transA, boolean transB, int m, int n, int k, int lda, int ldb, int ldc, float alpha,
+             float beta) {
+            this.rounded = rounded;
             this.transA = transA;
             this.transB = transB;
             this.m = m;
@@ -231,18 +255,24 @@ final class DnnlBf16Gemm {
             int aCols = transA ? m : k;
             int bRows = transB ? n : k;
             int bCols = transB ? k : n;
-            dnnl_memory_desc aF32 = desc(aRows, aCols, dnnl_f32, lda, 1);
             dnnl_memory_desc aBf16 = desc(aRows, aCols, dnnl_bf16, lda, 1);
-            dnnl_memory_desc bF32 = desc(bRows, bCols, dnnl_f32, ldb, 1);
             dnnl_memory_desc bBf16 = desc(bRows, bCols, dnnl_bf16, ldb, 1);
-            aFrom = memory(aF32);
-            aTo = memory(aBf16);
-            bFrom = memory(bF32);
-            bTo = memory(bBf16);
-            reorderA = reorder(aF32, aBf16);
-            reorderB = reorder(bF32, bBf16);
-            reorderAArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, aFrom, aTo);
-            reorderBArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, bFrom, bTo);
+            if (rounded) {
+                aFrom = aTo = bFrom = bTo = null;
+                reorderA = reorderB = null;
+                reorderAArgs = reorderBArgs = null;
+            } else {
+                dnnl_memory_desc aF32 = desc(aRows, aCols, dnnl_f32, lda, 1);
+                dnnl_memory_desc bF32 = desc(bRows, bCols, dnnl_f32, ldb, 1);
+                aFrom = memory(aF32);
+                aTo = memory(aBf16);
+                bFrom = memory(bF32);
+                bTo = memory(bBf16);
+                reorderA = reorder(aF32, aBf16);
+                reorderB = reorder(bF32, bBf16);
+                reorderAArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, aFrom, aTo);
+                reorderBArgs = args(new int[] {DNNL_ARG_FROM, DNNL_ARG_TO}, bFrom, bTo);
+            }
             // op(A) and op(B) as views of the same bf16 copies: a transpose is a swap of strides
             dnnl_memory_desc aOp = transA ? desc(m, k, dnnl_bf16, 1, lda) : aBf16;
             dnnl_memory_desc bOp = transB ? desc(k, n, dnnl_bf16, 1, ldb) : bBf16;
@@ -323,8 +353,10 @@ final class DnnlBf16Gemm {
                     default -> throw new AssertionError(o);
                 }
             }
-            reorderAArgs.close();
-            reorderBArgs.close();
+            if (!rounded) {
+                reorderAArgs.close();
+                reorderBArgs.close();
+            }
             matmulArgs.close();
         }
     }

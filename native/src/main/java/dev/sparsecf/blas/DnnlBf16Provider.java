@@ -1,6 +1,10 @@
 package dev.sparsecf.blas;
 
+import dev.sparsecf.kernels.Bf16GemmKernel;
+import dev.sparsecf.kernels.Bf16Matrix;
 import dev.sparsecf.kernels.BlasProvider;
+import dev.sparsecf.kernels.DenseMatrix;
+import java.util.Optional;
 
 /**
  * GEMM in bf16 with float32 accumulation on oneDNN's matmul ({@link DnnlBf16Gemm}), the SPD inverses and solves on
@@ -26,6 +30,26 @@ public final class DnnlBf16Provider extends OneDnnProvider {
     private DnnlBf16Provider(Dnnl dnnl, DnnlBf16Gemm bf16, OpenBlasProvider rest) {
         super(dnnl, new BlasGemm(bf16::gemm), rest);
         this.bf16 = bf16;
+    }
+
+    /** The matmul alone, on operands the caller rounded ({@link dev.sparsecf.kernels.Bf16Kernels}). */
+    @Override
+    public Optional<Bf16GemmKernel> bf16OperandGemm() {
+        return Optional.of(new Bf16GemmKernel() {
+            @Override
+            public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
+                int m = transA ? a.cols() : a.rows();
+                int k = transA ? a.rows() : a.cols();
+                int n = transB ? b.rows() : b.cols();
+                bf16.gemmRounded(transA, transB, m, n, k, alpha, a.segment(), a.ld(), b.segment(), b.ld(), beta, c.segment(),
+                        c.ld());
+            }
+
+            @Override
+            public String describe() {
+                return gemmDescription();
+            }
+        });
     }
 
     @Override

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sparsecf.kernels.Bf16GemmKernel;
+import dev.sparsecf.kernels.Bf16Kernels;
+import dev.sparsecf.kernels.Bf16Matrix;
 import dev.sparsecf.kernels.BlasProvider;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.KernelThreads;
@@ -83,12 +86,15 @@ class DnnlBf16GemmTest {
     @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
     @MethodSource("cases")
     void matchesBothReferencesWithinTheBf16Bound(boolean transA, boolean transB, float alpha, float beta) {
-        DnnlBf16Gemm g = bf16OrSkip();
-        long seed = 11;
+        checkAllSizes(bf16OrSkip()::gemm, transA, transB, alpha, beta, 11);
+    }
+
+    /** Every m, n, k of {@link #SIZES}, seeds from {@code seed} on. */
+    private static void checkAllSizes(BlasGemm.Sgemm sgemm, boolean transA, boolean transB, float alpha, float beta, long seed) {
         for (int m : SIZES) {
             for (int n : SIZES) {
                 for (int k : SIZES) {
-                    checkCase(g, transA, transB, m, n, k, alpha, beta, seed);
+                    checkCase(sgemm, transA, transB, m, n, k, alpha, beta, seed);
                     seed += 3;
                 }
             }
@@ -112,9 +118,62 @@ class DnnlBf16GemmTest {
         return DnnlGemmTest.transposes();
     }
 
+    /**
+     * {@link DnnlBf16Gemm#gemmRounded} (the matmul alone, no reorder) on operands the Java kernels rounded
+     * ({@link Bf16Kernels#round}, Panama where it loads): the same two bounds, so the rounding and the bf16 layout
+     * (leading dimensions in elements, transposes as strides) are what oneDNN expects.
+     */
+    @ParameterizedTest(name = "transA={0} transB={1} alpha={2} beta={3}")
+    @MethodSource("cases")
+    void preRoundedOperandsMatchBothReferences(boolean transA, boolean transB, float alpha, float beta) {
+        BlasGemm.Sgemm rounded = javaRounded(bf16OrSkip());
+        checkAllSizes(rounded, transA, transB, alpha, beta, 911);
+        checkCase(rounded, transA, transB, 33, 1031, 65, alpha, beta, 7);
+    }
+
+    /** An sgemm that rounds A and B on the Java kernels into bf16 copies with the same leading dimensions, then runs the matmul alone. */
+    private static BlasGemm.Sgemm javaRounded(DnnlBf16Gemm g) {
+        Kernels kernels = Kernels.create("auto", 1); // the operands live in confined arenas
+        return (transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) -> {
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment a16 = roundedCopy(kernels, arena, a, transA ? k : m, transA ? m : k, lda);
+                MemorySegment b16 = roundedCopy(kernels, arena, b, transB ? n : k, transB ? k : n, ldb);
+                g.gemmRounded(transA, transB, m, n, k, alpha, a16, lda, b16, ldb, beta, c, ldc);
+            }
+        };
+    }
+
+    /** The facade's rounding over {@code kernels}; no product is expected of it. */
+    private static Bf16Kernels rounding(Kernels kernels) {
+        return Bf16Kernels.of(kernels, new Bf16GemmKernel() {
+            @Override
+            public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
+                throw new AssertionError("rounding only");
+            }
+
+            @Override
+            public String describe() {
+                return "none";
+            }
+        });
+    }
+
+    private static MemorySegment roundedCopy(Kernels kernels, Arena arena, MemorySegment src, int rows, int cols, int ld) {
+        MemorySegment dst = arena.allocate(Math.max(2L, ((long) rows * ld) * 2), 64);
+        if (rows > 0 && cols > 0) {
+            rounding(kernels).round(DenseMatrix.wrap(src, rows, cols, ld), Bf16Matrix.wrap(dst, rows, cols, ld));
+        }
+        return dst;
+    }
+
     private static void checkCase(DnnlBf16Gemm g, boolean transA, boolean transB, int m, int n, int k, float alpha,
                                   float beta, long seed) {
-        OpenBlasGemmTest.checkCase("bf16", g::gemm, transA, transB, m, n, k, alpha, beta, seed,
+        checkCase(g::gemm, transA, transB, m, n, k, alpha, beta, seed);
+    }
+
+    private static void checkCase(BlasGemm.Sgemm sgemm, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float beta, long seed) {
+        OpenBlasGemmTest.checkCase("bf16", sgemm, transA, transB, m, n, k, alpha, beta, seed,
                 (where, a, lda, b, ldb, c0, c, ldc) -> {
                     double gamma = ErrorBounds.gamma(k + 3, U_FLOAT);
                     double product = (2 * U_BF16 + U_BF16 * U_BF16) * (1 + gamma) + gamma;
@@ -188,6 +247,51 @@ class DnnlBf16GemmTest {
                 float converted = Float.intBitsToFloat((dst.getAtIndex(ValueLayout.JAVA_SHORT, i) & 0xFFFF) << 16);
                 assertEquals(Float.floatToRawIntBits(roundToBf16(x)), Float.floatToRawIntBits(converted),
                         "bf16 of " + x + " (0x" + Integer.toHexString(Float.floatToRawIntBits(x)) + ") at " + i);
+            }
+        }
+    }
+
+    /**
+     * The Java kernels' rounding ({@link Bf16Kernels#round}, scalar and Panama) gives oneDNN's reorder's bits,
+     * including what the finite check above leaves out: NaN payloads (oneDNN keeps the sign and the top payload bits
+     * and sets the quiet bit) and infinities. The one difference: oneDNN (vcvtneps2bf16) flushes subnormal inputs to a
+     * zero of their sign, where the Java kernels round them like any other value (Bf16KernelTest checks those).
+     */
+    @Test
+    void javaRoundingMatchesOneDnnBitForBit() {
+        DnnlBf16Gemm g = bf16OrSkip();
+        SplittableRandom random = new SplittableRandom(8);
+        int count = 50_021;
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment src = arena.allocate((long) count * Float.BYTES, 64);
+            MemorySegment want = arena.allocate((long) count * 2, 64);
+            MemorySegment got = arena.allocate((long) count * 2, 64);
+            for (int i = 0; i < count; i++) {
+                int bits = switch (i % 4) {
+                    case 0 -> 0x7F80_0000 | random.nextInt(1 << 23) | (random.nextBoolean() ? 1 << 31 : 0); // NaN or infinity
+                    case 1 -> random.nextInt(1 << 23) | (random.nextBoolean() ? 1 << 31 : 0); // subnormal or zero
+                    case 2 -> (random.nextInt() & 0xFFFF_0000) | 0x8000; // a tie
+                    default -> random.nextInt();
+                };
+                src.setAtIndex(ValueLayout.JAVA_FLOAT, i, Float.intBitsToFloat(bits));
+            }
+            g.toBf16(src, want, count);
+            for (String impl : List.of("scalar", "auto")) {
+                rounding(Kernels.create(impl, 2)).round(DenseMatrix.wrap(src, 1, count, count),
+                        Bf16Matrix.wrap(got, 1, count, count));
+                for (int i = 0; i < count; i++) {
+                    short w = want.getAtIndex(ValueLayout.JAVA_SHORT, i);
+                    short r = got.getAtIndex(ValueLayout.JAVA_SHORT, i);
+                    int bits = Float.floatToRawIntBits(src.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                    if ((bits & 0x7F80_0000) == 0) { // zero or subnormal: oneDNN gives the signed zero
+                        assertEquals((short) ((bits >>> 16) & 0x8000), w, "oneDNN's bf16 of 0x" + Integer.toHexString(bits));
+                        continue;
+                    }
+                    if (w != r) {
+                        fail(impl + ": bf16 of 0x" + Integer.toHexString(Float.floatToRawIntBits(src.getAtIndex(ValueLayout.JAVA_FLOAT, i)))
+                                + " is 0x" + Integer.toHexString(r & 0xFFFF) + ", oneDNN 0x" + Integer.toHexString(w & 0xFFFF));
+                    }
+                }
             }
         }
     }

@@ -23,7 +23,7 @@ public final class PanamaKernelProvider extends KernelProvider {
         super(new PanamaSpmm(), new PanamaSpmmTranspose(), new PanamaLogSoftmax(), new PanamaTopK(), new PanamaGemm(),
                 new PanamaCholeskyInverse(), new PanamaGram(), new PanamaTanh(), new PanamaAdam(),
                 new PanamaElementwise(), new PanamaSampling(), KernelProvider.scalar().cooccurrence(), // counting: no SIMD gain
-                new PanamaSpdSolve(), new PanamaCsrProduct());
+                new PanamaSpdSolve(), new PanamaCsrProduct(), new PanamaBf16());
         this.bitSize = bits;
     }
 
