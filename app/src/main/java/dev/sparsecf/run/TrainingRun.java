@@ -2,6 +2,7 @@ package dev.sparsecf.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparsecf.kernels.Bf16Kernels;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
@@ -55,6 +56,7 @@ public final class TrainingRun {
     private final DataSplit split;
     private final String fingerprint;
     private final Kernels kernels;
+    private Bf16Kernels outputBf16; // null: the autoencoders train in float32
 
     /** A run on {@code split} (seed {@code seed}, fingerprint {@code fingerprint}) of the dataset spec {@code data}. */
     public TrainingRun(String data, long seed, DataSplit split, String fingerprint, Kernels kernels) {
@@ -76,6 +78,17 @@ public final class TrainingRun {
 
     public Kernels kernels() {
         return kernels;
+    }
+
+    /** Runs the autoencoders' output-layer products in bf16 on {@code bf16} (see {@link MultVae}); returns this run. */
+    public TrainingRun withBf16OutputLayer(Bf16Kernels bf16) {
+        this.outputBf16 = bf16;
+        return this;
+    }
+
+    /** {@code float32}, or {@code bf16-output-layer} after {@link #withBf16OutputLayer}: for metrics.json and the model file. */
+    public String precision() {
+        return outputBf16 == null ? "float32" : "bf16-output-layer";
     }
 
     public String fingerprint() {
@@ -166,7 +179,7 @@ public final class TrainingRun {
 
     /**
      * The checkpoint of a {@code sparsecf train} run into {@code out}, recording the settings a resumed run must
-     * share: the data and its split, the model, the beta schedule and the planned epochs.
+     * share: the data and its split, the model, the beta schedule, the planned epochs and the precision.
      */
     public TrainingCheckpoint checkpoint(Path out, ModelConfig config, String betaSchedule, int epochs) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -179,6 +192,9 @@ public final class TrainingRun {
         settings.put("--model", config.toString());
         settings.put("beta schedule", betaSchedule);
         settings.put("--epochs", Integer.toString(epochs));
+        if (outputBf16 != null) { // only then: float32 runs keep resuming their older checkpoints
+            settings.put("--precision", "bf16");
+        }
         return new TrainingCheckpoint(out.resolve(CHECKPOINT_FILE), settings);
     }
 
@@ -215,7 +231,7 @@ public final class TrainingRun {
         long start = System.nanoTime();
         VaeTrainer trainer = new VaeTrainer(kernels, onEpoch, onBatch);
         try (CsrMatrix train = split.train().toCsr()) {
-            MultVae model = new MultVae(config, train.cols(), kernels);
+            MultVae model = new MultVae(config, train.cols(), kernels, outputBf16);
             try {
                 int[] clicks = new int[train.rows()];
                 for (int u = 0; u < clicks.length; u++) {
@@ -318,6 +334,7 @@ public final class TrainingRun {
             Map<String, String> meta = modelMetadata();
             meta.put("betaSchedule", betaSchedule);
             meta.put("bestEpoch", Integer.toString(result.bestEpoch()));
+            meta.put("precision", precision());
             ModelFile.save(model, split.items(), meta, out.resolve(MODEL_FILE), force);
             Files.writeString(out.resolve(HISTORY_FILE), historyCsv(result));
             Map<String, Object> m = new LinkedHashMap<>();
@@ -334,6 +351,7 @@ public final class TrainingRun {
             m.put("trainSeconds", result.trainSeconds());
             m.put("kernels", kernels.implementationName());
             m.put("dense", kernels.denseImplementationName());
+            m.put("precision", precision());
             m.put("threads", kernels.threads());
             m.put("date", Instant.now().toString());
             List<Map<String, Object>> history = new ArrayList<>();

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +58,19 @@ class ModelCommandsTest {
         return run(args);
     }
 
+    /** {@code --precision bf16} trains and records it; skipped where the CPU or oneDNN has no bf16 (the one-line error). */
+    @Test
+    void trainInBf16RecordsThePrecision() throws IOException {
+        Path out = tmp.resolve("bf16");
+        Outcome t = train(out, "--precision", "bf16");
+        assumeFalse(t.code() != 0 && t.err().contains("--precision bf16: "), "no bf16 here: " + t.err());
+        assertEquals(0, t.code(), t.err());
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve(TrainingRun.METRICS_FILE).toFile());
+        assertEquals("bf16-output-layer", metrics.path("precision").asText());
+        double ndcg = metrics.path("test").path("NDCG@100").path("mean").asDouble(Double.NaN);
+        assertTrue(ndcg > 0 && ndcg <= 1, "test NDCG@100 in the metrics: " + ndcg);
+    }
+
     @Test
     void trainWritesMetricsThatEvalReproducesAndRecommendUsesTheModel() throws IOException {
         Path out = tmp.resolve("run");
@@ -68,6 +82,7 @@ class ModelCommandsTest {
         assertTrue(ndcg > 0 && ndcg <= 1, "test NDCG@100 in the metrics: " + ndcg);
         assertEquals(20, metrics.path("test").path("users").asInt());
         assertEquals(2, metrics.path("history").size());
+        assertEquals("float32", metrics.path("precision").asText(), "the default precision is recorded");
         assertTrue(Files.size(out.resolve(TrainingRun.SPLIT_CHECKSUMS_FILE)) > 0);
 
         Outcome e = run("eval", "--model", out.resolve(TrainingRun.MODEL_FILE).toString());
@@ -250,6 +265,10 @@ class ModelCommandsTest {
                 tmp.toString(), "--beta", "0.2");
         assertOneLineError("--epochs must be >= 1", "train", "--model", "multvae", "--data", "ml-1m", "--out",
                 tmp.toString(), "--epochs", "0");
+        assertOneLineError("train: --precision: unknown value 'fp16' for multvae; expected float32 or bf16", "train",
+                "--model", "multvae", "--data", "ml-1m", "--out", tmp.toString(), "--precision", "fp16");
+        assertOneLineError("train: --precision does not apply to ease", "train", "--model", "ease", "--data", "ml-1m",
+                "--out", tmp.toString(), "--precision", "bf16");
         assertOneLineError("no such file", "eval", "--model", tmp.resolve("missing.sparsecf").toString());
         Path junk = tmp.resolve("junk.sparsecf");
         Files.writeString(junk, "not a model at all");
