@@ -1,6 +1,5 @@
 package dev.sparsecf.bench;
 
-import dev.sparsecf.kernels.Bf16GemmKernel;
 import dev.sparsecf.kernels.Bf16Kernels;
 import dev.sparsecf.kernels.Bf16Matrix;
 import dev.sparsecf.kernels.DenseMatrix;
@@ -18,19 +17,6 @@ import org.openjdk.jmh.annotations.Benchmark;
  */
 public class Bf16RoundBenchmark extends KernelBenchmark {
 
-    /** The rounding alone: no product runs here, and none needs oneDNN or a bf16-capable CPU. */
-    private static final Bf16GemmKernel NO_GEMM = new Bf16GemmKernel() {
-        @Override
-        public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
-            throw new UnsupportedOperationException("Bf16RoundBenchmark measures the rounding only");
-        }
-
-        @Override
-        public String describe() {
-            return "none (rounding only)";
-        }
-    };
-
     private DenseMatrix src;
     private Bf16Matrix dst;
     private Bf16Kernels bf16;
@@ -41,7 +27,7 @@ public class Bf16RoundBenchmark extends KernelBenchmark {
         // sigma 1e-3: the scale of a logits' gradient (softmax minus target, divided over 20,108 items)
         src = gaussian(s.users(), s.items(), 1e-3, rnd);
         dst = owned(Bf16Matrix.allocate(s.users(), s.items()));
-        bf16 = Bf16Kernels.of(kernels, NO_GEMM);
+        bf16 = Bf16Kernels.roundingOnly(kernels);
         bytesPerOp = (long) s.users() * s.items() * (Float.BYTES + Short.BYTES);
     }
 
@@ -55,7 +41,7 @@ public class Bf16RoundBenchmark extends KernelBenchmark {
     @Override
     protected void verify(Kernels reference) {
         try (Bf16Matrix expected = Bf16Matrix.allocate(dst.rows(), dst.cols())) {
-            Bf16Kernels.of(reference, NO_GEMM).round(src, expected);
+            Bf16Kernels.roundingOnly(reference).round(src, expected);
             Agreement.requireEqual(trialName(), "bf16 bits", bits(expected), bits(dst), dst.cols());
         }
     }

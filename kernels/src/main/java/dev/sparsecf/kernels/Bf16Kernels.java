@@ -40,6 +40,26 @@ public final class Bf16Kernels {
         return b;
     }
 
+    /**
+     * The rounding of {@code kernels} alone: {@link #gemm} throws. For benchmarks and tests of the rounding, which need
+     * neither oneDNN nor a CPU with bf16 arithmetic.
+     */
+    public static Bf16Kernels roundingOnly(Kernels kernels) {
+        return of(kernels, NO_GEMM);
+    }
+
+    private static final Bf16GemmKernel NO_GEMM = new Bf16GemmKernel() {
+        @Override
+        public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
+            throw new IllegalStateException("these bf16 kernels round only (Bf16Kernels.roundingOnly); no GEMM");
+        }
+
+        @Override
+        public String describe() {
+            return "none (rounding only)";
+        }
+    };
+
     /** The rounding of {@code kernels} on their threads with an explicit GEMM (tests inject a Java one). */
     public static Bf16Kernels of(Kernels kernels, Bf16GemmKernel gemm) {
         return new Bf16Kernels(kernels.provider().bf16(), gemm, kernels.pool());

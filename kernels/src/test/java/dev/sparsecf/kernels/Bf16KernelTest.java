@@ -38,18 +38,6 @@ class Bf16KernelTest {
         1f, -1f, 0.1f, -65504f,
     };
 
-    private static final Bf16GemmKernel NO_GEMM = new Bf16GemmKernel() {
-        @Override
-        public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
-            throw new AssertionError("no product expected");
-        }
-
-        @Override
-        public String describe() {
-            return "none";
-        }
-    };
-
     /** The expected bits: the nearer of the two bf16 neighbours by exact distance, the even one on a tie; NaN aside. */
     static short reference(float x) {
         int bits = Float.floatToRawIntBits(x);
@@ -156,7 +144,7 @@ class Bf16KernelTest {
 
     /** {@code x} rounded by the facade over {@code impl} on {@code threads} threads; fails if the padding was written. */
     private static short[] rounded(String impl, int threads, int m, int n, float[] x) {
-        Bf16Kernels bf16 = Bf16Kernels.of(KernelImpls.kernels(impl, threads), NO_GEMM);
+        Bf16Kernels bf16 = Bf16Kernels.roundingOnly(KernelImpls.kernels(impl, threads));
         try (DenseMatrix src = OffHeapMatrices.dense(m, n, x); Bf16Matrix dst = Bf16Matrix.allocate(m, n)) {
             for (long e = 0; e < dst.segment().byteSize() / 2; e++) {
                 dst.segment().setAtIndex(ValueLayout.JAVA_SHORT, e, PAD);
@@ -178,7 +166,7 @@ class Bf16KernelTest {
 
     @Test
     void facadeRejectsBadShapesAndOverlap() {
-        Bf16Kernels bf16 = Bf16Kernels.of(KernelImpls.kernels("scalar", 1), NO_GEMM);
+        Bf16Kernels bf16 = Bf16Kernels.roundingOnly(KernelImpls.kernels("scalar", 1));
         try (DenseMatrix src = DenseMatrix.allocate(3, 5); Bf16Matrix dst = Bf16Matrix.allocate(3, 4);
              Bf16Matrix a = Bf16Matrix.allocate(3, 5); Bf16Matrix b = Bf16Matrix.allocate(4, 2);
              DenseMatrix c = DenseMatrix.allocate(3, 2)) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.sparsecf.kernels.Bf16GemmKernel;
 import dev.sparsecf.kernels.Bf16Kernels;
 import dev.sparsecf.kernels.Bf16Matrix;
 import dev.sparsecf.kernels.BlasProvider;
@@ -143,25 +142,10 @@ class DnnlBf16GemmTest {
         };
     }
 
-    /** The facade's rounding over {@code kernels}; no product is expected of it. */
-    private static Bf16Kernels rounding(Kernels kernels) {
-        return Bf16Kernels.of(kernels, new Bf16GemmKernel() {
-            @Override
-            public void gemm(boolean transA, boolean transB, float alpha, Bf16Matrix a, Bf16Matrix b, float beta, DenseMatrix c) {
-                throw new AssertionError("rounding only");
-            }
-
-            @Override
-            public String describe() {
-                return "none";
-            }
-        });
-    }
-
     private static MemorySegment roundedCopy(Kernels kernels, Arena arena, MemorySegment src, int rows, int cols, int ld) {
         MemorySegment dst = arena.allocate(Math.max(2L, ((long) rows * ld) * 2), 64);
         if (rows > 0 && cols > 0) {
-            rounding(kernels).round(DenseMatrix.wrap(src, rows, cols, ld), Bf16Matrix.wrap(dst, rows, cols, ld));
+            Bf16Kernels.roundingOnly(kernels).round(DenseMatrix.wrap(src, rows, cols, ld), Bf16Matrix.wrap(dst, rows, cols, ld));
         }
         return dst;
     }
@@ -277,7 +261,7 @@ class DnnlBf16GemmTest {
             }
             g.toBf16(src, want, count);
             for (String impl : List.of("scalar", "auto")) {
-                rounding(Kernels.create(impl, 2)).round(DenseMatrix.wrap(src, 1, count, count),
+                Bf16Kernels.roundingOnly(Kernels.create(impl, 2)).round(DenseMatrix.wrap(src, 1, count, count),
                         Bf16Matrix.wrap(got, 1, count, count));
                 for (int i = 0; i < count; i++) {
                     short w = want.getAtIndex(ValueLayout.JAVA_SHORT, i);
