@@ -80,7 +80,7 @@ public final class RecommendCommand extends DataInputCommand implements Callable
         checkHistory();
         String user = who.user;
         common.apply();
-        Kernels kernels = Kernels.get();
+        Kernels kernels = Kernels.get().rowInvariant(); // a user's scores must not depend on the batch
         try (Source m = open(kernels, spec.commandLine().getErr())) {
             Interactions positives = m.positives();
             m.reportSkipped(new BatchRecommender.Users(new int[0], 0, null), null);
@@ -124,7 +124,7 @@ public final class RecommendCommand extends DataInputCommand implements Callable
         checkHistory();
         BatchRecommender.checkOut(out, force);
         common.apply();
-        Kernels kernels = Kernels.get();
+        Kernels kernels = Kernels.get().rowInvariant(); // a user's scores must not depend on the batch
         PrintWriter err = spec.commandLine().getErr();
         try (Source m = open(kernels, err)) {
             Interactions positives = m.positives();

@@ -140,7 +140,7 @@ class RecommendUsersTest {
             assertEquals(files.getFirst(), f, "every format holds the same lists");
         }
         Map<String, Ranked> lists = files.getFirst();
-        Kernels kernels = Kernels.get();
+        Kernels kernels = Kernels.get().rowInvariant(); // as the command scores
         try (ModelFile.Loaded loaded = ModelFile.load(model(model), kernels)) {
             PrintWriter quiet = new PrintWriter(Writer.nullWriter());
             SavedModels.TrainingSplit ts = SavedModels.trainingSplit(loaded, model(model));
@@ -227,7 +227,7 @@ class RecommendUsersTest {
         assertTrue(o.err().contains("-k 100 exceeds the catalogue items 80 users have not seen; their lists are shorter"),
                 o.err());
         Map<String, Ranked> lists = read(out);
-        Kernels kernels = Kernels.get();
+        Kernels kernels = Kernels.get().rowInvariant(); // as the command scores
         try (ModelFile.Loaded loaded = ModelFile.load(model("ease"), kernels)) {
             Interactions positives = DataSteps.load(new PrintWriter(Writer.nullWriter()), "ml-100k", dataDir);
             for (String user : List.of("1", "7", "80")) {

@@ -97,6 +97,27 @@ public final class Kernels {
         return new Kernels(provider, pool, bf16);
     }
 
+    /**
+     * These kernels with GEMM on the Java tier, where row i of C depends only on row i of op(A) and on op(B), bit for
+     * bit, whatever the other rows (this, if GEMM runs there already). Scoring uses it so that a user's scores are
+     * the same in every batch: native libraries pick kernels by shape and row position (with
+     * {@code OPENBLAS_CORETYPE=Haswell} on an AMD Zen 5, OpenBLAS gave a user's Mult-DAE scores other last bits in a
+     * one-user batch than in an 80-user one). A forced native tier
+     * ({@code -Dsparsecf.blas}) is replaced with one WARNING line.
+     */
+    public Kernels rowInvariant() {
+        if (blas != null && !blas.gemmIsNative()) {
+            return this;
+        }
+        String asked = blas != null ? blas.name() : System.getProperty(BlasProvider.BLAS_PROPERTY, "auto");
+        if (!asked.equals("auto") && !asked.equals("java")) {
+            LOG.log(System.Logger.Level.WARNING, "scoring runs GEMM on the Java tier, not " + asked + " (-D"
+                    + BlasProvider.BLAS_PROPERTY + "): its rows do not depend on the batch, so every user gets the same"
+                    + " scores in any batch");
+        }
+        return new Kernels(provider, pool, BlasProvider.java(provider, pool.threads()));
+    }
+
     /** The start-up line: implementation, vector width and threads. */
     public String startupLine() {
         return String.format(Locale.ROOT, "sparsecf kernels: %s; %d-bit float vectors; %d thread%s (-D%s, -D%s)",

@@ -2,12 +2,14 @@ package dev.sparsecf.kernels;
 
 import static dev.sparsecf.kernels.OffHeapMatrices.assertPaddingIntact;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sparsecf.testing.ErrorBounds;
 import dev.sparsecf.testing.TestMatrices;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
@@ -136,6 +138,53 @@ class GemmTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * {@link Kernels#rowInvariant()}: every row of an m-row product has the bits of that row's own one-row product,
+     * for rows at every position of the register tiles, both op(A), and k past one k slice; and its GEMM is a Java
+     * tier whatever the leg's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.sparsecf.kernels.KernelImpls#denseLegs")
+    void rowInvariantGemmGivesEveryRowTheBitsOfItsOwnProduct(String impl) {
+        Kernels kernels = KernelImpls.kernels(impl, 2).rowInvariant();
+        assertFalse(kernels.blas().gemmIsNative(), impl + ": " + kernels.denseImplementationName());
+        int n = 103;
+        int k = 601;
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (DenseMatrix b = OffHeapMatrices.dense(n, k, TestMatrices.uniform(rnd, n * k, -1f, 1f))) {
+            for (int m : new int[] {2, 9, 17, 40}) {
+                float[] av = TestMatrices.uniform(rnd, m * k, -1f, 1f);
+                for (boolean transA : new boolean[] {false, true}) {
+                    float[] all = product(kernels, transA, av, m, k, b);
+                    for (int i = 0; i < m; i++) {
+                        float[] row = Arrays.copyOfRange(av, i * k, (i + 1) * k);
+                        float[] own = product(kernels, transA, row, 1, k, b);
+                        assertArrayEquals(own, Arrays.copyOfRange(all, i * n, (i + 1) * n),
+                                impl + " transA=" + transA + ": row " + i + " of " + m + " differs from its own product");
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code op(A) B^T} for op(A) = the m x k row-major {@code rows}, stored as given or transposed. */
+    private static float[] product(Kernels kernels, boolean transA, float[] rows, int m, int k, DenseMatrix b) {
+        float[] stored = rows;
+        if (transA) {
+            stored = new float[m * k];
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    stored[p * m + i] = rows[i * k + p];
+                }
+            }
+        }
+        try (DenseMatrix a = transA ? OffHeapMatrices.dense(k, m, stored) : OffHeapMatrices.dense(m, k, stored);
+             DenseMatrix c = OffHeapMatrices.output(m, b.rows())) {
+            kernels.gemm(transA, true, 1f, a, b, 0f, c);
+            return c.toArray();
         }
     }
 
