@@ -218,7 +218,8 @@ public final class TrainingRun {
 
     /**
      * Trains as {@link #autoencoder(ModelConfig, Function, int, int, Consumer, VaeTrainer.BatchListener)}, keeping a
-     * checkpoint after every epoch in {@code checkpoint} (if not null) and continuing from it if it exists.
+     * checkpoint in {@code checkpoint} (if not null) and continuing from it if it exists; a policy that keeps state
+     * ({@link BetaPolicy#keepsState()}, the KL-target controller) trains without one.
      */
     public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
                                    Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch,
@@ -237,8 +238,9 @@ public final class TrainingRun {
                 for (int u = 0; u < clicks.length; u++) {
                     clicks[u] = train.rowNnz(u);
                 }
-                VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, policy.apply(clicks), patience,
-                        checkpoint);
+                BetaPolicy beta = policy.apply(clicks);
+                VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, beta, patience,
+                        beta.keepsState() ? null : checkpoint);
                 return new Autoencoder(model, trainer, epochs, result, trainer.evaluate(model, split.test()), start);
             } catch (RuntimeException | Error e) {
                 model.close();

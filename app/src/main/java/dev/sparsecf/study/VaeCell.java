@@ -7,10 +7,15 @@ import dev.sparsecf.models.BetaPolicy;
 import dev.sparsecf.models.BetaSchedule;
 import dev.sparsecf.models.LatentStats;
 import dev.sparsecf.models.ModelConfig;
+import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** A Mult-VAE or Mult-DAE cell: trains, evaluates on the test users, and writes its per-user, latent and history files. */
 final class VaeCell {
@@ -18,11 +23,51 @@ final class VaeCell {
     private VaeCell() {
     }
 
-    /** Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split; progress on {@code err}. */
+    /**
+     * Where the cells under way keep their checkpoints, in the dataset's folder: {@code running/<variant>-seed<seed>/}.
+     * A finished cell removes its own.
+     */
+    static final String RUNNING = "running";
+    /** Saved at most this often: a small dataset's epoch takes a second, its state (weights, Adam, best) longer to write. */
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
+
+    /**
+     * Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split, continuing
+     * from the cell's checkpoint if a stopped run left one (the KL-target controller, whose state a checkpoint does
+     * not hold, starts over); progress on {@code err}.
+     */
     static StudyCells.Cell run(TrainingRun run, StudyPlan p, StudyVariant v, long seed, int epochs, int patience,
                                PrintWriter err) throws IOException {
         boolean vae = v.family().isVae();
         ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
+        Path dir = p.store.dir().resolve(RUNNING).resolve(v.id() + "-seed" + seed);
+        TrainingCheckpoint checkpoint = run.checkpoint(dir, config, v.id(), epochs).every(CHECKPOINT_INTERVAL);
+        if (checkpoint.exists()) {
+            err.printf(Locale.ROOT, "    continuing from %s%n", checkpoint.file());
+        }
+        Files.createDirectories(dir);
+        StudyCells.Cell cell;
+        try {
+            cell = train(run, p, v, seed, config, epochs, patience, checkpoint, err);
+        } catch (TrainingCheckpoint.SettingsMismatch e) {
+            // the protocol changed since (--redo): the checkpoint is the study's own scratch state, not a result
+            err.printf(Locale.ROOT, "    starting over: %s%n", e.getMessage());
+            Files.delete(checkpoint.file());
+            cell = train(run, p, v, seed, config, epochs, patience, checkpoint, err);
+        }
+        try (Stream<Path> left = Files.list(dir)) { // the checkpoint, and a temporary file a kill -9 left
+            for (Path f : left.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
+        return cell;
+    }
+
+    private static StudyCells.Cell train(TrainingRun run, StudyPlan p, StudyVariant v, long seed, ModelConfig config,
+                                         int epochs, int patience, TrainingCheckpoint checkpoint, PrintWriter err)
+            throws IOException {
+        boolean vae = v.family().isVae();
         int every = Math.max(1, epochs / 6);
         try (TrainingRun.Autoencoder trained = run.autoencoder(config,
                 clicks -> vae ? v.policy(clicks) : BetaPolicy.global(BetaSchedule.constant(0)), epochs, patience, r -> {
@@ -32,7 +77,7 @@ final class VaeCell {
                                 r.bestEpoch());
                         err.flush();
                     }
-                }, (epoch, batch, batches, seconds) -> { });
+                }, (epoch, batch, batches, seconds) -> { }, checkpoint);
              CsrMatrix testFoldIn = run.split().test().foldIn().toCsr()) {
             VaeTrainer.Result result = trained.result();
             LatentStats latent = vae ? LatentStats.of(trained.model(), testFoldIn) : null;
@@ -42,7 +87,7 @@ final class VaeCell {
             }
             p.store.writeHistory(v.id(), seed, TrainingRun.historyCsv(result));
             return p.cell(v, seed, run.fingerprint(), trained.test()).epochs(result.epochsRun()).bestEpoch(result.bestEpoch())
-                    .trainSeconds(trained.seconds()).activeUnits(latent == null ? null : latent.activeUnits())
+                    .trainSeconds(result.trainSeconds()).activeUnits(latent == null ? null : latent.activeUnits())
                     .klMean(latent == null ? null : mean(latent.userKl())).meanBeta(vae ? result.meanBeta() : null)
                     .validationNdcg(result.bestValidationNdcg()).build();
         }

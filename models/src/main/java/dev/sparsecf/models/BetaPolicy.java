@@ -22,6 +22,11 @@ public interface BetaPolicy {
     /** A short label for logs and result rows. */
     String describe();
 
+    /** Whether {@link #observe} changes later betas: such state is not in a {@link TrainingCheckpoint}. */
+    default boolean keepsState() {
+        return false;
+    }
+
     /** Every user of an update gets {@code schedule.beta(step, totalSteps)}. */
     static BetaPolicy global(BetaSchedule schedule) {
         if (schedule == null) {
@@ -129,6 +134,11 @@ public interface BetaPolicy {
             @Override
             public String describe() {
                 return String.format(Locale.ROOT, "kl-target(%s nats, kp=%s, ki=%s, max=%s)", targetKl, kp, ki, betaMax);
+            }
+
+            @Override
+            public boolean keepsState() {
+                return true;
             }
         };
     }

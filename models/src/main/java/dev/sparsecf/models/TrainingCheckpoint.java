@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class TrainingCheckpoint {
 
     private final Path file;
     private final Map<String, String> settings;
+    private final long intervalNanos;
+    private long savedAt = System.nanoTime();
 
     /** A checkpoint that belongs to a run with other settings; the message names the first difference. */
     public static final class SettingsMismatch extends IllegalArgumentException {
@@ -44,8 +47,29 @@ public final class TrainingCheckpoint {
 
     /** A checkpoint kept in {@code file} for the run {@code settings} describe (name to value, in a fixed order). */
     public TrainingCheckpoint(Path file, Map<String, String> settings) {
+        this(file, settings, 0);
+    }
+
+    private TrainingCheckpoint(Path file, Map<String, String> settings, long intervalNanos) {
         this.file = Objects.requireNonNull(file, "file");
         this.settings = new LinkedHashMap<>(settings);
+        this.intervalNanos = intervalNanos;
+    }
+
+    /**
+     * This checkpoint saved only at the end of an epoch at least {@code interval} after the last save (or its
+     * creation): a resumed run still ends bit for bit as an uninterrupted one, having redone the epochs since.
+     */
+    public TrainingCheckpoint every(Duration interval) {
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + interval);
+        }
+        return new TrainingCheckpoint(file, settings, interval.toNanos());
+    }
+
+    /** Whether an epoch ending now is to be saved (always, without {@link #every}). */
+    boolean due() {
+        return System.nanoTime() - savedAt >= intervalNanos;
     }
 
     public Path file() {
@@ -84,6 +108,7 @@ public final class TrainingCheckpoint {
             ModelFile.writeMatrices(out, model.optimizerState());
             ModelFile.writeMatrices(out, best);
         });
+        savedAt = System.nanoTime();
     }
 
     /**

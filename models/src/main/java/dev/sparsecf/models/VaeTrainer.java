@@ -80,7 +80,7 @@ public final class VaeTrainer {
      * Trains as {@link #train(MultVae, CsrMatrix, DataSplit.HeldOut, int, BetaPolicy, int)}, saving the state to
      * {@code checkpoint} (if not null) after every epoch, and first continuing from it if it exists: the run then
      * ends as an uninterrupted one would, bit for bit with the same kernels. {@code policy} must keep no state
-     * (feedback policies' state is not in the checkpoint).
+     * ({@link BetaPolicy#keepsState()}: a feedback policy's state is not in the checkpoint).
      *
      * @throws IllegalStateException if no epoch had a validation NDCG@100 to select it by (no validation users)
      */
@@ -94,6 +94,9 @@ public final class VaeTrainer {
         }
         if (train.rows() == 0) {
             throw new IllegalArgumentException("training data has no users");
+        }
+        if (checkpoint != null && policy.keepsState()) {
+            throw new IllegalArgumentException("beta policy " + policy.describe() + " keeps state that a checkpoint does not hold");
         }
         ModelConfig config = model.config();
         int users = train.rows();
@@ -178,7 +181,7 @@ public final class VaeTrainer {
                 EpochReport report = new EpochReport(epoch, epochs, nllSum / users, klSum / users, betaSum / users, seconds,
                         ndcg, bestEpoch, bestNdcg, eta);
                 history.add(report);
-                if (checkpoint != null) {
+                if (checkpoint != null && checkpoint.due()) {
                     checkpoint.save(model, best, new TrainingCheckpoint.Progress(epoch, rng.draws(), order, bestEpoch,
                             bestNdcg, betaSumAll, elapsed, history));
                 }

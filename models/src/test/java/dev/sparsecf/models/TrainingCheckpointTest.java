@@ -15,6 +15,7 @@ import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -89,6 +90,42 @@ class TrainingCheckpointTest {
                     .train(resumed, train, split.validation(), 4, policy, 0, checkpoint);
             assertEquals(List.of(3, 4), epochsRun, "the resumed run starts after the checkpointed epoch");
             assertSameRun(expected, plain, continued, resumed);
+        }
+    }
+
+    /** With an interval, an epoch is saved only once that much time has passed since the last save. */
+    @Test
+    void anIntervalSkipsTheEpochsThatEndSooner(@TempDir Path dir) {
+        Kernels kernels = Kernels.create("scalar", 1);
+        TrainingCheckpoint daily = new TrainingCheckpoint(dir.resolve("daily.ckpt"), SETTINGS).every(Duration.ofDays(1));
+        TrainingCheckpoint always = new TrainingCheckpoint(dir.resolve("always.ckpt"), SETTINGS).every(Duration.ZERO);
+        RuntimeException stop = new RuntimeException("stopped after epoch 2");
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(vae(), train.cols(), kernels)) {
+            BetaPolicy policy = BetaPolicy.global(BetaSchedule.constant(0.2));
+            for (TrainingCheckpoint c : List.of(daily, always)) {
+                assertSame(stop, assertThrows(RuntimeException.class, () -> new VaeTrainer(kernels, e -> {
+                    if (e.epoch() == 2) {
+                        throw stop;
+                    }
+                }).train(model, train, split.validation(), 4, policy, 0, c)));
+            }
+        }
+        assertFalse(daily.exists(), "no epoch ended a day after the start");
+        assertTrue(always.exists(), "every epoch was saved");
+        assertThrows(IllegalArgumentException.class, () -> daily.every(Duration.ofSeconds(-1)));
+    }
+
+    /** The KL-target controller's state is not in a checkpoint, so a run with both is refused rather than resumed wrong. */
+    @Test
+    void aPolicyThatKeepsStateIsRefusedACheckpoint(@TempDir Path dir) {
+        Kernels kernels = Kernels.create("scalar", 1);
+        BetaPolicy controller = BetaPolicy.klTarget(20, 0.01, 0.002, 1);
+        assertTrue(controller.keepsState());
+        assertFalse(BetaPolicy.global(BetaSchedule.constant(0.2)).keepsState());
+        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(vae(), train.cols(), kernels)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VaeTrainer(kernels, r -> { })
+                    .train(model, train, split.validation(), 2, controller, 0, new TrainingCheckpoint(dir.resolve("c"), SETTINGS)));
+            assertTrue(e.getMessage().contains("keeps state that a checkpoint does not hold"), e.getMessage());
         }
     }
 
