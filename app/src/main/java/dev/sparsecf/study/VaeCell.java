@@ -1,5 +1,6 @@
 package dev.sparsecf.study;
 
+import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.CsrMatrix;
@@ -30,6 +31,8 @@ final class VaeCell {
     static final String RUNNING = "running";
     /** Saved at most this often: a small dataset's epoch takes a second, its state (weights, Adam, best) longer to write. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
+    /** The longest silence between two epoch lines of a cell. */
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(5);
 
     /**
      * Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split, continuing
@@ -69,13 +72,16 @@ final class VaeCell {
             throws IOException {
         boolean vae = v.family().isVae();
         int every = Math.max(1, epochs / 6);
+        long[] printedAt = {System.nanoTime()};
         try (TrainingRun.Autoencoder trained = run.autoencoder(config,
                 clicks -> vae ? v.policy(clicks) : BetaPolicy.global(BetaSchedule.constant(0)), epochs, patience, r -> {
-                    if (r.epoch() % every == 0) {
-                        err.printf(Locale.ROOT, "    epoch %3d/%d  nll %8.2f  kl %7.2f  beta %.4f  val NDCG@100 %.4f (best %.4f @ %d)%n",
-                                r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(), r.validationNdcg(), r.bestNdcg(),
-                                r.bestEpoch());
+                    // six lines a cell, and one at least every few minutes where epochs are long (Amazon-Book)
+                    if (r.epoch() % every == 0 || System.nanoTime() - printedAt[0] >= PROGRESS_INTERVAL.toNanos()) {
+                        err.printf(Locale.ROOT, "    epoch %3d/%d  nll %8.2f  kl %7.2f  beta %.4f  val NDCG@100 %.4f (best %.4f @ %d)"
+                                        + "  ETA %s%n", r.epoch(), r.epochs(), r.negLogLikelihood(), r.kl(), r.beta(),
+                                r.validationNdcg(), r.bestNdcg(), r.bestEpoch(), Progress.duration(r.etaSeconds()));
                         err.flush();
+                        printedAt[0] = System.nanoTime();
                     }
                 }, (epoch, batch, batches, seconds) -> { }, checkpoint);
              CsrMatrix testFoldIn = run.split().test().foldIn().toCsr()) {

@@ -73,6 +73,7 @@ class VaeCellTest {
         assertTrue(log.toString().contains("continuing from " + checkpoint.file()), log.toString());
         assertFalse(log.toString().contains("epoch   2/4"), "epochs 1 and 2 are not trained again: " + log);
         assertTrue(log.toString().contains("epoch   3/4"), log.toString());
+        assertTrue(log.toString().lines().filter(l -> l.contains("epoch   ")).allMatch(l -> l.contains("  ETA ")), log.toString());
         assertEquals(withoutTime(expected), withoutTime(continued));
         assertEquals(Files.readString(tmp.resolve("whole/users/const-0.2__s0.csv")),
                 Files.readString(tmp.resolve("stopped/users/const-0.2__s0.csv")), "every test user's metrics");
