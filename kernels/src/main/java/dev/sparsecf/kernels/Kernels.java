@@ -112,7 +112,7 @@ public final class Kernels {
         String asked = blas != null ? blas.name()
                 : System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         if (!asked.isEmpty() && !asked.equals("auto") && !asked.equals("java")) {
-            LOG.log(System.Logger.Level.WARNING, "scoring runs GEMM on the Java tier, not " + asked + " (-D"
+            LOG.log(System.Logger.Level.WARNING, "scoring runs GEMM on the Java tier, not " + asked + " (--blas, -D"
                     + BlasProvider.BLAS_PROPERTY + "): its rows do not depend on the batch, so every user gets the same"
                     + " scores in any batch");
         }
