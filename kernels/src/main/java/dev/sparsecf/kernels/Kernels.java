@@ -22,42 +22,18 @@ public final class Kernels {
 
     private final KernelProvider provider;
     private final KernelThreads pool;
-    private final BlasProvider blas; // null for the default instance: BlasHolder resolves it on first use
+    private final BlasProvider blas; // null for the default instance
 
-    private Kernels(KernelProvider provider, KernelThreads pool, BlasProvider blas) {
+    /** {@code blas} null: the default instance's, which {@link DefaultKernels} resolves on first use. */
+    Kernels(KernelProvider provider, KernelThreads pool, BlasProvider blas) {
         this.provider = provider;
         this.pool = pool;
         this.blas = blas;
     }
 
-    /** Holder idiom: the default instance is resolved on first use, and class initialisation cannot deadlock. */
-    private static final class Holder {
-        static final Kernels DEFAULT = createDefault();
-    }
-
-    /** The default BLAS tier, resolved (and OpenBLAS loaded) only when a product or inverse first needs it. */
-    private static final class BlasHolder {
-        static final BlasProvider DEFAULT = createDefaultBlas();
-    }
-
     /** The process-wide kernels selected by {@code -Dsparsecf.kernels} (default auto) and {@code -Dsparsecf.threads}. */
     public static Kernels get() {
-        return Holder.DEFAULT;
-    }
-
-    private static Kernels createDefault() {
-        String flag = System.getProperty(KernelProvider.IMPL_PROPERTY, "auto");
-        KernelProvider provider = KernelProvider.forName(flag, msg -> LOG.log(System.Logger.Level.WARNING, msg));
-        Kernels k = new Kernels(provider, KernelThreads.of(KernelThreads.configuredThreads()), null);
-        LOG.log(System.Logger.Level.INFO, k.startupLine());
-        return k;
-    }
-
-    private static BlasProvider createDefaultBlas() {
-        BlasProvider b = BlasProvider.forName(System.getProperty(BlasProvider.BLAS_PROPERTY), get().threads(),
-                get().provider, msg -> LOG.log(System.Logger.Level.WARNING, msg));
-        LOG.log(System.Logger.Level.INFO, b.startupLine());
-        return b;
+        return DefaultKernels.kernels();
     }
 
     /**
@@ -109,8 +85,7 @@ public final class Kernels {
         if (blas != null && !blas.gemmIsNative()) {
             return this;
         }
-        String asked = blas != null ? blas.name()
-                : System.getProperty(BlasProvider.BLAS_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        String asked = blas != null ? blas.name() : DefaultKernels.askedBlas();
         if (!asked.isEmpty() && !asked.equals("auto") && !asked.equals("java")) {
             LOG.log(System.Logger.Level.WARNING, "scoring runs GEMM on the Java tier, not " + asked + " (--blas, -D"
                     + BlasProvider.BLAS_PROPERTY + "): its rows do not depend on the batch, so every user gets the same"
@@ -137,7 +112,7 @@ public final class Kernels {
 
     /** The tier running GEMM and the SPD inverses (for the default instance, resolved on this first call). */
     public BlasProvider blas() {
-        return blas != null ? blas : BlasHolder.DEFAULT;
+        return blas != null ? blas : DefaultKernels.blas();
     }
 
     /**
