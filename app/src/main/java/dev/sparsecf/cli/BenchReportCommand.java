@@ -18,8 +18,8 @@ import picocli.CommandLine.Spec;
 /** {@code sparsecf bench report}: renders the Markdown report and SVG charts of a results directory. */
 @Command(name = "report",
         description = {"Render a Markdown report with SVG charts from every results/<cpu>/*.json.",
-                "Per CPU: throughput, speed-up over scalar and %% of the CPU's bound (peaks from",
-                "<cpu>/machine.json); a side-by-side table when there are several CPUs."})
+                "Per CPU: throughput, speed-up over scalar and %% of the CPU's bound (peaks from "
+                + "<cpu>/machine.json); a side-by-side table when there are several CPUs."})
 public final class BenchReportCommand implements Callable<Integer> {
 
     @Spec

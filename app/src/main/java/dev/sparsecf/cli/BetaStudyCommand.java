@@ -26,10 +26,10 @@ import picocli.CommandLine.ParameterException;
  * on a restart; a cell interrupted half-way left nothing behind and simply runs again.
  */
 @Command(name = "beta",
-        description = {"Run the beta study grid (protocol " + StudyProtocol.VERSION + "): Mult-VAE with constant beta, then the matched",
-                "per-user grid (beta_u ~ clicks^gamma at the chosen constant's mean) and the KL target the chosen constant",
-                "reaches, then annealed and cyclical beta, plus Mult-DAE, EASE, EDLAE and DLAE, on each dataset (a name or",
-                "a file) and training seed (--seed .. --seed + --seeds - 1), all on the one split of --split-seed.",
+        description = {"Run the beta study grid (protocol " + StudyProtocol.VERSION + "): Mult-VAE with constant beta, then the matched "
+                + "per-user grid (beta_u ~ clicks^gamma at the chosen constant's mean) and the KL target the chosen constant "
+                + "reaches, then annealed and cyclical beta, plus Mult-DAE, EASE, EDLAE and DLAE, on each dataset (a name or "
+                + "a file) and training seed (--seed .. --seed + --seeds - 1), all on the one split of --split-seed.",
                 "Resumable: finished cells are skipped; rerun the same command after an interruption."})
 public final class BetaStudyCommand extends DataInputCommand implements Callable<Integer> {
 
@@ -53,18 +53,18 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
     static final String MATCHED = "matched";
 
     @Option(names = "--variants", split = ",", paramLabel = "ID|FAMILY",
-            description = {"Run only these variant ids (e.g. const-0.2), families (e.g. constant, anneal, edlae) or " + MATCHED,
-                    "(the per-user grid and KL target around the constant chosen on validation); default: all of them."})
+            description = "Run only these variant ids (e.g. const-0.2), families (e.g. constant, anneal, edlae) or " + MATCHED
+                    + " (the per-user grid and KL target around the constant chosen on validation); default: all of them.")
     List<String> variantSelectors;
 
     @Option(names = "--epochs", defaultValue = "200", split = ",", paramLabel = "N|NAME=N",
-            description = {"Planned epochs per Mult-VAE/DAE cell, the best kept: N for every dataset, NAME=N for one,",
-                    "e.g. 200,amazon-book=50 (default ${DEFAULT-VALUE}, Liang et al.'s budget)."})
+            description = "Planned epochs per Mult-VAE/DAE cell, the best kept: N for every dataset, NAME=N for one, "
+                    + "e.g. 200,amazon-book=50 (default ${DEFAULT-VALUE}, Liang et al.'s budget).")
     List<String> epochSpecs;
 
     @Option(names = "--patience", defaultValue = "0", split = ",", paramLabel = "N|NAME=N",
-            description = {"Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never; NAME=N for one",
-                    "dataset, e.g. 0,amazon-book=50 (default ${DEFAULT-VALUE}; the replay in `study report` shows what a patience costs)."})
+            description = "Stop a cell when validation NDCG@100 has not improved for N epochs; 0: never; NAME=N for one "
+                    + "dataset, e.g. 0,amazon-book=50 (default ${DEFAULT-VALUE}; the replay in `study report` shows what a patience costs).")
     List<String> patienceSpecs;
 
     @Option(names = "--lambda", split = ",", paramLabel = "L[,L...]", defaultValue = "100,200,500,1000,2000,5000",
@@ -72,8 +72,8 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
     double[] lambdas;
 
     @Option(names = "--lambda-edge-steps", defaultValue = "" + LambdaSearch.DEFAULT_EDGE_STEPS, paramLabel = "N",
-            description = {"EASE: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
-                    "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
+            description = "EASE: when the best lambda is the smallest or largest tried, try up to N more past it, each by "
+                    + "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE}).")
     int edgeSteps;
 
     @Mixin
@@ -84,9 +84,9 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
     Path out;
 
     @Option(names = "--redo", split = ",", paramLabel = "ID|FAMILY",
-            description = {"Discard every finished cell of these variants (all seeds) on the selected datasets and run them",
-                    "again; the settings only they use (for ease: --lambda, --lambda-edge-steps, --neighbors) may then differ from",
-                    "protocol.json, which is updated. Must be among --variants."})
+            description = "Discard every finished cell of these variants (all seeds) on the selected datasets and run them "
+                    + "again; the settings only they use (for ease: --lambda, --lambda-edge-steps, --neighbors) may then differ from "
+                    + "protocol.json, which is updated. Must be among --variants.")
     List<String> redoSelectors;
 
     @Option(names = "--dry-run", description = "Show per dataset how many cells are done and how many would run, then stop.")

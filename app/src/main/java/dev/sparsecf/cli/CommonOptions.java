@@ -63,7 +63,8 @@ public final class CommonOptions {
     private Integer threads;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "" + DEFAULT_SEED,
-            description = "Seed of the split (and of training) (default: ${DEFAULT-VALUE}).")
+            description = "Seed of the split and of training; in study beta the first training seed, the split's being --split-seed "
+                    + "(default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--data-dir", paramLabel = "DIR",

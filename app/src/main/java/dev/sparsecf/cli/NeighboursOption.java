@@ -10,10 +10,10 @@ public final class NeighboursOption {
 
     @Option(names = {"--neighbors", "--neighbours"}, paramLabel = "K", arity = "0..1",
             fallbackValue = "" + Neighbourhoods.DEFAULT_K,
-            description = {"ease: neighbourhood EASE: each item's column of B is fitted on the K items it co-occurs with",
-                    "most (sparse B, memory growing with n K: for catalogues past the dense n x n limit); K >= n - 1 is",
-                    "dense EASE; --neighbors alone: K = ${FALLBACK-VALUE} (within 0.003 NDCG@100 of dense EASE on ML-1M,",
-                    "Last.fm and CiteULike-a)."})
+            description = "ease: neighbourhood EASE: each item's column of B is fitted on the K items it co-occurs with "
+                    + "most (sparse B, memory growing with n K: for catalogues past the dense n x n limit); K >= n - 1 is "
+                    + "dense EASE; --neighbors alone: K = ${FALLBACK-VALUE} (within 0.003 NDCG@100 of dense EASE on ML-1M, "
+                    + "Last.fm and CiteULike-a).")
     Integer k;
 
     /** Whether the option was given. */

@@ -18,21 +18,21 @@ public final class SplitSourceOptions {
     CommandSpec mixee;
 
     @Option(names = "--split", paramLabel = "DIR",
-            description = {"Train and evaluate on the split 'data split --out DIR' wrote (every checksum verified);",
-                    "the held-out-user protocol, as for --data."})
+            description = "Train and evaluate on the split 'data split --out DIR' wrote (every checksum verified); "
+                    + "the held-out-user protocol, as for --data.")
     Path split;
 
     @Option(names = "--train", paramLabel = "FILE",
-            description = {"With --test: a published per-user split (LightGCN, NGCF, KGAT: 'user item item ...' lines, or any",
-                    "--data FILE format), evaluated by the weak-generalization protocol: test users are training users."})
+            description = "With --test: a published per-user split (LightGCN, NGCF, KGAT: 'user item item ...' lines, or any "
+                    + "--data FILE format), evaluated by the weak-generalization protocol: test users are training users.")
     Path train;
 
     @Option(names = "--test", paramLabel = "FILE", description = "With --train: the test items of (some of) the training users.")
     Path test;
 
     @Option(names = "--validation", paramLabel = "FILE",
-            description = {"With --train and --test: validation items for choosing lambda or the epoch (default: 10%% of the items",
-                    "of each training user with >= 5 items, drawn by --seed)."})
+            description = "With --train and --test: validation items for choosing lambda or the epoch (default: 10%% of the items "
+                    + "of each training user with >= 5 items, drawn by --seed).")
     Path validation;
 
     /** Whether a split was given instead of {@code --data}. */

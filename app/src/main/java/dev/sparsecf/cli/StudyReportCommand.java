@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code sparsecf study report}: regenerates every table and plot of a beta study from its raw rows. */
 @Command(name = "report",
-        description = {"Render the beta study's README.md (tables, findings) and per-dataset SVG plots",
-                "from the raw rows (<dataset>/cells.csv, <dataset>/users/*.csv); unfinished cells show as pending.",
+        description = {"Render the beta study's README.md (tables, findings) and per-dataset SVG plots "
+                + "from the raw rows (<dataset>/cells.csv, <dataset>/users/*.csv); unfinished cells show as pending.",
                 "A hand-written DIR/discussion.md is appended under Discussion."})
 public final class StudyReportCommand implements Callable<Integer> {
 
@@ -33,9 +33,9 @@ public final class StudyReportCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--baseline", paramLabel = "DIR",
-            description = {"Also compare with this study directory, run on the same seeds (e.g. the same grid with "
+            description = "Also compare with this study directory, run on the same seeds (e.g. the same grid with "
                     + "another training budget): a section per shared dataset with each variant's paired NDCG@100 "
-                    + "change, and a plot " + StudyComparison.PLOT + "."})
+                    + "change, and a plot " + StudyComparison.PLOT + ".")
     Path baseline;
 
     @Override

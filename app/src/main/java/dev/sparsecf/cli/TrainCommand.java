@@ -57,28 +57,28 @@ public final class TrainCommand extends DataInputCommand implements Callable<Int
     double[] lambdas;
 
     @Option(names = "--lambda-edge-steps", defaultValue = "" + LambdaSearch.DEFAULT_EDGE_STEPS, paramLabel = "N",
-            description = {"ease: when the best lambda is the smallest or largest tried, try up to N more past it, each by",
-                    "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE})."})
+            description = "ease: when the best lambda is the smallest or largest tried, try up to N more past it, each by "
+                    + "the ratio of the grid's two outermost values there, while they improve; 0: the grid only (default ${DEFAULT-VALUE}).")
     int edgeSteps;
 
     @Mixin
     NeighboursOption neighbours;
 
     @Option(names = "--data", paramLabel = "NAME|FILE", completionCandidates = DataCommand.Names.class,
-            description = {"The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options);",
-                    "or give --split DIR, or --train FILE --test FILE, instead."})
+            description = "The dataset: ${COMPLETION-CANDIDATES}, or an interaction file (see --sep and the file options); "
+                    + "or give --split DIR, or --train FILE --test FILE, instead.")
     String data;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = {"Directory for metrics.json, history.csv, the model and, while training, checkpoint.sparsecf;",
-                    "must not already hold them unless --force or --resume. One run at a time writes to it."})
+            description = "Directory for metrics.json, history.csv, the model and, while training, checkpoint.sparsecf; "
+                    + "must not already hold them unless --force or --resume. One run at a time writes to it.")
     Path out;
 
     @Option(names = "--force", description = "Delete every file of an earlier run in --out (results, model, checkpoint), then train.")
     boolean force;
 
-    @Option(names = "--resume", description = {"multvae, multdae: continue the stopped run in --out from its last finished epoch",
-            "(give the same options as the first time); it ends as an uninterrupted run would."})
+    @Option(names = "--resume", description = "multvae, multdae: continue the stopped run in --out from its last finished epoch "
+            + "(give the same options as the first time); it ends as an uninterrupted run would.")
     boolean resume;
 
     @Option(names = "--epochs", defaultValue = "200", paramLabel = "N", description = "Training epochs (default ${DEFAULT-VALUE}).")
@@ -110,9 +110,9 @@ public final class TrainCommand extends DataInputCommand implements Callable<Int
     double learningRate;
 
     @Option(names = "--precision", defaultValue = "float32", paramLabel = "float32|bf16",
-            description = {"multvae, multdae: float32 (default), or bf16: the output layer's three products with bf16",
-                    "operands and float32 accumulation (oneDNN's matmul; needs a CPU with AVX-512 BF16 or AMX):",
-                    "about 1.5x per epoch at the ML-20M shape; results differ from float32's in the third or fourth digit."})
+            description = "multvae, multdae: float32 (default), or bf16: the output layer's three products with bf16 "
+                    + "operands and float32 accumulation (oneDNN's matmul; needs a CPU with AVX-512 BF16 or AMX): "
+                    + "about 1.5x per epoch at the ML-20M shape; results differ from float32's in the third or fourth digit.")
     String precision;
 
     /** Options that have defaults but do nothing for EASE, so that giving one is a mistake to report. */

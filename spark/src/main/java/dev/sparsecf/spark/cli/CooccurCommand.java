@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sparsecf spark cooccur}: the sparse item-item co-occurrence counts of a prepared split ({@link CooccurJob}). */
 @Command(name = "cooccur", mixinStandardHelpOptions = true,
-        description = {"Count item-item co-occurrences (the Gram X^T X) over a prepared split's training users, exactly (no cap on",
-                "very active users), as Parquet (i, j, count), i <= j; with --top-k, each item's K most co-occurring items.",
+        description = {"Count item-item co-occurrences (the Gram X^T X) over a prepared split's training users, exactly (no cap on "
+                + "very active users), as Parquet (i, j, count), i <= j; with --top-k, each item's K most co-occurring items.",
                 "The Gram's rows are counted in dense blocks of --block-mb per task, one pass over each task's users per block."})
 public final class CooccurCommand extends JobCommand {
 

@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sparsecf spark ease}: dense EASE from the distributed Gram of a prepared split ({@link EaseJob}). */
 @Command(name = "ease", mixinStandardHelpOptions = true,
-        description = {"Fit dense EASE (B = I - P / diag(P), P = (X^T X + lambda I)^-1) from the Gram counted by Spark; the inverse runs",
-                "on the driver, so the catalogue must fit it (n x n doubles); or with --neighbors K neighbourhood EASE, its per-item",
-                "solves distributed over items. Writes a model file sparsecf eval/recommend read."})
+        description = "Fit dense EASE (B = I - P / diag(P), P = (X^T X + lambda I)^-1) from the Gram counted by Spark; the inverse runs "
+                + "on the driver, so the catalogue must fit it (n x n doubles); or with --neighbors K neighbourhood EASE, its per-item "
+                + "solves distributed over items. Writes a model file sparsecf eval/recommend read.")
 public final class EaseCommand extends JobCommand {
 
     @Option(names = "--split", required = true, paramLabel = "DIR", description = "A directory written by spark prepare.")

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sparsecf spark prepare}: a click log to the held-out-user split ({@link PrepareJob}). */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Read a click log (delimited text, .gz, or Parquet), apply the positive rule and write the held-out-user split:",
-                "the files of `sparsecf data split` (same fingerprint for the same data, options and seed) plus Parquet."})
+        description = "Read a click log (delimited text, .gz, or Parquet), apply the positive rule and write the held-out-user split: "
+                + "the files of `sparsecf data split` (same fingerprint for the same data, options and seed) plus Parquet.")
 public final class PrepareCommand extends JobCommand {
 
     @Mixin

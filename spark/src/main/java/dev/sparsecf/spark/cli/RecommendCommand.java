@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sparsecf spark recommend}: top-K for every user of a prepared split, partitioned by user ({@link RecommendJob}). */
 @Command(name = "recommend", mixinStandardHelpOptions = true,
-        description = {"Recommend the top K unseen items to every user of a prepared split (or those of --users FILE) with an EASE",
-                "model file, partitioned by user; the same lists as sparsecf recommend --users all. Writes OUT/recommendations",
-                "as Parquet or CSV."})
+        description = "Recommend the top K unseen items to every user of a prepared split (or those of --users FILE) with an EASE "
+                + "model file, partitioned by user; the same lists as sparsecf recommend --users all. Writes OUT/recommendations "
+                + "as Parquet or CSV.")
 public final class RecommendCommand extends JobCommand {
 
     @Option(names = "--split", required = true, paramLabel = "DIR", description = "A directory written by spark prepare.")
