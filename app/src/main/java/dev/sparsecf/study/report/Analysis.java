@@ -110,23 +110,46 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
      * every seed has the same split and the fit is deterministic.
      */
     int plannedSeeds(Summary s, Study study) {
-        boolean once = StudyVariant.Family.byLabel(s.variant().family()).isClosedForm() && dataset.protocol() != null
-                && dataset.protocol().version() >= 2;
-        return once ? 1 : study.seeds().size();
+        return fittedOnce(s.variant().id()) ? 1 : study.seeds().size();
     }
 
-    /** A over B on NDCG@100, paired over the test users of each seed both finished ({@code quintile} 0: all users). */
+    /**
+     * Whether {@code id} is fitted once per dataset: a closed form under protocol 2, deterministic on the one split
+     * every seed shares, so its one fit is what it would give on any seed.
+     */
+    boolean fittedOnce(String id) {
+        Summary s = summary(id);
+        return s != null && StudyVariant.Family.byLabel(s.variant().family()).isClosedForm()
+                && dataset.protocol() != null && dataset.protocol().version() >= 2;
+    }
+
+    /**
+     * A over B on NDCG@100, paired over the test users of each seed both finished ({@code quintile} 0: all users). A
+     * variant {@link #fittedOnce fitted once} stands on every seed of the other, so its comparison with a trained
+     * variant has a seed-level test whose error is that variant's training noise; two such variants pair once.
+     */
     Paired paired(String a, String b, int quintile) {
+        boolean reuse = !(fittedOnce(a) && fittedOnce(b));
         List<double[]> diffs = new ArrayList<>();
         for (int seed : quintileBounds.keySet()) { // the seeds with per-user rows
-            List<UserRow> ua = dataset.users(a, seed);
-            List<UserRow> ub = dataset.users(b, seed);
+            List<UserRow> ua = users(a, seed, reuse);
+            List<UserRow> ub = users(b, seed, reuse);
             if (ua != null && ub != null) {
                 diffs.add(ndcgDifferences(ua, ub, u -> quintile == 0
                         || BetaStudyStats.quintile(u.clicks(), quintileBounds.get(seed)) == quintile));
             }
         }
         return BetaStudyStats.paired(diffs);
+    }
+
+    /** The per-user rows of {@code id} on {@code seed}; with {@code reuse}, a variant fitted once gives its one fit's. */
+    private List<UserRow> users(String id, int seed, boolean reuse) {
+        List<UserRow> rows = dataset.users(id, seed);
+        if (rows != null || !reuse || !fittedOnce(id)) {
+            return rows;
+        }
+        return dataset.cells(id).stream().map(c -> dataset.users(id, c.seed())).filter(r -> r != null).findFirst()
+                .orElse(null);
     }
 
     /** A over B by activity quintile, quintiles 1..5 in order (null where not enough data): one Holm family. */

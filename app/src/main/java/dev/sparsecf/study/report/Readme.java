@@ -44,7 +44,10 @@ final class Readme {
                         + "same test users)" : "")
                 .append(versions.stream().anyMatch(v -> v >= 2) ? " (protocol 2: one split per dataset, of its "
                         + "`splitSeed`; a seed only initialises and shuffles the training, so the seed-level test "
-                        + "measures training noise on a fixed split, and the closed forms, deterministic, run once)" : "")
+                        + "measures training noise on a fixed split, and the closed forms, deterministic, run once: their one fit "
+                        + "is paired with every seed of a trained variant, so that comparison has a seed-level test whose "
+                        + "error is the trained variant's training noise, and two closed forms are compared once, per "
+                        + "user)" : "")
                 .append(". Cell counts below are out of these seeds for every variant planned or finished anywhere.\n");
         md.append("- Metrics are on the test users at the validation-selected epoch. `a ± b`: mean over the seeds "
                 + "done ± standard error across seeds; with one seed done (marked *) the standard error is across "

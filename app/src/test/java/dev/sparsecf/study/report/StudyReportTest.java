@@ -207,9 +207,56 @@ class StudyReportTest {
         assertTrue(answer.lines().filter(l -> l.startsWith("- ")).count() <= 10, "at most ten sentences: " + answer);
         assertTrue(!readme.contains("Partial results"), "every planned cell finished: " + readme);
         assertTrue(readme.contains("\n| ease | ease |  | 1/1 |"), readme);
-        assertTrue(answer.contains("on NDCG@100: m ease +0.1500 (1 seed, per-user p "), answer);
+        // EASE, fitted once, stands on both seeds of const-0.02 (0.3 for both users on each): no spread between them
+        assertTrue(answer.contains("on NDCG@100: m ease +0.1500 ± 0.0000 (Holm p < 0.001, 2 seeds)"), answer);
         assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
                 readme);
+    }
+
+    /**
+     * Protocol 2: EASE and EDLAE fitted once (seed 0), const-0.5 trained on seeds 0-2 of the same split. EASE
+     * {0.4, 0.5} against const-0.5's {0.3, 0.3}, {0.2, 0.4}, {0.4, 0.3}: per-seed mean differences 0.15, 0.15, 0.1,
+     * mean 0.1333, SE 0.01667 across seeds, t = 8 with df 2, p = 1 - 8 / sqrt(66) = 0.0153. EDLAE {0.35, 0.5}: 0.125,
+     * 0.125, 0.075, t = 6.5, p = 1 - 6.5 / sqrt(44.25) = 0.0229. Holm over the two: 0.0305 for both. EDLAE against
+     * EASE pairs once (both fitted once): differences -0.05 and 0, per-user SE 0.025, z = -1, p 0.317.
+     */
+    @Test
+    void aClosedFormFittedOnceIsPairedWithEverySeedOfATrainedVariant() throws IOException {
+        Path study = dir.resolve("v2");
+        Path m = study.resolve("m");
+        Files.createDirectories(m.resolve("users"));
+        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
+        String vae = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.5,,fp,,0.4\n";
+        String closed = ",0,0,16,2,0.2,0.01,0.3,0.01,0.45,0.05,,,,%s,fp,,0.41\n";
+        Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER + "\n"
+                + "m,const-0.5,constant,0.5,0" + vae + "m,const-0.5,constant,0.5,1" + vae + "m,const-0.5,constant,0.5,2" + vae
+                + "m,ease,ease,,0" + String.format(Locale.ROOT, closed, "100")
+                + "m,edlae,edlae,,0" + String.format(Locale.ROOT, closed, "0.5"));
+        users(m, "const-0.5", 0, new double[] {0.3, 0.3});
+        users(m, "const-0.5", 1, new double[] {0.2, 0.4});
+        users(m, "const-0.5", 2, new double[] {0.4, 0.3});
+        users(m, "ease", 0, new double[] {0.4, 0.5});
+        users(m, "edlae", 0, new double[] {0.35, 0.5});
+        Analysis a = Analysis.of(BetaStudyData.load(study).datasets().getFirst(), BetaStudyData.load(study));
+        BetaStudyStats.Paired ease = a.paired("ease", "const-0.5", 0);
+        assertEquals(3, ease.seeds());
+        assertEquals(0.13333, ease.diff(), 1e-5);
+        assertEquals(0.01667, ease.seedSe(), 1e-5);
+        assertEquals(1 - 8 / Math.sqrt(66), ease.seedP(), 1e-9);
+        assertEquals(1 - 6.5 / Math.sqrt(44.25), a.paired("edlae", "const-0.5", 0).seedP(), 1e-9);
+        assertEquals(2 * (1 - 8 / Math.sqrt(66)), a.holmP("ease"), 1e-9);
+        assertEquals(2 * (1 - 8 / Math.sqrt(66)), a.holmP("edlae"), 1e-9);
+        BetaStudyStats.Paired edlae = a.paired("edlae", "ease", 0);
+        assertEquals(1, edlae.seeds(), "two fits of one split pair once, not three times with no spread");
+        assertEquals(-0.025, edlae.diff(), 1e-12);
+        assertEquals(0.025, edlae.userSe(), 1e-12);
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
+        assertEquals(0, o.code(), o.err());
+        String readme = Files.readString(study.resolve("README.md"));
+        String answer = readme.substring(readme.indexOf("## Answer"), readme.indexOf("## Method"));
+        assertTrue(answer.contains("on NDCG@100: m ease +0.1333 ± 0.0167 (Holm p 0.031, 3 seeds); m edlae +0.1083 ± 0.0167"
+                + " (Holm p 0.031, 3 seeds) [2 of 2 with a seed-level test significant"), answer);
+        assertTrue(answer.contains("m edlae − ease -0.0250 (per-user p 0.317)"), answer);
     }
 
     @Test
