@@ -266,22 +266,28 @@ public final class TrainingRun {
      * @throws IllegalArgumentException for a bad grid or K, or a dense fit that does not fit in memory
      */
     public EaseFit ease(double[] lambdas, int edgeSteps, int neighbours, Consumer<String> progress) {
-        return closedForm(ClosedForm.EASE, lambdas, edgeSteps, neighbours, progress);
-    }
-
-    /** {@link #ease} for the closed form {@code form} (dense), whose {@code strengths} are lambdas or dropout odds. */
-    public EaseFit closedForm(ClosedForm form, double[] strengths, int edgeSteps, Consumer<String> progress) {
-        return closedForm(form, strengths, edgeSteps, 0, progress);
-    }
-
-    private EaseFit closedForm(ClosedForm form, double[] strengths, int edgeSteps, int neighbours,
-                               Consumer<String> progress) {
         long start = System.nanoTime();
         if (neighbours == 0) {
             MemoryBudget.requireDenseEaseFits(split.train().numItems(), MemoryBudget.available());
         }
-        Selection selection = LambdaSearch.fitAndSelect(split, form, strengths, edgeSteps, Precision.FLOAT64, neighbours,
-                kernels, progress);
+        return evaluated(LambdaSearch.fitAndSelect(split, ClosedForm.EASE, lambdas, edgeSteps, Precision.FLOAT64,
+                neighbours, kernels, progress), start);
+    }
+
+    /**
+     * {@link #ease} for EDLAE or DLAE (dense): the dropout odds {@code odds} searched at each L2 weight of {@code l2s}
+     * ({@link LambdaSearch#fitAndSelect(dev.sparsecf.data.DataSplit, ClosedForm, double[], double[], int, Precision,
+     * dev.sparsecf.kernels.Kernels, Consumer)}).
+     */
+    public EaseFit dropoutForm(ClosedForm form, double[] l2s, double[] odds, int edgeSteps, Consumer<String> progress) {
+        long start = System.nanoTime();
+        MemoryBudget.requireDenseEaseFits(split.train().numItems(), MemoryBudget.available());
+        return evaluated(LambdaSearch.fitAndSelect(split, form, l2s, odds, edgeSteps, Precision.FLOAT64, kernels,
+                progress), start);
+    }
+
+    /** The fit of {@code selection} with its test metrics; its model is closed if they fail. */
+    private EaseFit evaluated(Selection selection, long start) {
         try {
             return new EaseFit(selection, selection.model().evaluate(split.test()), start);
         } catch (RuntimeException | Error e) {

@@ -12,8 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * A closed-form cell (EASE, EDLAE or DLAE): chooses its penalty on validation (EASE's lambda from the given grid, the
- * dropout odds of EDLAE and DLAE from {@link StudyVariant#DROPOUT_ODDS}), evaluates on the test users, and writes its
- * per-user file. The {@code lambda} column holds the chosen strength.
+ * dropout odds of EDLAE and DLAE from {@link StudyVariant#DROPOUT_ODDS} at each L2 weight of
+ * {@link StudyVariant#DLAE_L2}), evaluates on the test users, and writes its per-user file. The {@code lambda} column
+ * holds the chosen strength, {@code l2} EDLAE's and DLAE's L2 weight.
  */
 final class EaseCell {
 
@@ -47,13 +48,13 @@ final class EaseCell {
             err.println("    " + line);
             err.flush();
         };
-        try (TrainingRun.EaseFit fit = neighbours > 0
+        try (TrainingRun.EaseFit fit = form == ClosedForm.EASE
                 ? run.ease(settings.lambdas(), settings.edgeSteps(), neighbours, progress)
-                : run.closedForm(form, form == ClosedForm.EASE ? settings.lambdas() : StudyVariant.DROPOUT_ODDS,
-                        settings.edgeSteps(), progress)) {
+                : run.dropoutForm(form, StudyVariant.DLAE_L2, StudyVariant.DROPOUT_ODDS, settings.edgeSteps(), progress)) {
             p.store.writeUsers(v.id(), seed, run.split().test(), fit.test(), null);
             return p.cell(v, seed, run.fingerprint(), fit.test()).trainSeconds(fit.seconds())
-                    .lambda(fit.selection().lambda()).validationNdcg(fit.selection().validationNdcg()).build();
+                    .lambda(fit.selection().lambda()).l2(form == ClosedForm.EASE ? null : fit.selection().l2())
+                    .validationNdcg(fit.selection().validationNdcg()).build();
         }
     }
 }

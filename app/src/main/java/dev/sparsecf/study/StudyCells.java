@@ -19,9 +19,12 @@ public final class StudyCells {
     public static final String FILE = "cells.csv";
     public static final String HEADER = "dataset,variant,family,param,seed,epochs,best_epoch,train_seconds,test_users,"
             + "recall20,recall20_se,recall50,recall50_se,ndcg100,ndcg100_se,active_units,kl_mean,mean_beta,lambda,"
-            + "split_fingerprint,exponent,validation_ndcg100";
-    /** The columns a file written before the matched grid existed lacks: read as empty. */
-    static final List<String> ADDED_COLUMNS = List.of("exponent", "validation_ndcg100");
+            + "split_fingerprint,exponent,validation_ndcg100,l2";
+    /**
+     * The columns a file written before the matched grid (the first two) or EDLAE's L2 weight (the last) existed
+     * lacks: read as empty.
+     */
+    static final List<String> ADDED_COLUMNS = List.of("exponent", "validation_ndcg100", "l2");
 
     private StudyCells() {
     }
@@ -29,18 +32,20 @@ public final class StudyCells {
     /**
      * One finished cell; the boxed fields are null where they do not apply (e.g. KL for EASE, the click exponent
      * outside the matched per-user grid, the validation NDCG@100 of the tested weights in rows of the first protocol).
+     * {@code lambda} is the penalty a closed form chose (EASE's lambda, EDLAE's and DLAE's dropout odds) and {@code l2}
+     * the L2 weight EDLAE and DLAE chose beside it.
      */
     public record Cell(String dataset, String variant, String family, Double param, long seed, int epochs, int bestEpoch,
                 double trainSeconds, int testUsers, double recall20, double recall20Se, double recall50, double recall50Se,
                 double ndcg100, double ndcg100Se, Integer activeUnits, Double klMean, Double meanBeta, Double lambda,
-                String splitFingerprint, Double exponent, Double validationNdcg) {
+                String splitFingerprint, Double exponent, Double validationNdcg, Double l2) {
 
         String csv() {
             return String.join(",", dataset, variant, family, num(param), Long.toString(seed), Integer.toString(epochs),
                     Integer.toString(bestEpoch), num(trainSeconds), Integer.toString(testUsers), num(recall20),
                     num(recall20Se), num(recall50), num(recall50Se), num(ndcg100), num(ndcg100Se),
                     activeUnits == null ? "" : activeUnits.toString(), num(klMean), num(meanBeta), num(lambda),
-                    splitFingerprint, num(exponent), num(validationNdcg));
+                    splitFingerprint, num(exponent), num(validationNdcg), num(l2));
         }
 
         public boolean sameCell(String otherVariant, long otherSeed) {
@@ -76,6 +81,7 @@ public final class StudyCells {
             private String splitFingerprint;
             private Double exponent;
             private Double validationNdcg;
+            private Double l2;
 
             private Builder() {
             }
@@ -186,10 +192,15 @@ public final class StudyCells {
                 return this;
             }
 
+            public Builder l2(Double v) {
+                l2 = v;
+                return this;
+            }
+
             public Cell build() {
                 return new Cell(dataset, variant, family, param, seed, epochs, bestEpoch, trainSeconds, testUsers, recall20,
                         recall20Se, recall50, recall50Se, ndcg100, ndcg100Se, activeUnits, klMean, meanBeta, lambda,
-                        splitFingerprint, exponent, validationNdcg);
+                        splitFingerprint, exponent, validationNdcg, l2);
             }
         }
     }
@@ -233,7 +244,7 @@ public final class StudyCells {
                     .activeUnits(r.text("active_units").isEmpty() ? null : r.integer("active_units"))
                     .klMean(optional(r, "kl_mean")).meanBeta(optional(r, "mean_beta")).lambda(optional(r, "lambda"))
                     .splitFingerprint(r.text("split_fingerprint")).exponent(optional(r, "exponent"))
-                    .validationNdcg(optional(r, "validation_ndcg100")).build());
+                    .validationNdcg(optional(r, "validation_ndcg100")).l2(optional(r, "l2")).build());
         }
         return cells;
     }

@@ -39,19 +39,22 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
     public static final String VERSION_KEY = "protocolVersion";
     public static final String EASE_EDGE_STEPS_KEY = "easeLambdaEdgeSteps";
     public static final String EASE_LAMBDAS_KEY = "easeLambdas";
+    /** EDLAE's and DLAE's L2 weights; a file written before they had one implies [0], dropout alone. */
+    public static final String DLAE_L2_KEY = "dlaeL2";
     /** K of neighbourhood EASE ({@code --neighbors}); 0: dense EASE. */
     public static final String EASE_NEIGHBOURS_KEY = "easeNeighbours";
     /**
      * Keys added to {@value #FILE} after the first studies ran, with the value an older file implies:
-     * {@code easeLambdaEdgeSteps} 0, the grid only; {@code easeNeighbours} 0, dense EASE.
+     * {@code easeLambdaEdgeSteps} 0, the grid only; {@code easeNeighbours} 0, dense EASE; {@code dlaeL2} [0], EDLAE
+     * and DLAE with the dropout penalty alone.
      */
     static final Map<String, JsonNode> ADDED_KEY_DEFAULTS = Map.of(EASE_EDGE_STEPS_KEY, IntNode.valueOf(0),
-            EASE_NEIGHBOURS_KEY, IntNode.valueOf(0),
+            EASE_NEIGHBOURS_KEY, IntNode.valueOf(0), DLAE_L2_KEY, new ObjectMapper().createArrayNode().add(0.0),
             VERSION_KEY, IntNode.valueOf(1), "splitSeed", TextNode.valueOf("the training seed"));
     public static final String DROPOUT_ODDS_KEY = "dlaeDropoutOdds";
     /** Protocol keys that only the closed-form cells use: {@code --redo ease} (edlae, dlae) may change them. */
     static final Set<String> EASE_ONLY_KEYS = Set.of(EASE_LAMBDAS_KEY, EASE_EDGE_STEPS_KEY, EASE_NEIGHBOURS_KEY,
-            DROPOUT_ODDS_KEY);
+            DROPOUT_ODDS_KEY, DLAE_L2_KEY);
 
     /** {@code key} of a {@value #FILE} as written, else the value an older file implies; null if neither. */
     public static JsonNode value(JsonNode protocol, String key) {
@@ -77,6 +80,10 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
         ArrayNode odds = p.putArray(DROPOUT_ODDS_KEY);
         for (double q : StudyVariant.DROPOUT_ODDS) {
             odds.add(q);
+        }
+        ArrayNode l2 = p.putArray(DLAE_L2_KEY);
+        for (double w : StudyVariant.DLAE_L2) {
+            l2.add(w);
         }
         p.put("paperAnnealSteps", StudyVariant.PAPER_ANNEAL_STEPS);
         p.put("annealFraction", StudyVariant.ANNEAL_FRACTION);

@@ -37,6 +37,11 @@ public record StudyVariant(String id, Family family, Double param, Double expone
      * searched past the edge as EASE's lambda is.
      */
     public static final double[] DROPOUT_ODDS = {0.125, 0.25, 0.5, 1, 2};
+    /**
+     * EDLAE and DLAE: the L2 weights tried beside the dropout odds, in ascending order until one does worse than the
+     * one before (EASE chose 25 to 500 on the five datasets, so the grid starts below that, at no L2 at all).
+     */
+    public static final double[] DLAE_L2 = {0, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000};
     /** Means m of the matched grid, as multiples of the constant beta chosen on validation. */
     public static final double[] MATCHED_MEAN_MULTIPLES = {0.5, 1, 2};
 

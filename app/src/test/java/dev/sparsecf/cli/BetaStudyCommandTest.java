@@ -3,10 +3,12 @@ package dev.sparsecf.cli;
 import dev.sparsecf.study.StudyProtocol;
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.study.StudyCells;
+import dev.sparsecf.study.StudyVariant;
 
 import static dev.sparsecf.cli.MainTest.assertOneLineError;
 import static dev.sparsecf.cli.MainTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,14 +197,44 @@ class BetaStudyCommandTest {
                 assertEquals(3, c.epochs(), "200 epochs is only the default, and no early stop: " + c);
             }
         }
-        // the closed forms chose their dropout odds from the grid or past its edge, doubling or halving
+        // the closed forms chose their dropout odds from the grid or past its edge, doubling or halving, and an L2
+        // weight of the grid
         for (StudyCells.Cell c : rows.subList(2, 4)) {
             double log2 = Math.log(c.lambda()) / Math.log(2);
             assertTrue(Math.abs(log2 - Math.rint(log2)) < 1e-9 && c.lambda() >= 0.125 / 16 && c.lambda() <= 2 * 16, c.toString());
+            assertTrue(java.util.Arrays.stream(StudyVariant.DLAE_L2).anyMatch(w -> w == c.l2()), c.toString());
         }
         String protocol = Files.readString(out.resolve("my-clicks").resolve(StudyProtocol.FILE));
         assertTrue(protocol.contains("\"" + StudyProtocol.VERSION_KEY + "\" : " + StudyProtocol.VERSION)
                 && protocol.contains("\"splitSeed\" : 0") && protocol.contains("\"patience\" : 0"), protocol);
+    }
+
+    /**
+     * A closed-form setting added to the protocol later (EDLAE's L2 weights; a file without it implies [0]) is
+     * recorded without --redo while no closed-form row exists, since nothing would mix; once one does, it needs --redo.
+     */
+    @Test
+    void closedFormSettingsMayChangeWhileNoClosedFormRowExists() throws IOException {
+        Path protocol = out.resolve("ml-100k").resolve(StudyProtocol.FILE);
+        assertEquals(0, study("--variants", "const-0", "--epochs", "2").code());
+        String key = "\"" + StudyProtocol.DLAE_L2_KEY + "\"";
+        String older = Files.readString(protocol).replaceAll("\\s*" + key + " : \\[[^]]*],", "");
+        assertFalse(older.contains(key), older);
+        Files.writeString(protocol, older);
+        Outcome vaeOnly = study("--variants", "const-0", "--epochs", "2");
+        assertEquals(0, vaeOnly.code(), vaeOnly.err());
+        assertTrue(vaeOnly.err().contains("ml-100k: EASE settings change (" + StudyProtocol.DLAE_L2_KEY
+                + " [0.0] (recorded before the setting existed) there, ["), vaeOnly.err());
+        assertTrue(Files.readString(protocol).contains(key), "recorded");
+
+        assertEquals(0, study("--variants", "const-0,dlae", "--epochs", "2").code());
+        Files.writeString(protocol, older);
+        Outcome refused = study("--variants", "const-0", "--epochs", "2");
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("or rerun its EASE cells with the new ones: --redo ease"), refused.err());
+        Outcome redo = study("--variants", "const-0,dlae", "--epochs", "2", "--redo", "dlae");
+        assertEquals(0, redo.code(), redo.err());
+        assertTrue(redo.err().contains("discarding 1 finished cell(s) to run again (--redo): dlae seed 0"), redo.err());
     }
 
     @Test

@@ -3,15 +3,25 @@ package dev.sparsecf.models;
 import static dev.sparsecf.testing.ErrorBounds.U_DOUBLE;
 import static dev.sparsecf.testing.ErrorBounds.U_FLOAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sparsecf.data.DataSplit;
+import dev.sparsecf.eval.Metric;
 import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
+import dev.sparsecf.models.ease.Candidate;
 import dev.sparsecf.models.ease.ClosedForm;
 import dev.sparsecf.models.ease.EaseFitter;
 import dev.sparsecf.models.ease.EaseModel;
+import dev.sparsecf.models.ease.LambdaSearch;
+import dev.sparsecf.models.ease.Lambdas;
 import dev.sparsecf.models.ease.Precision;
+import dev.sparsecf.models.ease.Selection;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,20 +38,23 @@ class ClosedFormTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(ClosedForm.EDLAE, ClosedForm.DLAE).flatMap(form -> Stream.of(
-                Arguments.of(form, "java", Precision.FLOAT64, 0.25), Arguments.of(form, "java", Precision.FLOAT64, 2.0),
-                Arguments.of(form, "openblas", Precision.FLOAT64, 0.5), Arguments.of(form, "openblas", Precision.FLOAT32, 0.5)));
+                Arguments.of(form, "java", Precision.FLOAT64, 0.25, 0.0), Arguments.of(form, "java", Precision.FLOAT64, 2.0, 0.0),
+                Arguments.of(form, "java", Precision.FLOAT64, 0.5, 3.0), Arguments.of(form, "openblas", Precision.FLOAT64, 0.5, 0.0),
+                Arguments.of(form, "openblas", Precision.FLOAT64, 0.125, 1.5),
+                Arguments.of(form, "openblas", Precision.FLOAT32, 0.5, 0.75)));
     }
 
-    @ParameterizedTest(name = "{0} {1} {2} odds {3}")
+    @ParameterizedTest(name = "{0} {1} {2} odds {3} L2 {4}")
     @MethodSource("cases")
-    void matchesTheColumnByColumnSolve(ClosedForm form, String blas, Precision precision, double odds) {
+    void matchesTheColumnByColumnSolve(ClosedForm form, String blas, Precision precision, double odds, double l2) {
         try (CsrMatrix x = EaseTest.tinyClicks(11);
-             EaseModel fit = EaseFitter.fit(x, form, odds, precision, EaseTest.kernels(blas), msg -> { })) {
+             EaseModel fit = EaseFitter.fit(x, form, odds, l2, precision, EaseTest.kernels(blas), msg -> { })) {
             int n = x.cols();
             double[] g = NeighbourhoodEaseTest.gram(x);
             double[] a = g.clone();
             for (int j = 0; j < n; j++) {
-                a[j * n + j] += odds * Math.max(g[j * n + j], 1); // item 4 has no clicks: penalised as if it had one
+                // item 4 has no clicks: penalised as if it had one
+                a[j * n + j] += odds * Math.max(g[j * n + j], 1) + l2;
             }
             // Both routes are backward stable: each B column is within c n u kappa(A) of the exact one, relative to
             // the size of the column's solution; u is the unit roundoff of the precision the fitter inverted in, and
@@ -61,7 +74,7 @@ class ClosedFormTest {
                     double tol = U_FLOAT * Math.abs(want[i]) + slack;
                     float got = b.get(i, k);
                     if (!(Math.abs(got - want[i]) <= tol)) {
-                        fail(form + " " + blas + "/" + precision + ": B[" + i + "][" + k + "] = " + got
+                        fail(form + " " + blas + "/" + precision + " L2 " + l2 + ": B[" + i + "][" + k + "] = " + got
                                 + ", the normal equations give " + want[i] + " (tolerance " + tol + ")");
                     }
                 }
@@ -72,8 +85,8 @@ class ClosedFormTest {
     @Test
     void dlaeKeepsADiagonalAndEdlaeDoesNot() {
         try (CsrMatrix x = EaseTest.tinyClicks(11);
-             EaseModel dlae = EaseFitter.fit(x, ClosedForm.DLAE, 0.5, Precision.FLOAT64, EaseTest.kernels("java"), msg -> { });
-             EaseModel edlae = EaseFitter.fit(x, ClosedForm.EDLAE, 0.5, Precision.FLOAT64, EaseTest.kernels("java"), msg -> { })) {
+             EaseModel dlae = EaseFitter.fit(x, ClosedForm.DLAE, 0.5, 0, Precision.FLOAT64, EaseTest.kernels("java"), msg -> { });
+             EaseModel edlae = EaseFitter.fit(x, ClosedForm.EDLAE, 0.5, 0, Precision.FLOAT64, EaseTest.kernels("java"), msg -> { })) {
             // DLAE's B = (G + Lambda)^-1 G: an item with clicks keeps part of itself, 0 < B_jj < 1; item 4 has none,
             // B_44 = 1 - P_44 Lambda_44 with P_44 = 1 / Lambda_44 up to a few roundings
             assertTrue(dlae.weights().get(0, 0) > 0 && dlae.weights().get(0, 0) < 1, "DLAE B_00 = " + dlae.weights().get(0, 0));
@@ -82,6 +95,73 @@ class ClosedFormTest {
                 assertEquals(0f, edlae.weights().get(j, j), "EDLAE's diagonal is constrained to 0");
             }
         }
+    }
+
+    /**
+     * EDLAE's two-penalty search against the whole grid fitted here one pair at a time: it tries the L2 weights in
+     * ascending order, each with every dropout odds, stops after the first L2 weight whose best is below the previous
+     * one's, and keeps the first best pair of those it tried, whose model it returns.
+     */
+    @Test
+    void twoPenaltySearchStopsAfterTheFirstWorseL2WeightAndKeepsTheBestPair() {
+        DataSplit split = EaseTest.smallSplit();
+        double[] l2s = {1e6, 0, 1e3, 1e2, 1e4, 1e5}; // searched in ascending order whatever the order given
+        double[] odds = {0.25, 4};
+        double[] ascending = {0, 1e2, 1e3, 1e4, 1e5, 1e6};
+        double[][] full = new double[ascending.length][odds.length];
+        try (CsrMatrix x = split.train().toCsr()) {
+            for (int w = 0; w < ascending.length; w++) {
+                for (int q = 0; q < odds.length; q++) {
+                    try (EaseModel m = EaseFitter.fit(x, ClosedForm.EDLAE, odds[q], ascending[w], Precision.FLOAT64,
+                            EaseTest.kernels("java"), msg -> { })) {
+                        full[w][q] = m.evaluate(split.validation(), LambdaSearch.SELECTION_K)
+                                .mean(Metric.NDCG, LambdaSearch.SELECTION_K);
+                    }
+                }
+            }
+        }
+        int tried = 1; // the weights the search must try: up to and including the first that does worse
+        while (tried < ascending.length && max(full[tried]) >= max(full[tried - 1])) {
+            tried++;
+        }
+        tried = Math.min(tried + 1, ascending.length);
+        assertTrue(tried < ascending.length, "the grid should rise and fall on this split: " + Arrays.deepToString(full));
+        int bestW = 0;
+        int bestQ = 0;
+        for (int w = 0; w < tried; w++) {
+            for (int q = 0; q < odds.length; q++) {
+                if (full[w][q] > full[bestW][bestQ]) {
+                    bestW = w;
+                    bestQ = q;
+                }
+            }
+        }
+        List<String> log = new ArrayList<>();
+        Selection sel = LambdaSearch.fitAndSelect(split, ClosedForm.EDLAE, l2s, odds, 0, Precision.FLOAT64,
+                EaseTest.kernels("java"), log::add);
+        try (EaseModel model = sel.model()) {
+            assertEquals(tried * odds.length, sel.candidates().size(), String.join("\n", log));
+            for (int t = 0; t < sel.candidates().size(); t++) {
+                Candidate c = sel.candidates().get(t);
+                assertEquals(ascending[t / odds.length], c.l2());
+                assertEquals(odds[t % odds.length], c.lambda());
+                assertEquals(full[t / odds.length][t % odds.length], c.validationNdcg(), "deterministic Java kernels");
+            }
+            assertEquals(ascending[bestW], sel.l2());
+            assertEquals(odds[bestQ], sel.lambda());
+            assertEquals(full[bestW][bestQ], model.evaluate(split.validation(), LambdaSearch.SELECTION_K)
+                    .mean(Metric.NDCG, LambdaSearch.SELECTION_K), "the returned model is the chosen pair's");
+            String stop = "EDLAE: L2 " + Lambdas.format(ascending[tried - 1]) + " does worse than";
+            assertTrue(log.stream().anyMatch(l -> l.startsWith(stop)), String.join("\n", log));
+        }
+        assertThrows(IllegalArgumentException.class, () -> LambdaSearch.fitAndSelect(split, ClosedForm.EDLAE,
+                new double[] {-1}, odds, 0, Precision.FLOAT64, EaseTest.kernels("java"), log::add));
+        assertThrows(IllegalArgumentException.class, () -> LambdaSearch.fitAndSelect(split, ClosedForm.EASE,
+                new double[] {0}, odds, 0, Precision.FLOAT64, EaseTest.kernels("java"), log::add));
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElseThrow();
     }
 
     private static double[] column(double[] g, int n, int k) {

@@ -75,6 +75,7 @@ final class Findings {
                     .append(comparison(a, s, best)).append(".\n");
         }
         ease(md, a, best);
+        dropoutForms(md, a);
         quintiles(md, a);
         List<Summary> units = a.constants().stream().filter(s -> s.activeUnits().n() > 0).toList();
         md.append("- Latent dimensions kept alive (active units, mean over seeds): ").append(units.isEmpty()
@@ -99,6 +100,26 @@ final class Findings {
             md.append("; ").append(comparison(a, ease, dae));
         }
         md.append("; ").append(easeLambdas(a.dataset())).append(".\n");
+    }
+
+    /**
+     * EDLAE and DLAE (when finished): NDCG@100, the dropout odds and L2 weight chosen, and the comparison with EASE,
+     * whose penalty they extend: the only difference between EDLAE and DLAE is EDLAE's zero diagonal.
+     */
+    private static void dropoutForms(StringBuilder md, Analysis a) {
+        Summary ease = a.summary("ease");
+        for (String id : List.of("edlae", "dlae")) {
+            Summary s = a.summary(id);
+            if (s == null || !s.done()) {
+                continue;
+            }
+            Cell c = a.dataset().cells(id).getFirst();
+            md.append("- ").append(id.toUpperCase(Locale.ROOT)).append(": NDCG@100 ").append(estimate(s.ndcg(), 4))
+                    .append(" with dropout odds ").append(c.lambda() == null ? "not recorded" : param(c.lambda()))
+                    .append(" and L2 ").append(c.l2() == null ? "0 (dropout alone)" : param(c.l2())).append(" chosen on validation; ")
+                    .append(ease != null && ease.done() ? comparison(a, s, ease) : "no EASE cell to compare with")
+                    .append(".\n");
+        }
     }
 
     /** Which activity quintiles gain from the best low beta and which from the highest beta. */

@@ -136,7 +136,7 @@ class BudgetReplayTest {
             for (int seed = 0; seed <= 1; seed++) {
                 int epochs = patience == 0 ? 200 : 50;
                 cells.append(d.getFileName()).append(',').append(variants[v]).append(',').append(seed)
-                        .append(',').append(epochs).append(",40,60,2,0.2,0.01,0.3,0.01,0.4,0.05,50,12.5,0.2,,fp,,\n");
+                        .append(',').append(epochs).append(",40,60,2,0.2,0.01,0.3,0.01,0.4,0.05,50,12.5,0.2,,fp,,,\n");
                 StringBuilder h = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
                 for (int e = 1; e <= epochs; e++) {
                     h.append(String.format(Locale.ROOT, "%d,500,10,0.2,0.5,%.6f%n", e, curves.get(v).applyAsDouble(e)));

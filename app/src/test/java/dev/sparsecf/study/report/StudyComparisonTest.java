@@ -53,7 +53,7 @@ class StudyComparisonTest {
         }
         boolean vae = units >= 0;
         Files.writeString(cells, Files.readString(cells) + String.format(Locale.ROOT,
-                "tiny,%s,%s,%s,%d,%d,%d,1.5,%d,0.2,0.01,0.3,0.01,%s,0.05,%s,%s,%s,%s,%s,,\n", variant, family, param, seed,
+                "tiny,%s,%s,%s,%d,%d,%d,1.5,%d,0.2,0.01,0.3,0.01,%s,0.05,%s,%s,%s,%s,%s,,,\n", variant, family, param, seed,
                 family.equals("ease") ? 0 : bestEpoch + 10, bestEpoch, userNdcg.length, ndcg, vae ? units : "",
                 vae ? "10" : "", vae ? param : "", family.equals("ease") ? "500" : "", split));
         StringBuilder users = new StringBuilder("user,clicks,recall20,recall50,ndcg100,kl\n");

@@ -38,7 +38,7 @@ class StudyReportTest {
 
     private static final String SYNTHETIC = "synthetic:0.02";
     /** Rows as the first protocol wrote them, without the columns added since (read as empty). */
-    private static final String CELLS_HEADER = StudyCells.HEADER.replace(",exponent,validation_ndcg100", "");
+    private static final String CELLS_HEADER = StudyCells.HEADER.replace(",exponent,validation_ndcg100,l2", "");
     /** Test users per seed in synthetic:0.02; their clicks are 5, 8, 11, ..., 122. */
     private static final int USERS = 40;
 
@@ -169,6 +169,14 @@ class StudyReportTest {
                 .orElseThrow(() -> new AssertionError("no line '" + prefix + "' in:\n" + text));
     }
 
+    /** Dataset {@code m} of {@code study} under protocol 2 (200 epochs, no early stop), with its users folder. */
+    private static Path protocol2Dataset(Path study) throws IOException {
+        Path m = study.resolve("m");
+        Files.createDirectories(m.resolve("users"));
+        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
+        return m;
+    }
+
     /**
      * A second-protocol study with one matched pair: per-user NDCG differences peruser-m0.02-g1 - const-0.02 of 0.1
      * and 0.3 on seed 0 (mean 0.2), 0.0 and 0.2 on seed 1 (mean 0.1). By hand: mean 0.15, SE across seeds
@@ -178,11 +186,9 @@ class StudyReportTest {
     @Test
     void matchedGridComparesEachPerUserPointWithTheGlobalBetaAtItsMean() throws IOException {
         Path study = dir.resolve("v2");
-        Path m = study.resolve("m");
-        Files.createDirectories(m.resolve("users"));
-        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
+        Path m = protocol2Dataset(study);
         String common = ",200,150,60,2,0.2,0.01,0.3,0.01,%s,0.05,50,12.5,0.02,,fp,%s,0.4\n";
-        Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER + "\n"
+        Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER.replace(",l2", "") + "\n" // written before l2
                 + "m,const-0.02,constant,0.02,0" + String.format(Locale.ROOT, common, "0.3", "")
                 + "m,const-0.02,constant,0.02,1" + String.format(Locale.ROOT, common, "0.3", "")
                 + "m,peruser-m0.02-g1,peruser,0.02,0" + String.format(Locale.ROOT, common, "0.5", "1")
@@ -223,15 +229,13 @@ class StudyReportTest {
     @Test
     void aClosedFormFittedOnceIsPairedWithEverySeedOfATrainedVariant() throws IOException {
         Path study = dir.resolve("v2");
-        Path m = study.resolve("m");
-        Files.createDirectories(m.resolve("users"));
-        Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
-        String vae = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.5,,fp,,0.4\n";
-        String closed = ",0,0,16,2,0.2,0.01,0.3,0.01,0.45,0.05,,,,%s,fp,,0.41\n";
+        Path m = protocol2Dataset(study);
+        String vae = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.5,,fp,,0.4,\n";
+        String closed = ",0,0,16,2,0.2,0.01,0.3,0.01,0.45,0.05,,,,%s,fp,,0.41,%s\n";
         Files.writeString(m.resolve("cells.csv"), StudyCells.HEADER + "\n"
                 + "m,const-0.5,constant,0.5,0" + vae + "m,const-0.5,constant,0.5,1" + vae + "m,const-0.5,constant,0.5,2" + vae
-                + "m,ease,ease,,0" + String.format(Locale.ROOT, closed, "100")
-                + "m,edlae,edlae,,0" + String.format(Locale.ROOT, closed, "0.5"));
+                + "m,ease,ease,,0" + String.format(Locale.ROOT, closed, "100", "")
+                + "m,edlae,edlae,,0" + String.format(Locale.ROOT, closed, "0.5", "200"));
         users(m, "const-0.5", 0, new double[] {0.3, 0.3});
         users(m, "const-0.5", 1, new double[] {0.2, 0.4});
         users(m, "const-0.5", 2, new double[] {0.4, 0.3});
@@ -257,6 +261,9 @@ class StudyReportTest {
         assertTrue(answer.contains("on NDCG@100: m ease +0.1333 ± 0.0167 (Holm p 0.031, 3 seeds); m edlae +0.1083 ± 0.0167"
                 + " (Holm p 0.031, 3 seeds) [2 of 2 with a seed-level test significant"), answer);
         assertTrue(answer.contains("m edlae − ease -0.0250 (per-user p 0.317)"), answer);
+        assertTrue(line(section(readme, "m"), "- EDLAE: ").startsWith("- EDLAE: NDCG@100 0.4500 ± 0.0500* with dropout odds"
+                + " 0.5 and L2 200 chosen on validation; edlae vs ease: NDCG@100 -0.0250 (no seed-level test; "),
+                line(section(readme, "m"), "- EDLAE: "));
     }
 
     @Test

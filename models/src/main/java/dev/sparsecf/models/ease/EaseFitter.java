@@ -38,27 +38,29 @@ public final class EaseFitter {
         return (long) n * roundUp(n, LDA_DOUBLES) * Double.BYTES + (long) n * DenseMatrix.paddedStride(n) * Float.BYTES;
     }
 
-    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} of EASE in float64. */
+    /** {@link #fit(CsrMatrix, ClosedForm, double, double, Precision, Kernels, Consumer)} of EASE in float64. */
     public static EaseModel fit(CsrMatrix x, double lambda, Kernels kernels, Consumer<String> progress) {
         return fit(x, lambda, Precision.FLOAT64, kernels, progress);
     }
 
-    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} of EASE. */
+    /** {@link #fit(CsrMatrix, ClosedForm, double, double, Precision, Kernels, Consumer)} of EASE. */
     public static EaseModel fit(CsrMatrix x, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
-        return fit(x, ClosedForm.EASE, lambda, precision, kernels, progress);
+        return fit(x, ClosedForm.EASE, lambda, 0, precision, kernels, progress);
     }
 
     /**
      * Fits B of the closed form {@code form} ({@link ClosedForm}) to the binary {@code users x items} matrix
-     * {@code x} with penalty {@code strength} (EASE's lambda, EDLAE's and DLAE's dropout odds): Gram matrix by
+     * {@code x} with penalty {@code strength} (EASE's lambda, EDLAE's and DLAE's dropout odds) and L2 weight {@code l2}
+     * (EDLAE and DLAE; 0 for EASE): Gram matrix by
      * {@link Kernels#gram}, inverse by {@link Kernels#invertSpd} (OpenBLAS or the Java kernels, per {@code -Dsparsecf.blas}), then B; one line per phase
      * goes to {@code progress}.
      *
-     * @throws IllegalArgumentException if the strength is not a positive finite number, x is weighted or has no
-     *                                  items, or float32 is asked of a backend without a float32 inverse
+     * @throws IllegalArgumentException if the strength is not a positive finite number, l2 is negative, infinite or
+     *                                  (for EASE) not 0, x is weighted or has no items, or float32 is asked of a
+     *                                  backend without a float32 inverse
      */
-    public static EaseModel fit(CsrMatrix x, ClosedForm form, double strength, Precision precision, Kernels kernels,
-                                Consumer<String> progress) {
+    public static EaseModel fit(CsrMatrix x, ClosedForm form, double strength, double l2, Precision precision,
+                                Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(kernels, "kernels");
         if (!x.isBinary()) {
@@ -67,8 +69,8 @@ public final class EaseFitter {
         if (x.cols() < 1) {
             throw new IllegalArgumentException("EASE: X has no item columns: " + x);
         }
-        return fit(new Gram(x.rows(), x.cols(), x.nnz(), (g, lda) -> kernels.gram(x, g, lda)), form, strength, precision,
-                kernels, progress);
+        return fit(new Gram(x.rows(), x.cols(), x.nnz(), (g, lda) -> kernels.gram(x, g, lda)), form, strength, l2,
+                precision, kernels, progress);
     }
 
     /**
@@ -85,14 +87,14 @@ public final class EaseFitter {
         }
     }
 
-    /** {@link #fit(Gram, ClosedForm, double, Precision, Kernels, Consumer)} of EASE. */
+    /** {@link #fit(Gram, ClosedForm, double, double, Precision, Kernels, Consumer)} of EASE. */
     public static EaseModel fit(Gram gram, double lambda, Precision precision, Kernels kernels, Consumer<String> progress) {
-        return fit(gram, ClosedForm.EASE, lambda, precision, kernels, progress);
+        return fit(gram, ClosedForm.EASE, lambda, 0, precision, kernels, progress);
     }
 
-    /** {@link #fit(CsrMatrix, ClosedForm, double, Precision, Kernels, Consumer)} from a Gram matrix counted elsewhere. */
-    public static EaseModel fit(Gram gram, ClosedForm form, double strength, Precision precision, Kernels kernels,
-                                Consumer<String> progress) {
+    /** {@link #fit(CsrMatrix, ClosedForm, double, double, Precision, Kernels, Consumer)} from a Gram matrix counted elsewhere. */
+    public static EaseModel fit(Gram gram, ClosedForm form, double strength, double l2, Precision precision,
+                                Kernels kernels, Consumer<String> progress) {
         Objects.requireNonNull(gram, "gram");
         Objects.requireNonNull(form, "form");
         double lambda = strength;
@@ -102,6 +104,10 @@ public final class EaseFitter {
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException(form.label + ": " + form.strength + " must be a positive finite number"
                     + " (the penalty that makes X^T X + Lambda invertible), got " + lambda);
+        }
+        if (!(l2 >= 0) || Double.isInfinite(l2) || form == ClosedForm.EASE && l2 != 0) {
+            throw new IllegalArgumentException(form.label + ": the L2 weight must be " + (form == ClosedForm.EASE
+                    ? "0 (EASE's lambda is its L2 weight)" : "a finite number >= 0") + ", got " + l2);
         }
         int n = gram.items();
         if (n < 1) {
@@ -114,9 +120,9 @@ public final class EaseFitter {
         int lda = roundUp(n, LDA_DOUBLES);
         long bufferBytes = (long) n * lda * Double.BYTES;
         String backend = kernels.denseImplementationName();
-        progress.accept(String.format(Locale.ROOT, "%s: %,d users x %,d items, %,d clicks, %s %s, %s on %s;"
+        progress.accept(String.format(Locale.ROOT, "%s: %,d users x %,d items, %,d clicks, %s %s%s, %s on %s;"
                         + " n x n buffer %.2f GB", form.label, gram.users(), n, gram.clicks(), form.strength,
-                Lambdas.format(lambda), precision.name().toLowerCase(Locale.ROOT),
+                Lambdas.format(lambda), l2 == 0 ? "" : ", L2 " + Lambdas.format(l2), precision.name().toLowerCase(Locale.ROOT),
                 backend, bufferBytes / 1e9));
 
         long t0 = System.nanoTime();
@@ -131,7 +137,7 @@ public final class EaseFitter {
             double[] penalty = new double[n];
             for (int i = 0; i < n; i++) {
                 long ii = (long) i * lda + i;
-                penalty[i] = form.penalty(lambda, g.getAtIndex(D, ii));
+                penalty[i] = form.penalty(lambda, l2, g.getAtIndex(D, ii));
                 g.setAtIndex(D, ii, g.getAtIndex(D, ii) + penalty[i]);
             }
             long t2 = System.nanoTime();

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 import java.util.stream.DoubleStream;
 
 /**
- * EASE's lambda chosen on validation users: {@link #fitAndSelect} fits a grid, searches past its edge while that
- * improves, and keeps the best. An instance holds one search's candidates and the model of the last one tried (the
+ * EASE's lambda (EDLAE's and DLAE's dropout odds, per L2 weight) chosen on validation users: {@link #fitAndSelect}
+ * fits a grid, searches past its edge while that improves, and keeps the best. An instance holds one search's candidates and the model of the last one tried (the
  * only one kept).
  */
 public final class LambdaSearch implements AutoCloseable {
@@ -95,6 +95,29 @@ public final class LambdaSearch implements AutoCloseable {
     /** The search for the closed form {@code form}; {@code neighbours} K > 0 (EASE only) restricts each column to K items. */
     public static Selection fitAndSelect(DataSplit split, ClosedForm form, double[] lambdas, int edgeSteps,
                                          Precision precision, int neighbours, Kernels kernels, Consumer<String> log) {
+        return search(split, form, new double[] {0}, lambdas, edgeSteps, precision, neighbours, kernels, log);
+    }
+
+    /**
+     * EDLAE's and DLAE's search over their two penalties: for each L2 weight of {@code l2s} in ascending order, the
+     * dropout odds {@code odds} and past their edge as for one penalty; it stops after the first L2 weight whose best
+     * validation NDCG@{@value #SELECTION_K} is below the previous one's (it rises and then falls along the L2 weight,
+     * so the weights past the optimum need not be fitted) and keeps the best pair.
+     *
+     * @throws IllegalArgumentException for EASE (whose lambda is its L2 weight), an empty {@code l2s} or one that is
+     *                                  negative or not finite, and as {@link #check}
+     */
+    public static Selection fitAndSelect(DataSplit split, ClosedForm form, double[] l2s, double[] odds, int edgeSteps,
+                                         Precision precision, Kernels kernels, Consumer<String> log) {
+        if (form == ClosedForm.EASE) {
+            throw new IllegalArgumentException("EASE: lambda is its L2 weight; search it alone");
+        }
+        checkL2(l2s);
+        return search(split, form, l2s, odds, edgeSteps, precision, 0, kernels, log);
+    }
+
+    private static Selection search(DataSplit split, ClosedForm form, double[] l2s, double[] lambdas, int edgeSteps,
+                                    Precision precision, int neighbours, Kernels kernels, Consumer<String> log) {
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(form, "form");
         if (neighbours > 0 && form != ClosedForm.EASE) {
@@ -115,27 +138,83 @@ public final class LambdaSearch implements AutoCloseable {
             if (neighbours > 0) {
                 search.neighbourhoods = Neighbourhoods.prepare(train, neighbours, kernels, log);
             }
-            for (double lambda : lambdas) {
-                search.tryLambda(train, lambda);
-            }
-            double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
-            int n = grid.length;
-            for (int step = 0; step < edgeSteps && n >= 2; step++) {
-                double chosen = search.best().lambda();
-                Optional<Edge> edge = Edge.of(chosen, search.candidates);
-                if (edge.isEmpty()) {
+            double[] weights = DoubleStream.of(l2s).distinct().sorted().toArray();
+            double previous = Double.NEGATIVE_INFINITY;
+            for (int w = 0; w < weights.length; w++) {
+                double best = search.searchStrengths(train, weights[w], lambdas, edgeSteps);
+                if (best < previous) {
+                    log.accept(String.format(Locale.ROOT, "%s: L2 %s does worse than L2 %s; the larger L2 weights are"
+                            + " not tried", form.label, Lambdas.format(weights[w]), Lambdas.format(weights[w - 1])));
                     break;
                 }
-                double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
-                log.accept(String.format(Locale.ROOT, "%s: the best %s %s is the %s tried; trying %s", form.label,
-                        form.strength, Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
-                search.tryLambda(train, next);
+                previous = best;
             }
             Selection selection = search.select(train);
             selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "%s: warning: the chosen %s"
                             + " %s is the %s tried, so the validation optimum may lie beyond it; allow more edge steps or"
                             + " widen the grid", form.label, form.strength, Lambdas.format(selection.lambda()), edge)));
+            if (weights.length > 1 && selection.l2() == weights[weights.length - 1]) {
+                log.accept(String.format(Locale.ROOT, "%s: warning: the chosen L2 %s is the largest given, so the"
+                        + " validation optimum may lie beyond it; widen the L2 grid", form.label,
+                        Lambdas.format(selection.l2())));
+            }
             return selection;
+        }
+    }
+
+    /**
+     * Tries {@code lambdas} at the L2 weight {@code l2}, then past their edge, each step by the ratio of the grid's two
+     * outermost lambdas there, until a step is no better or {@code edgeSteps} are taken; returns the best validation
+     * NDCG@{@value #SELECTION_K} at {@code l2}.
+     */
+    private double searchStrengths(CsrMatrix train, double l2, double[] lambdas, int edgeSteps) {
+        int from = candidates.size();
+        for (double lambda : lambdas) {
+            tryLambda(train, l2, lambda);
+        }
+        double[] grid = DoubleStream.of(lambdas).distinct().sorted().toArray();
+        int n = grid.length;
+        for (int step = 0; step < edgeSteps && n >= 2; step++) {
+            List<Candidate> here = candidates.subList(from, candidates.size());
+            double chosen = bestOf(here).lambda();
+            Optional<Edge> edge = Edge.of(chosen, here);
+            if (edge.isEmpty()) {
+                break;
+            }
+            double next = edge.get() == Edge.SMALLEST ? chosen * grid[0] / grid[1] : chosen * grid[n - 1] / grid[n - 2];
+            log.accept(String.format(Locale.ROOT, "%s: the best %s %s is the %s tried; trying %s", label(l2),
+                    form.strength, Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
+            tryLambda(train, l2, next);
+        }
+        return bestOf(candidates.subList(from, candidates.size())).validationNdcg();
+    }
+
+    /** The first of {@code tried} with the highest validation NDCG. */
+    private static Candidate bestOf(List<Candidate> tried) {
+        Candidate best = tried.getFirst();
+        for (Candidate c : tried) {
+            if (c.validationNdcg() > best.validationNdcg()) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The model's name in a log line, with the L2 weight where the form has one. */
+    private String label(double l2) {
+        return form == ClosedForm.EASE ? form.label : form.label + " L2 " + Lambdas.format(l2);
+    }
+
+    /** Checks the L2 weights of a two-penalty search: at least one, each finite and >= 0. */
+    private static void checkL2(double[] l2s) {
+        Objects.requireNonNull(l2s, "l2s");
+        if (l2s.length == 0) {
+            throw new IllegalArgumentException("EDLAE/DLAE: no L2 weight to choose from");
+        }
+        for (double l2 : l2s) {
+            if (!(l2 >= 0) || Double.isInfinite(l2)) {
+                throw new IllegalArgumentException("EDLAE/DLAE: every L2 weight must be a finite number >= 0, got " + l2);
+            }
         }
     }
 
@@ -161,15 +240,15 @@ public final class LambdaSearch implements AutoCloseable {
         }
     }
 
-    private void tryLambda(CsrMatrix train, double lambda) {
+    private void tryLambda(CsrMatrix train, double l2, double lambda) {
         freeLast();
-        last = fit(train, lambda);
+        last = fit(train, l2, lambda);
         double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
-        candidates.add(new Candidate(lambda, ndcg));
+        candidates.add(new Candidate(lambda, ndcg, l2));
         if (best < 0 || ndcg > best().validationNdcg()) {
             best = candidates.size() - 1;
         }
-        log.accept(String.format(Locale.ROOT, "%s %s %s: validation NDCG@%d = %.4f (fit %.1f s)%s", form.label,
+        log.accept(String.format(Locale.ROOT, "%s %s %s: validation NDCG@%d = %.4f (fit %.1f s)%s", label(l2),
                 form.strength, Lambdas.format(lambda),
                 SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
                 best == candidates.size() - 1 ? " (best so far)" : ""));
@@ -195,15 +274,16 @@ public final class LambdaSearch implements AutoCloseable {
             last = null;
         } else {
             freeLast();
-            log.accept(form.label + ": refitting the chosen " + form.strength + " " + Lambdas.format(best().lambda()));
-            model = fit(train, best().lambda());
+            log.accept(label(best().l2()) + ": refitting the chosen " + form.strength + " "
+                    + Lambdas.format(best().lambda()));
+            model = fit(train, best().l2(), best().lambda());
         }
-        return new Selection(model, best().lambda(), best().validationNdcg(), candidates);
+        return new Selection(model, best().lambda(), best().validationNdcg(), candidates, best().l2());
     }
 
-    private EaseModel fit(CsrMatrix train, double lambda) {
+    private EaseModel fit(CsrMatrix train, double l2, double lambda) {
         return neighbourhoods != null ? neighbourhoods.fit(lambda, fitLog(train))
-                : EaseFitter.fit(train, form, lambda, precision, kernels, fitLog(train));
+                : EaseFitter.fit(train, form, lambda, l2, precision, kernels, fitLog(train));
     }
 
     /** Frees the last model tried unless the selection took it, and the neighbourhoods. */

@@ -5,10 +5,10 @@ import java.util.Optional;
 
 /**
  * The outcome of {@link LambdaSearch#fitAndSelect}: the model fitted with the chosen lambda (the caller closes it),
- * that lambda, its validation NDCG@{@value LambdaSearch#SELECTION_K}, and every candidate in the order tried (the
- * grid, then any steps past its edge).
+ * that lambda, its validation NDCG@{@value LambdaSearch#SELECTION_K}, every candidate in the order tried (the grid,
+ * then any steps past its edge, per L2 weight), and the chosen L2 weight (EDLAE, DLAE; 0 for EASE).
  */
-public record Selection(EaseModel model, double lambda, double validationNdcg, List<Candidate> candidates) {
+public record Selection(EaseModel model, double lambda, double validationNdcg, List<Candidate> candidates, double l2) {
 
     public Selection {
         candidates = List.copyOf(candidates);
@@ -19,8 +19,8 @@ public record Selection(EaseModel model, double lambda, double validationNdcg, L
         return edge().isPresent();
     }
 
-    /** Which end of two or more lambdas tried the chosen one is; empty if it lies between them. */
+    /** Which end of two or more lambdas tried (at the chosen L2 weight) the chosen one is; empty if between them. */
     public Optional<Edge> edge() {
-        return Edge.of(lambda, candidates);
+        return Edge.of(lambda, candidates.stream().filter(c -> c.l2() == l2).toList());
     }
 }
