@@ -21,7 +21,11 @@ import dev.sparsecf.models.ease.Precision;
 import dev.sparsecf.models.ease.Selection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,60 +102,79 @@ class ClosedFormTest {
     }
 
     /**
-     * EDLAE's two-penalty search against the whole grid fitted here one pair at a time: it tries the L2 weights in
-     * ascending order, each with every dropout odds, stops after the first L2 weight whose best is below the previous
-     * one's, and keeps the first best pair of those it tried, whose model it returns.
+     * EDLAE's two-penalty search against its rule played out here on fits made one pair at a time: the L2 weights in
+     * ascending order; at the first the given odds, at each next half, once and twice the odds chosen before; at
+     * each weight steps past the edge of those (by the ratio of the two outermost tried there) while they improve;
+     * a stop after the first weight whose best is below the previous one's; the first best pair of all those tried
+     * kept, its model returned.
      */
     @Test
-    void twoPenaltySearchStopsAfterTheFirstWorseL2WeightAndKeepsTheBestPair() {
+    void twoPenaltySearchFollowsItsRuleAndKeepsTheBestPair() {
         DataSplit split = EaseTest.smallSplit();
         double[] l2s = {1e6, 0, 1e3, 1e2, 1e4, 1e5}; // searched in ascending order whatever the order given
-        double[] odds = {0.25, 4};
-        double[] ascending = {0, 1e2, 1e3, 1e4, 1e5, 1e6};
-        double[][] full = new double[ascending.length][odds.length];
+        double[] odds = {0.5, 0.25, 1};
+        int edgeSteps = 2;
+        Map<List<Double>, Double> fitted = new HashMap<>();
+        List<List<Double>> expected = new ArrayList<>(); // (L2, odds) in the order the rule tries them
         try (CsrMatrix x = split.train().toCsr()) {
-            for (int w = 0; w < ascending.length; w++) {
-                for (int q = 0; q < odds.length; q++) {
-                    try (EaseModel m = EaseFitter.fit(x, ClosedForm.EDLAE, odds[q], ascending[w], Precision.FLOAT64,
-                            EaseTest.kernels("java"), msg -> { })) {
-                        full[w][q] = m.evaluate(split.validation(), LambdaSearch.SELECTION_K)
-                                .mean(Metric.NDCG, LambdaSearch.SELECTION_K);
+            Function<List<Double>, Double> validation = pair -> fitted.computeIfAbsent(pair, p -> {
+                try (EaseModel m = EaseFitter.fit(x, ClosedForm.EDLAE, p.get(1), p.get(0), Precision.FLOAT64,
+                        EaseTest.kernels("java"), msg -> { })) {
+                    return m.evaluate(split.validation(), LambdaSearch.SELECTION_K).mean(Metric.NDCG, LambdaSearch.SELECTION_K);
+                }
+            });
+            double[] ascending = Arrays.stream(l2s).sorted().toArray();
+            double[] grid = odds;
+            double previous = Double.NEGATIVE_INFINITY;
+            for (double l2 : ascending) {
+                List<Double> here = new ArrayList<>();
+                for (double q : grid) {
+                    here.add(q);
+                }
+                double[] sorted = Arrays.stream(grid).distinct().sorted().toArray();
+                for (int step = 0; step < edgeSteps; step++) {
+                    double chosen = firstBest(here, l2, validation);
+                    double lo = Collections.min(here);
+                    double hi = Collections.max(here);
+                    if (lo == hi || chosen != lo && chosen != hi) {
+                        break;
+                    }
+                    int n = sorted.length;
+                    here.add(chosen == lo ? chosen * sorted[0] / sorted[1] : chosen * sorted[n - 1] / sorted[n - 2]);
+                    if (firstBest(here, l2, validation) == chosen) {
+                        break;
                     }
                 }
+                here.forEach(q -> expected.add(List.of(l2, q)));
+                double best = validation.apply(List.of(l2, firstBest(here, l2, validation)));
+                if (best < previous) {
+                    break;
+                }
+                previous = best;
+                double q = firstBest(here, l2, validation);
+                grid = new double[] {q / 2, q, q * 2};
             }
         }
-        int tried = 1; // the weights the search must try: up to and including the first that does worse
-        while (tried < ascending.length && max(full[tried]) >= max(full[tried - 1])) {
-            tried++;
-        }
-        tried = Math.min(tried + 1, ascending.length);
-        assertTrue(tried < ascending.length, "the grid should rise and fall on this split: " + Arrays.deepToString(full));
-        int bestW = 0;
-        int bestQ = 0;
-        for (int w = 0; w < tried; w++) {
-            for (int q = 0; q < odds.length; q++) {
-                if (full[w][q] > full[bestW][bestQ]) {
-                    bestW = w;
-                    bestQ = q;
-                }
+        assertTrue(expected.getLast().get(0) < 1e6, "the grid should rise and fall on this split: " + fitted);
+        List<Double> bestPair = expected.getFirst();
+        for (List<Double> p : expected) {
+            if (fitted.get(p) > fitted.get(bestPair)) {
+                bestPair = p;
             }
         }
         List<String> log = new ArrayList<>();
-        Selection sel = LambdaSearch.fitAndSelect(split, ClosedForm.EDLAE, l2s, odds, 0, Precision.FLOAT64,
+        Selection sel = LambdaSearch.fitAndSelect(split, ClosedForm.EDLAE, l2s, odds, edgeSteps, Precision.FLOAT64,
                 EaseTest.kernels("java"), log::add);
         try (EaseModel model = sel.model()) {
-            assertEquals(tried * odds.length, sel.candidates().size(), String.join("\n", log));
-            for (int t = 0; t < sel.candidates().size(); t++) {
-                Candidate c = sel.candidates().get(t);
-                assertEquals(ascending[t / odds.length], c.l2());
-                assertEquals(odds[t % odds.length], c.lambda());
-                assertEquals(full[t / odds.length][t % odds.length], c.validationNdcg(), "deterministic Java kernels");
+            assertEquals(expected, sel.candidates().stream().map(c -> List.of(c.l2(), c.lambda())).toList(),
+                    String.join("\n", log));
+            for (Candidate c : sel.candidates()) {
+                assertEquals(fitted.get(List.of(c.l2(), c.lambda())), c.validationNdcg(), "deterministic Java kernels");
             }
-            assertEquals(ascending[bestW], sel.l2());
-            assertEquals(odds[bestQ], sel.lambda());
-            assertEquals(full[bestW][bestQ], model.evaluate(split.validation(), LambdaSearch.SELECTION_K)
+            assertEquals(bestPair, List.of(sel.l2(), sel.lambda()));
+            assertEquals(fitted.get(bestPair), model.evaluate(split.validation(), LambdaSearch.SELECTION_K)
                     .mean(Metric.NDCG, LambdaSearch.SELECTION_K), "the returned model is the chosen pair's");
-            String stop = "EDLAE: L2 " + Lambdas.format(ascending[tried - 1]) + " does worse than";
+            String stop = "EDLAE: L2 " + Lambdas.format(expected.getLast().get(0)) + " does worse than";
             assertTrue(log.stream().anyMatch(l -> l.startsWith(stop)), String.join("\n", log));
         }
         assertThrows(IllegalArgumentException.class, () -> LambdaSearch.fitAndSelect(split, ClosedForm.EDLAE,
@@ -160,8 +183,15 @@ class ClosedFormTest {
                 new double[] {0}, odds, 0, Precision.FLOAT64, EaseTest.kernels("java"), log::add));
     }
 
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElseThrow();
+    /** The first of {@code odds} with the highest validation NDCG at {@code l2}. */
+    private static double firstBest(List<Double> odds, double l2, Function<List<Double>, Double> validation) {
+        double best = odds.getFirst();
+        for (double q : odds) {
+            if (validation.apply(List.of(l2, q)) > validation.apply(List.of(l2, best))) {
+                best = q;
+            }
+        }
+        return best;
     }
 
     private static double[] column(double[] g, int n, int k) {

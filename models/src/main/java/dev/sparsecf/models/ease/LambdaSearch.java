@@ -99,10 +99,12 @@ public final class LambdaSearch implements AutoCloseable {
     }
 
     /**
-     * EDLAE's and DLAE's search over their two penalties: for each L2 weight of {@code l2s} in ascending order, the
-     * dropout odds {@code odds} and past their edge as for one penalty; it stops after the first L2 weight whose best
-     * validation NDCG@{@value #SELECTION_K} is below the previous one's (it rises and then falls along the L2 weight,
-     * so the weights past the optimum need not be fitted) and keeps the best pair.
+     * EDLAE's and DLAE's search over their two penalties: for each L2 weight of {@code l2s} in ascending order, dropout
+     * odds and past their edge as for one penalty (at the smallest weight {@code odds}; at each next one half, once and
+     * twice the odds the weight before chose, since the best odds move little from one weight to the next and three
+     * fits find where they went); it stops after the first L2 weight whose best validation
+     * NDCG@{@value #SELECTION_K} is below the previous one's (it rises and then falls along the L2 weight, so the
+     * weights past the optimum need not be fitted) and keeps the best pair.
      *
      * @throws IllegalArgumentException for EASE (whose lambda is its L2 weight), an empty {@code l2s} or one that is
      *                                  negative or not finite, and as {@link #check}
@@ -140,14 +142,17 @@ public final class LambdaSearch implements AutoCloseable {
             }
             double[] weights = DoubleStream.of(l2s).distinct().sorted().toArray();
             double previous = Double.NEGATIVE_INFINITY;
+            double[] grid = lambdas;
             for (int w = 0; w < weights.length; w++) {
-                double best = search.searchStrengths(train, weights[w], lambdas, edgeSteps);
+                Candidate here = search.searchStrengths(train, weights[w], grid, edgeSteps);
+                double best = here.validationNdcg();
                 if (best < previous) {
                     log.accept(String.format(Locale.ROOT, "%s: L2 %s does worse than L2 %s; the larger L2 weights are"
                             + " not tried", form.label, Lambdas.format(weights[w]), Lambdas.format(weights[w - 1])));
                     break;
                 }
                 previous = best;
+                grid = new double[] {here.lambda() / 2, here.lambda(), here.lambda() * 2};
             }
             Selection selection = search.select(train);
             selection.edge().ifPresent(edge -> log.accept(String.format(Locale.ROOT, "%s: warning: the chosen %s"
@@ -164,10 +169,10 @@ public final class LambdaSearch implements AutoCloseable {
 
     /**
      * Tries {@code lambdas} at the L2 weight {@code l2}, then past their edge, each step by the ratio of the grid's two
-     * outermost lambdas there, until a step is no better or {@code edgeSteps} are taken; returns the best validation
-     * NDCG@{@value #SELECTION_K} at {@code l2}.
+     * outermost lambdas there, until a step is no better or {@code edgeSteps} are taken; returns the best candidate at
+     * {@code l2}.
      */
-    private double searchStrengths(CsrMatrix train, double l2, double[] lambdas, int edgeSteps) {
+    private Candidate searchStrengths(CsrMatrix train, double l2, double[] lambdas, int edgeSteps) {
         int from = candidates.size();
         for (double lambda : lambdas) {
             tryLambda(train, l2, lambda);
@@ -186,7 +191,7 @@ public final class LambdaSearch implements AutoCloseable {
                     form.strength, Lambdas.format(chosen), edge.get(), Lambdas.format(next)));
             tryLambda(train, l2, next);
         }
-        return bestOf(candidates.subList(from, candidates.size())).validationNdcg();
+        return bestOf(candidates.subList(from, candidates.size()));
     }
 
     /** The first of {@code tried} with the highest validation NDCG. */
