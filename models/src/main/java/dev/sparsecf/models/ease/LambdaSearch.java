@@ -14,8 +14,8 @@ import java.util.stream.DoubleStream;
 
 /**
  * EASE's lambda (EDLAE's and DLAE's dropout odds, per L2 weight) chosen on validation users: {@link #fitAndSelect}
- * fits a grid, searches past its edge while that improves, and keeps the best. An instance holds one search's candidates and the model of the last one tried (the
- * only one kept).
+ * fits a grid, searches past its edge while that improves, and keeps the best. An instance holds one search's
+ * candidates and the model of the last one tried (the only one kept).
  */
 public final class LambdaSearch implements AutoCloseable {
 
