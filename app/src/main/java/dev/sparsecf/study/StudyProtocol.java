@@ -105,10 +105,11 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
 
     /**
      * Compares these settings with {@code dir}'s {@value #FILE} and stops with a {@link UsageException} on a
-     * difference, except in EASE-only settings when {@code redoEase} (then reported on {@code err}); returns whether
-     * the file is to be (re)written.
+     * difference that would mix incomparable rows: none when no cell of {@code finished} exists yet, and none in
+     * EASE-only settings when {@code redoEase} or no closed-form cell has finished (a change that goes ahead is
+     * reported on {@code err}); returns whether the file is to be (re)written.
      */
-    boolean check(Path dir, boolean redoEase, PrintWriter err) throws IOException {
+    boolean check(Path dir, List<StudyCells.Cell> finished, boolean redoEase, PrintWriter err) throws IOException {
         ObjectNode wanted = toJson();
         Path file = dir.resolve(FILE);
         ObjectMapper mapper = new ObjectMapper();
@@ -133,7 +134,14 @@ public record StudyProtocol(String dataset, int epochs, int patience, Integer va
         if (differences.isEmpty()) {
             return false;
         }
-        if (easeOnly && redoEase) {
+        if (finished.isEmpty()) {
+            err.printf(Locale.ROOT, "%s: settings change (%s); no cell has finished under the old ones%n", dataset,
+                    String.join("; ", differences));
+            return true;
+        }
+        boolean closedFormRows = finished.stream()
+                .anyMatch(c -> StudyVariant.Family.byLabel(c.family()).isClosedForm());
+        if (easeOnly && (redoEase || !closedFormRows)) {
             err.printf(Locale.ROOT, "%s: EASE settings change (%s)%n", dataset, String.join("; ", differences));
             return true;
         }

@@ -44,11 +44,8 @@ public final class StudyRunner {
         // every dataset's settings are checked before any is changed, so that a refused run changes nothing
         List<Boolean> newSettings = new ArrayList<>();
         for (String dataset : settings.datasets()) {
-            // closed-form settings may change with --redo, or while no closed-form row would mix with other ones
-            boolean closedFormRows = new CellStore(settings.folder(dataset)).read().stream()
-                    .anyMatch(c -> StudyVariant.Family.byLabel(c.family()).isClosedForm());
             newSettings.add(settings.protocol(dataset).check(settings.folder(dataset),
-                    settings.redoesEase() || !closedFormRows, err));
+                    new CellStore(settings.folder(dataset)).read(), settings.redoesEase(), err));
         }
         List<StudyPlan> plans = new ArrayList<>();
         for (int d = 0; d < settings.datasets().size(); d++) {

@@ -160,10 +160,11 @@ class BetaStudyCommandTest {
         assertEquals(2, notScoped.code(), notScoped.err());
         assertTrue(notScoped.err().contains("records other settings (epochs 4 there, 5 now)"), notScoped.err());
         assertEquals(3, cells().size(), "a refused run discards nothing");
-        // nor when only a later dataset's settings differ
+        // nor when only a later dataset's settings differ (and a cell finished under them there)
         Path other2 = out.resolve("synthetic-0.05");
         Files.createDirectories(other2);
         Files.writeString(other2.resolve(StudyProtocol.FILE), "{\"epochs\": 99}\n");
+        StudyCells.write(other2.resolve(StudyCells.FILE), List.of(free));
         Outcome laterRefused = run("study", "beta", "--data", "ml-100k,synthetic:0.05", "--data-dir", dataDir.toString(),
                 "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS), "--lambda", "10,100",
                 "--out", out.toString(), "--variants", "const-0,const-0.5,ease", "--epochs", "4", "--patience", "0",
@@ -235,6 +236,24 @@ class BetaStudyCommandTest {
         Outcome redo = study("--variants", "const-0,dlae", "--epochs", "2", "--redo", "dlae");
         assertEquals(0, redo.code(), redo.err());
         assertTrue(redo.err().contains("discarding 1 finished cell(s) to run again (--redo): dlae seed 0"), redo.err());
+    }
+
+    /** A protocol under which no cell finished binds nothing: a run with other settings records its own. */
+    @Test
+    void settingsWithoutAFinishedCellMayChange() throws IOException {
+        Path protocol = out.resolve("ml-100k").resolve(StudyProtocol.FILE);
+        Files.createDirectories(protocol.getParent());
+        Files.writeString(protocol, "{\"epochs\": 99, \"patience\": 7}\n");
+        Outcome o = study("--variants", "const-0", "--epochs", "2", "--patience", "ml-100k=1");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.err().contains("ml-100k: settings change (") && o.err().contains("epochs 99 there, 2 now")
+                && o.err().contains("patience 7 there, 1 now") && o.err().contains("no cell has finished under the old ones"),
+                o.err());
+        String now = Files.readString(protocol);
+        assertTrue(now.contains("\"epochs\" : 2") && now.contains("\"patience\" : 1"), now);
+        Outcome bound = study("--variants", "const-0", "--epochs", "3");
+        assertEquals(2, bound.code(), "a finished cell binds the dataset to its settings: " + bound.err());
+        assertTrue(bound.err().contains("records other settings (epochs 2 there, 3 now"), bound.err());
     }
 
     @Test
