@@ -27,7 +27,7 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
 
     /** The summaries, best constant, flatness set and quintile bounds of {@code d}. */
     static Analysis of(Dataset d, Study study) {
-        List<Summary> summaries = study.variants().stream().map(v -> Summary.of(v, d)).toList();
+        List<Summary> summaries = study.variants(d).stream().map(v -> Summary.of(v, d)).toList();
         List<Summary> constants = summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done())
                 .toList();
         Summary best = Selection.selected(constants);

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -111,10 +112,27 @@ public final class BetaStudyData {
      */
     record Study(List<Dataset> datasets, List<Integer> seeds, List<Variant> planned, List<String> runSettings) {
 
-        /** Every variant planned or finished on some dataset, in report order: what each dataset's table lists. */
+        /** Every variant planned or finished on some dataset, in report order. */
         List<Variant> variants() {
             List<Variant> all = new ArrayList<>(planned);
             datasets.forEach(d -> all.addAll(d.variants()));
+            return order(all);
+        }
+
+        /**
+         * What {@code d}'s table lists, in report order: the variants planned, those finished on {@code d}, and those
+         * finished on another dataset, except, under protocol 2, the matched per-user grid of another dataset (its
+         * betas are multiples of that dataset's chosen constant, so it is not planned here): there only the fixed
+         * grid's variants ({@link StudyVariant#grid()}) carry over.
+         */
+        List<Variant> variants(Dataset d) {
+            boolean matchedPerDataset = d.protocol() != null && d.protocol().version() >= 2;
+            Set<String> fixed = StudyVariant.grid().stream().map(StudyVariant::id).collect(Collectors.toSet());
+            List<Variant> all = new ArrayList<>(planned);
+            all.addAll(d.variants());
+            for (Dataset other : datasets) {
+                other.variants().stream().filter(v -> !matchedPerDataset || fixed.contains(v.id())).forEach(all::add);
+            }
             return order(all);
         }
     }

@@ -171,7 +171,12 @@ class StudyReportTest {
 
     /** Dataset {@code m} of {@code study} under protocol 2 (200 epochs, no early stop), with its users folder. */
     private static Path protocol2Dataset(Path study) throws IOException {
-        Path m = study.resolve("m");
+        return protocol2Dataset(study, "m");
+    }
+
+    /** Dataset {@code name} of {@code study} under protocol 2, with its users folder. */
+    private static Path protocol2Dataset(Path study, String name) throws IOException {
+        Path m = study.resolve(name);
         Files.createDirectories(m.resolve("users"));
         Files.writeString(m.resolve("protocol.json"), "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": 0}\n");
         return m;
@@ -264,6 +269,31 @@ class StudyReportTest {
         assertTrue(line(section(readme, "m"), "- EDLAE: ").startsWith("- EDLAE: NDCG@100 0.4500 ± 0.0500* with dropout odds"
                 + " 0.5 and L2 200 chosen on validation; edlae vs ease: NDCG@100 -0.0250 (no seed-level test; "),
                 line(section(readme, "m"), "- EDLAE: "));
+    }
+
+    /**
+     * Under protocol 2 the matched grid belongs to its dataset (its betas are multiples of that dataset's chosen
+     * constant): m's per-user point is not listed as pending on n, while a fixed-grid variant finished on m is.
+     */
+    @Test
+    void anotherDatasetsMatchedGridIsNotPendingHere() throws IOException {
+        Path study = dir.resolve("v2");
+        String row = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.02,,fp,%s,0.4,\n";
+        for (String name : List.of("m", "n")) {
+            Path d = protocol2Dataset(study, name);
+            Files.writeString(d.resolve("cells.csv"), StudyCells.HEADER + "\n"
+                    + name + ",const-0.02,constant,0.02,0" + String.format(Locale.ROOT, row, "")
+                    + (name.equals("m") ? "m,peruser-m0.02-g1,peruser,0.02,0" + String.format(Locale.ROOT, row, "1")
+                    + "m,const-0.05,constant,0.05,0" + String.format(Locale.ROOT, row, "") : ""));
+        }
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
+        assertEquals(0, o.code(), o.err());
+        String readme = Files.readString(study.resolve("README.md"));
+        String n = section(readme, "n");
+        assertTrue(n.contains("1 of 2 cells finished (2 variants x 1 seed"), n);
+        assertTrue(n.contains("| const-0.05 | constant | 0.05 | 0/1 |"), n);
+        assertFalse(n.contains("peruser-m0.02-g1"), n);
+        assertTrue(section(readme, "m").contains("| peruser-m0.02-g1 |"), readme);
     }
 
     @Test
