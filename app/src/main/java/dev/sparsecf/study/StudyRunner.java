@@ -43,15 +43,17 @@ public final class StudyRunner {
     public static StudyRunner plan(StudySettings settings, PrintWriter err) throws IOException {
         // every dataset's settings are checked before any is changed, so that a refused run changes nothing
         List<Boolean> newSettings = new ArrayList<>();
+        List<List<StudyCells.Cell>> finishedByDataset = new ArrayList<>();
         for (String dataset : settings.datasets()) {
-            newSettings.add(settings.protocol(dataset).check(settings.folder(dataset),
-                    new CellStore(settings.folder(dataset)).read(), settings.redoesEase(), err));
+            List<StudyCells.Cell> finished = new CellStore(settings.folder(dataset)).read();
+            finishedByDataset.add(finished);
+            newSettings.add(settings.protocol(dataset).check(settings.folder(dataset), finished, settings.redoesEase(), err));
         }
         List<StudyPlan> plans = new ArrayList<>();
         for (int d = 0; d < settings.datasets().size(); d++) {
             String dataset = settings.datasets().get(d);
             CellStore store = new CellStore(settings.folder(dataset));
-            List<StudyCells.Cell> finished = store.read();
+            List<StudyCells.Cell> finished = finishedByDataset.get(d);
             List<StudyCells.Cell> done = discard(settings, store, dataset, finished, err);
             if (newSettings.get(d) && !settings.dryRun()) {
                 // only now: had the discard failed, the old rows would still match the old file

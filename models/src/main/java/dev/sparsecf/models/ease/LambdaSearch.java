@@ -38,7 +38,6 @@ public final class LambdaSearch implements AutoCloseable {
     private final Consumer<String> log;
     private final List<Candidate> candidates = new ArrayList<>();
     private EaseModel last;
-    private int best = -1;
     private Neighbourhoods neighbourhoods; // a neighbourhood search's sparse Gram and neighbours, shared by every lambda
 
     private LambdaSearch(DataSplit split, ClosedForm form, Precision precision, Kernels kernels, Consumer<String> log) {
@@ -249,14 +248,12 @@ public final class LambdaSearch implements AutoCloseable {
         freeLast();
         last = fit(train, l2, lambda);
         double ndcg = last.evaluate(split.validation(), SELECTION_K).mean(Metric.NDCG, SELECTION_K);
+        boolean bestSoFar = candidates.isEmpty() || ndcg > best().validationNdcg();
         candidates.add(new Candidate(lambda, ndcg, l2));
-        if (best < 0 || ndcg > best().validationNdcg()) {
-            best = candidates.size() - 1;
-        }
         log.accept(String.format(Locale.ROOT, "%s %s %s: validation NDCG@%d = %.4f (fit %.1f s)%s", label(l2),
                 form.strength, Lambdas.format(lambda),
                 SELECTION_K, ndcg, last.report().orElseThrow().totalNanos() / 1e9,
-                best == candidates.size() - 1 ? " (best so far)" : ""));
+                bestSoFar ? " (best so far)" : ""));
     }
 
     /**
@@ -267,23 +264,25 @@ public final class LambdaSearch implements AutoCloseable {
         return train.cols() >= VERBOSE_FIT_ITEMS ? log : msg -> { };
     }
 
+    /** The first candidate with the best validation NDCG of all tried. */
     private Candidate best() {
-        return candidates.get(best);
+        return bestOf(candidates);
     }
 
     /** The selection; its model is the last one fitted if that is the best, else the best fitted again. */
     private Selection select(CsrMatrix train) {
         EaseModel model;
-        if (best == candidates.size() - 1) {
+        Candidate chosen = best();
+        if (chosen == candidates.getLast()) { // the very candidate fitted last, not an equal one
             model = last;
             last = null;
         } else {
             freeLast();
-            log.accept(label(best().l2()) + ": refitting the chosen " + form.strength + " "
-                    + Lambdas.format(best().lambda()));
-            model = fit(train, best().l2(), best().lambda());
+            log.accept(label(chosen.l2()) + ": refitting the chosen " + form.strength + " "
+                    + Lambdas.format(chosen.lambda()));
+            model = fit(train, chosen.l2(), chosen.lambda());
         }
-        return new Selection(model, best().lambda(), best().validationNdcg(), candidates, best().l2());
+        return new Selection(model, chosen.lambda(), chosen.validationNdcg(), candidates, chosen.l2());
     }
 
     private EaseModel fit(CsrMatrix train, double l2, double lambda) {
