@@ -97,25 +97,42 @@ final class BudgetReplay {
     }
 
     /**
-     * Why {@code d}'s rows cannot be replayed, or null when they can: they need a budget without early stop (a
-     * stopped run's history ends before the epochs another rule would keep) and a complete history of some cell.
+     * Why {@code d}'s rows cannot be replayed at all, or null when they can: they need a {@code protocol.json} and a
+     * complete history of some cell (one that ran the whole budget or stopped by the dataset's own patience).
      */
     static String notReplayable(Dataset d) {
         if (d.protocol() == null) {
             return "no `protocol.json`";
         }
-        if (d.protocol().patience() > 0) {
-            return "its cells stopped early (patience " + d.protocol().patience() + ")";
-        }
-        return cells(d, FULL).isEmpty() ? "no cell with a complete history yet" : null;
+        return cells(d, own(d)).isEmpty() ? "no cell with a complete history yet" : null;
+    }
+
+    /** The rule {@code d}'s rows ran: the whole budget, or a stop after the protocol's patience. */
+    static Rule own(Dataset d) {
+        return new Rule(0, d.protocol().patience());
     }
 
     /**
-     * {@code rule} on {@code d}'s cells; null when {@code d} cannot be replayed or the rule's cap is not below its
-     * budget.
+     * Whether {@code rule} can be replayed exactly on {@code d}'s histories and differs from the rows' own rule: a cap
+     * below the budget, and, where the rows stopped early after P epochs, a patience of at most P (a history ends
+     * where P stopped it, and a rule that waits less stops no later).
+     */
+    static boolean replays(Dataset d, Rule rule) {
+        int p = d.protocol().patience();
+        return rule.maxEpochs() < d.protocol().epochs() && !rule.equals(own(d))
+                && (p == 0 || (rule.patience() > 0 && rule.patience() <= p));
+    }
+
+    /**
+     * {@code rule} on {@code d}'s cells, against the rule the rows ran ({@link #own}); null when {@code d} cannot be
+     * replayed or {@link #replays} says no ({@code own(d)} itself gives the rows as they ran).
      */
     static Outcome of(Dataset d, Rule rule) {
-        if (notReplayable(d) != null || rule.maxEpochs() >= d.protocol().epochs()) {
+        if (notReplayable(d) != null) {
+            return null;
+        }
+        Rule own = own(d);
+        if (!rule.equals(own) && !replays(d, rule)) {
             return null;
         }
         List<Cell> cells = cells(d, rule);
@@ -127,10 +144,11 @@ final class BudgetReplay {
         for (Cell c : cells) {
             double[] h = d.history(c.variant(), c.seed());
             Stop s = replay(h, rule);
-            double best = replay(h, FULL).value(h);
+            Stop ran = replay(h, own);
+            double best = ran.value(h);
             double kept = s.value(h);
             epochs += s.epochs();
-            full += h.length;
+            full += ran.epochs(); // below the history's length only where a run continued under a later patience
             lossSum += best - kept;
             lossMax = Math.max(lossMax, best - kept);
             double[] m = means.computeIfAbsent(c.variant(), v -> new double[3]);
@@ -169,19 +187,27 @@ final class BudgetReplay {
     }
 
     /**
-     * The Mult-VAE/DAE cells of {@code d} whose history covers the whole budget (every cell of protocol 2 without
-     * early stop), minus those whose schedule follows the planned length when {@code rule} caps it.
+     * The Mult-VAE/DAE cells of {@code d} whose history is complete under the rows' own rule (the whole budget, or
+     * until its patience stopped the run), minus those whose schedule follows the planned length when {@code rule}
+     * caps it.
      */
     private static List<Cell> cells(Dataset d, Rule rule) {
+        Rule own = own(d);
         List<Cell> out = new ArrayList<>();
         for (Cell c : d.cells()) {
             double[] h = d.history(c.variant(), c.seed());
-            if (h != null && h.length == d.protocol().epochs() && c.epochs() == h.length
+            if (h != null && c.epochs() == h.length && complete(h, own, d.protocol().epochs())
                     && (rule.maxEpochs() == 0 || !followsLength(c.family()))) {
                 out.add(c);
             }
         }
         return out;
+    }
+
+    /** Whether {@code history} ran the whole {@code budget} or until {@code own}'s patience stopped it. */
+    private static boolean complete(double[] history, Rule own, int budget) {
+        Stop s = replay(history, own);
+        return history.length == budget || (own.patience() > 0 && s.epochs() - s.chosen() >= own.patience());
     }
 
     /** Whether the beta of {@code family} depends on the planned number of epochs (so a cap changes its training). */

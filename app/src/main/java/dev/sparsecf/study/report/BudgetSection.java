@@ -26,7 +26,9 @@ final class BudgetSection {
         if (datasets.isEmpty()) {
             return;
         }
-        List<Dataset> replayed = datasets.stream().filter(d -> BudgetReplay.notReplayable(d) == null).toList();
+        // rows that stopped early get a line of their own: only the rules that stop no later replay on them
+        List<Dataset> replayed = datasets.stream()
+                .filter(d -> BudgetReplay.notReplayable(d) == null && d.protocol().patience() == 0).toList();
         List<Integer> budgets = replayed.stream().map(d -> d.protocol().epochs()).distinct().sorted().toList();
         md.append("## Cheaper training budgets, checked against the ")
                 .append(budgets.size() == 1 ? budgets.getFirst() + "-epoch" : "full-budget").append(" rows\n\n");
@@ -41,14 +43,18 @@ final class BudgetSection {
                 + "validation, which is what selects the epoch and the beta: whether a cheaper rule would have made "
                 + "the same choices on these runs, not what test NDCG@100 it would reach. A cap leaves out the "
                 + "annealed and cyclical schedules, whose beta follows the planned length.\n\n");
+        boolean listed = false;
         for (Dataset d : datasets) {
             String why = BudgetReplay.notReplayable(d);
-            if (why != null) {
-                md.append("- ").append(d.name()).append(": not replayed, ").append(why).append(".\n");
+            if (why != null || d.protocol().patience() > 0) {
+                md.append("- ").append(why != null ? d.name() + ": not replayed, " + why + "." : stopped(d)).append('\n');
+                listed = true;
             }
         }
-        if (replayed.isEmpty()) {
+        if (listed) {
             md.append('\n');
+        }
+        if (replayed.isEmpty()) {
             return;
         }
         List<Outcome> outcomes = new ArrayList<>();
@@ -64,7 +70,7 @@ final class BudgetSection {
         md.append("Per dataset: epochs saved, validation NDCG@100 lost per cell (mean, max), the constant beta chosen "
                 + "(the full budget's in brackets where it differs) and tau; ")
                 .append(replayed.stream().map(d -> {
-                    Outcome full = BudgetReplay.of(d, BudgetReplay.FULL);
+                    Outcome full = BudgetReplay.of(d, BudgetReplay.own(d));
                     return d.name() + ": " + full.cells() + " cells of " + full.variants() + " variants";
                 }).collect(Collectors.joining(", "))).append(".\n\n");
         List<String> columns = new ArrayList<>(List.of("rule", "epochs saved", "same beta"));
@@ -76,14 +82,39 @@ final class BudgetSection {
                     group.stream().filter(Outcome::sameBeta).count() + " of " + replayed.size()));
             for (Dataset d : replayed) {
                 Outcome o = group.stream().filter(x -> x.dataset().equals(d.name())).findFirst().orElse(null);
-                row.add(o == null ? "not below the budget" : String.format(Locale.ROOT,
-                        "%s, lost %s (max %s), beta %s, tau %s", BudgetReplay.percent(o.saved()), num(o.meanLoss(), 4),
-                        num(o.maxLoss(), 4), o.sameBeta() ? param(o.beta()) : "**" + param(o.beta()) + "** ("
-                                + param(o.fullBeta()) + ")", tau(o.tau())));
+                row.add(o == null ? "not below the budget" : outcome(o));
             }
             MarkdownTable.row(md, row);
         }
         md.append('\n');
+    }
+
+    /** One rule on one dataset: "38%, lost 0.0037 (max 0.0128), beta **0.3** (0.5), tau 0.83". */
+    private static String outcome(Outcome o) {
+        return String.format(Locale.ROOT, "%s, lost %s (max %s), beta %s, tau %s", BudgetReplay.percent(o.saved()),
+                num(o.meanLoss(), 4), num(o.maxLoss(), 4), o.sameBeta() ? param(o.beta())
+                        : "**" + param(o.beta()) + "** (" + param(o.fullBeta()) + ")", tau(o.tau()));
+    }
+
+    /**
+     * The line for {@code d}, whose rows stopped early: the rules that stop no later, each against the rule the rows
+     * ran (a cheaper budget for that dataset is a question of its own, so it stays out of the table and the verdict).
+     */
+    static String stopped(Dataset d) {
+        String head = d.name() + ": its cells stopped early (patience " + d.protocol().patience() + ")";
+        List<String> parts = new ArrayList<>();
+        for (Rule rule : BudgetReplay.RULES) {
+            if (BudgetReplay.replays(d, rule)) {
+                parts.add(rule.label() + ": " + outcome(BudgetReplay.of(d, rule)));
+            }
+        }
+        if (parts.isEmpty()) {
+            return head + ", and no rule here stops earlier: not replayed.";
+        }
+        Outcome own = BudgetReplay.of(d, BudgetReplay.own(d));
+        return head + ", so only the rules that stop no later are replayed, each against that rule in place of the "
+                + "full budget (" + ReportText.count(own.cells(), "cell") + " of "
+                + ReportText.count(own.variants(), "variant") + "): " + String.join("; ", parts) + ".";
     }
 
     /** {@code outcomes} grouped by rule, in the order of {@link BudgetReplay#RULES}. */
@@ -126,7 +157,7 @@ final class BudgetSection {
                 : String.format(Locale.ROOT, " The cheapest that also keeps the order of every variant on every "
                         + "dataset (tau 1): *%s*, saving %s.", order.getFirst().rule().label(),
                 BudgetReplay.percent(pooledSaved(order))));
-        int cells = replayed.stream().mapToInt(d -> BudgetReplay.of(d, BudgetReplay.FULL).cells()).sum();
+        int cells = replayed.stream().mapToInt(d -> BudgetReplay.of(d, BudgetReplay.own(d)).cells()).sum();
         int maxSeeds = replayed.stream().flatMap(d -> d.variants().stream().map(x -> d.cells(x.id()).size()))
                 .mapToInt(Integer::intValue).max().orElse(0);
         return v.append(String.format(Locale.ROOT, " [replay of the validation histories of %d cells on %s, up to %s "

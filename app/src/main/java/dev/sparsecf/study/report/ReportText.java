@@ -89,6 +89,11 @@ final class ReportText {
 
     /** "1 seed", "3 seeds". */
     static String seeds(int n) {
-        return n + (n == 1 ? " seed" : " seeds");
+        return count(n, "seed");
+    }
+
+    /** {@code n} and {@code noun}, plural unless {@code n} is 1: "1 cell", "3 cells". */
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -86,7 +86,12 @@ class BudgetReplayTest {
      * per seed (72% saved), const-0.5 loses 0.025 (mean over 6 cells 0.0083), beta 0.1 is chosen instead, and the
      * order (0.5, peruser, 0.1) becomes (peruser, 0.1, 0.5): tau (1 - 2) / 3. Patience 20 passes the flat stretch:
      * 60 + 200 + 60 of 600 (47% saved), nothing lost, the same choice: the verdict. A cap of 50 keeps const-0.5 at
-     * 0.32 (loss 0.027, mean over 6 cells 0.009). Study "old" ran with patience 10, so its histories cannot be replayed.
+     * 0.32 (loss 0.027, mean over 6 cells 0.009). Study "old" ran with patience 10, the least of the rules, so none
+     * replays on it. Study "late" ran with patience 50, so const-0.1 stopped at 90 and const-0.5 ran 200 epochs (290
+     * per seed), and only the rules that stop no later replay there, against patience 50: patience 10 stops them at 50
+     * and 70 (59% saved, const-0.5 loses 0.025: mean over 4 cells 0.0125, beta 0.1 instead of 0.5, the two variants'
+     * order reversed: tau -1); patience 20 at 60 and 200 (10% saved, nothing lost); a cap of 150 with patience 50 at
+     * 90 and 150 (17% saved, const-0.5 keeps 0.337: loss 0.010, mean 0.005, beta 0.1).
      */
     @Test
     void reportSectionReplaysTheRulesAndGeneratesTheVerdict() throws IOException {
@@ -94,15 +99,23 @@ class BudgetReplayTest {
         IntToDoubleFunction low = e -> 0.305 + 0.001 * Math.min(e, 40);
         IntToDoubleFunction high = e -> 0.31 + 0.0002 * (e <= 60 ? e : e <= 75 ? 60 : e - 15);
         writeDataset(study.resolve("m"), 0, new String[] {"const-0.1,constant,0.1", "const-0.5,constant,0.5",
-                "peruser-m0.5-g1,peruser,0.5"}, List.of(low, high, e -> low.applyAsDouble(e) + 0.001));
-        writeDataset(study.resolve("old"), 10, new String[] {"const-0.1,constant,0.1"}, List.of(low));
+                "peruser-m0.5-g1,peruser,0.5"}, List.of(low, high, e -> low.applyAsDouble(e) + 0.001), 200, 200, 200);
+        writeDataset(study.resolve("old"), 10, new String[] {"const-0.1,constant,0.1"}, List.of(low), 50);
+        writeDataset(study.resolve("late"), 50, new String[] {"const-0.1,constant,0.1", "const-0.5,constant,0.5"},
+                List.of(low, high), 90, 200);
         MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
         assertEquals(0, o.code(), o.err());
         String readme = Files.readString(study.resolve("README.md"));
         int from = readme.indexOf("## Cheaper training budgets, checked against the 200-epoch rows\n");
         assertTrue(from >= 0, readme);
         String section = readme.substring(from, readme.indexOf("\n## ", from + 1));
-        assertTrue(section.contains("- old: not replayed, its cells stopped early (patience 10)."), section);
+        assertTrue(section.contains("- old: its cells stopped early (patience 10), and no rule here stops earlier: not "
+                + "replayed.\n\n**Verdict**"), section); // a blank line ends the list
+        assertTrue(section.contains("- late: its cells stopped early (patience 50), so only the rules that stop no later "
+                + "are replayed, each against that rule in place of the full budget (4 cells of 2 variants): patience 10: "
+                + "59%, lost 0.0125 (max 0.0250), beta **0.1** (0.5), tau -1.00; patience 20: 10%, lost 0.0000 (max "
+                + "0.0000), beta 0.5, tau 1.00; at most 150 epochs, patience 50: 17%, lost 0.0050 (max 0.0100), beta "
+                + "**0.1** (0.5), tau -1.00.\n"), section);
         // the budget lines say which protocol each dataset ran: no early stop on m, patience 10 on old
         assertTrue(readme.contains("Budget: at most 200 epochs per Mult-VAE/DAE cell, the best kept, no early stop "
                 + "(`protocol.json`)"), readme);
@@ -125,16 +138,19 @@ class BudgetReplayTest {
                 + "beta **0.1** (0.5), tau -0.33 |"), section);
     }
 
-    /** One dataset's protocol, cells and 200-epoch histories (the curves by epoch, 1-based) on seeds 0 and 1. */
-    private static void writeDataset(Path d, int patience, String[] variants, List<IntToDoubleFunction> curves)
-            throws IOException {
+    /**
+     * One dataset's protocol (200 epochs), cells and histories (the curves by epoch, 1-based) on seeds 0 and 1, each
+     * variant run for the epochs given.
+     */
+    private static void writeDataset(Path d, int patience, String[] variants, List<IntToDoubleFunction> curves,
+                                     int... ran) throws IOException {
         Files.createDirectories(d.resolve("history"));
         Files.writeString(d.resolve("protocol.json"), String.format(Locale.ROOT,
                 "{\"protocolVersion\": 2, \"epochs\": 200, \"patience\": %d}%n", patience));
         StringBuilder cells = new StringBuilder(StudyCells.HEADER).append('\n');
         for (int v = 0; v < variants.length; v++) {
             for (int seed = 0; seed <= 1; seed++) {
-                int epochs = patience == 0 ? 200 : 50;
+                int epochs = ran[v];
                 cells.append(d.getFileName()).append(',').append(variants[v]).append(',').append(seed)
                         .append(',').append(epochs).append(",40,60,2,0.2,0.01,0.3,0.01,0.4,0.05,50,12.5,0.2,,fp,,,\n");
                 StringBuilder h = new StringBuilder("epoch,nll,kl,beta,seconds,validation_ndcg100\n");
