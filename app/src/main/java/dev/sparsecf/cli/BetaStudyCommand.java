@@ -89,7 +89,7 @@ public final class BetaStudyCommand extends DataInputCommand implements Callable
                     + "protocol.json, which is updated. Must be among --variants.")
     List<String> redoSelectors;
 
-    @Option(names = "--dry-run", description = "Show per dataset how many cells are done and how many would run, then stop.")
+    @Option(names = "--dry-run", description = "Show per dataset how many cells are done and how many would run (and continue from a stopped run's checkpoint), then stop.")
     boolean dryRun;
 
     @Override

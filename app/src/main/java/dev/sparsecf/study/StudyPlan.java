@@ -3,7 +3,9 @@ package dev.sparsecf.study;
 import dev.sparsecf.render.Progress;
 
 import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.run.TrainingRun;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -63,6 +65,12 @@ final class StudyPlan {
         todo.sort(Comparator.comparingInt((Todo t) -> phase(t.variant())).thenComparingInt(t -> seeds.indexOf(t.seed()))
                 .thenComparingInt(t -> variants.indexOf(t.variant())));
         return todo;
+    }
+
+    /** How many of the cells to run continue from the checkpoint a stopped run left ({@link VaeCell}). */
+    long continuing() {
+        return todo().stream().filter(t -> Files.exists(VaeCell.checkpointDir(store.dir(), t.variant(), t.seed())
+                .resolve(TrainingRun.CHECKPOINT_FILE))).count();
     }
 
     /** 0 for the constant sweep, 1 for the matched grid, 2 for everything else. */

@@ -34,6 +34,11 @@ final class VaeCell {
     /** The longest silence between two epoch lines of a cell. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(5);
 
+    /** The folder of {@code v}'s cell on {@code seed} under way in the dataset folder {@code dataset}. */
+    static Path checkpointDir(Path dataset, StudyVariant v, long seed) {
+        return dataset.resolve(RUNNING).resolve(v.id() + "-seed" + seed);
+    }
+
     /**
      * Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split, continuing
      * from the cell's checkpoint if a stopped run left one (the KL-target controller, whose state a checkpoint does
@@ -43,7 +48,7 @@ final class VaeCell {
                                PrintWriter err) throws IOException {
         boolean vae = v.family().isVae();
         ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
-        Path dir = p.store.dir().resolve(RUNNING).resolve(v.id() + "-seed" + seed);
+        Path dir = checkpointDir(p.store.dir(), v, seed);
         TrainingCheckpoint checkpoint = run.checkpoint(dir, config, v.id(), epochs).every(CHECKPOINT_INTERVAL);
         if (checkpoint.exists()) {
             err.printf(Locale.ROOT, "    continuing from %s%n", checkpoint.file());
