@@ -30,7 +30,7 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
         List<Summary> summaries = study.variants(d).stream().map(v -> Summary.of(v, d)).toList();
         List<Summary> constants = summaries.stream().filter(s -> s.variant().family().equals("constant") && s.done())
                 .toList();
-        Summary best = Selection.selected(constants);
+        Summary best = Selection.selected(constants.stream().filter(s -> Selection.choosable(d, s.variant())).toList());
         return new Analysis(d, summaries, best, Selection.withinOneSe(constants, best), quintileBounds(d));
     }
 

@@ -50,15 +50,19 @@ final class Answer {
         for (Analysis a : analyses) {
             Summary b = a.bestConstant();
             if (b != null) {
-                parts.add(String.format(Locale.ROOT, "%s %s (test NDCG@100 %s, %s)", a.dataset().name(),
-                        param(b.variant().param()), ReportText.estimate(b.ndcg(), 4), seeds(b.seeds())));
+                List<Summary> sweep = a.summaries().stream().filter(x -> Selection.choosable(a.dataset(), x.variant()))
+                        .toList();
+                long finished = sweep.stream().filter(Summary::done).count();
+                parts.add(String.format(Locale.ROOT, "%s %s (test NDCG@100 %s, %s%s)", a.dataset().name(),
+                        param(b.variant().param()), ReportText.estimate(b.ndcg(), 4), seeds(b.seeds()),
+                        finished == sweep.size() ? "" : "; " + finished + " of " + sweep.size() + " constants finished"));
             }
         }
         if (parts.isEmpty()) {
             return "No constant-beta cell has finished in this directory, so no beta is chosen [no evidence].";
         }
         return "Validation chooses the constant beta " + String.join("; ", parts) + " [highest mean validation NDCG@100 of the"
-                + " constants finished, per dataset; a sweep with constants still pending may choose differently].";
+                + " sweep's constants finished, per dataset; a sweep with constants still pending may choose differently].";
     }
 
     /** The matched per-user grid: how many per-user points differ from the global beta at their mean. */

@@ -166,19 +166,20 @@ final class BudgetReplay {
             ruleMeans[i] = m[1] / m[2];
         }
         return new Outcome(d.name(), rule, cells.size(), epochs, full, lossSum / cells.size(), lossMax,
-                chosenBeta(order, fullMeans), chosenBeta(order, ruleMeans), kendallTau(fullMeans, ruleMeans),
+                chosenBeta(d, order, fullMeans), chosenBeta(d, order, ruleMeans), kendallTau(fullMeans, ruleMeans),
                 order.size());
     }
 
     /**
-     * The beta of the constant variant with the highest mean validation NDCG@100 in {@code means} (the first of
-     * equals in {@code order}, as {@link Selection} picks), or NaN without a constant.
+     * The beta of the constant variant of {@code d} that validation chooses among ({@link Selection#choosable}) with
+     * the highest mean validation NDCG@100 in {@code means} (the first of equals in {@code order}, as
+     * {@link Selection} picks), or NaN without one.
      */
-    static double chosenBeta(List<Variant> order, double[] means) {
+    static double chosenBeta(Dataset d, List<Variant> order, double[] means) {
         double beta = Double.NaN;
         double best = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < order.size(); i++) {
-            if (order.get(i).family().equals(StudyVariant.Family.CONSTANT.label) && means[i] > best) {
+            if (Selection.choosable(d, order.get(i)) && means[i] > best) {
                 best = means[i];
                 beta = order.get(i).param();
             }

@@ -52,6 +52,10 @@ final class Readme {
         md.append("- Metrics are on the test users at the validation-selected epoch. `a ± b`: mean over the seeds "
                 + "done ± standard error across seeds; with one seed done (marked *) the standard error is across "
                 + "test users.\n");
+        md.append("- A dataset's chosen constant beta has the highest mean validation NDCG@100 over its seeds")
+                .append(versions.stream().anyMatch(v -> v >= 2) ? ", under protocol 2 among the constant sweep's betas, "
+                        + "as `study beta` chose the matched grid's centre (that grid's global twins are compared with "
+                        + "the choice, not chosen among)" : "").append(".\n");
         md.append("- Paired comparisons A − B use the per-user NDCG@100 differences of the test users both share. "
                 + "The primary test is at the seed level: per seed the mean difference over its test users, then a "
                 + "one-sample t-test of those per-seed means (± SE across seeds, df = seeds − 1, two-sided), so the "

@@ -1,13 +1,32 @@
 package dev.sparsecf.study.report;
 
+import dev.sparsecf.study.StudyVariant;
+import dev.sparsecf.study.report.BetaStudyData.Dataset;
+import dev.sparsecf.study.report.BetaStudyData.Variant;
 import dev.sparsecf.study.report.BetaStudyStats.Estimate;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** How the report chooses a variant among several: on validation NDCG@100, as a practitioner would. */
 final class Selection {
 
+    /** The constant sweep of protocol 2 ({@link StudyVariant#grid()}'s constants), by id. */
+    private static final Set<String> SWEEP = StudyVariant.grid().stream()
+            .filter(v -> v.family() == StudyVariant.Family.CONSTANT).map(StudyVariant::id).collect(Collectors.toSet());
+
     private Selection() {
+    }
+
+    /**
+     * Whether validation chooses the beta of {@code d} among {@code v}: a constant of the sweep under protocol 2 (the
+     * matched grid's global twins are centred on that choice, so they are compared with it, not chosen among, as
+     * {@code study beta} chose it), any constant under protocol 1.
+     */
+    static boolean choosable(Dataset d, Variant v) {
+        return v.family().equals(StudyVariant.Family.CONSTANT.label)
+                && (d.protocol() == null || d.protocol().version() < 2 || SWEEP.contains(v.id()));
     }
 
     /**

@@ -72,10 +72,22 @@ class BudgetReplayTest {
     @Test
     void chosenBetaIsTheConstantWithTheHighestMeanFirstOfEquals() {
         List<Variant> order = List.of(new Variant("const-0.1", "constant", 0.1),
-                new Variant("const-0.5", "constant", 0.5), new Variant("peruser-m0.5-g1", "peruser", 0.5));
-        assertEquals(0.5, BudgetReplay.chosenBeta(order, new double[] {0.30, 0.31, 0.40}), 0); // per-user ignored
-        assertEquals(0.1, BudgetReplay.chosenBeta(order, new double[] {0.31, 0.31, 0.20}), 0);
-        assertTrue(Double.isNaN(BudgetReplay.chosenBeta(order.subList(2, 3), new double[] {0.4})));
+                new Variant("const-0.5", "constant", 0.5), new Variant("peruser-m0.5-g1", "peruser", 0.5),
+                new Variant("const-0.375", "constant", 0.375));
+        BetaStudyData.Dataset v1 = dataset(1);
+        BetaStudyData.Dataset v2 = dataset(2);
+        double[] twinBest = {0.30, 0.31, 0.40, 0.35};
+        assertEquals(0.375, BudgetReplay.chosenBeta(v1, order, twinBest), 0); // per-user ignored
+        // under protocol 2 validation chooses within the sweep: a matched grid's twin (0.375) is not among them
+        assertEquals(0.5, BudgetReplay.chosenBeta(v2, order, twinBest), 0);
+        assertEquals(0.1, BudgetReplay.chosenBeta(v2, order, new double[] {0.31, 0.31, 0.20, 0.2}), 0);
+        assertTrue(Double.isNaN(BudgetReplay.chosenBeta(v2, order.subList(2, 3), new double[] {0.4})));
+    }
+
+    /** A dataset without rows under protocol {@code version}. */
+    private static BetaStudyData.Dataset dataset(int version) {
+        return new BetaStudyData.Dataset("d", List.of(), java.util.Map.of(), java.util.Map.of(),
+                new BetaStudyData.Protocol(200, 0, List.of(), 0, version));
     }
 
     /**

@@ -296,6 +296,32 @@ class StudyReportTest {
         assertTrue(section(readme, "m").contains("| peruser-m0.02-g1 |"), readme);
     }
 
+    /**
+     * Under protocol 2 validation chooses within the constant sweep, as {@code study beta} did: a matched grid's global
+     * twin (const-0.375, not in the sweep) with a higher validation NDCG@100 is compared with the choice, not chosen;
+     * the answer says how much of the sweep has finished (const-0.5 finished on m only, const-0.05 on n only).
+     */
+    @Test
+    void validationChoosesWithinTheSweepUnderProtocol2() throws IOException {
+        Path study = dir.resolve("v2");
+        String row = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,%s,,fp,,%s,\n";
+        Files.writeString(protocol2Dataset(study, "m").resolve("cells.csv"), StudyCells.HEADER + "\n"
+                + "m,const-0.5,constant,0.5,0" + String.format(Locale.ROOT, row, "0.5", "0.40")
+                + "m,const-0.375,constant,0.375,0" + String.format(Locale.ROOT, row, "0.375", "0.45"));
+        Files.writeString(protocol2Dataset(study, "n").resolve("cells.csv"), StudyCells.HEADER + "\n"
+                + "n,const-0.05,constant,0.05,0" + String.format(Locale.ROOT, row, "0.05", "0.40"));
+        BetaStudyData.Study data = BetaStudyData.load(study);
+        Analysis m = Analysis.of(data.datasets().stream().filter(d -> d.name().equals("m")).findFirst().orElseThrow(),
+                data);
+        assertEquals("const-0.5", m.bestConstant().variant().id());
+        MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
+        assertEquals(0, o.code(), o.err());
+        String readme = Files.readString(study.resolve("README.md"));
+        assertTrue(readme.contains("- Validation chooses the constant beta m 0.5 (test NDCG@100 0.3000 ± 0.0500*, 1 seed; "
+                + "1 of 2 constants finished); n 0.05 (test NDCG@100 0.3000 ± 0.0500*, 1 seed; 1 of 2 constants "
+                + "finished) [highest mean validation NDCG@100 of the sweep's constants finished"), readme);
+    }
+
     @Test
     void bestConstantBetaAndTheBetasWithinOneStandardError() throws IOException {
         String s = section(render(), SYNTHETIC);
