@@ -29,6 +29,7 @@ public final class BetaStudyReport {
     static final String ACTIVE_UNITS_PLOT = "latent_active_units.svg";
     static final String KL_PLOT = "latent_kl.svg";
     static final String KL_CLICKS_PLOT = "kl_vs_clicks.svg";
+    static final String CURVES_PLOT = "validation_curves.svg";
 
     private BetaStudyReport() {
     }

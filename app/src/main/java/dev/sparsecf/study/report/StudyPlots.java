@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -66,7 +67,57 @@ final class StudyPlots {
                         betaSeries("constant beta", 0, constants, betas, Summary::kl),
                         betaSeries("anneal 0 → cap (x = cap)", 1, anneals, betas, Summary::kl)), List.of()));
         plots.put(BetaStudyReport.KL_CLICKS_PLOT, klVsClicks(a));
+        plots.put(BetaStudyReport.CURVES_PLOT, validationCurves(a));
         return plots;
+    }
+
+    /**
+     * The constants whose validation curves {@link #validationCurves} draws, by beta: the chosen one, its neighbours
+     * in the sweep, and the sweep's ends (at most five, so that each keeps a colour of its own).
+     */
+    static List<Summary> curveConstants(Analysis a) {
+        List<Summary> sweep = a.constants().stream().filter(s -> Selection.choosable(a.dataset(), s.variant())).toList();
+        int chosen = sweep.indexOf(a.bestConstant());
+        if (chosen < 0) {
+            return List.of();
+        }
+        TreeSet<Integer> shown = new TreeSet<>(List.of(0, Math.max(0, chosen - 1), chosen,
+                Math.min(sweep.size() - 1, chosen + 1), sweep.size() - 1));
+        return shown.stream().map(sweep::get).toList();
+    }
+
+    /**
+     * Validation NDCG@100 by epoch of {@link #curveConstants}, each the mean over its seeds with a history, up to the
+     * shortest of them (so every point averages the same seeds): whether the budget let the runs level off.
+     */
+    static List<Series> curveSeries(Analysis a) {
+        List<Series> series = new ArrayList<>();
+        for (Summary s : curveConstants(a)) {
+            List<double[]> histories = a.dataset().cells(s.variant().id()).stream()
+                    .map(c -> a.dataset().history(c.variant(), c.seed())).filter(Objects::nonNull).toList();
+            if (histories.isEmpty()) {
+                continue;
+            }
+            int epochs = histories.stream().mapToInt(h -> h.length).min().orElseThrow();
+            List<Point> pts = new ArrayList<>();
+            for (int e = 0; e < epochs; e++) {
+                double sum = 0;
+                for (double[] h : histories) {
+                    sum += h[e];
+                }
+                pts.add(new Point(e + 1, sum / histories.size()));
+            }
+            series.add(new Series("beta " + param(s.variant().param()) + (s == a.bestConstant() ? " (chosen)" : "")
+                    + ", " + ReportText.seeds(histories.size()), series.size(), Style.LINE, pts));
+        }
+        return series;
+    }
+
+    private static String validationCurves(Analysis a) {
+        List<Series> series = curveSeries(a);
+        return series.isEmpty() ? null : SvgPlot.render(a.dataset().name()
+                        + ": validation NDCG@100 by epoch, constant beta (mean over seeds)", Axis.linear("epoch"),
+                Axis.linear("NDCG@100 (validation users)"), series, List.of());
     }
 
     private static String quintiles(Analysis a) {

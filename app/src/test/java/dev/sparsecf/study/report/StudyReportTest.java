@@ -152,7 +152,7 @@ class StudyReportTest {
     private String render() throws IOException {
         MainTest.Outcome o = MainTest.run("study", "report", "--dir", dir.toString());
         assertEquals(0, o.code(), o.err());
-        assertTrue(o.out().startsWith("wrote ") && o.out().contains("and 10 plots"), o.out());
+        assertTrue(o.out().startsWith("wrote ") && o.out().contains("and 11 plots"), o.out());
         return Files.readString(dir.resolve("README.md"));
     }
 
@@ -581,6 +581,35 @@ class StudyReportTest {
         assertEquals(3, elements(kl, "g", "series") / 2);
         // the tiny dataset has no anneal and no references, but a beta grid of one
         assertEquals(1, circles(parse(dir.resolve("tiny").resolve(BetaStudyReport.NDCG_PLOT)), "constant beta"));
+    }
+
+    /**
+     * The validation curves of synthetic:0.02: the chosen beta 0.2, its neighbours 0.1 and 1, and the sweep's ends 0
+     * and 1; 0.2's mean over seeds 1 and 2 by hand: (0.300 + 0.304) / 2, (0.360 + 0.364) / 2, (0.350 + 0.354) / 2.
+     * A fourth epoch in one of beta 1's histories is left out, so that every point averages both seeds.
+     */
+    @Test
+    void validationCurvesShowTheChosenBetaItsNeighboursAndTheSweepsEnds() throws Exception {
+        Path longer = dir.resolve(SYNTHETIC).resolve("history").resolve("const-1__s1.csv");
+        Files.writeString(longer, Files.readString(longer) + "4,460,13,0.2,0.5,0.1\n");
+        render();
+        BetaStudyData.Study data = BetaStudyData.load(dir);
+        Analysis a = Analysis.of(data.datasets().stream().filter(d -> d.name().equals(SYNTHETIC)).findFirst()
+                .orElseThrow(), data);
+        List<SvgPlot.Series> curves = StudyPlots.curveSeries(a);
+        assertEquals(List.of("beta 0, 2 seeds", "beta 0.1, 2 seeds", "beta 0.2 (chosen), 2 seeds", "beta 1, 2 seeds"),
+                curves.stream().map(SvgPlot.Series::name).toList());
+        double[] expected = {0.302, 0.362, 0.352};
+        List<SvgPlot.Point> chosen = curves.get(2).points();
+        assertEquals(expected.length, chosen.size());
+        for (int e = 0; e < expected.length; e++) {
+            assertEquals(e + 1, chosen.get(e).x());
+            assertEquals(expected[e], chosen.get(e).y(), 1e-12);
+        }
+        assertEquals(3, curves.get(3).points().size(), "beta 1 up to its shorter history");
+        Document svg = parse(dir.resolve(SYNTHETIC).resolve(BetaStudyReport.CURVES_PLOT));
+        assertEquals(1, polylines(svg, "beta 0.2 (chosen), 2 seeds"));
+        assertFalse(Files.exists(dir.resolve("tiny").resolve(BetaStudyReport.CURVES_PLOT)), "tiny has no histories");
     }
 
     @Test
