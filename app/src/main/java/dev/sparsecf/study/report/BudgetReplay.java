@@ -33,7 +33,7 @@ final class BudgetReplay {
         }
     }
 
-    /** The whole planned budget, no early stop: what the rows ran. */
+    /** The whole planned budget, no early stop: what the rows of protocol 2 ran unless a dataset set a patience. */
     static final Rule FULL = new Rule(0, 0);
     /** The rules the report replays. */
     static final List<Rule> RULES = List.of(new Rule(50, 0), new Rule(100, 0), new Rule(150, 0), new Rule(0, 10),
