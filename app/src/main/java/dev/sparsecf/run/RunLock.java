@@ -60,6 +60,15 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /** Locks {@code dir} as {@link #acquire} does, or returns null if another run holds its lock. */
+    public static RunLock tryAcquire(Path dir) throws IOException {
+        try {
+            return acquire(dir);
+        } catch (UsageException busy) {
+            return null;
+        }
+    }
+
     /** Fails as {@link #acquire} would if another run holds {@code dir}'s lock; takes and writes nothing. */
     public static void checkFree(Path dir) throws IOException {
         Path file = dir.resolve(FILE);

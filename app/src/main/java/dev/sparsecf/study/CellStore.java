@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The files of one dataset's folder of a study: {@value StudyCells#FILE} and, per cell, its per-user, per-latent-dim
@@ -21,6 +22,8 @@ public final class CellStore {
     private static final String USERS = "users";
     private static final String LATENT = "latent";
     private static final String HISTORY = "history";
+    /** The lock file of {@link #update}: runs sharing the folder take turns at {@value StudyCells#FILE}. */
+    static final String LOCK = ".cells.lock";
 
     private final Path dir;
 
@@ -41,6 +44,18 @@ public final class CellStore {
     /** Replaces {@value StudyCells#FILE} by {@code cells}. */
     public void save(List<StudyCells.Cell> cells) throws IOException {
         StudyCells.write(dir.resolve(StudyCells.FILE), cells);
+    }
+
+    /**
+     * Replaces {@value StudyCells#FILE} by {@code change} applied to the cells in it now, holding the folder's lock,
+     * so that runs sharing the folder keep each other's rows; returns the cells saved.
+     */
+    public List<StudyCells.Cell> update(UnaryOperator<List<StudyCells.Cell>> change) throws IOException {
+        return SharedFileLock.locked(dir.resolve(LOCK), () -> {
+            List<StudyCells.Cell> cells = change.apply(read());
+            save(cells);
+            return cells;
+        });
     }
 
     /** Deletes the per-user, latent and history files of {@code cell} (its row is {@link #save}d away separately). */

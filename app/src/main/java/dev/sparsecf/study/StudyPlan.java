@@ -158,11 +158,26 @@ final class StudyPlan {
         skipped.add(new Todo(v, seed));
     }
 
-    /** Records the finished {@code cell} and saves every finished cell of the dataset. */
+    /** Records the finished {@code cell} and adds its row to the dataset's, keeping those other runs added meanwhile. */
     void finish(StudyCells.Cell cell) throws IOException {
-        done.add(cell);
+        List<StudyCells.Cell> saved = store.update(cells -> {
+            List<StudyCells.Cell> all = new ArrayList<>(cells);
+            all.add(cell);
+            return all;
+        });
         timed.add(cell);
-        store.save(done);
+        take(saved);
+    }
+
+    /** Takes in the cells that other runs sharing the folder have finished since this run read it. */
+    void refresh() throws IOException {
+        take(store.read());
+    }
+
+    private void take(List<StudyCells.Cell> onDisk) {
+        done.clear();
+        done.addAll(onDisk);
+        onDisk.stream().filter(c -> !timed.contains(c)).forEach(timed::add);
     }
 
     /** A cell of {@code v} and {@code seed} on this dataset, with its split and test metrics filled in. */
@@ -171,7 +186,7 @@ final class StudyPlan {
                 .exponent(v.exponent()).test(test).splitFingerprint(splitFingerprint);
     }
 
-    private boolean isDone(StudyVariant v, long seed) {
+    boolean isDone(StudyVariant v, long seed) {
         return done.stream().anyMatch(c -> c.sameCell(v.id(), seed));
     }
 

@@ -2,6 +2,7 @@ package dev.sparsecf.study;
 
 import dev.sparsecf.render.Progress;
 import dev.sparsecf.run.DataSteps;
+import dev.sparsecf.run.RunLock;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.Kernels;
@@ -9,6 +10,8 @@ import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.data.Interactions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -130,7 +133,7 @@ public final class StudyRunner {
                 settings.dryRun() ? "would discard" : "discarding", gone.size(),
                 gone.stream().map(c -> c.variant() + " seed " + c.seed()).collect(Collectors.joining(", ")));
         if (!settings.dryRun()) {
-            store.save(kept);
+            store.update(cells -> cells.stream().filter(c -> !gone.contains(c)).toList());
             for (StudyCells.Cell c : gone) {
                 store.deleteFiles(c);
             }
@@ -147,50 +150,86 @@ public final class StudyRunner {
         DataSplit split = DataSteps.split(err, positives, settings.split().apply(settings.splitSeed()));
         String fingerprint = DataSteps.fingerprint(split);
         boolean matchedAdded = !settings.matched();
-        List<StudyPlan.Todo> todo;
-        while (!(todo = p.todo()).isEmpty() || !matchedAdded) {
+        boolean leftToOthers = false;
+        while (true) {
+            refresh(p); // another run sharing the folder may have finished cells since
             if (!matchedAdded) {
                 StudyPlan.Matched matched = p.matchedGrid();
                 if (matched != null) {
                     err.println(matched.line());
-                    int before = p.remaining();
+                    int unextended = p.remaining();
                     p.extend(matched.variants());
-                    cellsPlanned += p.remaining() - before;
+                    cellsPlanned += p.remaining() - unextended;
                     matchedAdded = true;
-                    continue;
                 }
-                if (todo.isEmpty()) {
-                    err.printf(Locale.ROOT, "%s: no matched grid: this run does not finish the constant sweep (run it"
-                            + " with --variants constant,matched)%n", p.dataset);
-                    return;
+            }
+            List<StudyPlan.Todo> todo = p.todo();
+            if (todo.isEmpty()) {
+                if (!matchedAdded) {
+                    err.printf(Locale.ROOT, leftToOthers
+                            ? "%s: the rest of the constant sweep is under way in another run, which adds the matched grid%n"
+                            : "%s: no matched grid: this run does not finish the constant sweep (run it with --variants"
+                                    + " constant,matched)%n", p.dataset);
                 }
+                return;
             }
             StudyPlan.Todo next = todo.getFirst();
             StudyVariant v = next.variant();
             long seed = next.seed();
-            TrainingRun run = new TrainingRun(p.dataset, seed, split, fingerprint, kernels);
-            err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
-                    p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
-            err.flush();
-            StudyCells.Cell cell = v.family().isClosedForm()
-                    ? EaseCell.run(run, p, v, seed, settings, err)
-                    : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset),
-                            settings.patience().get(p.dataset), err);
-            if (cell == null) {
-                cellsPlanned--;
+            Path cellDir = VaeCell.checkpointDir(p.store.dir(), v, seed);
+            Files.createDirectories(cellDir);
+            // the claim: runs sharing the folder each take cells no other run holds
+            RunLock claim = RunLock.tryAcquire(cellDir);
+            if (claim == null) {
+                err.printf(Locale.ROOT, "%s seed %d %s: under way in another run, left to it%n", p.dataset, seed, v.id());
                 p.skip(v, seed);
+                cellsPlanned--;
+                leftToOthers = true;
                 continue;
             }
-            p.finish(cell);
-            cellsDone++;
-            err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
-                            + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
-                    cell.ndcg100Se(), cell.recall20(), cell.recall50(),
-                    cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
-                            cell.activeUnits(), cell.klMean()),
-                    Progress.duration(cell.trainSeconds()), eta(p));
-            err.flush();
+            try (claim) {
+                refresh(p); // finished by another run between the plan and the claim
+                if (!p.isDone(v, seed)) {
+                    runCell(p, split, fingerprint, kernels, v, seed);
+                }
+                // the row is saved: the claim's folder goes, its lock file last, and a later claim finds the row
+                VaeCell.removeFolder(cellDir);
+            }
         }
+    }
+
+    /** Takes in the cells other runs finished; they no longer count as planned here. */
+    private void refresh(StudyPlan p) throws IOException {
+        int before = p.remaining();
+        p.refresh();
+        cellsPlanned -= before - p.remaining();
+    }
+
+    /** Trains and evaluates one cell and saves its row; a closed form too big for memory is left out of this run. */
+    private void runCell(StudyPlan p, DataSplit split, String fingerprint, Kernels kernels, StudyVariant v, long seed)
+            throws IOException {
+        TrainingRun run = new TrainingRun(p.dataset, seed, split, fingerprint, kernels);
+        err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: %,d train users x %,d items ...%n", cellsDone + 1, cellsPlanned,
+                p.dataset, seed, v.id(), split.train().numUsers(), split.train().numItems());
+        err.flush();
+        StudyCells.Cell cell = v.family().isClosedForm()
+                ? EaseCell.run(run, p, v, seed, settings, err)
+                : VaeCell.run(run, p, v, seed, settings.epochs().get(p.dataset),
+                        settings.patience().get(p.dataset), err);
+        if (cell == null) {
+            cellsPlanned--;
+            p.skip(v, seed);
+            return;
+        }
+        p.finish(cell);
+        cellsDone++;
+        err.printf(Locale.ROOT, "[%d/%d] %s seed %d %s: test NDCG@100 %.4f ± %.4f, Recall@20 %.4f, Recall@50 %.4f%s"
+                        + " in %s; ETA %s%n", cellsDone, cellsPlanned, p.dataset, seed, v.id(), cell.ndcg100(),
+                cell.ndcg100Se(), cell.recall20(), cell.recall50(),
+                cell.activeUnits() == null ? "" : String.format(Locale.ROOT, ", %d active units, KL %.1f",
+                        cell.activeUnits(), cell.klMean()),
+                Progress.duration(cell.trainSeconds()), eta(p));
+        err.flush();
     }
 
     /** Time left for this dataset from the mean time of finished cells of the same kind; later datasets are not timed yet. */

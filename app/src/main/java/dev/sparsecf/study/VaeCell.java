@@ -1,6 +1,7 @@
 package dev.sparsecf.study;
 
 import dev.sparsecf.render.Progress;
+import dev.sparsecf.run.RunLock;
 import dev.sparsecf.run.TrainingRun;
 
 import dev.sparsecf.kernels.CsrMatrix;
@@ -12,6 +13,7 @@ import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,13 +65,37 @@ final class VaeCell {
             Files.delete(checkpoint.file());
             cell = train(run, p, v, seed, config, epochs, patience, checkpoint, err);
         }
-        try (Stream<Path> left = Files.list(dir)) { // the checkpoint, and a temporary file a kill -9 left
-            for (Path f : left.toList()) {
-                Files.delete(f);
+        deleteFiles(dir); // the checkpoint, and a temporary file a kill -9 left
+        if (!Files.exists(dir.resolve(RunLock.FILE))) {
+            Files.delete(dir); // under a claim the runner removes the folder once the row is saved
+        }
+        return cell;
+    }
+
+    /**
+     * Removes the folder of a finished cell under {@link #RUNNING}: its files, then the claim's lock file, then the
+     * folder, unless a run that claimed it anew meanwhile (and will find the row) put its own lock file there.
+     */
+    static void removeFolder(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        deleteFiles(dir);
+        Files.deleteIfExists(dir.resolve(RunLock.FILE));
+        try {
+            Files.deleteIfExists(dir);
+        } catch (DirectoryNotEmptyException claimedAgain) {
+            // that run removes it
+        }
+    }
+
+    /** Deletes the files of {@code dir} but a claim's lock file. */
+    private static void deleteFiles(Path dir) throws IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            for (Path f : left.filter(f -> !f.getFileName().toString().equals(RunLock.FILE)).toList()) {
+                Files.deleteIfExists(f);
             }
         }
-        Files.delete(dir);
-        return cell;
     }
 
     private static StudyCells.Cell train(TrainingRun run, StudyPlan p, StudyVariant v, long seed, ModelConfig config,

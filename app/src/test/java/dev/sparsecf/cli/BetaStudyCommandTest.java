@@ -42,6 +42,29 @@ class BetaStudyCommandTest {
         out = tmp.resolve("study");
     }
 
+    /**
+     * Runs sharing a study folder take turns by cell: a cell another run holds (its claim on the cell's folder under
+     * {@code running/}) is left to it, the rest run, and a later run takes the cell once the claim is gone.
+     */
+    @Test
+    void aCellAnotherRunHoldsIsLeftToIt() throws IOException {
+        Path held = out.resolve("ml-100k").resolve("running").resolve("const-0-seed0");
+        Files.createDirectories(held);
+        try (dev.sparsecf.run.RunLock other = dev.sparsecf.run.RunLock.acquire(held)) {
+            Outcome o = study("--variants", "const-0,const-0.5", "--epochs", "2", "--patience", "0");
+            assertEquals(0, o.code(), o.err());
+            assertTrue(o.err().contains("ml-100k seed 0 const-0: under way in another run, left to it"), o.err());
+            assertEquals(List.of("const-0.5"), List.copyOf(cells().keySet()), "only the free cell ran");
+            assertTrue(o.err().contains("[1/1] ml-100k seed 0 const-0.5: test NDCG@100"), o.err());
+        }
+        Outcome later = study("--variants", "const-0,const-0.5", "--epochs", "2", "--patience", "0");
+        assertEquals(0, later.code(), later.err());
+        assertEquals(List.of("const-0", "const-0.5"), cells().keySet().stream().sorted().toList());
+        try (var left = Files.list(out.resolve("ml-100k").resolve("running"))) {
+            assertEquals(List.of(), left.toList(), "a finished cell's folder is removed, its claim's lock file too");
+        }
+    }
+
     private Outcome study(String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(),
                 "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS),

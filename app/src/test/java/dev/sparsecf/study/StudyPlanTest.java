@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The run order of a dataset's cells and the matched grid's choice of its centre. */
 class StudyPlanTest {
@@ -77,5 +79,28 @@ class StudyPlanTest {
         assertTrue(extended.subList(20, 20 + 2 * 14).stream().allMatch(t -> t.variant().family() != StudyVariant.Family.ANNEAL),
                 extended.toString());
         assertEquals(1, extended.stream().filter(t -> t.variant().id().equals("edlae")).count());
+    }
+
+    /**
+     * Two runs sharing a dataset folder: a row the other run saved after this one read the folder is kept when this
+     * run saves its own, and a refresh takes it in, so that the cell is not run again here.
+     */
+    @Test
+    void aRowAnotherRunSavedIsKeptAndTakenIn(@TempDir Path dir) throws IOException {
+        CellStore store = new CellStore(dir);
+        StudyVariant low = StudyVariant.grid().get(0);
+        StudyVariant high = StudyVariant.grid().get(1);
+        StudyPlan here = new StudyPlan("d", store, List.of(low, high), SEEDS, List.of(), List.of());
+        assertEquals(4, here.remaining());
+        StudyCells.Cell theirs = cell(low.id(), 0, 0.3, 10);
+        new StudyPlan("d", store, List.of(low, high), SEEDS, List.of(), List.of()).finish(theirs); // the other run
+        here.finish(cell(high.id(), 1, 0.3, 10));
+        assertEquals(List.of(low.id() + " 0", high.id() + " 1"),
+                store.read().stream().map(c -> c.variant() + " " + c.seed()).toList(), "neither run's row is lost");
+        assertTrue(here.isDone(low, 0), "finishing reads the rows saved meanwhile");
+        assertEquals(2, here.remaining());
+        StudyCells.write(dir.resolve(StudyCells.FILE), List.of(theirs, cell(high.id(), 1, 0.3, 10), cell(low.id(), 1, 0.3, 10)));
+        here.refresh();
+        assertEquals(1, here.remaining());
     }
 }
