@@ -30,7 +30,8 @@ import picocli.CommandLine.ParameterException;
                 + "per-user grid (beta_u ~ clicks^gamma at the chosen constant's mean) and the KL target the chosen constant "
                 + "reaches, then annealed and cyclical beta, plus Mult-DAE, EASE, EDLAE and DLAE, on each dataset (a name or "
                 + "a file) and training seed (--seed .. --seed + --seeds - 1), all on the one split of --split-seed.",
-                "Resumable: finished cells are skipped; rerun the same command after an interruption."})
+                "Resumable: finished cells are skipped; rerun the same command after an interruption. Runs may share "
+                        + "--out (one per core, say): they divide the cells between them."})
 public final class BetaStudyCommand extends DataInputCommand implements Callable<Integer> {
 
     @Mixin
