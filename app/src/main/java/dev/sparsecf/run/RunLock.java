@@ -69,6 +69,16 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /** Whether another run holds {@code dir}'s lock; takes and writes nothing. */
+    public static boolean isHeld(Path dir) throws IOException {
+        try {
+            checkFree(dir);
+            return false;
+        } catch (UsageException held) {
+            return true;
+        }
+    }
+
     /** Fails as {@link #acquire} would if another run holds {@code dir}'s lock; takes and writes nothing. */
     public static void checkFree(Path dir) throws IOException {
         Path file = dir.resolve(FILE);

@@ -3,9 +3,11 @@ package dev.sparsecf.study;
 import dev.sparsecf.render.Progress;
 
 import dev.sparsecf.eval.EvaluationResult;
+import dev.sparsecf.run.RunLock;
 import dev.sparsecf.run.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -67,10 +69,29 @@ final class StudyPlan {
         return todo;
     }
 
-    /** How many of the cells to run continue from the checkpoint a stopped run left ({@link VaeCell}). */
-    long continuing() {
-        return todo().stream().filter(t -> Files.exists(VaeCell.checkpointDir(store.dir(), t.variant(), t.seed())
-                .resolve(TrainingRun.CHECKPOINT_FILE))).count();
+    /**
+     * For the plan line: how many of the cells to run another run sharing the folder holds now, and how many of the
+     * others continue from the checkpoint a stopped run left ({@link VaeCell}).
+     */
+    String underWay() throws IOException {
+        int held = 0;
+        int continuing = 0;
+        for (Todo t : todo()) {
+            Path dir = VaeCell.checkpointDir(store.dir(), t.variant(), t.seed());
+            if (RunLock.isHeld(dir)) {
+                held++;
+            } else if (Files.exists(dir.resolve(TrainingRun.CHECKPOINT_FILE))) {
+                continuing++;
+            }
+        }
+        List<String> parts = new ArrayList<>();
+        if (continuing > 0) {
+            parts.add(continuing + " continuing from a checkpoint");
+        }
+        if (held > 0) {
+            parts.add(held + " under way in another run");
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
     }
 
     /** 0 for the constant sweep, 1 for the matched grid, 2 for everything else. */

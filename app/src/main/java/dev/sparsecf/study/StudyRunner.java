@@ -78,10 +78,8 @@ public final class StudyRunner {
         }
         StudyRunner runner = new StudyRunner(settings, err, plans);
         for (StudyPlan p : plans) {
-            long continuing = p.continuing();
             err.printf(Locale.ROOT, "%s: %d of %d cells done, %d to run%s%s%n", p.dataset, p.total() - p.remaining(),
-                    p.total(), p.remaining(), continuing == 0 ? "" : " (" + continuing + " continuing from a checkpoint)",
-                    p.remaining() == 0 ? "" : ", " + p.timeLeft());
+                    p.total(), p.remaining(), p.underWay(), p.remaining() == 0 ? "" : ", " + p.timeLeft());
         }
         return runner;
     }

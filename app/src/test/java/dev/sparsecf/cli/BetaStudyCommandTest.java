@@ -51,6 +51,8 @@ class BetaStudyCommandTest {
         Path held = out.resolve("ml-100k").resolve("running").resolve("const-0-seed0");
         Files.createDirectories(held);
         try (dev.sparsecf.run.RunLock other = dev.sparsecf.run.RunLock.acquire(held)) {
+            Outcome dry = study("--variants", "const-0,const-0.5", "--epochs", "2", "--patience", "0", "--dry-run");
+            assertTrue(dry.err().contains("ml-100k: 0 of 2 cells done, 2 to run (1 under way in another run)"), dry.err());
             Outcome o = study("--variants", "const-0,const-0.5", "--epochs", "2", "--patience", "0");
             assertEquals(0, o.code(), o.err());
             assertTrue(o.err().contains("ml-100k seed 0 const-0: under way in another run, left to it"), o.err());

@@ -57,7 +57,7 @@ class VaeCellTest {
 
         // a run stopped after epoch 2, its checkpoint where the cell keeps it
         StudyPlan stopped = plan(tmp.resolve("stopped"), v);
-        assertEquals(0, stopped.continuing());
+        assertEquals("", stopped.underWay());
         Path dir = stopped.store.dir().resolve(VaeCell.RUNNING).resolve("const-0.2-seed0");
         ModelConfig config = ModelConfig.multVae(SEED);
         TrainingCheckpoint checkpoint = run.checkpoint(dir, config, v.id(), EPOCHS);
@@ -68,7 +68,7 @@ class VaeCellTest {
             }
         }, (epoch, batch, batches, seconds) -> { }, checkpoint).close()));
         assertTrue(checkpoint.exists());
-        assertEquals(1, stopped.continuing(), "the plan (and a dry run's line) counts the cell as continuing");
+        assertEquals(" (1 continuing from a checkpoint)", stopped.underWay(), "the plan line (and a dry run's)");
 
         StringWriter log = new StringWriter();
         StudyCells.Cell continued = VaeCell.run(run, stopped, v, SEED, EPOCHS, 0, new PrintWriter(log, true));
