@@ -78,6 +78,11 @@ record Analysis(Dataset dataset, List<Summary> summaries, Summary bestConstant, 
         return summaries.stream().filter(s -> families.contains(s.variant().family()) && s.done()).toList();
     }
 
+    /** The constants validation chooses among ({@link Selection#choosable}), planned or finished, by beta. */
+    List<Summary> sweep() {
+        return summaries.stream().filter(s -> Selection.choosable(dataset, s.variant())).toList();
+    }
+
     /** The constant betas done, by beta. */
     List<Summary> constants() {
         return family("constant");

@@ -50,8 +50,7 @@ final class Answer {
         for (Analysis a : analyses) {
             Summary b = a.bestConstant();
             if (b != null) {
-                List<Summary> sweep = a.summaries().stream().filter(x -> Selection.choosable(a.dataset(), x.variant()))
-                        .toList();
+                List<Summary> sweep = a.sweep();
                 long finished = sweep.stream().filter(Summary::done).count();
                 parts.add(String.format(Locale.ROOT, "%s %s (test NDCG@100 %s, %s%s)", a.dataset().name(),
                         param(b.variant().param()), ReportText.estimate(b.ndcg(), 4), seeds(b.seeds()),

@@ -76,7 +76,7 @@ final class StudyPlots {
      * in the sweep, and the sweep's ends (at most five, so that each keeps a colour of its own).
      */
     static List<Summary> curveConstants(Analysis a) {
-        List<Summary> sweep = a.constants().stream().filter(s -> Selection.choosable(a.dataset(), s.variant())).toList();
+        List<Summary> sweep = a.sweep().stream().filter(Summary::done).toList();
         int chosen = sweep.indexOf(a.bestConstant());
         if (chosen < 0) {
             return List.of();
