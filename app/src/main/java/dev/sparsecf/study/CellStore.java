@@ -5,12 +5,15 @@ import dev.sparsecf.data.DataSplit;
 import dev.sparsecf.eval.EvaluationResult;
 import dev.sparsecf.eval.Metric;
 import dev.sparsecf.models.LatentStats;
+import dev.sparsecf.run.RunLock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The files of one dataset's folder of a study: {@value StudyCells#FILE} and, per cell, its per-user, per-latent-dim
@@ -22,6 +25,11 @@ public final class CellStore {
     private static final String USERS = "users";
     private static final String LATENT = "latent";
     private static final String HISTORY = "history";
+    /**
+     * Where the cells under way live, in the dataset's folder: {@code running/<variant>-seed<seed>/}, holding a
+     * run's claim on the cell and a Mult-VAE/DAE cell's checkpoint; removed once the cell's row is saved.
+     */
+    static final String RUNNING = "running";
     /** The lock file of {@link #update}: runs sharing the folder take turns at {@value StudyCells#FILE}. */
     static final String LOCK = ".cells.lock";
 
@@ -56,6 +64,37 @@ public final class CellStore {
             save(cells);
             return cells;
         });
+    }
+
+    /** The folder of {@code v}'s cell on {@code seed} while it is under way. */
+    Path running(StudyVariant v, long seed) {
+        return dir.resolve(RUNNING).resolve(v.id() + "-seed" + seed);
+    }
+
+    /**
+     * Removes the folder of a finished cell under {@value #RUNNING}: its files, then the claim's lock file, then the
+     * folder, unless a run that claimed it anew meanwhile (and will find the row) put its own lock file there.
+     */
+    static void removeRunning(Path cell) throws IOException {
+        if (!Files.isDirectory(cell)) {
+            return;
+        }
+        deleteFilesBesideClaim(cell);
+        Files.deleteIfExists(cell.resolve(RunLock.FILE));
+        try {
+            Files.deleteIfExists(cell);
+        } catch (DirectoryNotEmptyException claimedAgain) {
+            // that run removes it
+        }
+    }
+
+    /** Deletes the files of a cell's folder under {@value #RUNNING} but a claim's lock file. */
+    static void deleteFilesBesideClaim(Path cell) throws IOException {
+        try (Stream<Path> left = Files.list(cell)) {
+            for (Path f : left.filter(f -> !f.getFileName().toString().equals(RunLock.FILE)).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** Deletes the per-user, latent and history files of {@code cell} (its row is {@link #save}d away separately). */

@@ -71,13 +71,13 @@ final class StudyPlan {
 
     /**
      * For the plan line: how many of the cells to run another run sharing the folder holds now, and how many of the
-     * others continue from the checkpoint a stopped run left ({@link VaeCell}).
+     * others continue from the checkpoint a stopped run left (under {@link CellStore#RUNNING}).
      */
     String underWay() throws IOException {
         int held = 0;
         int continuing = 0;
         for (Todo t : todo()) {
-            Path dir = VaeCell.checkpointDir(store.dir(), t.variant(), t.seed());
+            Path dir = store.running(t.variant(), t.seed());
             if (RunLock.isHeld(dir)) {
                 held++;
             } else if (Files.exists(dir.resolve(TrainingRun.CHECKPOINT_FILE))) {

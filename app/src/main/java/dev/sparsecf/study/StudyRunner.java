@@ -174,7 +174,7 @@ public final class StudyRunner {
             StudyPlan.Todo next = todo.getFirst();
             StudyVariant v = next.variant();
             long seed = next.seed();
-            Path cellDir = VaeCell.checkpointDir(p.store.dir(), v, seed);
+            Path cellDir = p.store.running(v, seed);
             Files.createDirectories(cellDir);
             // the claim: runs sharing the folder each take cells no other run holds
             RunLock claim = RunLock.tryAcquire(cellDir);
@@ -191,7 +191,7 @@ public final class StudyRunner {
                     runCell(p, split, fingerprint, kernels, v, seed);
                 }
                 // the row is saved: the claim's folder goes, its lock file last, and a later claim finds the row
-                VaeCell.removeFolder(cellDir);
+                CellStore.removeRunning(cellDir);
             }
         }
     }

@@ -13,12 +13,10 @@ import dev.sparsecf.models.TrainingCheckpoint;
 import dev.sparsecf.models.VaeTrainer;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /** A Mult-VAE or Mult-DAE cell: trains, evaluates on the test users, and writes its per-user, latent and history files. */
 final class VaeCell {
@@ -26,20 +24,10 @@ final class VaeCell {
     private VaeCell() {
     }
 
-    /**
-     * Where the cells under way keep their checkpoints, in the dataset's folder: {@code running/<variant>-seed<seed>/}.
-     * A finished cell removes its own.
-     */
-    static final String RUNNING = "running";
     /** Saved at most this often: a small dataset's epoch takes a second, its state (weights, Adam, best) longer to write. */
     static final Duration CHECKPOINT_INTERVAL = Duration.ofMinutes(2);
     /** The longest silence between two epoch lines of a cell. */
     private static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(5);
-
-    /** The folder of {@code v}'s cell on {@code seed} under way in the dataset folder {@code dataset}. */
-    static Path checkpointDir(Path dataset, StudyVariant v, long seed) {
-        return dataset.resolve(RUNNING).resolve(v.id() + "-seed" + seed);
-    }
 
     /**
      * Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split, continuing
@@ -50,7 +38,7 @@ final class VaeCell {
                                PrintWriter err) throws IOException {
         boolean vae = v.family().isVae();
         ModelConfig config = vae ? ModelConfig.multVae(seed) : ModelConfig.multDae(seed);
-        Path dir = checkpointDir(p.store.dir(), v, seed);
+        Path dir = p.store.running(v, seed);
         TrainingCheckpoint checkpoint = run.checkpoint(dir, config, v.id(), epochs).every(CHECKPOINT_INTERVAL);
         if (checkpoint.exists()) {
             err.printf(Locale.ROOT, "    continuing from %s%n", checkpoint.file());
@@ -65,37 +53,11 @@ final class VaeCell {
             Files.delete(checkpoint.file());
             cell = train(run, p, v, seed, config, epochs, patience, checkpoint, err);
         }
-        deleteFiles(dir); // the checkpoint, and a temporary file a kill -9 left
+        CellStore.deleteFilesBesideClaim(dir); // the checkpoint, and a temporary file a kill -9 left
         if (!Files.exists(dir.resolve(RunLock.FILE))) {
             Files.delete(dir); // under a claim the runner removes the folder once the row is saved
         }
         return cell;
-    }
-
-    /**
-     * Removes the folder of a finished cell under {@link #RUNNING}: its files, then the claim's lock file, then the
-     * folder, unless a run that claimed it anew meanwhile (and will find the row) put its own lock file there.
-     */
-    static void removeFolder(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        deleteFiles(dir);
-        Files.deleteIfExists(dir.resolve(RunLock.FILE));
-        try {
-            Files.deleteIfExists(dir);
-        } catch (DirectoryNotEmptyException claimedAgain) {
-            // that run removes it
-        }
-    }
-
-    /** Deletes the files of {@code dir} but a claim's lock file. */
-    private static void deleteFiles(Path dir) throws IOException {
-        try (Stream<Path> left = Files.list(dir)) {
-            for (Path f : left.filter(f -> !f.getFileName().toString().equals(RunLock.FILE)).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
     }
 
     private static StudyCells.Cell train(TrainingRun run, StudyPlan p, StudyVariant v, long seed, ModelConfig config,

@@ -58,7 +58,7 @@ class VaeCellTest {
         // a run stopped after epoch 2, its checkpoint where the cell keeps it
         StudyPlan stopped = plan(tmp.resolve("stopped"), v);
         assertEquals("", stopped.underWay());
-        Path dir = stopped.store.dir().resolve(VaeCell.RUNNING).resolve("const-0.2-seed0");
+        Path dir = stopped.store.dir().resolve(CellStore.RUNNING).resolve("const-0.2-seed0");
         ModelConfig config = ModelConfig.multVae(SEED);
         TrainingCheckpoint checkpoint = run.checkpoint(dir, config, v.id(), EPOCHS);
         RuntimeException stop = new RuntimeException("stopped after epoch 2");
@@ -80,7 +80,7 @@ class VaeCellTest {
         assertEquals(Files.readString(tmp.resolve("whole/users/const-0.2__s0.csv")),
                 Files.readString(tmp.resolve("stopped/users/const-0.2__s0.csv")), "every test user's metrics");
         assertFalse(Files.exists(dir), "a finished cell removes its checkpoint");
-        assertFalse(Files.exists(tmp.resolve("whole").resolve(VaeCell.RUNNING).resolve("const-0.2-seed0")));
+        assertFalse(Files.exists(tmp.resolve("whole").resolve(CellStore.RUNNING).resolve("const-0.2-seed0")));
     }
 
     /** A checkpoint of other settings (a changed protocol) is discarded with a line and the cell starts over. */
@@ -90,7 +90,7 @@ class VaeCellTest {
         TrainingRun run = new TrainingRun("synthetic", SEED, split, "fp", Kernels.create("scalar", 1));
         StudyVariant v = StudyVariant.grid().stream().filter(x -> x.id().equals("const-0.2")).findFirst().orElseThrow();
         StudyPlan p = plan(tmp.resolve("study"), v);
-        Path dir = p.store.dir().resolve(VaeCell.RUNNING).resolve("const-0.2-seed0");
+        Path dir = p.store.dir().resolve(CellStore.RUNNING).resolve("const-0.2-seed0");
         ModelConfig config = ModelConfig.multVae(SEED);
         TrainingCheckpoint older = run.checkpoint(dir, config, v.id(), 1); // a run planned for another budget
         run.autoencoder(config, v::policy, 1, 0, r -> { }, (epoch, batch, batches, seconds) -> { }, older).close();
