@@ -31,6 +31,11 @@ public final class SvgPlot {
             return new Axis(label, Scale.LINEAR, List.of(), Double.NaN, Double.NaN);
         }
 
+        /** A linear axis over the fixed range [min, max] (a training budget's epochs, say), ticked as a fitted one. */
+        public static Axis linear(String label, double min, double max) {
+            return new Axis(label, Scale.LINEAR, List.of(), min, max);
+        }
+
         /** A log10 axis with ticks at the powers of ten; values must be positive. */
         public static Axis log(String label) {
             return new Axis(label, Scale.LOG, List.of(), Double.NaN, Double.NaN);
@@ -220,21 +225,30 @@ public final class SvgPlot {
                 }
                 return new Frame(Scale.LOG, lo, hi, from, to, axis.ticks().isEmpty() ? ticks : axis.ticks());
             }
+            int tickCount = vertical ? 6 : 8;
             if (!Double.isNaN(axis.min()) && !Double.isNaN(axis.max())) {
-                return new Frame(Scale.LINEAR, axis.min(), axis.max(), from, to, axis.ticks());
+                double step = SvgBarChart.niceStep((axis.max() - axis.min()) / tickCount);
+                return new Frame(Scale.LINEAR, axis.min(), axis.max(), from, to, axis.ticks().isEmpty()
+                        ? ticks(Math.ceil(axis.min() / step - 1e-9) * step, axis.max(), step) : axis.ticks());
             }
             double pad = hi > lo ? (hi - lo) * 0.05 : Math.max(Math.abs(hi) * 0.1, 1e-3);
             // a padded range of non-negative values (rates, KL) should not dip below zero
             double padLo = lo >= 0 && lo - pad < 0 ? 0 : lo - pad;
-            double step = SvgBarChart.niceStep((hi + pad - padLo) / (vertical ? 6 : 8));
+            double step = SvgBarChart.niceStep((hi + pad - padLo) / tickCount);
             double min = Math.floor(padLo / step) * step;
             double max = Math.ceil((hi + pad) / step) * step;
+            return new Frame(Scale.LINEAR, min, max, from, to, axis.ticks().isEmpty() ? ticks(min, max, step)
+                    : axis.ticks());
+        }
+
+        /** Ticks every {@code step} from {@code first} up to {@code max}. */
+        private static List<Tick> ticks(double first, double max, double step) {
             List<Tick> ticks = new ArrayList<>();
-            for (int t = 0; min + t * step <= max * (1 + 1e-9) + 1e-12; t++) {
-                double v = min + t * step;
+            for (int t = 0; first + t * step <= max + Math.abs(max) * 1e-9 + 1e-12; t++) {
+                double v = first + t * step;
                 ticks.add(new Tick(v, SvgBarChart.tick(Math.abs(v) < step * 1e-6 ? 0 : v, step)));
             }
-            return new Frame(Scale.LINEAR, min, max, from, to, axis.ticks().isEmpty() ? ticks : axis.ticks());
+            return ticks;
         }
 
         boolean accepts(double v) {

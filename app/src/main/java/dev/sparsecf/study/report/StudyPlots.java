@@ -115,9 +115,14 @@ final class StudyPlots {
 
     private static String validationCurves(Analysis a) {
         List<Series> series = curveSeries(a);
-        return series.isEmpty() ? null : SvgPlot.render(a.dataset().name()
-                        + ": validation NDCG@100 by epoch, constant beta (mean over seeds)", Axis.linear("epoch"),
-                Axis.linear("NDCG@100 (validation users)"), series, List.of());
+        if (series.isEmpty()) {
+            return null;
+        }
+        // the whole budget on the x axis, so a curve that stops early shows where it stopped
+        double last = series.stream().flatMap(s -> s.points().stream()).mapToDouble(Point::x).max().orElse(0);
+        double budget = Math.max(last, a.dataset().protocol() == null ? 0 : a.dataset().protocol().epochs());
+        return SvgPlot.render(a.dataset().name() + ": validation NDCG@100 by epoch, constant beta (mean over seeds)",
+                Axis.linear("epoch", 0, budget), Axis.linear("NDCG@100 (validation users)"), series, List.of());
     }
 
     private static String quintiles(Analysis a) {

@@ -609,6 +609,8 @@ class StudyReportTest {
         assertEquals(3, curves.get(3).points().size(), "beta 1 up to its shorter history");
         Document svg = parse(dir.resolve(SYNTHETIC).resolve(BetaStudyReport.CURVES_PLOT));
         assertEquals(1, polylines(svg, "beta 0.2 (chosen), 2 seeds"));
+        // the x axis is the whole 20-epoch budget of protocol.json, though the curves stop at epoch 3
+        assertEquals(List.of("0", "5", "10", "15", "20"), xTicks(svg));
         assertFalse(Files.exists(dir.resolve("tiny").resolve(BetaStudyReport.CURVES_PLOT)), "tiny has no histories");
     }
 
@@ -656,6 +658,19 @@ class StudyReportTest {
 
     private static int circles(Document doc, String series) {
         return series(doc, series).getElementsByTagName("circle").getLength();
+    }
+
+    /** The labels of the x axis's ticks: the numeric texts centred under the plot area. */
+    private static List<String> xTicks(Document doc) {
+        List<String> labels = new ArrayList<>();
+        NodeList texts = doc.getElementsByTagName("text");
+        for (int i = 0; i < texts.getLength(); i++) {
+            Element t = (Element) texts.item(i);
+            if (t.getAttribute("text-anchor").equals("middle") && t.getTextContent().matches("-?[0-9.]+")) {
+                labels.add(t.getTextContent());
+            }
+        }
+        return labels;
     }
 
     private static int polylines(Document doc, String series) {
