@@ -30,6 +30,7 @@ public final class BetaStudyReport {
     static final String KL_PLOT = "latent_kl.svg";
     static final String KL_CLICKS_PLOT = "kl_vs_clicks.svg";
     static final String CURVES_PLOT = "validation_curves.svg";
+    static final String MATCHED_PLOT = "matched_grid.svg";
 
     private BetaStudyReport() {
     }

@@ -9,9 +9,11 @@ import dev.sparsecf.render.SvgPlot.Point;
 import dev.sparsecf.render.SvgPlot.Reference;
 import dev.sparsecf.render.SvgPlot.Series;
 import dev.sparsecf.render.SvgPlot.Style;
+import dev.sparsecf.study.StudyVariant;
 import dev.sparsecf.study.report.BetaStudyData.UserRow;
 import dev.sparsecf.study.report.BetaStudyStats.Estimate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,9 @@ final class StudyPlots {
     static final int MAX_SCATTER_POINTS = 1500;
     /** The betas whose per-user KL the scatter shows (the nearest finished ones on a log scale). */
     static final List<Double> SCATTER_BETAS = List.of(0.01, 0.2, 1.0);
+
+    /** The matched grid's exponents gamma, the categories of its plot's x axis. */
+    static final List<Double> MATCHED_GAMMAS = Arrays.stream(StudyVariant.MATCHED_EXPONENTS).boxed().toList();
 
     private StudyPlots() {
     }
@@ -68,7 +73,48 @@ final class StudyPlots {
                         betaSeries("anneal 0 → cap (x = cap)", 1, anneals, betas, Summary::kl)), List.of()));
         plots.put(BetaStudyReport.KL_CLICKS_PLOT, klVsClicks(a));
         plots.put(BetaStudyReport.CURVES_PLOT, validationCurves(a));
+        plots.put(BetaStudyReport.MATCHED_PLOT, matchedGrid(a));
         return plots;
+    }
+
+    /**
+     * The matched grid's differences, per-user minus global test NDCG@100, by gamma (a position of
+     * {@link #MATCHED_GAMMAS}): one line per mean beta m, each point ± its seed-level SE (the per-user SE with one
+     * seed), and gamma 0, the global beta itself, at 0.
+     */
+    static List<Series> matchedSeries(Analysis a) {
+        List<MatchedGrid.Point> done = MatchedGrid.points(a).stream()
+                .filter(p -> p.paired() != null && MATCHED_GAMMAS.contains(p.exponent())).toList();
+        TreeSet<Double> means = new TreeSet<>();
+        done.forEach(p -> means.add(p.mean()));
+        Summary chosen = a.bestConstant();
+        List<Series> series = new ArrayList<>();
+        for (double m : means) {
+            // a small shift per line keeps the error bars of one gamma apart
+            double shift = (series.size() - (means.size() - 1) / 2.0) * 0.08;
+            List<Point> pts = new ArrayList<>(List.of(new Point(MATCHED_GAMMAS.indexOf(0.0) + shift, 0)));
+            for (MatchedGrid.Point p : done) {
+                if (p.mean() == m) {
+                    BetaStudyStats.Paired d = p.paired();
+                    pts.add(new Point(MATCHED_GAMMAS.indexOf(p.exponent()) + shift, d.diff(),
+                            d.seedTested() ? d.seedSe() : d.userSe()));
+                }
+            }
+            pts.sort(Comparator.comparingDouble(Point::x));
+            boolean centre = chosen != null && chosen.variant().param() == m;
+            series.add(new Series("m " + param(m) + (centre ? " (the chosen constant)" : ""), series.size(),
+                    Style.MARKERS_AND_LINE, pts));
+        }
+        return series;
+    }
+
+    private static String matchedGrid(Analysis a) {
+        List<Series> series = matchedSeries(a);
+        return series.isEmpty() ? null : SvgPlot.render(a.dataset().name() + ": per-user beta (∝ clicks^γ) against"
+                        + " the global beta at the same mean m", Axis.categories("γ (beta_u = m · clicks_u^γ / mean of "
+                        + "clicks^γ; γ = 0 is the global beta m)", MATCHED_GAMMAS.stream().map(ReportText::param).toList()),
+                Axis.linear("test NDCG@100, per-user − global (± SE across seeds)"), series,
+                List.of(new Reference(0, "global beta at the same mean")));
     }
 
     /**

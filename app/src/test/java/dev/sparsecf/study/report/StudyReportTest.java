@@ -189,7 +189,7 @@ class StudyReportTest {
      * leaves it as it is.
      */
     @Test
-    void matchedGridComparesEachPerUserPointWithTheGlobalBetaAtItsMean() throws IOException {
+    void matchedGridComparesEachPerUserPointWithTheGlobalBetaAtItsMean() throws Exception {
         Path study = dir.resolve("v2");
         Path m = protocol2Dataset(study);
         String common = ",200,150,60,2,0.2,0.01,0.3,0.01,%s,0.05,50,12.5,0.02,,fp,%s,0.4\n";
@@ -221,6 +221,19 @@ class StudyReportTest {
         // EASE, fitted once, stands on both seeds of const-0.02 (0.3 for both users on each): no spread between them
         assertTrue(answer.contains("on NDCG@100: m ease +0.1500 ± 0.0000 (Holm p < 0.001, 2 seeds)"), answer);
         assertTrue(readme.contains("Protocol 2 (`protocol.json` of each dataset)") && readme.contains("one split per dataset"),
+                readme);
+        // the plot: gamma 0 (the global twin, category 2 of -1..1) at 0, gamma 1 (category 4) at +0.15 ± 0.05
+        BetaStudyData.Study data = BetaStudyData.load(study);
+        List<SvgPlot.Series> grid = StudyPlots.matchedSeries(Analysis.of(data.datasets().getFirst(), data));
+        assertEquals(List.of("m 0.02 (the chosen constant)"), grid.stream().map(SvgPlot.Series::name).toList());
+        List<SvgPlot.Point> points = grid.getFirst().points();
+        assertEquals(2, points.size());
+        assertEquals(new SvgPlot.Point(2, 0), points.get(0));
+        assertEquals(4, points.get(1).x());
+        assertEquals(0.15, points.get(1).y(), 1e-12);
+        assertEquals(0.05, points.get(1).error(), 1e-12);
+        assertEquals(2, circles(parse(m.resolve(BetaStudyReport.MATCHED_PLOT)), "m 0.02 (the chosen constant)"));
+        assertTrue(readme.contains("![" + BetaStudyReport.MATCHED_PLOT + "](./m/" + BetaStudyReport.MATCHED_PLOT + ")"),
                 readme);
     }
 
