@@ -64,13 +64,21 @@ final class Answer {
                 + " sweep's constants finished, per dataset; a sweep with constants still pending may choose differently].";
     }
 
-    /** The matched per-user grid: how many per-user points differ from the global beta at their mean. */
+    /**
+     * The matched per-user grid, per dataset: at how many points with γ > 0 and with γ < 0 the per-user beta is
+     * significantly better, and worse, than the global beta at its mean, and its best significant gain.
+     */
     private static String matched(List<Analysis> analyses) {
         int tested = 0;
         int untested = 0;
-        List<String> significant = new ArrayList<>();
+        int significant = 0;
+        List<String> parts = new ArrayList<>();
         List<String> datasets = new ArrayList<>();
         for (Analysis a : analyses) {
+            int[] points = new int[2]; // index 0: γ > 0, 1: γ < 0
+            int[] better = new int[2];
+            int[] worse = new int[2];
+            MatchedGrid.Point best = null;
             boolean any = false;
             for (MatchedGrid.Point p : MatchedGrid.points(a)) {
                 if (p.paired() == null) {
@@ -79,15 +87,29 @@ final class Answer {
                 any = true;
                 if (!p.paired().seedTested()) {
                     untested++;
-                } else {
-                    tested++;
-                    if (p.holm() < ALPHA) {
-                        significant.add(a.dataset().name() + " " + p.id() + " " + diff(p.paired()));
+                    continue;
+                }
+                int side = p.exponent() > 0 ? 0 : 1;
+                points[side]++;
+                if (p.holm() < ALPHA) {
+                    (p.paired().diff() > 0 ? better : worse)[side]++;
+                    if (p.paired().diff() > 0 && (best == null || p.paired().diff() > best.paired().diff())) {
+                        best = p;
                     }
                 }
             }
             if (any) {
                 datasets.add(a.dataset().name());
+            }
+            int n = points[0] + points[1];
+            int k = better[0] + better[1] + worse[0] + worse[1];
+            tested += n;
+            significant += k;
+            if (n > 0) {
+                parts.add(k == 0 ? a.dataset().name() + " none of " + n : String.format(Locale.ROOT, "%s per-user better"
+                                + " at %d of the %d points with γ > 0 and %d of the %d with γ < 0, global better at %d and %d"
+                                + " of them%s", a.dataset().name(), better[0], points[0], better[1], points[1], worse[0],
+                        worse[1], best == null ? "" : " (best " + best.id() + " " + diff(best.paired()) + ")"));
             }
         }
         if (tested + untested == 0) {
@@ -95,8 +117,8 @@ final class Answer {
                     + " directory [no evidence].";
         }
         String head = String.format(Locale.ROOT, "Per-user beta (clicks^γ) against the global beta at the same mean: %d of %d"
-                + " matched comparisons with a seed-level test differ significantly", significant.size(), tested);
-        return head + (significant.isEmpty() ? "" : " (" + String.join("; ", significant) + ")")
+                + " matched comparisons with a seed-level test differ significantly", significant, tested);
+        return head + (parts.isEmpty() ? "" : ": " + String.join("; ", parts))
                 + (untested == 0 ? "" : ", " + untested + " more on one seed are untested")
                 + " [matched grid on " + String.join(", ", datasets) + "; seed-level t-test, Holm within each dataset's grid].";
     }
