@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The short answer at the top of the README: at most ten sentences, each computed from the rows by the same
@@ -26,6 +27,7 @@ final class Answer {
     static void append(StringBuilder md, List<Analysis> analyses) {
         List<String> s = new ArrayList<>();
         s.add(chosen(analyses));
+        s.add(sweepEnds(analyses));
         s.add(matched(analyses));
         s.add(against(analyses, "The KL-target controller against the chosen constant",
                 a -> a.family("kltarget").stream().map(x -> x.variant().id()).toList()));
@@ -123,41 +125,77 @@ final class Answer {
                 + " [matched grid on " + String.join(", ", datasets) + "; seed-level t-test, Holm within each dataset's grid].";
     }
 
+    /** One comparison of the Answer: variant {@code id} of {@code dataset} against its chosen constant. */
+    private record Compared(String dataset, String id, Paired paired, double holm) {
+    }
+
     /** The variants {@code ids} of each dataset against its chosen constant, with the paired table's Holm p. */
     private static String against(List<Analysis> analyses, String what, Function<Analysis, List<String>> ids) {
-        List<String> parts = new ArrayList<>();
-        int tested = 0;
-        int significant = 0;
-        boolean oneSeed = false;
+        List<Compared> rows = new ArrayList<>();
         for (Analysis a : analyses) {
             if (a.bestConstant() == null) {
                 continue;
             }
-            String ref = a.bestConstant().variant().id();
             for (String id : ids.apply(a)) {
-                Paired p = a.paired(id, ref, 0);
-                if (p == null) {
-                    continue;
+                Paired p = a.paired(id, a.bestConstant().variant().id(), 0);
+                if (p != null) {
+                    rows.add(new Compared(a.dataset().name(), id, p, a.holmP(id)));
                 }
-                String seedPart;
-                if (p.seedTested()) {
-                    double holm = a.holmP(id);
-                    tested++;
-                    significant += holm < ALPHA ? 1 : 0;
-                    seedPart = "Holm p " + pValue(holm) + ", " + seeds(p.seeds());
-                } else {
-                    oneSeed = true;
-                    seedPart = "1 seed, per-user p " + pValue(p.userP());
-                }
-                parts.add(a.dataset().name() + " " + id + " " + diff(p) + " (" + seedPart + ")");
             }
+        }
+        return sentence(what, rows, "Holm over each dataset's paired table");
+    }
+
+    /**
+     * The lowest and the highest beta of each dataset's sweep against the chosen constant (unless it is one of them):
+     * how far beta moves the result. The paired table leaves the constants out, so these two are their own Holm family.
+     */
+    private static String sweepEnds(List<Analysis> analyses) {
+        List<Compared> rows = new ArrayList<>();
+        for (Analysis a : analyses) {
+            List<Summary> sweep = a.sweep();
+            if (a.bestConstant() == null || sweep.isEmpty()) {
+                continue;
+            }
+            List<String> ids = Stream.of(sweep.getFirst(), sweep.getLast()).distinct()
+                    .filter(s -> s != a.bestConstant()).map(s -> s.variant().id()).toList();
+            List<Paired> family = ids.stream().map(id -> a.paired(id, a.bestConstant().variant().id(), 0)).toList();
+            double[] holm = BetaStudyStats.holm(family);
+            for (int i = 0; i < ids.size(); i++) {
+                if (family.get(i) != null) {
+                    rows.add(new Compared(a.dataset().name(), ids.get(i), family.get(i), holm[i]));
+                }
+            }
+        }
+        return sentence("The sweep's ends, beta 0 (no KL term) and its largest beta, against the chosen constant", rows,
+                "Holm over each dataset's two ends");
+    }
+
+    /** "{@code what} on NDCG@100: ..." listing {@code rows}, with its evidence level in brackets. */
+    private static String sentence(String what, List<Compared> rows, String family) {
+        List<String> parts = new ArrayList<>();
+        int tested = 0;
+        int significant = 0;
+        boolean oneSeed = false;
+        for (Compared c : rows) {
+            Paired p = c.paired();
+            String seedPart;
+            if (p.seedTested()) {
+                tested++;
+                significant += c.holm() < ALPHA ? 1 : 0;
+                seedPart = "Holm p " + pValue(c.holm()) + ", " + seeds(p.seeds());
+            } else {
+                oneSeed = true;
+                seedPart = "1 seed, per-user p " + pValue(p.userP());
+            }
+            parts.add(c.dataset() + " " + c.id() + " " + diff(p) + " (" + seedPart + ")");
         }
         if (parts.isEmpty()) {
             return what + ": no such cell finished in this directory [no evidence].";
         }
         String evidence = tested > 0
-                ? String.format(Locale.ROOT, "%d of %d with a seed-level test significant; seed-level t-test, Holm over each"
-                + " dataset's paired table", significant, tested) : "no seed-level test";
+                ? String.format(Locale.ROOT, "%d of %d with a seed-level test significant; seed-level t-test, %s",
+                significant, tested, family) : "no seed-level test";
         return what + " on NDCG@100: " + String.join("; ", parts) + " [" + evidence
                 + (oneSeed ? "; one-seed rows are " + EXPLORATORY + ", per-user test only" : "") + "].";
     }

@@ -64,8 +64,9 @@ final class Readme {
                 + "fixed effects (per-seed SE over users, combined as sqrt(Σ SE²) / seeds, normal p): it shows how "
                 + "consistent the difference is across users, not whether it survives another training run.\n");
         md.append("- \"Significant\" means seed-level p < " + ALPHA + " after Holm's adjustment within a family: the "
-                + "comparisons with a dataset's chosen constant beta (every other variant, the paired table); the "
-                + "five activity quintiles of a dataset (best low beta vs the highest), Holm-corrected because their "
+                + "comparisons with a dataset's chosen constant beta (every variant that is not a constant beta, the "
+                + "paired table); the two ends of its constant sweep (beta 0 and the largest) against the chosen beta, "
+                + "in the Answer; the five activity quintiles of a dataset (best low beta vs the highest), Holm-corrected because their "
                 + "sentence draws one conclusion from all five; and a dataset's variants against a baseline study. "
                 + "EASE vs Mult-DAE and any reading across datasets are " + EXPLORATORY + ": each dataset is a "
                 + "separate replication of the question, answered on its own, and a pattern across datasets is a "

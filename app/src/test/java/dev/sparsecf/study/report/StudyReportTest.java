@@ -241,23 +241,29 @@ class StudyReportTest {
      * The Answer sums the matched grid up per dataset by the sign of gamma. Against const-0.02 ({0.3, 0.3} on each of
      * three seeds): gamma 1 differs by 0.10, 0.11, 0.12 per seed (mean 0.11, SE 0.01 / sqrt(3) = 0.0058, t = 19.05,
      * df 2, p = 1 - t / sqrt(t^2 + 2) = 0.0027), gamma -1 by -0.10, -0.11, -0.12 (the same p), gamma 0.5 by 0.1, -0.1,
-     * 0 (p 1). Holm over the three: 0.0082, 0.0082, 1: two significant, one each way.
+     * 0 (p 1). Holm over the three: 0.0082, 0.0082, 1: two significant, one each way. The sweep's ends against the
+     * chosen const-0.02 (its validation value is the highest): const-0 by -0.05, -0.04, -0.06 (mean -0.05, SE 0.0058,
+     * t = -5 sqrt(3), p = 1 - t / sqrt(77) = 0.0131), const-1 by -0.1, -0.08, -0.12 (SE 0.0115, the same t and p); Holm
+     * over the two ends puts both at 2 x 0.0131 = 0.026.
      */
     @Test
     void theAnswerSumsTheMatchedGridUpBySignOfGamma() throws IOException {
         Path study = dir.resolve("v2");
         Path m = protocol2Dataset(study);
-        String common = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.02,,fp,%s,0.4\n";
+        String common = ",200,150,60,2,0.2,0.01,0.3,0.01,0.3,0.05,50,12.5,0.02,,fp,%s,%s\n";
         StringBuilder rows = new StringBuilder(StudyCells.HEADER.replace(",l2", "") + "\n");
         Map<String, double[]> perSeed = new TreeMap<>(Map.of("const-0.02", new double[] {0.3, 0.3, 0.3},
+                "const-0", new double[] {0.25, 0.26, 0.24}, "const-1", new double[] {0.2, 0.22, 0.18},
                 "peruser-m0.02-g1", new double[] {0.4, 0.41, 0.42}, "peruser-m0.02-g-1", new double[] {0.2, 0.19, 0.18},
                 "peruser-m0.02-g0.5", new double[] {0.4, 0.2, 0.3}));
         for (Map.Entry<String, double[]> v : perSeed.entrySet()) {
             boolean global = v.getKey().startsWith("const");
             String exponent = global ? "" : v.getKey().substring(v.getKey().indexOf("-g") + 2);
+            String param = global ? v.getKey().substring("const-".length()) : "0.02";
             for (int seed = 0; seed < 3; seed++) {
-                rows.append("m,").append(v.getKey()).append(global ? ",constant," : ",peruser,").append("0.02,").append(seed)
-                        .append(String.format(Locale.ROOT, common, exponent));
+                rows.append("m,").append(v.getKey()).append(global ? ",constant," : ",peruser,").append(param).append(',')
+                        .append(seed).append(String.format(Locale.ROOT, common, exponent,
+                                v.getKey().equals("const-0.02") ? "0.45" : "0.4"));
                 users(m, v.getKey(), seed, new double[] {v.getValue()[seed], v.getValue()[seed]});
             }
         }
@@ -271,6 +277,10 @@ class StudyReportTest {
                 + " 0.0058) [matched grid on m; seed-level t-test, Holm within each dataset's grid]."), readme);
         assertTrue(readme.contains("| 0.02 | 1 | +0.1100 ± 0.0058 | 0.003 (df 2) | 0.008 | per-user significantly better |"),
                 readme);
+        assertTrue(readme.contains("- The sweep's ends, beta 0 (no KL term) and its largest beta, against the chosen"
+                + " constant on NDCG@100: m const-0 -0.0500 ± 0.0058 (Holm p 0.026, 3 seeds); m const-1 -0.1000 ± 0.0115"
+                + " (Holm p 0.026, 3 seeds) [2 of 2 with a seed-level test significant; seed-level t-test, Holm over each"
+                + " dataset's two ends]."), readme);
     }
 
     /**
