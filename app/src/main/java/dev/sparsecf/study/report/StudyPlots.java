@@ -113,7 +113,7 @@ final class StudyPlots {
         return series.isEmpty() ? null : SvgPlot.render(a.dataset().name() + ": per-user beta (∝ clicks^γ) against"
                         + " the global beta at the same mean m", Axis.categories("γ (beta_u = m · clicks_u^γ / mean of "
                         + "clicks^γ; γ = 0 is the global beta m)", MATCHED_GAMMAS.stream().map(ReportText::param).toList()),
-                Axis.linear("test NDCG@100, per-user − global (± SE across seeds, or across users with one seed)"), series,
+                Axis.linear("test NDCG@100, per-user − global (± SE)"), series,
                 List.of(new Reference(0, "global beta at the same mean")));
     }
 
