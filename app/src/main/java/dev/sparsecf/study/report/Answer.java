@@ -108,10 +108,11 @@ final class Answer {
             tested += n;
             significant += k;
             if (n > 0) {
-                parts.add(k == 0 ? a.dataset().name() + " none of " + n : String.format(Locale.ROOT, "%s per-user better"
-                                + " at %d of the %d points with γ > 0 and %d of the %d with γ < 0, global better at %d and %d"
-                                + " of them%s", a.dataset().name(), better[0], points[0], better[1], points[1], worse[0],
-                        worse[1], best == null ? "" : " (best " + best.id() + " " + diff(best.paired()) + ")"));
+                String gain = best == null ? "" : " (best " + best.id() + " " + diff(best.paired()) + ")";
+                parts.add(k == 0 ? a.dataset().name() + " none of " + n : String.format(Locale.ROOT,
+                        "%s per-user better at %d of the %d points with γ > 0 and %d of the %d with γ < 0, global better"
+                                + " at %d and %d of them%s", a.dataset().name(), better[0], points[0], better[1],
+                        points[1], worse[0], worse[1], gain));
             }
         }
         if (tested + untested == 0) {
