@@ -66,6 +66,21 @@ public final class CellStore {
         });
     }
 
+    /**
+     * Fixes {@code proposed} as the dataset's matched grid centre ({@value MatchedCentre#FILE}) holding the folder's
+     * lock, unless a run sharing the folder fixed one first; returns the centre fixed.
+     */
+    MatchedCentre fixCentre(MatchedCentre proposed) throws IOException {
+        return SharedFileLock.locked(dir.resolve(LOCK), () -> {
+            MatchedCentre fixed = MatchedCentre.read(dir);
+            if (fixed != null) {
+                return fixed;
+            }
+            proposed.write(dir);
+            return proposed;
+        });
+    }
+
     /** The folder of {@code v}'s cell on {@code seed} while it is under way. */
     Path running(StudyVariant v, long seed) {
         return dir.resolve(RUNNING).resolve(v.id() + "-seed" + seed);

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The cells of one dataset: the grid (variants x seeds), the rows already on disk, and what is left, in the order
@@ -113,13 +112,32 @@ final class StudyPlan {
     }
 
     /**
-     * The matched grid ({@link StudyVariant#matchedGrid}) around the constant of the sweep with the best mean
-     * validation NDCG@100 over the seeds, and its line for the log; null while a sweep cell of some seed is not done.
-     * A chosen beta of 0 has no per-user variant at its mean, so the grid then centres on the best positive beta.
-     * The KL target is that constant's mean KL per test user ({@code kl_mean}, nats, at the tested epoch) over the
-     * seeds; the controller steers the training batches' mean KL to it.
+     * The matched grid ({@link StudyVariant#matchedGrid}) and its log line: around the centre a run fixed in
+     * {@value MatchedCentre#FILE}, else around the one {@link #chooseCentre} chooses now, which is fixed there when
+     * {@code fix} (unless a run sharing the folder fixed another first: that one is the grid then); null while no
+     * centre is fixed and a sweep cell of some seed is not done.
      */
-    Matched matchedGrid() {
+    Matched matchedGrid(boolean fix) throws IOException {
+        MatchedCentre kept = MatchedCentre.read(store.dir());
+        if (kept != null) {
+            return new Matched(kept.grid(), kept.line(dataset) + " (as " + MatchedCentre.FILE + " fixed it)");
+        }
+        MatchedCentre chosen = chooseCentre();
+        if (chosen == null) {
+            return null;
+        }
+        MatchedCentre c = fix ? store.fixCentre(chosen) : chosen;
+        return new Matched(c.grid(), c.line(dataset) + (c.equals(chosen) ? "" : " (as another run fixed it)"));
+    }
+
+    /**
+     * The constant of the sweep with the best mean validation NDCG@100 over the seeds, the grid's centre and its KL
+     * target; null while a sweep cell of some seed is not done. A chosen beta of 0 has no per-user variant at its
+     * mean, so the grid then centres on the best positive beta. The KL target is that constant's mean KL per test
+     * user ({@code kl_mean}, nats, at the tested epoch) over the seeds; the controller steers the training batches'
+     * mean KL to it.
+     */
+    MatchedCentre chooseCentre() {
         List<StudyVariant> sweep = StudyVariant.grid().stream().filter(StudyVariant::isSweepConstant).toList();
         StudyVariant best = null;
         StudyVariant bestPositive = null;
@@ -140,24 +158,12 @@ final class StudyPlan {
             }
         }
         StudyVariant centre = best.param() > 0 ? best : bestPositive;
-        double kl = meanOverSeeds(centre, StudyCells.Cell::klMean);
-        String line = String.format(Locale.ROOT, "%s: validation chooses %s (mean validation NDCG@100 %.4f over %d seeds)%s;"
-                        + " matched grid at mean beta %s x {%s}, KL target %.1f", dataset, best.id(), bestNdcg, seeds.size(),
-                centre == best ? "" : ", a beta of 0, so the grid centres on the best positive one, " + centre.id(),
-                StudyVariant.number(centre.param()), joined(StudyVariant.MATCHED_MEAN_MULTIPLES), kl);
-        return new Matched(StudyVariant.matchedGrid(centre.param(), kl), line);
+        return new MatchedCentre(best.id(), bestNdcg, seeds.size(), centre.param(),
+                meanOverSeeds(centre, StudyCells.Cell::klMean));
     }
 
     /** The matched grid and the log line that says how it was chosen. */
     record Matched(List<StudyVariant> variants, String line) {
-    }
-
-    private static String joined(double[] values) {
-        List<String> s = new ArrayList<>();
-        for (double x : values) {
-            s.add(StudyVariant.number(x));
-        }
-        return String.join(", ", s);
     }
 
     /** The mean of {@code value} over the seeds of {@code v}'s finished cells; NaN if a seed's cell or value is missing. */

@@ -64,7 +64,7 @@ public final class StudyRunner {
             }
             StudyPlan plan = new StudyPlan(dataset, store, settings.variants(), settings.seeds(), done, finished);
             if (settings.matched()) {
-                StudyPlan.Matched matched = plan.matchedGrid();
+                StudyPlan.Matched matched = plan.matchedGrid(!settings.dryRun());
                 if (matched != null) {
                     plan.extend(matched.variants());
                     err.println(matched.line());
@@ -152,7 +152,7 @@ public final class StudyRunner {
         while (true) {
             refresh(p); // another run sharing the folder may have finished cells since
             if (!matchedAdded) {
-                StudyPlan.Matched matched = p.matchedGrid();
+                StudyPlan.Matched matched = p.matchedGrid(true);
                 if (matched != null) {
                     err.println(matched.line());
                     int unextended = p.remaining();

@@ -67,9 +67,43 @@ class BetaStudyCommandTest {
         }
     }
 
+    /**
+     * The sweep, then the matched grid around its choice, whose centre the run fixes in {@code matched.json}; a later
+     * run with a second seed keeps that grid and plans its cells at once, before the sweep's second seed is done.
+     */
+    @Test
+    void theMatchedGridFollowsTheSweepAndItsCentreIsKept() throws IOException {
+        Outcome dry = study("--variants", "constant,matched", "--epochs", "1", "--patience", "0", "--dry-run");
+        assertTrue(dry.err().contains("ml-100k: the matched per-user grid (up to 16 variants per seed) is planned once the"
+                + " constant sweep is done"), dry.err());
+        Outcome o = study("--variants", "constant,matched", "--epochs", "1", "--patience", "0");
+        assertEquals(0, o.code(), o.err());
+        Path fixed = out.resolve("ml-100k").resolve("matched.json");
+        assertTrue(Files.exists(fixed), o.err());
+        String line = o.err().lines().filter(l -> l.startsWith("ml-100k: validation chooses const-")).findFirst()
+                .orElseThrow(() -> new AssertionError(o.err()));
+        double centre = new com.fasterxml.jackson.databind.ObjectMapper().readTree(fixed.toFile()).get("centre").asDouble();
+        assertTrue(line.contains("matched grid at mean beta " + StudyVariant.number(centre) + " x {0.5, 1, 2}"), line);
+        Map<String, StudyCells.Cell> cells = cells();
+        for (double gamma : StudyVariant.MATCHED_EXPONENTS) {
+            String id = gamma == 0 ? "const-" + StudyVariant.number(centre)
+                    : "peruser-m" + StudyVariant.number(centre) + "-g" + StudyVariant.number(gamma);
+            assertTrue(cells.containsKey(id), id + " ran: " + cells.keySet());
+        }
+        Outcome more = study(2, "--variants", "constant,matched", "--epochs", "1", "--patience", "0", "--dry-run");
+        assertTrue(more.err().contains(line.substring(0, line.indexOf(" over ")) + " over 1 seeds)")
+                && more.err().contains("(as matched.json fixed it)"), more.err());
+        assertTrue(more.err().contains("ml-100k: " + cells.size() + " of " + 2 * cells.size() + " cells done"),
+                more.err());
+    }
+
     private Outcome study(String... extra) {
+        return study(1, extra);
+    }
+
+    private Outcome study(int seeds, String... extra) {
         List<String> args = new java.util.ArrayList<>(List.of("study", "beta", "--data", "ml-100k", "--data-dir", dataDir.toString(),
-                "--seeds", "1", "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS),
+                "--seeds", Integer.toString(seeds), "--validation-users", "10", "--test-users", Integer.toString(TEST_USERS),
                 "--lambda", "10,100", "--out", out.toString()));
         args.addAll(List.of(extra));
         return run(args.toArray(String[]::new));

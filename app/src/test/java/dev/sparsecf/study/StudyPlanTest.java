@@ -39,8 +39,8 @@ class StudyPlanTest {
     }
 
     @Test
-    void matchedGridCentresOnTheConstantValidationChoosesWithItsMeanKl() {
-        StudyPlan.Matched m = plan(sweep(0.05)).matchedGrid();
+    void matchedGridCentresOnTheConstantValidationChoosesWithItsMeanKl() throws IOException {
+        StudyPlan.Matched m = plan(sweep(0.05)).matchedGrid(false);
         List<String> ids = m.variants().stream().map(StudyVariant::id).toList();
         assertTrue(ids.containsAll(List.of("const-0.025", "peruser-m0.05-g1", "const-0.1", "peruser-m0.1-g-0.5")), ids.toString());
         // KL of const-0.05: 100 / 1.5 on seed 0, one more on seed 1; mean 67.17, to three digits
@@ -49,18 +49,57 @@ class StudyPlanTest {
     }
 
     @Test
-    void aChosenBetaOfZeroCentresOnTheBestPositiveOne() {
-        StudyPlan.Matched m = plan(sweep(0)).matchedGrid();
+    void aChosenBetaOfZeroCentresOnTheBestPositiveOne() throws IOException {
+        StudyPlan.Matched m = plan(sweep(0)).matchedGrid(false);
         assertTrue(m.line().contains("validation chooses const-0 ") && m.line().contains("centres on the best positive one, const-0.01"),
                 m.line());
         assertEquals("peruser-m0.005-g-1", m.variants().getFirst().id());
     }
 
     @Test
-    void noMatchedGridUntilEverySeedOfTheSweepIsDone() {
+    void noMatchedGridUntilEverySeedOfTheSweepIsDone() throws IOException {
         List<StudyCells.Cell> done = sweep(0.2);
         done.removeLast();
-        assertNull(plan(done).matchedGrid());
+        assertNull(plan(done).matchedGrid(false));
+    }
+
+    /**
+     * The first run to plan the grid fixes its centre; a later run on three seeds, whose own seeds would choose 0.1
+     * and whose sweep is not done on the third, keeps that grid (0.05) at once instead of waiting for a second one;
+     * a run that proposes another centre after it was fixed gets the fixed one.
+     */
+    @Test
+    void theFirstRunFixesTheCentreAndLaterRunsKeepIt(@TempDir Path dir) throws IOException {
+        CellStore store = new CellStore(dir);
+        StudyPlan first = new StudyPlan("d", store, StudyVariant.grid(), SEEDS, sweep(0.05), List.of());
+        assertNull(MatchedCentre.read(dir), "a dry run's preview fixes nothing");
+        first.matchedGrid(false);
+        assertNull(MatchedCentre.read(dir));
+        List<String> grid = first.matchedGrid(true).variants().stream().map(StudyVariant::id).toList();
+        assertEquals(new MatchedCentre("const-0.05", 0.395, 2, 0.05, (100 / 1.5 + 100 / 1.5 + 1) / 2),
+                MatchedCentre.read(dir));
+
+        List<StudyCells.Cell> later = new ArrayList<>(sweep(0.1));
+        later.add(cell("const-0.1", 2, 0.5, 30)); // seed 2 has only this cell of the sweep
+        StudyPlan second = new StudyPlan("d", store, StudyVariant.grid(), List.of(0L, 1L, 2L), later, List.of());
+        assertNull(new StudyPlan("d", new CellStore(dir.resolve("none")), StudyVariant.grid(), List.of(0L, 1L, 2L), later,
+                List.of()).matchedGrid(false), "without the fixed centre the sweep's third seed is awaited");
+        StudyPlan.Matched kept = second.matchedGrid(true);
+        assertEquals(grid, kept.variants().stream().map(StudyVariant::id).toList());
+        assertTrue(kept.line().contains("validation chooses const-0.05 (mean validation NDCG@100 0.3950 over 2 seeds)")
+                && kept.line().endsWith("(as matched.json fixed it)"), kept.line());
+
+        MatchedCentre other = new MatchedCentre("const-0.1", 0.4, 2, 0.1, 50);
+        assertEquals(MatchedCentre.read(dir), store.fixCentre(other), "the centre fixed first stays");
+    }
+
+    @Test
+    void aDamagedCentreFileIsAOneLineError(@TempDir Path dir) throws IOException {
+        java.nio.file.Files.writeString(dir.resolve(MatchedCentre.FILE), "{\"chosen\": \"const-0.5\", \"centre\": \"x\"}");
+        dev.sparsecf.run.UsageException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.sparsecf.run.UsageException.class, () -> MatchedCentre.read(dir));
+        assertEquals(dir.resolve(MatchedCentre.FILE) + ": 'validationNdcg' is missing; restore the file, or delete it to"
+                + " choose the matched grid's centre again", e.getMessage());
     }
 
     @Test
