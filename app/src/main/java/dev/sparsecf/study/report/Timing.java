@@ -48,17 +48,17 @@ record Timing(int finished, double finishedSeconds, int pending, double pendingS
 
     /** The report's time line: what the finished cells took and what the pending ones need. */
     String sentence() {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%d finished cells took %s of training", finished,
-                Progress.duration(finishedSeconds)));
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s took %s of training",
+                ReportText.count(finished, "finished cell"), Progress.duration(finishedSeconds)));
         if (pending == 0) {
             return b.append("; none is pending.").toString();
         }
         if (untimed == pending) {
-            return b.append(String.format(Locale.ROOT, "; the %d pending cells are of a cost not measured here yet.",
-                    pending)).toString();
+            return b.append(String.format(Locale.ROOT, "; the %s %s of a cost not measured here yet.",
+                    ReportText.count(pending, "pending cell"), pending == 1 ? "is" : "are")).toString();
         }
-        b.append(String.format(Locale.ROOT, "; the %d pending cells need about %s more", pending,
-                Progress.duration(pendingSeconds)));
+        b.append(String.format(Locale.ROOT, "; the %s %s about %s more", ReportText.count(pending, "pending cell"),
+                pending == 1 ? "needs" : "need", Progress.duration(pendingSeconds)));
         if (untimed > 0) {
             b.append(String.format(Locale.ROOT, ", plus %d of a cost not measured here yet", untimed));
         }

@@ -554,6 +554,10 @@ class StudyReportTest {
                 + "cost not measured here yet.", line(section(readme, "tiny"), "5 finished"));
         assertEquals("0 finished cells took 0s of training; the 24 pending cells are of a cost not measured here yet.",
                 line(section(readme, "ml-1m"), "0 finished"));
+        assertEquals("1 finished cell took 8s of training; the 1 pending cell needs about 23s more.",
+                new Timing(1, 8, 1, 23, 0).sentence());
+        assertEquals("1 finished cell took 8s of training; the 1 pending cell is of a cost not measured here yet.",
+                new Timing(1, 8, 1, 0, 1).sentence());
         assertTrue(line(readme, "- Time:").startsWith("- Time: 26 finished cells took 4m09s of training; the 46 pending "
                 + "cells need about 57s more, plus 28 of a cost not measured here yet."), line(readme, "- Time:"));
         assertTrue(line(section(readme, SYNTHETIC), "| multdae |").contains("| n/a | n/a |"),
