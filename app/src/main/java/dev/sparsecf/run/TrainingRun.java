@@ -218,8 +218,8 @@ public final class TrainingRun {
 
     /**
      * Trains as {@link #autoencoder(ModelConfig, Function, int, int, Consumer, VaeTrainer.BatchListener)}, keeping a
-     * checkpoint in {@code checkpoint} (if not null) and continuing from it if it exists; a policy that keeps state
-     * ({@link BetaPolicy#keepsState()}, the KL-target controller) trains without one.
+     * checkpoint in {@code checkpoint} (if not null) and continuing from it if it exists, the beta policy's state
+     * (the KL-target controller's) included.
      */
     public Autoencoder autoencoder(ModelConfig config, Function<int[], BetaPolicy> policy, int epochs, int patience,
                                    Consumer<VaeTrainer.EpochReport> onEpoch, VaeTrainer.BatchListener onBatch,
@@ -240,7 +240,7 @@ public final class TrainingRun {
                 }
                 BetaPolicy beta = policy.apply(clicks);
                 VaeTrainer.Result result = trainer.train(model, train, split.validation(), epochs, beta, patience,
-                        beta.keepsState() ? null : checkpoint);
+                        checkpoint);
                 return new Autoencoder(model, trainer, epochs, result, trainer.evaluate(model, split.test()), start);
             } catch (RuntimeException | Error e) {
                 model.close();

@@ -22,9 +22,17 @@ public interface BetaPolicy {
     /** A short label for logs and result rows. */
     String describe();
 
-    /** Whether {@link #observe} changes later betas: such state is not in a {@link TrainingCheckpoint}. */
-    default boolean keepsState() {
-        return false;
+    /** The state {@link #observe} changes (none for most policies), as a {@link TrainingCheckpoint} keeps it. */
+    default double[] state() {
+        return new double[0];
+    }
+
+    /** Sets the state {@link #state()} returned, so that a resumed run goes on as an uninterrupted one. */
+    default void restore(double[] state) {
+        if (state.length != 0) {
+            throw new IllegalArgumentException("beta policy " + describe() + " keeps no state, the checkpoint holds "
+                    + state.length + " values");
+        }
     }
 
     /** Every user of an update gets {@code schedule.beta(step, totalSteps)}. */
@@ -137,8 +145,18 @@ public interface BetaPolicy {
             }
 
             @Override
-            public boolean keepsState() {
-                return true;
+            public double[] state() {
+                return new double[] {integral, beta};
+            }
+
+            @Override
+            public void restore(double[] state) {
+                if (state.length != 2) {
+                    throw new IllegalArgumentException("beta policy " + describe() + " keeps 2 values (integral, beta),"
+                            + " the checkpoint holds " + state.length);
+                }
+                integral = state[0];
+                beta = state[1];
             }
         };
     }

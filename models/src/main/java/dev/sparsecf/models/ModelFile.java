@@ -123,6 +123,12 @@ public final class ModelFile {
         T read(DataInputStream in) throws IOException;
     }
 
+    /** Reads what a {@link Body} of format {@code version} wrote, for a format that older files may still have. */
+    @FunctionalInterface
+    interface VersionedParser<T> {
+        T read(DataInputStream in, int version) throws IOException;
+    }
+
     private ModelFile() {
     }
 
@@ -281,6 +287,12 @@ public final class ModelFile {
      * is an {@link IOException} naming the file, as a {@code kind} ("model file"), and what is wrong.
      */
     static <T> T readChecked(Path file, String kind, byte[] magic, int version, Parser<T> parser) throws IOException {
+        return readChecked(file, kind, magic, version, version, (in, v) -> parser.read(in));
+    }
+
+    /** As {@link #readChecked(Path, String, byte[], int, Parser)} for any format version from {@code oldest} to {@code newest}. */
+    static <T> T readChecked(Path file, String kind, byte[] magic, int oldest, int newest, VersionedParser<T> parser)
+            throws IOException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             DataInputStream in = new DataInputStream(raw);
             byte[] stored = new byte[magic.length];
@@ -289,12 +301,12 @@ public final class ModelFile {
                 throw corrupt(file, kind, "not a sparsecf " + kind + " (wrong magic bytes)");
             }
             int v = in.readInt();
-            if (v != version) {
+            if (v < oldest || v > newest) {
                 throw corrupt(file, kind, "format version " + v + " is not supported (this build reads version "
-                        + version + ")");
+                        + (oldest == newest ? newest : oldest + " to " + newest) + ")");
             }
             checkCrc(file, kind, magic.length + Integer.BYTES);
-            return parser.read(in);
+            return parser.read(in, v);
         } catch (EOFException e) {
             throw corrupt(file, kind, "file ends early (truncated)");
         }

@@ -16,14 +16,18 @@ import java.util.Objects;
 /**
  * Where a {@link VaeTrainer} run keeps its state after every epoch, so that a stopped run can continue exactly
  * where its last finished epoch left it: the weights, Adam's moments and update count, the random stream's
- * position, the order of the shuffled users, the best epoch so far with its weights, and the history. The file
- * (format version {@value #VERSION}, written as {@link ModelFile} writes, atomically and with a CRC-32) also holds
- * the settings of the run it belongs to; a run with other settings refuses it.
+ * position, the order of the shuffled users, the best epoch so far with its weights, the history and the beta
+ * policy's state ({@link BetaPolicy#state()}: the KL-target controller's). The file (format version {@value #VERSION},
+ * written as {@link ModelFile} writes, atomically and with a CRC-32) also holds the settings of the run it belongs
+ * to; a run with other settings refuses it. Version 1 files, which had no policy state (only stateless policies were
+ * checkpointed then), are still read.
  */
 public final class TrainingCheckpoint {
 
-    /** Current format version; readers reject other versions. */
-    public static final int VERSION = 1;
+    /** Current format version; readers reject versions other than this and {@link #OLDEST_READ}. */
+    public static final int VERSION = 2;
+    /** The oldest format version still read: 1, before the beta policy's state was kept. */
+    static final int OLDEST_READ = 1;
 
     private static final byte[] MAGIC = {'S', 'P', 'C', 'F', 'C', 'K', 'P', 'T'};
     private static final String KIND = "checkpoint";
@@ -42,7 +46,7 @@ public final class TrainingCheckpoint {
 
     /** The training state of one epoch's end, besides the model's weights and Adam state. */
     record Progress(int epoch, long draws, int[] order, int bestEpoch, double bestNdcg, double betaSum, double seconds,
-                    List<VaeTrainer.EpochReport> history) {
+                    List<VaeTrainer.EpochReport> history, double[] policyState) {
     }
 
     /** A checkpoint kept in {@code file} for the run {@code settings} describe (name to value, in a fixed order). */
@@ -107,6 +111,11 @@ public final class TrainingCheckpoint {
             ModelFile.writeMatrices(out, model.parameters());
             ModelFile.writeMatrices(out, model.optimizerState());
             ModelFile.writeMatrices(out, best);
+            // last, so that a version-1 file is a version-2 one without this section
+            out.writeInt(p.policyState().length);
+            for (double x : p.policyState()) {
+                out.writeDouble(x);
+            }
         });
         savedAt = System.nanoTime();
     }
@@ -116,7 +125,7 @@ public final class TrainingCheckpoint {
      * rest; a checkpoint of a run with other settings is a {@link SettingsMismatch}, a damaged one an {@link IOException}.
      */
     Progress restore(MultVae model, List<DenseMatrix> best) throws IOException {
-        return ModelFile.readChecked(file, KIND, MAGIC, VERSION, in -> {
+        return ModelFile.readChecked(file, KIND, MAGIC, OLDEST_READ, VERSION, (in, version) -> {
             Map<String, String> stored = new LinkedHashMap<>();
             for (int n = in.readInt(), t = 0; t < n; t++) {
                 stored.put(in.readUTF(), in.readUTF());
@@ -140,8 +149,12 @@ public final class TrainingCheckpoint {
             ModelFile.readMatrices(file, KIND, in, model.parameters());
             ModelFile.readMatrices(file, KIND, in, model.optimizerState());
             ModelFile.readMatrices(file, KIND, in, best);
+            double[] policyState = new double[version == OLDEST_READ ? 0 : in.readInt()];
+            for (int t = 0; t < policyState.length; t++) {
+                policyState[t] = in.readDouble();
+            }
             model.restoreUpdates(updates);
-            return new Progress(epoch, draws, order, bestEpoch, bestNdcg, betaSum, seconds, history);
+            return new Progress(epoch, draws, order, bestEpoch, bestNdcg, betaSum, seconds, history, policyState);
         });
     }
 

@@ -79,8 +79,8 @@ public final class VaeTrainer {
     /**
      * Trains as {@link #train(MultVae, CsrMatrix, DataSplit.HeldOut, int, BetaPolicy, int)}, saving the state to
      * {@code checkpoint} (if not null) after every epoch, and first continuing from it if it exists: the run then
-     * ends as an uninterrupted one would, bit for bit with the same kernels. {@code policy} must keep no state
-     * ({@link BetaPolicy#keepsState()}: a feedback policy's state is not in the checkpoint).
+     * ends as an uninterrupted one would, bit for bit with the same kernels; the checkpoint keeps {@code policy}'s
+     * state ({@link BetaPolicy#state()}) too.
      *
      * @throws IllegalStateException if no epoch had a validation NDCG@100 to select it by (no validation users)
      */
@@ -94,9 +94,6 @@ public final class VaeTrainer {
         }
         if (train.rows() == 0) {
             throw new IllegalArgumentException("training data has no users");
-        }
-        if (checkpoint != null && policy.keepsState()) {
-            throw new IllegalArgumentException("beta policy " + policy.describe() + " keeps state that a checkpoint does not hold");
         }
         ModelConfig config = model.config();
         int users = train.rows();
@@ -134,6 +131,7 @@ public final class VaeTrainer {
                 betaSumAll = p.betaSum();
                 earlierSeconds = p.seconds();
                 history.addAll(p.history());
+                policy.restore(p.policyState());
                 step = (long) batches * epoch;
             }
             TrainingRandom rng = new TrainingRandom(config.seed() ^ 0x5DEECE66DL, draws);
@@ -183,7 +181,7 @@ public final class VaeTrainer {
                 history.add(report);
                 if (checkpoint != null && checkpoint.due()) {
                     checkpoint.save(model, best, new TrainingCheckpoint.Progress(epoch, rng.draws(), order, bestEpoch,
-                            bestNdcg, betaSumAll, elapsed, history));
+                            bestNdcg, betaSumAll, elapsed, history, policy.state()));
                 }
                 onEpoch.accept(report);
             }

@@ -14,11 +14,17 @@ import dev.sparsecf.kernels.CsrMatrix;
 import dev.sparsecf.kernels.DenseMatrix;
 import dev.sparsecf.kernels.Kernels;
 import dev.sparsecf.kernels.synthetic.SyntheticClicks;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +70,20 @@ class TrainingCheckpointTest {
 
     @Test
     void aRunStoppedAfterAnEpochAndResumedEndsBitIdentical(@TempDir Path dir) {
+        assertResumesBitIdentical(dir, () -> BetaPolicy.global(BetaSchedule.linearByFraction(0.8, 0.2)));
+    }
+
+    /** The KL-target controller's integral and beta are in the checkpoint: a resumed run steers on as before. */
+    @Test
+    void aKlTargetRunResumesBitIdentical(@TempDir Path dir) {
+        assertResumesBitIdentical(dir, () -> BetaPolicy.klTarget(20, 0.01, 0.002, 1));
+    }
+
+    /**
+     * Trains four epochs three ways, each with a fresh policy from {@code policies}: uninterrupted, checkpointed
+     * throughout, and stopped after epoch 2 then continued from the checkpoint; all three must agree bit for bit.
+     */
+    private static void assertResumesBitIdentical(Path dir, Supplier<BetaPolicy> policies) {
         Kernels kernels = Kernels.create("scalar", 1);
         TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir.resolve("interrupted.ckpt"), SETTINGS);
         try (CsrMatrix train = split.train().toCsr();
@@ -71,10 +91,10 @@ class TrainingCheckpointTest {
              MultVae checkpointed = new MultVae(vae(), train.cols(), kernels);
              MultVae stopped = new MultVae(vae(), train.cols(), kernels);
              MultVae resumed = new MultVae(vae(), train.cols(), kernels)) {
-            BetaPolicy policy = BetaPolicy.global(BetaSchedule.linearByFraction(0.8, 0.2));
-            VaeTrainer.Result expected = new VaeTrainer(kernels, e -> { }).train(plain, train, split.validation(), 4, policy, 0);
+            VaeTrainer.Result expected = new VaeTrainer(kernels, e -> { }).train(plain, train, split.validation(), 4,
+                    policies.get(), 0);
             VaeTrainer.Result withCheckpoints = new VaeTrainer(kernels, e -> { }).train(checkpointed, train, split.validation(), 4,
-                    policy, 0, new TrainingCheckpoint(dir.resolve("complete.ckpt"), SETTINGS));
+                    policies.get(), 0, new TrainingCheckpoint(dir.resolve("complete.ckpt"), SETTINGS));
             assertSameRun(expected, plain, withCheckpoints, checkpointed);
 
             RuntimeException stop = new RuntimeException("stopped after epoch 2");
@@ -82,13 +102,45 @@ class TrainingCheckpointTest {
                 if (e.epoch() == 2) {
                     throw stop;
                 }
-            }).train(stopped, train, split.validation(), 4, policy, 0, checkpoint));
+            }).train(stopped, train, split.validation(), 4, policies.get(), 0, checkpoint));
             assertSame(stop, thrown);
             assertTrue(checkpoint.exists(), "epochs 1 and 2 were checkpointed");
             List<Integer> epochsRun = new java.util.ArrayList<>();
             VaeTrainer.Result continued = new VaeTrainer(kernels, e -> epochsRun.add(e.epoch()))
-                    .train(resumed, train, split.validation(), 4, policy, 0, checkpoint);
+                    .train(resumed, train, split.validation(), 4, policies.get(), 0, checkpoint);
             assertEquals(List.of(3, 4), epochsRun, "the resumed run starts after the checkpointed epoch");
+            assertSameRun(expected, plain, continued, resumed);
+        }
+    }
+
+    /**
+     * A version-1 checkpoint (before the policy's state was kept: a version-2 file without its last section) is
+     * still read, and the run it belongs to ends as an uninterrupted one.
+     */
+    @Test
+    void aVersionOneCheckpointIsStillRead(@TempDir Path dir) throws IOException {
+        Kernels kernels = Kernels.create("scalar", 1);
+        TrainingCheckpoint checkpoint = new TrainingCheckpoint(dir.resolve("v1.ckpt"), SETTINGS);
+        BetaPolicy policy = BetaPolicy.global(BetaSchedule.constant(0.2));
+        try (CsrMatrix train = split.train().toCsr();
+             MultVae plain = new MultVae(vae(), train.cols(), kernels);
+             MultVae stopped = new MultVae(vae(), train.cols(), kernels);
+             MultVae resumed = new MultVae(vae(), train.cols(), kernels)) {
+            VaeTrainer.Result expected = new VaeTrainer(kernels, e -> { }).train(plain, train, split.validation(), 3, policy, 0);
+            RuntimeException stop = new RuntimeException("stopped after epoch 1");
+            assertSame(stop, assertThrows(RuntimeException.class, () -> new VaeTrainer(kernels, e -> {
+                throw stop;
+            }).train(stopped, train, split.validation(), 3, policy, 0, checkpoint)));
+            byte[] v2 = Files.readAllBytes(checkpoint.file());
+            // drop the CRC and the policy state's count (0: no values), mark version 1, append the body's new CRC
+            byte[] body = Arrays.copyOf(v2, v2.length - Long.BYTES - Integer.BYTES);
+            ByteBuffer.wrap(body).putInt(8, 1);
+            CRC32 crc = new CRC32();
+            crc.update(body);
+            Files.write(checkpoint.file(), ByteBuffer.allocate(body.length + Long.BYTES).put(body).putLong(crc.getValue())
+                    .array());
+            VaeTrainer.Result continued = new VaeTrainer(kernels, e -> { })
+                    .train(resumed, train, split.validation(), 3, policy, 0, checkpoint);
             assertSameRun(expected, plain, continued, resumed);
         }
     }
@@ -115,18 +167,22 @@ class TrainingCheckpointTest {
         assertThrows(IllegalArgumentException.class, () -> daily.every(Duration.ofSeconds(-1)));
     }
 
-    /** The KL-target controller's state is not in a checkpoint, so a run with both is refused rather than resumed wrong. */
+    /** A policy's state is restored only into a policy that keeps that much state. */
     @Test
-    void aPolicyThatKeepsStateIsRefusedACheckpoint(@TempDir Path dir) {
-        Kernels kernels = Kernels.create("scalar", 1);
+    void aPolicyRefusesAStateOfAnotherShape() {
         BetaPolicy controller = BetaPolicy.klTarget(20, 0.01, 0.002, 1);
-        assertTrue(controller.keepsState());
-        assertFalse(BetaPolicy.global(BetaSchedule.constant(0.2)).keepsState());
-        try (CsrMatrix train = split.train().toCsr(); MultVae model = new MultVae(vae(), train.cols(), kernels)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VaeTrainer(kernels, r -> { })
-                    .train(model, train, split.validation(), 2, controller, 0, new TrainingCheckpoint(dir.resolve("c"), SETTINGS)));
-            assertTrue(e.getMessage().contains("keeps state that a checkpoint does not hold"), e.getMessage());
-        }
+        controller.observe(40);
+        double[] state = controller.state();
+        assertEquals(2, state.length);
+        BetaPolicy fresh = BetaPolicy.klTarget(20, 0.01, 0.002, 1);
+        fresh.restore(state);
+        assertArrayEquals(state, fresh.state());
+        assertEquals(0, BetaPolicy.global(BetaSchedule.constant(0.2)).state().length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BetaPolicy.global(BetaSchedule.constant(0.2)).restore(state));
+        assertTrue(e.getMessage().contains("keeps no state, the checkpoint holds 2 values"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> fresh.restore(new double[0]));
+        assertTrue(e.getMessage().contains("keeps 2 values (integral, beta), the checkpoint holds 0"), e.getMessage());
     }
 
     @Test
