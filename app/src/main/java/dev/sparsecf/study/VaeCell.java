@@ -31,8 +31,8 @@ final class VaeCell {
 
     /**
      * Runs variant {@code v} for {@code epochs} (early stop after {@code patience}) on {@code run}'s split, continuing
-     * from the cell's checkpoint if a stopped run left one (the KL-target controller, whose state a checkpoint does
-     * not hold, starts over); progress on {@code err}.
+     * from the cell's checkpoint if a stopped run left one (the beta policy's state included); progress on
+     * {@code err}.
      */
     static StudyCells.Cell run(TrainingRun run, StudyPlan p, StudyVariant v, long seed, int epochs, int patience,
                                PrintWriter err) throws IOException {
