@@ -20,9 +20,9 @@ import java.util.Locale;
  * centring a second one where its own seeds would choose; to choose again, delete the file (the old grid's cells
  * stay, each comparable with the global beta at its own mean).
  */
-record MatchedCentre(String chosen, double validationNdcg, int seeds, double centre, double klTarget) {
+public record MatchedCentre(String chosen, double validationNdcg, int seeds, double centre, double klTarget) {
 
-    static final String FILE = "matched.json";
+    public static final String FILE = "matched.json";
 
     /** The grid's variants: {@link StudyVariant#matchedGrid} around the centre. */
     List<StudyVariant> grid() {
@@ -43,7 +43,7 @@ record MatchedCentre(String chosen, double validationNdcg, int seeds, double cen
     }
 
     /** The centre in {@code dir}'s {@value #FILE}, or null when there is none. */
-    static MatchedCentre read(Path dir) throws IOException {
+    public static MatchedCentre read(Path dir) throws IOException {
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
             return null;

@@ -1,6 +1,7 @@
 package dev.sparsecf.study.report;
 
 import dev.sparsecf.study.CsvRows;
+import dev.sparsecf.study.MatchedCentre;
 import dev.sparsecf.study.StudyCells;
 import dev.sparsecf.study.StudyJournal;
 import dev.sparsecf.study.StudyProtocol;
@@ -69,11 +70,12 @@ public final class BetaStudyData {
     }
 
     /**
-     * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell) and the
-     * per-user rows of every cell whose users file exists.
+     * One dataset folder: its cells (the last row of each variant and seed: a rerun replaces a cell), the per-user
+     * rows of every cell whose users file exists, and the matched grid's centre as the run that planned it fixed it
+     * ({@link MatchedCentre#FILE}; null when absent).
      */
     record Dataset(String name, List<Cell> cells, Map<String, List<UserRow>> users, Map<String, double[]> histories,
-                   Protocol protocol) {
+                   Protocol protocol, MatchedCentre matched) {
 
         /**
          * The validation NDCG@100 of {@code variant}'s best epoch on {@code seed} (the epoch whose weights were
@@ -248,7 +250,8 @@ public final class BetaStudyData {
         }
         List<Cell> sorted = new ArrayList<>(cells.values());
         sorted.sort(Comparator.comparing(Cell::variant).thenComparingLong(Cell::seed));
-        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, histories, protocol(dir));
+        return new Dataset(dir.getFileName().toString(), List.copyOf(sorted), users, histories, protocol(dir),
+                MatchedCentre.read(dir));
     }
 
     /** The validation NDCG@100 after each epoch in history file {@code f}, whose epochs must run 1, 2, 3, ... */

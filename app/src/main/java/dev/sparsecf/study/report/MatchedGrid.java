@@ -10,6 +10,7 @@ import static dev.sparsecf.study.report.ReportText.seedP;
 import static dev.sparsecf.study.report.ReportText.verdict;
 
 import dev.sparsecf.render.MarkdownTable;
+import dev.sparsecf.study.MatchedCentre;
 import dev.sparsecf.study.StudyCells.Cell;
 import dev.sparsecf.study.StudyVariant;
 import dev.sparsecf.study.report.BetaStudyStats.Paired;
@@ -69,7 +70,14 @@ final class MatchedGrid {
         }
         md.append("Per-user beta_u = m · clicks_u^γ / mean over training users of clicks^γ, against the global beta m"
                 + " (`const-m`, γ = 0), paired over the test users. Primary: seed-level t-test of the per-seed mean "
-                + "differences, Holm-adjusted over this grid.\n\n");
+                + "differences, Holm-adjusted over this grid.");
+        MatchedCentre c = a.dataset().matched();
+        if (c != null) {
+            md.append(String.format(java.util.Locale.ROOT, " The grid's centre, mean beta %s, is what validation chose"
+                            + " (%s, mean validation NDCG@100 %.4f over %s) when the grid was planned (`%s`).",
+                    param(c.centre()), c.chosen(), c.validationNdcg(), ReportText.seeds(c.seeds()), MatchedCentre.FILE));
+        }
+        md.append("\n\n");
         MarkdownTable.header(md, "rrlrrlrr", "mean m", "γ", "NDCG@100 per-user − global", "p (seed level)", "Holm p",
                 "verdict", "seeds", "paired users");
         for (Point p : points) {

@@ -87,7 +87,7 @@ class BudgetReplayTest {
     /** A dataset without rows under protocol {@code version}. */
     private static BetaStudyData.Dataset dataset(int version) {
         return new BetaStudyData.Dataset("d", List.of(), java.util.Map.of(), java.util.Map.of(),
-                new BetaStudyData.Protocol(200, 0, List.of(), 0, version));
+                new BetaStudyData.Protocol(200, 0, List.of(), 0, version), null);
     }
 
     /**

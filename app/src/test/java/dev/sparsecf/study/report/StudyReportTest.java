@@ -204,11 +204,15 @@ class StudyReportTest {
         users(m, "peruser-m0.02-g1", 0, new double[] {0.4, 0.6});
         users(m, "peruser-m0.02-g1", 1, new double[] {0.3, 0.5});
         users(m, "ease", 0, new double[] {0.4, 0.5}); // a closed form runs once under protocol 2
+        Files.writeString(m.resolve("matched.json"), "{\"chosen\": \"const-0.02\", \"validationNdcg\": 0.4,"
+                + " \"seeds\": 2, \"centre\": 0.02, \"klTarget\": 12.5}\n");
         MainTest.Outcome o = MainTest.run("study", "report", "--dir", study.toString());
         assertEquals(0, o.code(), o.err());
         String readme = Files.readString(study.resolve("README.md"));
         assertTrue(readme.contains("| 0.02 | 1 | +0.1500 ± 0.0500 | 0.205 (df 1) | 0.205 | no significant difference | 2 | 4 |"),
                 readme);
+        assertTrue(readme.contains(" The grid's centre, mean beta 0.02, is what validation chose (const-0.02, mean"
+                + " validation NDCG@100 0.4000 over 2 seeds) when the grid was planned (`matched.json`)."), readme);
         String answer = readme.substring(readme.indexOf("## Answer"), readme.indexOf("## Method"));
         assertTrue(answer.contains("- Per-user beta (clicks^γ) against the global beta at the same mean: 0 of 1 matched"
                 + " comparisons with a seed-level test differ significantly: m none of 1 [matched grid on m; seed-level"
