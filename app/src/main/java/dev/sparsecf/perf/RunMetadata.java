@@ -64,6 +64,8 @@ public final class RunMetadata {
 
         ObjectNode cpu = root.putObject("cpu");
         cpu.put("model", machine.model());
+        cpu.put("family", machine.family());
+        cpu.put("modelNumber", machine.modelNumber());
         cpu.put("slug", machine.slug());
         cpu.put("logicalCpus", machine.logicalCpus());
         cpu.put("availableProcessors", Runtime.getRuntime().availableProcessors());

@@ -38,7 +38,7 @@ public final class StudyJournal {
             ObjectNode run = runs.addObject();
             run.put("started", Instant.now().toString());
             run.put("commandLine", settings.commandLine());
-            run.put("cpu", MachineInfo.local().model());
+            run.put("cpu", MachineInfo.local().describe());
             run.put("kernels", kernels.implementationName());
             run.put("dense", kernels.denseImplementationName());
             run.put("threads", kernels.threads());

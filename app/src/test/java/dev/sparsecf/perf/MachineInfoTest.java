@@ -30,6 +30,27 @@ class MachineInfoTest {
     }
 
     @Test
+    void aGenericModelNameIsToldApartByFamilyAndModel() {
+        // KVM names Zen 4 and Zen 5 both "AMD EPYC"; their float32 FMA peaks differ twofold
+        String zen4 = "processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\nmodel\t\t: 17\n"
+                + "model name\t: AMD EPYC\nflags\t\t: avx2 avx512f avx512_bf16\n";
+        String zen5 = zen4.replace("cpu family\t: 25\nmodel\t\t: 17", "cpu family\t: 26\nmodel\t\t: 2");
+        MachineInfo m = MachineInfo.parse(zen4, "amd64");
+        assertEquals("amd-epyc-f25m17-avx512-1c", m.slug());
+        assertEquals("AMD EPYC (family 25, model 17)", m.describe());
+        assertEquals("amd-epyc-f26m2-avx512-1c", MachineInfo.parse(zen5, "amd64").slug());
+    }
+
+    @Test
+    void aModelNumberInTheNameKeepsTheSlugWithoutFamily() {
+        String text = "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\n"
+                + "model name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n";
+        MachineInfo m = MachineInfo.parse(text, "amd64");
+        assertEquals("amd-epyc-7763-64-core-processor-avx2-1c", m.slug());
+        assertEquals("AMD EPYC 7763 64-Core Processor (family 25, model 1)", m.describe());
+    }
+
+    @Test
     void trademarksCpuWordAndClockAreDropped() {
         StringBuilder text = new StringBuilder();
         for (int p = 0; p < 12; p++) {
