@@ -42,15 +42,6 @@ class MachineInfoTest {
     }
 
     @Test
-    void aModelNumberInTheNameKeepsTheSlugWithoutFamily() {
-        String text = "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\n"
-                + "model name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n";
-        MachineInfo m = MachineInfo.parse(text, "amd64");
-        assertEquals("amd-epyc-7763-64-core-processor-avx2-1c", m.slug());
-        assertEquals("AMD EPYC 7763 64-Core Processor (family 25, model 1)", m.describe());
-    }
-
-    @Test
     void trademarksCpuWordAndClockAreDropped() {
         StringBuilder text = new StringBuilder();
         for (int p = 0; p < 12; p++) {
@@ -62,9 +53,12 @@ class MachineInfoTest {
     }
 
     @Test
-    void amdModelKeepsItsDigits() {
-        String text = "processor\t: 0\nmodel name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n";
-        assertEquals("amd-epyc-7763-64-core-processor-avx2-1c", MachineInfo.parse(text, "amd64").slug());
+    void amdModelKeepsItsDigitsAndNeedsNoFamily() {
+        String text = "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\n"
+                + "model name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n";
+        MachineInfo m = MachineInfo.parse(text, "amd64");
+        assertEquals("amd-epyc-7763-64-core-processor-avx2-1c", m.slug());
+        assertEquals("AMD EPYC 7763 64-Core Processor (family 25, model 1)", m.describe());
     }
 
     @Test
