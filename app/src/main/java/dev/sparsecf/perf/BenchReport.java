@@ -193,7 +193,10 @@ public final class BenchReport {
         if (described == null) {
             md.append("- CPU: no `.meta.json` beside the results, so only the directory name describes it\n");
         } else {
-            md.append("- CPU: ").append(orDash(described.meta("/cpu/model")))
+            String model = orDash(described.meta("/cpu/model"));
+            // runs saved before the family and model were recorded give null for them, and the name alone
+            md.append("- CPU: ").append(new MachineInfo(model, described.meta("/cpu/family"),
+                            described.meta("/cpu/modelNumber"), List.of(), 0).describe())
                     .append(", ").append(orDash(described.meta("/cpu/logicalCpus"))).append(" logical CPUs, ")
                     .append(orDash(described.meta("/cpu/widestIsa")))
                     .append("; JDK ").append(orDash(described.meta("/jdk/version")))

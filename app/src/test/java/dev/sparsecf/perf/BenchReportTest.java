@@ -30,7 +30,7 @@ import org.w3c.dom.NodeList;
  */
 class BenchReportTest {
 
-    private static final String INTEL = "intel-xeon-processor-avx512-2c";
+    private static final String INTEL = "intel-xeon-processor-f6m143-avx512-2c";
     private static final String AMD = "amd-epyc-7b13-avx2-4c";
     private static final String NEWER = "2025-11-27-bbbbbbb-quick";
     private static final String OLDER = "2025-11-26-aaaaaaa-quick";
@@ -86,7 +86,7 @@ class BenchReportTest {
         assertTrue(r.row(INTEL, "| topK | ml20m-vae | panama").contains("| 1.7% memory |"));
         assertEquals("- Bounds: STREAM triad 71.0 GB/s, float32 FMA peak 420.0 GFLOP/s, float64 FMA peak 210.0 GFLOP/s "
                 + "(2 threads). Source: test fixture", r.row(INTEL, "- Bounds: "));
-        assertTrue(r.row(INTEL, "- CPU: ").contains("Intel(R) Xeon(R) Processor, 2 logical CPUs, avx512; JDK "
+        assertTrue(r.row(INTEL, "- CPU: ").contains("Intel(R) Xeon(R) Processor (family 6, model 143), 2 logical CPUs, avx512; JDK "
                 + "25.0.1+8-LTS, 512-bit vectors; 2 kernel threads"), r.row(INTEL, "- CPU: "));
         assertTrue(r.row(INTEL, "- Runs").indexOf(OLDER) < r.row(INTEL, "- Runs").indexOf(NEWER), "oldest first");
         assertTrue(r.row(INTEL, "- Runs").contains("(quick, bbbbbbb, uncommitted changes)"), r.row(INTEL, "- Runs"));
