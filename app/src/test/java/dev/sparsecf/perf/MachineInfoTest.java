@@ -54,9 +54,8 @@ class MachineInfoTest {
 
     @Test
     void amdModelKeepsItsDigitsAndNeedsNoFamily() {
-        String text = "processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\n"
-                + "model name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n";
-        MachineInfo m = MachineInfo.parse(text, "amd64");
+        MachineInfo m = MachineInfo.parse("processor\t: 0\ncpu family\t: 25\nmodel\t\t: 1\n"
+                + "model name\t: AMD EPYC 7763 64-Core Processor\nflags\t\t: sse4_2 avx avx2\n", "amd64");
         assertEquals("amd-epyc-7763-64-core-processor-avx2-1c", m.slug());
         assertEquals("AMD EPYC 7763 64-Core Processor (family 25, model 1)", m.describe());
     }
