@@ -572,11 +572,12 @@ class StudyReportTest {
     void timeLineNamesWhereTheRunsTrained() throws IOException {
         String run = "\"cpu\": \"Some CPU\", \"kernels\": \"panama\", \"dense\": \"openblas\", \"threads\": 2";
         Files.writeString(dir.resolve("study.json"), "{\"runs\": [{" + run + ", \"openblasCoretype\": null}, {" + run
-                + ", \"openblasCoretype\": null}, {" + run + ", \"openblasCoretype\": \"Haswell\"}, {" + run + "}]}\n");
+                + ", \"openblasCoretype\": null}, {" + run + ", \"openblasCoretype\": \"Haswell\"}, {"
+                + run.replace("\"threads\": 2", "\"threads\": 1") + "}]}\n");
         String time = line(render(), "- Time:");
         assertTrue(time.contains("(2 runs: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE unset; "
                 + "1 run: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE=Haswell; "
-                + "1 run: Some CPU, panama kernels, openblas dense, 2 threads, OPENBLAS_CORETYPE not recorded, as"), time);
+                + "1 run: Some CPU, panama kernels, openblas dense, 1 thread, OPENBLAS_CORETYPE not recorded, as"), time);
     }
 
     @Test
