@@ -193,10 +193,9 @@ public final class BenchReport {
         if (described == null) {
             md.append("- CPU: no `.meta.json` beside the results, so only the directory name describes it\n");
         } else {
-            String model = orDash(described.meta("/cpu/model"));
             // runs saved before the family and model were recorded give null for them, and the name alone
-            md.append("- CPU: ").append(new MachineInfo(model, described.meta("/cpu/family"),
-                            described.meta("/cpu/modelNumber"), List.of(), 0).describe())
+            md.append("- CPU: ").append(MachineInfo.describe(orDash(described.meta("/cpu/model")),
+                            described.meta("/cpu/family"), described.meta("/cpu/modelNumber")))
                     .append(", ").append(orDash(described.meta("/cpu/logicalCpus"))).append(" logical CPUs, ")
                     .append(orDash(described.meta("/cpu/widestIsa")))
                     .append("; JDK ").append(orDash(described.meta("/jdk/version")))

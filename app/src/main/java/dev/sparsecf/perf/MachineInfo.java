@@ -95,6 +95,11 @@ public record MachineInfo(String model, String family, String modelNumber, List<
 
     /** The model name with its x86 family and model numbers when known, e.g. "AMD EPYC (family 25, model 17)". */
     public String describe() {
+        return describe(model, family, modelNumber);
+    }
+
+    /** As {@link #describe()} for facts read back from a run's metadata, where the numbers may be null. */
+    static String describe(String model, String family, String modelNumber) {
         return family == null || modelNumber == null ? model
                 : model + " (family " + family + ", model " + modelNumber + ")";
     }

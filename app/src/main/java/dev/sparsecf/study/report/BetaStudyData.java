@@ -207,7 +207,8 @@ public final class BetaStudyData {
         JsonNode coretype = run.path("openblasCoretype");
         return run.path("cpu").asText("unknown CPU") + ", " + run.path("kernels").asText("?") + " kernels, "
                 + run.path("dense").asText("?") + " dense, "
-                + (run.path("threads").isInt() ? ReportText.count(run.path("threads").asInt(), "thread") : "? threads") + ", "
+                + (run.path("threads").isInt() ? ReportText.count(run.path("threads").asInt(), "thread")
+                : "? threads") + ", "
                 + (coretype.isMissingNode() ? "OPENBLAS_CORETYPE not recorded"
                 : coretype.isNull() ? "OPENBLAS_CORETYPE unset" : "OPENBLAS_CORETYPE=" + coretype.asText());
     }

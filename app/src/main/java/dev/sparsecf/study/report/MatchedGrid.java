@@ -4,6 +4,7 @@ import static dev.sparsecf.study.report.ReportText.NOT_ENOUGH;
 import static dev.sparsecf.study.report.ReportText.NOT_RUN;
 import static dev.sparsecf.study.report.ReportText.PENDING;
 import static dev.sparsecf.study.report.ReportText.diff;
+import static dev.sparsecf.study.report.ReportText.num;
 import static dev.sparsecf.study.report.ReportText.pValue;
 import static dev.sparsecf.study.report.ReportText.param;
 import static dev.sparsecf.study.report.ReportText.seedP;
@@ -16,6 +17,7 @@ import dev.sparsecf.study.StudyVariant;
 import dev.sparsecf.study.report.BetaStudyStats.Paired;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -73,9 +75,10 @@ final class MatchedGrid {
                 + "differences, Holm-adjusted over this grid.");
         MatchedCentre c = a.dataset().matched();
         if (c != null) {
-            md.append(String.format(java.util.Locale.ROOT, " The grid's centre, mean beta %s, is what validation chose"
-                            + " (%s, mean validation NDCG@100 %.4f over %s) when the grid was planned (`%s`).",
-                    param(c.centre()), c.chosen(), c.validationNdcg(), ReportText.seeds(c.seeds()), MatchedCentre.FILE));
+            md.append(" The grid's centre, mean beta ").append(param(c.centre())).append(", is what validation chose (")
+                    .append(c.chosen()).append(", mean validation NDCG@100 ").append(num(c.validationNdcg(), 4))
+                    .append(" over ").append(ReportText.seeds(c.seeds())).append(") when the grid was planned (`")
+                    .append(MatchedCentre.FILE).append("`).");
         }
         md.append("\n\n");
         MarkdownTable.header(md, "rrlrrlrr", "mean m", "γ", "NDCG@100 per-user − global", "p (seed level)", "Holm p",
@@ -88,7 +91,7 @@ final class MatchedGrid {
             } else {
                 MarkdownTable.row(md, param(p.mean()), param(p.exponent()), diff(d), seedP(d),
                         d.seedTested() ? pValue(p.holm()) : null, verdict(d, p.holm(), "per-user", "global"),
-                        String.valueOf(d.seeds()), String.format(java.util.Locale.ROOT, "%,d", d.users()));
+                        String.valueOf(d.seeds()), String.format(Locale.ROOT, "%,d", d.users()));
             }
         }
     }
